@@ -1,0 +1,59 @@
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { runApp } from "../lib/app";
+import { scratchDir, writeConfig, defaultInput } from "./helpers";
+
+const root = path.join(__dirname, "..");
+
+describe("runApp", () => {
+  it("fails on a policy violation and leaves the output directory as it was", () => {
+    const outdir = scratchDir();
+    fs.writeFileSync(path.join(outdir, "sentinel"), "untouched");
+    const stderr: string[] = [];
+    const code = runApp({
+      env: {},
+      outdir,
+      stderr: (l) => stderr.push(l),
+      build: (app) => {
+        const stack = new TerraformStack(app, "leaky");
+        new TerraformOutput(stack, "kubeconfig", { value: "x" });
+      },
+    });
+    expect(code).toBe(1);
+    expect(stderr.join("\n")).toContain('output "kubeconfig" carries credentials but is not sensitive');
+    expect(fs.readdirSync(outdir)).toEqual(["sentinel"]);
+  });
+
+  it("lets bugs (non-input errors) propagate", () => {
+    expect(() => runApp({ env: {}, outdir: scratchDir(), stderr: () => {}, build: () => { throw new TypeError("bug"); } })).toThrow("bug");
+  });
+});
+
+describe("main.ts as cdktf runs it", () => {
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "main.ts"], {
+      cwd: root,
+      env: { ...process.env, ...env, AGGRIK8S_CONFIG: env.AGGRIK8S_CONFIG ?? "" },
+      encoding: "utf8",
+    });
+
+  it("writes every stack of the default mesh", () => {
+    const outdir = path.join(scratchDir(), "cdktf.out");
+    const r = run({ CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(Object.keys(manifest.stacks)).toEqual(["mesh-ca"]);
+  });
+
+  it("exits 1 on a bad config and writes nothing", () => {
+    const input = defaultInput();
+    input.clusters[1].id = 1;
+    const outdir = path.join(scratchDir(), "cdktf.out");
+    const r = run({ CDKTF_OUTDIR: outdir, AGGRIK8S_CONFIG: writeConfig(input) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east)");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});

@@ -1,0 +1,76 @@
+// Shared fixtures: configs, scratch directories and synth helpers.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App, TerraformStack, Testing } from "cdktf";
+import YAML from "yaml";
+import { runApp } from "../lib/app";
+import { DEFAULT_MESH } from "../lib/config/default-mesh";
+import { loadConfig, validateConfig } from "../lib/config/load";
+import { MeshConfig, MeshConfigInput } from "../lib/config/schema";
+import { buildMesh } from "../stacks";
+
+/** A deep copy of the embedded default mesh, to mutate freely. */
+export function defaultInput(): MeshConfigInput {
+  return structuredClone(DEFAULT_MESH);
+}
+
+/** The default mesh with defaults filled in, after `edit` changed the input. */
+export function resolvedConfig(edit: (c: MeshConfigInput) => void = () => {}): MeshConfig {
+  const input = defaultInput();
+  edit(input);
+  return validateConfig(input, "test").config;
+}
+
+/** The documented three-cluster example (examples/three-clusters.yaml). */
+export const THREE_CLUSTER_FILE = path.join(__dirname, "..", "examples", "three-clusters.yaml");
+
+export function threeClusterConfig(): MeshConfig {
+  return loadConfig({ env: { AGGRIK8S_CONFIG: THREE_CLUSTER_FILE } }).config;
+}
+
+export function scratchDir(prefix = "aggrik8s-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Writes a config as YAML (or JSON for a .json name) into a scratch dir; returns its path. */
+export function writeConfig(config: unknown, name = "mesh.yaml"): string {
+  const file = path.join(scratchDir(), name);
+  fs.writeFileSync(file, name.endsWith(".json") ? JSON.stringify(config) : YAML.stringify(config));
+  return file;
+}
+
+export interface RunResult {
+  readonly code: number;
+  readonly stderr: string[];
+  readonly outdir: string;
+}
+
+/** Runs the same entry point as `cdktf synth` (main.ts) with the given environment. */
+export function runSynth(env: Record<string, string | undefined>, outdir = scratchDir()): RunResult {
+  const stderr: string[] = [];
+  const code = runApp({ env, build: buildMesh, outdir, stderr: (l) => stderr.push(...l.split("\n")) });
+  return { code, stderr, outdir };
+}
+
+/** Synthesized JSON of one stack of an app built from `config`. */
+export function synthMeshStack(config: MeshConfig, stackName: string): string {
+  const app = Testing.app();
+  buildMesh(app, config);
+  const stack = app.node.findChild(stackName) as TerraformStack;
+  return Testing.synth(stack);
+}
+
+/** Parsed synthesized JSON. */
+export function parse(synth: string): any {
+  return JSON.parse(synth);
+}
+
+/** The one resource of `type` whose construct path ends with `pathSuffix`, or all of that type. */
+export function resourcesOf(json: any, type: string): Record<string, any> {
+  return json.resource?.[type] ?? {};
+}
+
+export function newApp(): App {
+  return Testing.app();
+}

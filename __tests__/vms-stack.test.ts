@@ -1,0 +1,109 @@
+import { Testing } from "cdktf";
+import { MeshConfig } from "../lib/config/schema";
+import { VmsStack } from "../stacks/vms-stack";
+import { parse, resolvedConfig } from "./helpers";
+
+const IMAGE = { isoUrl: "https://factory.example/talos.iso", installerImage: "factory.example/installer:v1" };
+
+function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
+  const app = Testing.app();
+  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, image: IMAGE, cephDisks });
+  return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
+}
+
+const vmsOf = (json: any) => Object.values(json.resource.proxmox_virtual_environment_vm) as any[];
+
+describe("vms stack", () => {
+  const config = resolvedConfig();
+  const { stack, synth, json } = synthVms(config);
+
+  it("matches the snapshot", () => {
+    expect(synth).toMatchSnapshot();
+  });
+
+  it("is named <cluster>-vms", () => {
+    expect(stack.node.id).toBe("talos-east-vms");
+  });
+
+  it("creates one VM per node with the Talos-on-Proxmox settings", () => {
+    const vms = vmsOf(json);
+    expect(vms.map((v) => [v.name, v.vm_id, v.node_name])).toEqual([
+      ["talos-east-cp-1", 1011, "pve1"], ["talos-east-cp-2", 1012, "pve2"], ["talos-east-cp-3", 1013, "pve3"],
+      ["talos-east-w-1", 1021, "pve1"], ["talos-east-w-2", 1022, "pve2"], ["talos-east-w-3", 1023, "pve3"],
+    ]);
+    for (const vm of vms) {
+      expect(vm).toMatchObject({
+        bios: "ovmf",
+        machine: "q35",
+        efi_disk: { type: "4m" },
+        scsi_hardware: "virtio-scsi-pci",
+        agent: { enabled: true },
+        operating_system: { type: "l26" },
+        started: true,
+      });
+      expect(vm.memory.floating).toBe(0);
+      expect(vm.network_device).toEqual([expect.objectContaining({ bridge: "vmbr0", model: "virtio", vlan_id: null })]);
+    }
+  });
+
+  it("sizes control planes and workers from their pools", () => {
+    const [cp, , , worker] = vmsOf(json);
+    expect([cp.cpu.cores, cp.memory.dedicated, cp.disk[0].size]).toEqual([4, 4096, 32]);
+    expect([worker.cpu.cores, worker.memory.dedicated, worker.disk[0].size]).toEqual([4, 8192, 64]);
+    expect(cp.cpu.type).toBe("host");
+  });
+
+  it("gives each VM its static address through cloud-init", () => {
+    const [cp] = vmsOf(json);
+    expect(cp.initialization).toMatchObject({
+      ip_config: [{ ipv4: { address: "10.10.0.11/24", gateway: "10.10.0.1" } }],
+      dns: { servers: ["1.1.1.1", "9.9.9.9"] },
+      interface: "ide2",
+    });
+  });
+
+  it("boots the ISO downloaded to the VM's own Proxmox node, disk first", () => {
+    const downloads = json.resource.proxmox_download_file;
+    expect(Object.values(downloads).map((d: any) => [d.node_name, d.content_type, d.url])).toEqual([
+      ["pve1", "iso", IMAGE.isoUrl], ["pve2", "iso", IMAGE.isoUrl], ["pve3", "iso", IMAGE.isoUrl],
+    ]);
+    const [cp1, cp2] = vmsOf(json);
+    expect(cp1.boot_order).toEqual(["scsi0", "ide0"]);
+    expect(cp1.cdrom.file_id).toMatch(/^\$\{proxmox_download_file\.talos-iso_pve1_[0-9A-F]+\.id\}$/);
+    expect(cp2.cdrom.file_id).toMatch(/proxmox_download_file\.talos-iso_pve2_/);
+  });
+
+  it("tags VMs with cluster and role", () => {
+    const [cp, , , worker] = vmsOf(json);
+    expect(cp.tags).toEqual(["cluster-talos-east", "role-controlplane", "talos"]);
+    expect(worker.tags).toEqual(["cluster-talos-east", "role-worker", "talos"]);
+  });
+
+  it("gives workers an OSD disk only when rook-ceph is on", () => {
+    const withCeph = vmsOf(json);
+    expect(withCeph.slice(0, 3).map((v) => v.disk.length)).toEqual([1, 1, 1]);
+    expect(withCeph.slice(3).map((v) => v.disk[1])).toEqual(
+      ["talos-east-w-1", "talos-east-w-2", "talos-east-w-3"].map((n) => expect.objectContaining({ interface: "scsi1", size: 100, serial: `${n}-data-1`.slice(0, 20) })),
+    );
+    const without = vmsOf(synthVms(config, false).json);
+    expect(without.map((v) => v.disk.length)).toEqual([1, 1, 1, 1, 1, 1]);
+  });
+
+  it("passes the VLAN tag when the config has one", () => {
+    const tagged = vmsOf(synthVms(resolvedConfig((c) => { c.clusters[0].network.vlanId = 42; })).json);
+    expect(tagged[0].network_device[0].vlan_id).toBe(42);
+  });
+
+  it("leaves the API token to PROXMOX_VE_API_TOKEN, or reads another variable as a sensitive input", () => {
+    expect(json.provider.proxmox[0]).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false });
+    expect(json.variable).toBeUndefined();
+    const other = synthVms(resolvedConfig((c) => { c.proxmox.apiToken = { env: "PVE_TOKEN_EAST" }; })).json;
+    expect(other.variable.PVE_TOKEN_EAST).toMatchObject({ sensitive: true, type: "string" });
+    expect(other.provider.proxmox[0].api_token).toBe("${var.PVE_TOKEN_EAST}");
+  });
+
+  it("outputs node IPs by role", () => {
+    expect(json.output.control_plane_ips.value).toEqual(["10.10.0.11", "10.10.0.12", "10.10.0.13"]);
+    expect(json.output.worker_ips.value).toEqual(["10.10.0.21", "10.10.0.22", "10.10.0.23"]);
+  });
+});

@@ -1,0 +1,76 @@
+/**
+ * The synth entry point shared by main.ts and the tests: load and validate
+ * the config, print warnings, build the app and synthesize it into a
+ * scratch directory. Only a synth with no errors (config, construct props or
+ * policy rules) replaces the output directory, so bad input leaves cdktf.out/
+ * as it was and exits non-zero.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { App } from "cdktf";
+import { applyPolicies } from "./aspects";
+import { loadConfig } from "./config/load";
+import { MeshConfig } from "./config/schema";
+import { Aggrik8sError, formatProblem } from "./errors";
+
+export interface RunOptions {
+  /** The process environment; only the config loader reads it. */
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** Builds the stacks of the mesh into `app`. */
+  readonly build: (app: App, config: MeshConfig) => void;
+  /** Where synthesized stacks go. @default - $CDKTF_OUTDIR (set by the cdktf CLI), else cdktf.out */
+  readonly outdir?: string;
+  /** Sink for errors and warnings. @default - process.stderr */
+  readonly stderr?: (line: string) => void;
+}
+
+interface ManifestAnnotation {
+  readonly constructPath: string;
+  readonly level: string;
+  readonly message: string;
+}
+
+/** Returns the process exit code: 0 synthesized, 1 bad input. Other errors are bugs and propagate. */
+export function runApp(options: RunOptions): number {
+  const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const outdir = path.resolve(options.outdir ?? options.env.CDKTF_OUTDIR ?? "cdktf.out");
+  const scratch = `${outdir}.partial-${process.pid}`;
+  fs.rmSync(scratch, { recursive: true, force: true });
+  try {
+    const { config, warnings } = loadConfig({ env: options.env });
+    for (const w of warnings) stderr(`warning: ${formatProblem(w)}`);
+    const app = new App({ outdir: scratch });
+    options.build(app, config);
+    applyPolicies(app);
+    app.synth();
+    const errors = errorAnnotations(scratch);
+    if (errors.length > 0) {
+      stderr(`error: ${errors.length} policy violation${errors.length === 1 ? "" : "s"}:`);
+      for (const a of errors) stderr(`  - ${a.constructPath}: ${a.message}`);
+      return 1;
+    }
+    fs.mkdirSync(outdir, { recursive: true });
+    fs.cpSync(scratch, outdir, { recursive: true });
+    return 0;
+  } catch (e) {
+    if (e instanceof Aggrik8sError) {
+      stderr(`error: ${e.message}`);
+      return 1;
+    }
+    // cdktf throws on the first error annotation unless the CLI asked it to continue.
+    if (e instanceof Error && /encountered.*annotation.*level.*error/i.test(e.message.replace(/\s+/g, " "))) {
+      stderr(`error: policy violation:\n${e.message}`);
+      return 1;
+    }
+    throw e;
+  } finally {
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function errorAnnotations(dir: string): ManifestAnnotation[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
+    stacks: Record<string, { annotations?: ManifestAnnotation[] }>;
+  };
+  return Object.values(manifest.stacks).flatMap((s) => (s.annotations ?? []).filter((a) => a.level === "@cdktf/error"));
+}

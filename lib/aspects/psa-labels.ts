@@ -1,0 +1,30 @@
+import { TerraformResource } from "cdktf";
+import { IConstruct } from "constructs";
+import { PolicyRule, resolvedJson } from "./rule";
+
+export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
+
+/**
+ * Talos enforces Pod Security `baseline` cluster-wide, so every namespace we
+ * create states its level explicitly, and Helm releases never create
+ * namespaces themselves (`create_namespace` cannot label them).
+ */
+export class PsaLabels extends PolicyRule {
+  readonly id = "psa-labels";
+
+  protected check(node: IConstruct) {
+    if (!(node instanceof TerraformResource)) return [];
+    const json = resolvedJson(node) as Record<string, Record<string, Record<string, any>>>;
+    const body = Object.values(json.resource?.[node.terraformResourceType] ?? {})[0] ?? {};
+    if (node.terraformResourceType === "kubernetes_namespace" || node.terraformResourceType === "kubernetes_namespace_v1") {
+      const labels = body.metadata?.[0]?.labels ?? body.metadata?.labels ?? {};
+      if (!labels[PSA_ENFORCE_LABEL]) {
+        return [{ message: `namespace has no ${PSA_ENFORCE_LABEL} label`, fix: "create it with the PodSecurityNamespace construct, which sets the level" }];
+      }
+    }
+    if (node.terraformResourceType === "helm_release" && body.create_namespace === true) {
+      return [{ message: "helm_release creates its own namespace, which then has no Pod Security label", fix: "create the namespace with PodSecurityNamespace and set createNamespace: false" }];
+    }
+    return [];
+  }
+}

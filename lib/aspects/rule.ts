@@ -1,0 +1,38 @@
+/**
+ * Shared shape of the policy rules: each is a cdktf Aspect in its own file,
+ * reports through error annotations (so `cdktf synth` lists every violation),
+ * and inspects elements as they will be written: resolved JSON.
+ */
+import { Annotations, IAspect, TerraformElement } from "cdktf";
+// The resolver synth itself uses; cdktf does not re-export it from its index.
+import { resolve } from "cdktf/lib/_tokens";
+import { IConstruct } from "constructs";
+import { Problem, formatProblem } from "../errors";
+
+export abstract class PolicyRule implements IAspect {
+  /** Short id shown with each violation, e.g. `sensitive-outputs`. */
+  abstract readonly id: string;
+
+  /** Problems of one construct; none when compliant. */
+  protected abstract check(node: IConstruct): Omit<Problem, "path">[];
+
+  visit(node: IConstruct): void {
+    for (const p of this.check(node)) {
+      Annotations.of(node).addError(`[${this.id}] ${formatProblem({ path: node.node.path, ...p })}`);
+    }
+  }
+}
+
+/** The element's Terraform JSON with tokens resolved, as synth writes it. */
+export function resolvedJson(element: TerraformElement): unknown {
+  return resolve(element, element.toTerraform());
+}
+
+/** Every [keyPath, value] leaf of a JSON value. */
+export function leaves(value: unknown, at = ""): [string, unknown][] {
+  if (Array.isArray(value)) return value.flatMap((v, i) => leaves(v, `${at}[${i}]`));
+  if (value !== null && typeof value === "object") {
+    return Object.entries(value).flatMap(([k, v]) => leaves(v, at ? `${at}.${k}` : k));
+  }
+  return [[at, value]];
+}

@@ -1,0 +1,262 @@
+/**
+ * The mesh config schema: the single source of the TypeScript types, the
+ * runtime validation (with defaults) and the published `config.schema.json`.
+ * Rules that span fields (CIDR overlaps, unique ids, ...) are in `rules.ts`.
+ *
+ * Field descriptions here become the README's config reference and editor
+ * hover text, so write them for an operator.
+ */
+import { z } from "zod";
+import { PLATFORM } from "../versions";
+
+const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
+
+/** RFC 1123 label: what Kubernetes, Talos hostnames and Cilium cluster names accept. */
+const dnsLabel = (what: string, maxLength: number) =>
+  z
+    .string()
+    .max(maxLength, { error: fix(`${what} is longer than ${maxLength} characters`, `shorten it to ${maxLength} or fewer`) })
+    .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, {
+      error: fix(`${what} is not a DNS label`, "use lower-case letters, digits and '-', starting and ending with a letter or digit"),
+    });
+
+const ipv4 = z.ipv4({ error: fix("not an IPv4 address", "write a dotted quad such as 10.10.0.11") });
+const cidr = z.cidrv4({ error: fix("not an IPv4 CIDR", "write network/prefix such as 10.244.0.0/16") });
+const gib = (what: string) =>
+  z.number().positive({ error: fix(`${what} must be positive`, "give a size in GiB greater than 0") });
+
+/**
+ * Where a secret comes from at deploy time. Secrets are never written in the
+ * config: it names an environment variable or a Doppler secret instead.
+ */
+export const SecretRefSchema = z
+  .union(
+    [
+      z.strictObject({
+        env: z
+          .string()
+          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: fix("not an environment variable name", "use letters, digits and '_'") })
+          .describe("Name of the environment variable that holds the secret at deploy time."),
+      }),
+      z.strictObject({
+        doppler: z
+          .string()
+          .regex(/^[A-Z_][A-Z0-9_]*$/, { error: fix("not a Doppler secret name", "use upper-case letters, digits and '_'") })
+          .describe("Name of the secret in the Doppler project/config of `doppler`."),
+      }),
+    ],
+    {
+      error: fix(
+        "secrets are never written inline",
+        "write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
+      ),
+    },
+  )
+  .describe("A secret: {env: NAME} (environment variable at deploy time) or {doppler: NAME} (Doppler secret).");
+export type SecretRef = z.infer<typeof SecretRefSchema>;
+
+const NodeSchema = z
+  .strictObject({
+    name: dnsLabel("node name", 63).describe("Hostname of the Talos node and name of its VM; unique across the mesh."),
+    ip: ipv4.describe("Static IPv4 address of the node, inside the cluster's nodeSubnet."),
+    vmId: z
+      .int({ error: fix("vmId must be a whole number", "use a Proxmox VM id from 100 to 999999999") })
+      .min(100, { error: fix("vmId below 100", "Proxmox reserves ids below 100: use 100 to 999999999") })
+      .max(999999999, { error: fix("vmId above 999999999", "use 100 to 999999999") })
+      .describe("Proxmox VM id; unique across the mesh."),
+    proxmoxNode: z.string().min(1).describe("Name of the Proxmox VE node the VM runs on."),
+    cores: z.int().positive().optional().describe("Overrides the pool's cores for this node."),
+    memoryGiB: gib("memoryGiB").optional().describe("Overrides the pool's memoryGiB for this node."),
+  })
+  .describe("One Talos node (one Proxmox VM).");
+export type NodeConfig = z.infer<typeof NodeSchema>;
+
+/** Sizes shared by the nodes of a pool; defaults differ for control planes and workers. */
+const poolFields = (d: { cores: number; memoryGiB: number; diskSizeGiB: number }) => ({
+  cores: z.int().positive().default(d.cores).describe("vCPU cores per VM."),
+  memoryGiB: gib("memoryGiB").default(d.memoryGiB).describe("Memory per VM in GiB (ballooning is off: Talos needs it all)."),
+  diskSizeGiB: gib("diskSizeGiB").default(d.diskSizeGiB).describe("Boot/install disk size in GiB."),
+  cpuType: z.string().default("host").describe("Proxmox CPU type: `host`, or `x86-64-v2-AES` for live migration across mixed hosts."),
+  datastore: z.string().default("local-lvm").describe("Proxmox datastore for the VM disks."),
+});
+
+const ControlPlaneSchema = z
+  .strictObject({
+    ...poolFields({ cores: 4, memoryGiB: 4, diskSizeGiB: 32 }),
+    nodes: z.array(NodeSchema).describe("Control plane nodes: an odd number, 1 or more."),
+  })
+  .describe("Control plane pool.");
+
+const WorkerSchema = z
+  .strictObject({
+    ...poolFields({ cores: 4, memoryGiB: 8, diskSizeGiB: 64 }),
+    cephDiskSizeGiB: gib("cephDiskSizeGiB").default(100).describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
+    nodes: z.array(NodeSchema).default([]).describe("Worker nodes; may be empty (workloads then run on the control planes)."),
+  })
+  .describe("Worker pool.");
+
+const NetworkSchema = z
+  .strictObject({
+    nodeSubnet: cidr.describe("Subnet the node IPs (and the VIP) are in."),
+    gateway: ipv4.describe("Default gateway of the nodes, inside nodeSubnet."),
+    dnsServers: z.array(ipv4).min(1).default(["1.1.1.1", "9.9.9.9"]).describe("DNS servers of the nodes."),
+    bridge: z.string().default("vmbr0").describe("Proxmox bridge the VM NICs attach to."),
+    vlanId: z.int().min(1).max(4094).optional().describe("VLAN tag of the VM NICs; untagged when absent."),
+    vip: ipv4.optional().describe("Shared Talos VIP for the Kubernetes API; without it the first control plane's IP is the endpoint."),
+    podSubnet: cidr.describe("Pod CIDR; must not overlap any other cluster's ranges (ClusterMesh routes pod IPs)."),
+    serviceSubnet: cidr.describe("Service CIDR; must not overlap any other range in the mesh."),
+  })
+  .describe("Addresses of the cluster.");
+
+const ClusterMeshSchema = z
+  .strictObject({
+    serviceType: z.enum(["NodePort", "LoadBalancer"]).default("NodePort").describe("How the clustermesh-apiserver is exposed to peers."),
+    nodePort: z
+      .int()
+      .min(30000, { error: fix("nodePort below 30000", "use a port in the Kubernetes NodePort range 30000-32767") })
+      .max(32767, { error: fix("nodePort above 32767", "use a port in the Kubernetes NodePort range 30000-32767") })
+      .default(32379)
+      .describe("NodePort of the clustermesh-apiserver (serviceType NodePort); unique across the mesh."),
+  })
+  .describe("How peers reach this cluster's clustermesh-apiserver.");
+
+const enabled = () => z.boolean().default(true).describe("Install it.");
+const toggle = (description: string) => z.strictObject({ enabled: enabled() }).prefault({}).describe(description);
+
+const ExtraReleaseSchema = z
+  .strictObject({
+    name: dnsLabel("release name", 53).describe("Helm release name; unique in the cluster."),
+    repository: z.url({ error: fix("not a URL", "give the chart repository URL, e.g. https://charts.example.com") }).describe("Helm chart repository URL."),
+    chart: z.string().min(1).describe("Chart name."),
+    version: z.string().min(1).describe("Exact chart version (pinned, never a range)."),
+    namespace: dnsLabel("namespace", 63).describe("Namespace, created with the Pod Security level below."),
+    podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("baseline").describe("Pod Security `enforce` level of the namespace."),
+    values: z.record(z.string(), z.unknown()).default({}).describe("Helm values (no secrets: use secretValues)."),
+    secretValues: z
+      .record(z.string(), SecretRefSchema)
+      .default({})
+      .describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`)."),
+  })
+  .describe("A Helm release the config adds with no code (e.g. Groundcover).");
+
+const PlatformSchema = z
+  .strictObject({
+    hubble: toggle("Hubble relay and UI (part of the Cilium release)."),
+    tetragon: toggle("Tetragon runtime security, in kube-system."),
+    rookCeph: z
+      .strictObject({
+        enabled: enabled(),
+        replicas: z.int().min(1).optional().describe("Ceph pool replica count; at most the worker count. Default: min(3, workers)."),
+      })
+      .prefault({})
+      .describe("Rook operator and a CephCluster whose OSDs use the workers' extra disks."),
+    openTelemetry: z
+      .strictObject({
+        enabled: enabled(),
+        otlpEndpoint: z.string().default("api.honeycomb.io:443").describe("OTLP/gRPC endpoint the collector exports to."),
+        apiKey: SecretRefSchema.default({ env: "HONEYCOMB_API_KEY" }).describe("API key sent as `x-honeycomb-team`."),
+      })
+      .prefault({})
+      .describe("OpenTelemetry collector (daemonset)."),
+    robusta: z
+      .strictObject({
+        enabled: enabled(),
+        signingKey: SecretRefSchema.default({ env: "ROBUSTA_SIGNING_KEY" }).describe("Robusta `globalConfig.signing_key`."),
+        accountId: SecretRefSchema.default({ env: "ROBUSTA_ACCOUNT_ID" }).describe("Robusta `globalConfig.account_id`."),
+        sinkToken: SecretRefSchema.default({ env: "ROBUSTA_UI_SINK_TOKEN" }).describe("Token of the Robusta UI sink."),
+      })
+      .prefault({})
+      .describe("Robusta alert enrichment."),
+    kubescape: toggle("Kubescape operator (posture and vulnerability scanning)."),
+    extraReleases: z.array(ExtraReleaseSchema).default([]),
+  })
+  .prefault({})
+  .describe("Day-2 components; every one is on unless switched off.");
+
+export const ClusterSchema = z
+  .strictObject({
+    name: dnsLabel("cluster name", 32).describe("Cluster name: DNS label, <= 32 characters, not `default`, unique. Also Cilium's cluster.name."),
+    id: z
+      .int({ error: fix("cluster id must be a whole number", "use 1 to 255") })
+      .min(1, { error: fix("cluster id below 1", "use 1 to 255 (0 means 'no ClusterMesh' to Cilium)") })
+      .max(255, { error: fix("cluster id above 255", "use 1 to 255 (Cilium's limit with maxConnectedClusters 255)") })
+      .describe("Cilium cluster.id, 1..255, unique in the mesh."),
+    network: NetworkSchema,
+    controlPlane: ControlPlaneSchema,
+    workers: WorkerSchema.prefault({}),
+    talos: z
+      .strictObject({
+        installDisk: z.string().default("/dev/sda").describe("Disk Talos installs to."),
+        extensions: z
+          .array(z.string().regex(/^siderolabs\/[a-z0-9-]+$/, { error: fix("not an official extension name", "write it as siderolabs/<name>") }))
+          .default(["siderolabs/qemu-guest-agent"])
+          .describe("Official system extensions baked into the Image Factory image."),
+      })
+      .prefault({})
+      .describe("Talos image and install settings."),
+    clustermesh: ClusterMeshSchema.prefault({}),
+    platform: PlatformSchema,
+  })
+  .describe("One Talos cluster.");
+export type ClusterConfig = z.infer<typeof ClusterSchema>;
+
+export const MeshConfigSchema = z
+  .strictObject({
+    versions: z
+      .strictObject({
+        talos: z
+          .string()
+          .regex(/^v\d+\.\d+\.\d+$/, { error: fix("not a Talos version", "write it as vMAJOR.MINOR.PATCH, e.g. v1.12.4") })
+          .default(PLATFORM.talos)
+          .describe("Talos OS version installed on every node."),
+        kubernetes: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+$/, { error: fix("not a Kubernetes version", "write it as MAJOR.MINOR.PATCH without 'v', e.g. 1.34.1") })
+          .default(PLATFORM.kubernetes)
+          .describe("Kubernetes version of every cluster."),
+        cilium: z
+          .string()
+          .regex(/^\d+\.\d+\.\d+$/, { error: fix("not a Cilium version", "write it as MAJOR.MINOR.PATCH, e.g. 1.19.6") })
+          .default(PLATFORM.cilium)
+          .describe("Cilium version (chart and agent) of every cluster; ClusterMesh wants the same everywhere."),
+      })
+      .prefault({})
+      .describe("Talos, Kubernetes and Cilium versions of every cluster; checked against the compatibility table."),
+    proxmox: z
+      .strictObject({
+        endpoint: z
+          .url({ protocol: /^https$/, error: fix("not an https URL", "write the Proxmox API URL as https://host:8006/") })
+          .describe("Proxmox VE API URL, https://host:8006/."),
+        insecure: z.boolean().default(false).describe("Skip TLS verification of the Proxmox API. Leave false; give Proxmox a trusted certificate."),
+        apiToken: SecretRefSchema.default({ env: "PROXMOX_VE_API_TOKEN" }).describe("API token `user@realm!id=uuid`."),
+      })
+      .describe("Proxmox VE API access."),
+    doppler: z
+      .strictObject({
+        enabled: z.boolean().default(false).describe("Use Doppler for {doppler: NAME} secrets and for the credential export."),
+        project: z.string().default("aggrik8s").describe("Doppler project."),
+        config: z.string().default("prd").describe("Doppler config (environment) in the project."),
+        token: z
+          .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe("Environment variable holding the Doppler service token.") })
+          .default({ env: "DOPPLER_TOKEN" })
+          .describe("The Doppler service token comes from the environment (it cannot come from Doppler)."),
+      })
+      .prefault({})
+      .describe("Doppler: source of {doppler: NAME} secrets and destination of the exported credentials."),
+    credentials: z
+      .strictObject({
+        dir: z.string().default("credentials").describe("Directory (gitignored) the credential export writes kubeconfig/talosconfig files to."),
+      })
+      .prefault({})
+      .describe("Where the credential export writes kubeconfigs and talosconfigs."),
+    clusters: z
+      .array(ClusterSchema)
+      .min(1, { error: fix("no clusters", "list at least one cluster under clusters") })
+      .describe("The clusters of the mesh."),
+  })
+  .describe("An aggrik8s mesh: Talos clusters on Proxmox VE joined by Cilium ClusterMesh.");
+
+/** The config as written (defaults optional). */
+export type MeshConfigInput = z.input<typeof MeshConfigSchema>;
+/** The config with every default filled in. */
+export type MeshConfig = z.output<typeof MeshConfigSchema>;

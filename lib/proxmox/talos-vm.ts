@@ -1,0 +1,124 @@
+import { Construct } from "constructs";
+import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
+
+/** Static IPv4 settings the VM's cloud-init (nocloud) drive hands to Talos. */
+export interface TalosVmNetwork {
+  /** Proxmox bridge, e.g. `vmbr0`. */
+  readonly bridge: string;
+  /** VLAN tag. @default - untagged */
+  readonly vlanId?: number;
+  /** Address with prefix, e.g. `10.10.0.11/24`. */
+  readonly addressCidr: string;
+  /** Default gateway. */
+  readonly gateway: string;
+  /** DNS servers. */
+  readonly dnsServers: readonly string[];
+}
+
+export interface TalosVmProps {
+  /** VM name and hostname. */
+  readonly name: string;
+  /** Proxmox VM id. */
+  readonly vmId: number;
+  /** Proxmox node the VM runs on. */
+  readonly proxmoxNode: string;
+  /** vCPU cores. */
+  readonly cores: number;
+  /** Proxmox CPU type. @see https://pve.proxmox.com/pve-docs/chapter-qm.html#qm_cpu */
+  readonly cpuType: string;
+  /** Memory in GiB; all of it dedicated (ballooning off, as Talos requires). */
+  readonly memoryGiB: number;
+  /** Datastore of the EFI, boot, cloud-init and extra disks. */
+  readonly datastore: string;
+  /** Boot/install disk in GiB. */
+  readonly diskSizeGiB: number;
+  /**
+   * Extra empty disks in GiB, e.g. for Ceph OSDs; attached as scsi1, scsi2, ...
+   * with serials `<name>-data-<n>` so they can be told apart inside the guest.
+   * @default - none
+   */
+  readonly extraDisksGiB?: readonly number[];
+  /** Proxmox file id of the Talos nocloud ISO on `proxmoxNode`, e.g. `local:iso/talos.iso`. */
+  readonly isoFileId: string;
+  /** NIC and static address. */
+  readonly network: TalosVmNetwork;
+  /** Proxmox tags (lower case). */
+  readonly tags: readonly string[];
+}
+
+/**
+ * One Talos node as a Proxmox VM, set up as the Talos Proxmox guide asks:
+ * OVMF + q35 with an EFI disk, VirtIO SCSI, a virtio NIC, ballooning off and
+ * the QEMU guest agent on. It boots the nocloud ISO until Talos is installed
+ * to the first disk, and gets its static address from the cloud-init drive.
+ *
+ * @see https://docs.siderolabs.com/talos/v1.11/platform-specific-installations/virtualized-platforms/proxmox
+ */
+export class TalosVm extends Construct {
+  readonly vm: VirtualEnvironmentVm;
+  /** The node's static IPv4 address (no prefix). */
+  readonly ipv4: string;
+
+  constructor(scope: Construct, id: string, props: TalosVmProps) {
+    super(scope, id);
+    const { datastore, network } = props;
+    this.ipv4 = network.addressCidr.split("/")[0];
+    this.vm = new VirtualEnvironmentVm(this, "vm", {
+      nodeName: props.proxmoxNode,
+      vmId: props.vmId,
+      name: props.name,
+      tags: [...props.tags].sort(),
+      bios: "ovmf",
+      machine: "q35",
+      efiDisk: { datastoreId: datastore, type: "4m", preEnrolledKeys: false },
+      operatingSystem: { type: "l26" },
+      cpu: { cores: props.cores, sockets: 1, type: props.cpuType },
+      memory: { dedicated: Math.round(props.memoryGiB * 1024), floating: 0 },
+      scsiHardware: "virtio-scsi-pci",
+      disk: [
+        { interface: "scsi0", datastoreId: datastore, size: props.diskSizeGiB, fileFormat: "raw", discard: "on", ssd: true, iothread: false },
+        ...(props.extraDisksGiB ?? []).map((size, i) => ({
+          interface: `scsi${i + 1}`,
+          datastoreId: datastore,
+          size,
+          fileFormat: "raw",
+          discard: "on",
+          ssd: true,
+          serial: `${props.name}-data-${i + 1}`.slice(0, 20),
+        })),
+      ],
+      // Empty disk first: the ISO boots only until Talos has installed itself to scsi0.
+      bootOrder: ["scsi0", "ide0"],
+      cdrom: { fileId: props.isoFileId, interface: "ide0" },
+      initialization: {
+        datastoreId: datastore,
+        interface: "ide2",
+        ipConfig: [{ ipv4: { address: network.addressCidr, gateway: network.gateway } }],
+        dns: { servers: [...network.dnsServers] },
+      },
+      agent: { enabled: true, trim: true },
+      started: true,
+      onBoot: true,
+      // Talos answers ACPI shutdown only once installed; stop is what destroy needs.
+      stopOnDestroy: true,
+    });
+    // network_device is an attribute of type list(object) in this provider, so
+    // Terraform's JSON syntax wants every object key present; null means "provider default".
+    this.vm.addOverride("network_device", [
+      {
+        bridge: network.bridge,
+        model: "virtio",
+        vlan_id: network.vlanId ?? null,
+        // `enabled` is deprecated; null keeps the defaults (connected, no firewall).
+        enabled: null,
+        firewall: false,
+        disconnected: null,
+        mac_address: null,
+        mtu: null,
+        queues: null,
+        rate_limit: null,
+        trunks: null,
+      },
+    ]);
+  }
+}

@@ -1,0 +1,52 @@
+import { TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { SecretRef } from "./config/schema";
+import { PropsError } from "./errors";
+
+export interface SecretInputProps {
+  /** Where the secret comes from. */
+  readonly ref: SecretRef;
+  /** Config path of the reference, for error messages. */
+  readonly configPath: string;
+  /** What the secret is, for the variable's description. */
+  readonly description: string;
+}
+
+/**
+ * A secret the stack reads at deploy time, never at synth: `{env: NAME}`
+ * becomes a sensitive Terraform variable `NAME`, which `npm run deploy`/`diff`
+ * fill from the environment variable NAME (as TF_VAR_NAME), so the value
+ * never reaches cdktf.out/.
+ */
+export class SecretInput extends Construct {
+  /** Token of the secret's value. */
+  readonly value: string;
+
+  constructor(scope: Construct, id: string, props: SecretInputProps) {
+    super(scope, id);
+    if ("doppler" in props.ref) {
+      throw new PropsError({
+        path: props.configPath,
+        message: `{doppler: ${props.ref.doppler}} cannot be read yet: the DopplerHQ/doppler bindings are not generated (no real provider schema in schemas/)`,
+        fix: "use {env: NAME} for now",
+      });
+    }
+    const variable = new TerraformVariable(this, "value", {
+      type: "string",
+      sensitive: true,
+      nullable: false,
+      description: `${props.description} (from environment variable ${props.ref.env})`,
+    });
+    variable.overrideLogicalId(props.ref.env);
+    this.value = variable.stringValue;
+  }
+}
+
+/** The environment variable names of every {env} secret in a config subtree (for the deploy wrapper). */
+export function envSecretNames(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(envSecretNames);
+  if (value === null || typeof value !== "object") return [];
+  const entries = Object.entries(value);
+  if (entries.length === 1 && entries[0][0] === "env" && typeof entries[0][1] === "string") return [entries[0][1]];
+  return [...new Set(entries.flatMap(([, v]) => envSecretNames(v)))];
+}

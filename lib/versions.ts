@@ -1,0 +1,30 @@
+/**
+ * Typed view of versions.json, the one place that pins providers, the engine,
+ * Talos, Kubernetes, Cilium and every Helm chart. Nothing else in lib/ or
+ * stacks/ writes a version literal.
+ */
+import pins from "../versions.json";
+
+/** A Terraform provider pin. */
+export interface ProviderPin {
+  /** Registry source, e.g. `bpg/proxmox`. */
+  readonly source: string;
+  /** Exact version. */
+  readonly version: string;
+}
+
+/** A Helm chart pin. */
+export interface ChartPin {
+  readonly repository: string;
+  readonly chart: string;
+  readonly version: string;
+}
+
+export type ProviderName = keyof typeof pins.providers;
+export type ChartName = keyof typeof pins.charts;
+
+export const PROVIDERS: Readonly<Record<ProviderName, ProviderPin>> = pins.providers;
+export const CHARTS: Readonly<Record<ChartName, ChartPin>> = pins.charts;
+
+/** Default Talos, Kubernetes and Cilium versions of a mesh (the config may choose others the compatibility table allows). */
+export const PLATFORM = pins.platform;

@@ -1,0 +1,21 @@
+// `npm run config`: prints the resolved mesh config (AGGRIK8S_CONFIG or the
+// embedded default) with every default filled in, as YAML. Secrets are only
+// ever references; for each {env: NAME} it says whether NAME is set, never its value.
+import YAML from "yaml";
+import { Aggrik8sError, formatProblem } from "../lib/errors";
+import { loadConfig } from "../lib/config/load";
+import { envSecretNames } from "../lib/secrets";
+
+try {
+  const { config, source, warnings } = loadConfig({ env: process.env });
+  process.stdout.write(`# source: ${source}\n${YAML.stringify(config)}`);
+  // The Doppler token is only read when Doppler is on.
+  const names = envSecretNames({ ...config, doppler: config.doppler.enabled ? config.doppler : undefined });
+  process.stdout.write(`# secrets read from the environment at deploy time:\n`);
+  for (const name of names) process.stdout.write(`#   ${name}: ${process.env[name] ? "set (value hidden)" : "NOT SET"}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+} catch (e) {
+  if (!(e instanceof Aggrik8sError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exitCode = 1;
+}

@@ -1,0 +1,24 @@
+// `npm run docs`: regenerates what is derived from code: config.schema.json
+// and the README sections between `<!-- generated:NAME -->` markers. With
+// --check it changes nothing and exits 1 when a copy is stale (the tests do the same).
+import * as fs from "fs";
+import * as path from "path";
+import { generatedDocs, replaceSections } from "../lib/docs";
+
+const root = path.resolve(__dirname, "..");
+const check = process.argv.includes("--check");
+const docs = generatedDocs();
+const targets: [string, string][] = [
+  ["config.schema.json", docs.jsonSchema],
+  ["README.md", replaceSections(fs.readFileSync(path.join(root, "README.md"), "utf8"), docs.readmeSections)],
+];
+let stale = 0;
+for (const [file, text] of targets) {
+  const full = path.join(root, file);
+  const current = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : "";
+  if (current === text) continue;
+  stale++;
+  if (check) console.error(`docs: ${file} is stale: run npm run docs`);
+  else fs.writeFileSync(full, text);
+}
+if (check && stale) process.exitCode = 1;

@@ -1,0 +1,75 @@
+// Shared by the Node scripts: where the offline toolchain lives and how to run
+// the engine with it. Plain JS so it runs before anything is compiled.
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { spawnSync } = require("child_process");
+
+const repoRoot = path.resolve(__dirname, "..", "..");
+const versions = require(path.join(repoRoot, "versions.json"));
+
+function cacheDir() {
+  if (process.env.AGGRIK8S_CACHE) return process.env.AGGRIK8S_CACHE;
+  const xdg = process.env.XDG_CACHE_HOME || path.join(os.homedir(), ".cache");
+  return path.join(xdg, "aggrik8s");
+}
+
+function onPath(bin) {
+  if (bin.includes("/")) return fs.existsSync(bin) ? bin : undefined;
+  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
+    const candidate = path.join(dir, bin);
+    if (dir && fs.existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** The engine binary: $TERRAFORM_BINARY_NAME, terraform, tofu, or the OpenTofu toolchain.sh built. */
+function engine() {
+  const wanted = process.env.TERRAFORM_BINARY_NAME;
+  const found =
+    (wanted && onPath(wanted)) || onPath("terraform") || onPath("tofu") || onPath(path.join(cacheDir(), "bin", "tofu"));
+  if (!found) {
+    throw new Error(
+      "no Terraform engine: put terraform or tofu on PATH, or run scripts/toolchain.sh to build OpenTofu from its Go module",
+    );
+  }
+  return found;
+}
+
+function goArch() {
+  return { x64: "amd64", arm64: "arm64" }[process.arch] || process.arch;
+}
+
+/** Path the filesystem mirror would hold the binary of provider `name` at. */
+function mirroredBinary(name) {
+  const p = versions.providers[name];
+  const [ns, type] = p.source.toLowerCase().split("/");
+  return path.join(
+    cacheDir(), "providers", "registry.terraform.io", ns, type, p.version,
+    `${process.platform}_${goArch()}`, `terraform-provider-${type}_v${p.version}`,
+  );
+}
+
+/** Provider names (keys of versions.json) whose binaries are in the offline mirror. */
+function mirroredProviders() {
+  return Object.keys(versions.providers).filter((name) => fs.existsSync(mirroredBinary(name)));
+}
+
+/** Environment for running the engine: the offline mirror's CLI config when every wanted provider is in it. */
+function engineEnv(wanted) {
+  const rc = path.join(cacheDir(), "terraform.rc");
+  const mirrored = new Set(mirroredProviders());
+  const offline = fs.existsSync(rc) && wanted.every((n) => mirrored.has(n));
+  const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+  if (offline) env.TF_CLI_CONFIG_FILE = rc;
+  return { env, offline };
+}
+
+function run(cmd, args, opts) {
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...opts });
+  if (r.error) throw r.error;
+  return r;
+}
+
+module.exports = { repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary, run };

@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Builds the pinned Terraform providers (and, when no `terraform` is on PATH,
+# the OpenTofu engine) from their Go modules into a filesystem mirror outside
+# the repo, so validation runs against the real binaries with no registry.
+#
+#   scripts/toolchain.sh            build what is missing, print progress
+#   scripts/toolchain.sh --strict   ... and fail when any pinned provider cannot be built
+#   scripts/toolchain.sh --env      print the shell exports for the cache
+#
+# A provider the Go module proxy does not serve is reported and skipped (exit 0)
+# unless --strict: `npm run validate` then says which stacks it cannot check.
+#
+# Cache: $AGGRIK8S_CACHE, else $XDG_CACHE_HOME/aggrik8s, else ~/.cache/aggrik8s.
+# Idempotent: a provider whose binary is already in the mirror is skipped.
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cache=${AGGRIK8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aggrik8s}
+mirror="$cache/providers"
+bindir="$cache/bin"
+rc="$cache/terraform.rc"
+os_arch="$(go env GOOS 2>/dev/null || uname -s | tr 'A-Z' 'a-z')_$(go env GOARCH 2>/dev/null || echo amd64)"
+
+log() { printf '[toolchain] %s\n' "$*" >&2; }
+die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
+
+# Reads versions.json once; lines of "name source version module ref".
+pins() {
+  node -e '
+    const v = require(process.argv[1]);
+    for (const [name, p] of Object.entries(v.providers))
+      console.log([name, p.source, p.version, p.go.module, p.go.ref].join(" "));
+  ' "$here/versions.json"
+}
+engine_pin() {
+  node -e 'const e = require(process.argv[1]).engine.opentofu; console.log(e.version, e.go.module, e.go.ref)' "$here/versions.json"
+}
+
+engine() {
+  if [ -n "${TERRAFORM_BINARY_NAME:-}" ] && command -v "$TERRAFORM_BINARY_NAME" >/dev/null; then
+    command -v "$TERRAFORM_BINARY_NAME"
+  elif command -v terraform >/dev/null; then
+    command -v terraform
+  elif command -v tofu >/dev/null; then
+    command -v tofu
+  else
+    echo "$bindir/tofu"
+  fi
+}
+
+print_env() {
+  printf 'export TERRAFORM_BINARY_NAME=%q\n' "$(engine)"
+  printf 'export TF_CLI_CONFIG_FILE=%q\n' "$rc"
+  printf 'export AGGRIK8S_MIRROR=%q\n' "$mirror"
+}
+
+strict=false
+[ "${1:-}" = "--strict" ] && strict=true
+if [ "${1:-}" = "--env" ]; then
+  print_env
+  exit 0
+fi
+
+command -v node >/dev/null || die "node not found: install Node.js 20 (the repo's npm scripts need it too)"
+command -v go >/dev/null || die "go not found: install Go >= 1.24 from https://go.dev/dl, or skip this script and let terraform fetch providers from the registry"
+export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -trimpath"
+
+mkdir -p "$mirror" "$bindir"
+start=$(date +%s)
+
+# Downloads a module (the proxy's errors are long and cryptic: name the cause
+# first) and prints its directory in the module cache.
+module_dir() {
+  local module=$1 ref=$2 json
+  json=$(go mod download -json "$module@$ref" 2>/dev/null) || true
+  node -e '
+    let j; try { j = JSON.parse(process.argv[1]) } catch { j = { Error: "no answer from go mod download" } }
+    if (j.Error) { console.error(j.Error.split("\n")[0]); process.exit(1) }
+    console.log(j.Dir)' "$json"
+}
+
+unavailable=()
+while read -r name source version module ref; do
+  ns=$(echo "${source%%/*}" | tr 'A-Z' 'a-z')
+  type=${source##*/}
+  file="terraform-provider-${type}_v${version}"
+  for host in registry.terraform.io registry.opentofu.org; do
+    mkdir -p "$mirror/$host/$ns/$type/$version/$os_arch"
+  done
+  target="$mirror/registry.terraform.io/$ns/$type/$version/$os_arch/$file"
+  if [ -x "$target" ]; then
+    log "$source $version: cached"
+  else
+    log "$source $version: building $module@$ref ..."
+    t0=$(date +%s)
+    if ! dir=$(module_dir "$module" "$ref" 2>"$cache/last-go-error.log"); then
+      log "$source $version: UNAVAILABLE: the Go module proxy ($(go env GOPROXY)) refused $module@$ref: $(cat "$cache/last-go-error.log")"
+      unavailable+=("$source@$version")
+      continue
+    fi
+    # Built inside the module's own directory: `go install module@ref` also asks
+    # the proxy for the module's version list (deprecation check), which a
+    # proxy that serves only exact versions refuses.
+    (cd "$dir" && go build -o "$target.partial" .) || die "building $module@$ref failed (output above)"
+    mv "$target.partial" "$target"
+    log "$source $version: built in $(( $(date +%s) - t0 ))s"
+  fi
+  # OpenTofu looks under its own registry host; same binary.
+  ln -sf "$target" "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch/$file"
+done < <(pins)
+
+eng=$(engine)
+if [ "$eng" = "$bindir/tofu" ] && [ ! -x "$eng" ]; then
+  read -r tofu_version tofu_module tofu_ref < <(engine_pin)
+  log "no terraform on PATH: building OpenTofu $tofu_version ..."
+  t0=$(date +%s)
+  dir=$(module_dir "$tofu_module" "$tofu_ref") || die "cannot download OpenTofu $tofu_module@$tofu_ref from the Go module proxy; install terraform or tofu on PATH instead"
+  # Its go.mod has a replace directive, which only a build inside the module honours.
+  (cd "$dir" && go build -o "$eng.partial" ./cmd/tofu) || die "building OpenTofu failed (output above)"
+  mv "$eng.partial" "$eng"
+  log "OpenTofu built in $(( $(date +%s) - t0 ))s"
+fi
+
+includes=$(pins | awk '{printf "%s\"%s\"", (NR>1?", ":""), $2}')
+cat > "$rc.partial" <<EOF
+# Written by aggrik8s scripts/toolchain.sh: providers come from the local mirror only.
+provider_installation {
+  filesystem_mirror {
+    path    = "$mirror"
+    include = [$includes]
+  }
+}
+plugin_cache_dir = "$cache/plugin-cache"
+EOF
+mkdir -p "$cache/plugin-cache"
+mv "$rc.partial" "$rc"
+print_env > "$cache/env"
+if [ ${#unavailable[@]} -gt 0 ]; then
+  log "not built (validation of stacks that need them is skipped): ${unavailable[*]}"
+  $strict && die "--strict: every pinned provider must be built"
+fi
+log "ready in $(( $(date +%s) - start ))s: engine $eng, mirror $mirror"
+log "use it with: eval \"\$(scripts/toolchain.sh --env)\""

@@ -1,0 +1,117 @@
+#!/usr/bin/env node
+// `npm run validate`: synthesizes every stack of the mesh (AGGRIK8S_CONFIG or
+// the embedded default) plus the construct fixtures, then runs the real engine's
+// `init -backend=false` and `validate` in each stack directory with the real
+// provider binaries: from the offline mirror (scripts/toolchain.sh) when it
+// holds every provider a stack needs, else from the registry as a user would.
+//
+// A canary stack carries an attribute no provider knows; validate must reject
+// it, which proves the check can fail.
+//
+//   node scripts/validate.js [--allow-skip] [--keep]
+//     --allow-skip  a stack whose providers can be had neither from the mirror
+//                   nor from the registry is reported SKIP instead of failing
+//     --keep        keep the scratch directory (printed) for inspection
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { repoRoot, versions, engine, engineEnv, run } = require("./lib/toolchain");
+
+const args = new Set(process.argv.slice(2));
+const allowSkip = args.has("--allow-skip");
+const CANARY = "canary-unknown-attribute";
+
+function synth(entry, outdir, extraEnv = {}) {
+  const r = run(process.execPath, ["-r", "ts-node/register/transpile-only", entry], {
+    cwd: repoRoot,
+    env: { ...process.env, ...extraEnv, CDKTF_OUTDIR: outdir },
+  });
+  if (r.status !== 0) {
+    console.error(`validate: synth of ${entry} failed:\n${r.stderr}${r.stdout}`);
+    process.exit(1);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory) }));
+}
+
+/** versions.json names of the providers a synthesized stack requires. */
+function providersOf(dir) {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const required = Object.values(json.terraform?.required_providers ?? {});
+  return required.map((rp) => {
+    // Prebuilt bindings write "helm", generated ones "registry.terraform.io/bpg/proxmox".
+    const source = (rp.source.includes("/") ? rp.source : `hashicorp/${rp.source}`).toLowerCase().replace(/^registry\.terraform\.io\//, "");
+    const name = Object.keys(versions.providers).find((n) => versions.providers[n].source.toLowerCase() === source);
+    if (!name) throw new Error(`validate: ${dir} requires ${rp.source}, which versions.json does not pin`);
+    if (rp.version !== versions.providers[name].version) {
+      throw new Error(`validate: ${dir} requires ${rp.source} ${rp.version} but versions.json pins ${versions.providers[name].version}`);
+    }
+    return name;
+  });
+}
+
+const UNREACHABLE = /could not connect to registry|failed to request discovery document|no such host|Failed to query available provider packages|provider registry .* does not have a provider/i;
+
+function validateStack(bin, stack) {
+  const wanted = providersOf(stack.dir);
+  const { env, offline } = engineEnv(wanted);
+  const source = offline ? "offline mirror" : "registry";
+  const t0 = Date.now();
+  const init = run(bin, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack.dir, env });
+  if (init.status !== 0) {
+    const out = `${init.stderr}\n${init.stdout}`;
+    if (!offline && UNREACHABLE.test(out)) {
+      const missing = wanted.map((n) => `${versions.providers[n].source} ${versions.providers[n].version}`).join(", ");
+      return { status: "SKIP", source, detail: `providers neither in the offline mirror nor reachable in the registry (${missing})` };
+    }
+    return { status: "FAIL", source, detail: `init failed:\n${out.trim()}` };
+  }
+  const v = run(bin, ["validate", "-json", "-no-color"], { cwd: stack.dir, env });
+  let result;
+  try {
+    result = JSON.parse(v.stdout);
+  } catch {
+    return { status: "FAIL", source, detail: `validate printed no JSON:\n${v.stderr}${v.stdout}` };
+  }
+  const diags = (result.diagnostics ?? []).map((d) => `${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}${d.range ? ` (${d.range.filename}:${d.range.start.line})` : ""}`);
+  const seconds = ((Date.now() - t0) / 1000).toFixed(1);
+  return result.valid
+    ? { status: "PASS", source, detail: `${seconds}s${diags.length ? `; ${diags.join("; ")}` : ""}` }
+    : { status: "FAIL", source, detail: diags.join("\n") || "invalid" };
+}
+
+function main() {
+  const bin = engine();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-validate-"));
+  console.log(`validate: engine ${bin}; scratch ${scratch}`);
+  const stacks = [
+    ...synth("main.ts", path.join(scratch, "mesh")),
+    ...synth(path.join("__tests__", "fixtures", "validate-app.ts"), path.join(scratch, "fixtures")),
+  ];
+  let failed = 0;
+  let skipped = 0;
+  for (const stack of stacks) {
+    const r = validateStack(bin, stack);
+    if (stack.name === CANARY) {
+      const rejected = r.status === "FAIL" && /Unsupported argument|Extraneous JSON object property/.test(r.detail);
+      console.log(`${rejected ? "PASS" : "FAIL"}  ${stack.name} [${r.source}]: ${rejected ? "rejected as it must be (unknown attribute)" : `expected the engine to reject it, got ${r.status}: ${r.detail}`}`);
+      if (!rejected && r.status !== "SKIP") failed++;
+      if (r.status === "SKIP") skipped++;
+      continue;
+    }
+    console.log(`${r.status.padEnd(4)}  ${stack.name} [${r.source}]: ${r.detail}`);
+    if (r.status === "FAIL") failed++;
+    if (r.status === "SKIP") skipped++;
+  }
+  const passed = stacks.length - failed - skipped;
+  console.log(`validate: ${passed} passed, ${failed} failed, ${skipped} skipped of ${stacks.length} stacks`);
+  if (!args.has("--keep")) fs.rmSync(scratch, { recursive: true, force: true });
+  if (failed > 0) process.exit(1);
+  if (skipped > 0 && !allowSkip) {
+    console.error("validate: some stacks could not be checked (SKIP): run scripts/toolchain.sh, or give the engine registry access; --allow-skip accepts this");
+    process.exit(1);
+  }
+}
+
+main();

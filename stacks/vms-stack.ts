@@ -1,0 +1,94 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
+import { ALLOW_INSECURE_CONTEXT } from "../lib/aspects/no-insecure";
+import { ClusterConfig, MeshConfig } from "../lib/config/schema";
+import { TalosIso } from "../lib/proxmox/talos-iso";
+import { TalosVm } from "../lib/proxmox/talos-vm";
+import { SecretInput } from "../lib/secrets";
+import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+import { clusterStackName } from "./naming";
+
+/** The Talos boot and install images of a cluster. */
+export interface TalosImage {
+  /** URL of the nocloud ISO the VMs boot until Talos is installed. */
+  readonly isoUrl: string;
+  /** Installer image reference Talos installs (and upgrades) from. */
+  readonly installerImage: string;
+}
+
+/** Node addresses by role: what the Talos stack needs from this one. */
+export interface ClusterNodes {
+  readonly controlPlanes: readonly { readonly name: string; readonly ip: string }[];
+  readonly workers: readonly { readonly name: string; readonly ip: string }[];
+}
+
+export interface VmsStackProps extends Aggrik8sStackProps {
+  readonly cluster: ClusterConfig;
+  readonly proxmox: MeshConfig["proxmox"];
+  readonly image: TalosImage;
+  /** Give workers an extra empty disk for a Ceph OSD. */
+  readonly cephDisks: boolean;
+}
+
+/** One Proxmox VM per node of a cluster, plus the boot ISO on each Proxmox node used. */
+export class VmsStack extends Aggrik8sStack {
+  readonly nodes: ClusterNodes;
+
+  constructor(scope: Construct, props: VmsStackProps) {
+    const { cluster } = props;
+    super(scope, clusterStackName(cluster.name, "vms"), props);
+    if (props.proxmox.insecure) this.node.setContext(ALLOW_INSECURE_CONTEXT, true);
+    // The provider reads PROXMOX_VE_API_TOKEN itself; any other variable name goes through a sensitive input.
+    const token = props.proxmox.apiToken;
+    const useNativeEnv = "env" in token && token.env === "PROXMOX_VE_API_TOKEN";
+    new ProxmoxProvider(this, "proxmox", {
+      endpoint: props.proxmox.endpoint,
+      insecure: props.proxmox.insecure,
+      ...(useNativeEnv ? {} : { apiToken: new SecretInput(this, "api-token", { ref: token, configPath: "proxmox.apiToken", description: "Proxmox VE API token" }).value }),
+    });
+
+    const pools = [
+      { role: "controlplane", pool: cluster.controlPlane, extraDisksGiB: [] as number[] },
+      { role: "worker", pool: cluster.workers, extraDisksGiB: props.cephDisks ? [cluster.workers.cephDiskSizeGiB] : [] },
+    ] as const;
+    const iso = new TalosIso(this, "talos-iso", {
+      url: props.image.isoUrl,
+      fileName: `talos-${cluster.name}.iso`,
+      proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
+    });
+    const prefix = cluster.network.nodeSubnet.split("/")[1];
+    pools.forEach(({ role, pool, extraDisksGiB }) =>
+      pool.nodes.map(
+        (node) =>
+          new TalosVm(this, node.name, {
+            name: node.name,
+            vmId: node.vmId,
+            proxmoxNode: node.proxmoxNode,
+            cores: node.cores ?? pool.cores,
+            memoryGiB: node.memoryGiB ?? pool.memoryGiB,
+            cpuType: pool.cpuType,
+            datastore: pool.datastore,
+            diskSizeGiB: pool.diskSizeGiB,
+            extraDisksGiB,
+            isoFileId: iso.fileIdByNode[node.proxmoxNode],
+            network: {
+              bridge: cluster.network.bridge,
+              vlanId: cluster.network.vlanId,
+              addressCidr: `${node.ip}/${prefix}`,
+              gateway: cluster.network.gateway,
+              dnsServers: cluster.network.dnsServers,
+            },
+            tags: ["talos", `cluster-${cluster.name}`, `role-${role}`],
+          }),
+      ),
+    );
+    // Plain values from the config, not resource attributes: downstream stacks
+    // order themselves after this one with addDependency.
+    const [controlPlanes, workers] = pools.map(({ pool }) => pool.nodes.map((n) => ({ name: n.name, ip: n.ip })));
+    this.nodes = { controlPlanes, workers };
+    new TerraformOutput(this, "control_plane_ips", { value: controlPlanes.map((n) => n.ip) });
+    new TerraformOutput(this, "worker_ips", { value: workers.map((n) => n.ip) });
+    new TerraformOutput(this, "node_names", { value: [...controlPlanes, ...workers].map((n) => n.name) });
+  }
+}
