@@ -212,6 +212,16 @@ export function checkMesh(config: MeshConfig): RuleFindings {
   unique(nodePorts, (x) => x.c.clustermesh.nodePort, (x) => x.path, (x, first) =>
     err(`${x.path}.clustermesh.nodePort`, `nodePort ${x.c.clustermesh.nodePort} is already used by ${first.path} (${first.c.name})`, "give every cluster's clustermesh-apiserver its own NodePort, so peers and firewall rules can tell them apart"));
 
+  for (const { c, path } of clusters) {
+    const mesh = c.clustermesh;
+    if (mesh.serviceType === "LoadBalancer" && mesh.loadBalancerIP === undefined) {
+      err(`${path}.clustermesh.loadBalancerIP`, "serviceType LoadBalancer needs the address peers connect to", "set clustermesh.loadBalancerIP to an address your load balancer (e.g. Cilium LB IPAM) hands out, or use serviceType NodePort");
+    }
+  }
+  unique(
+    clusters.filter((x) => x.c.clustermesh.serviceType === "LoadBalancer"), (x) => x.c.clustermesh.loadBalancerIP, (x) => x.path, (x, first) =>
+      err(`${x.path}.clustermesh.loadBalancerIP`, `loadBalancerIP ${x.c.clustermesh.loadBalancerIP} is already used by ${first.path} (${first.c.name})`, "give every cluster's clustermesh-apiserver its own address"));
+
   // Secrets and TLS
   if (config.proxmox.insecure) {
     warn("proxmox.insecure", "TLS verification of the Proxmox API is off", "give Proxmox a trusted certificate and remove insecure");

@@ -117,6 +117,9 @@ const ClusterMeshSchema = z
       .max(32767, { error: fix("nodePort above 32767", "use a port in the Kubernetes NodePort range 30000-32767") })
       .default(32379)
       .describe("NodePort of the clustermesh-apiserver (serviceType NodePort); unique across the mesh."),
+    loadBalancerIP: ipv4
+      .optional()
+      .describe("Address of the clustermesh-apiserver LoadBalancer service (serviceType LoadBalancer, required there): peers connect to it."),
   })
   .describe("How peers reach this cluster's clustermesh-apiserver.");
 

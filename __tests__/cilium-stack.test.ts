@@ -1,0 +1,89 @@
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { ClusterCredentials } from "../lib/kubernetes/credentials";
+import { MeshConfig } from "../lib/config/schema";
+import { CiliumStack } from "../stacks/cilium-stack";
+import { MeshCaStack } from "../stacks/mesh-ca-stack";
+import { parse, resolvedConfig, threeClusterConfig } from "./helpers";
+
+/** Stands in for a cluster's Talos stack: credentials as values of another stack. */
+function standInCredentials(app: App, cluster: string): ClusterCredentials {
+  const stack = new TerraformStack(app, `${cluster}-talos`);
+  const v = (name: string) => new TerraformVariable(stack, name, { type: "string", sensitive: true }).stringValue;
+  return { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") };
+}
+
+function buildCilium(config: MeshConfig) {
+  const app = Testing.app();
+  const meshCa = new MeshCaStack(app);
+  const stacks = config.clusters.map(
+    (cluster) => new CiliumStack(app, { mesh: config, cluster, credentials: standInCredentials(app, cluster.name), meshCa: meshCa.ca }),
+  );
+  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
+  return { app, meshCa, stacks };
+}
+
+const releaseOf = (json: any) => Object.values(json.resource.helm_release)[0] as any;
+
+describe("cilium stack", () => {
+  const config = resolvedConfig();
+  const { stacks, meshCa } = buildCilium(config);
+  const [east, west] = stacks.map((s) => parse(Testing.synth(s)));
+
+  it("matches the snapshot", () => {
+    expect(Testing.synth(stacks[0])).toMatchSnapshot();
+  });
+
+  it("is named <cluster>-cilium and depends on the Talos and mesh-ca stacks", () => {
+    expect(stacks.map((s) => s.node.id)).toEqual(["talos-east-cilium", "talos-west-cilium"]);
+    expect(stacks[0].dependencies.map((d) => d.node.id).sort()).toEqual(["mesh-ca", "talos-east-talos"]);
+  });
+
+  it("configures helm and kubernetes from the Talos stack's outputs, TLS verified", () => {
+    const remote = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-var${name}\\}$`));
+    const tls = { host: remote("host"), cluster_ca_certificate: remote("ca"), client_certificate: remote("cert"), client_key: remote("key") };
+    expect(east.provider.kubernetes[0]).toEqual(tls);
+    expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
+  });
+
+  it("installs the pinned Cilium chart into kube-system, waiting for it", () => {
+    expect(releaseOf(east)).toMatchObject({
+      name: "cilium", chart: "cilium", repository: "https://helm.cilium.io/", version: config.versions.cilium,
+      namespace: "kube-system", create_namespace: false, wait: true, atomic: true,
+    });
+  });
+
+  it("gives each cluster its own name and id and lists the other as a peer", () => {
+    const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
+    expect(values(east).cluster).toEqual({ name: "talos-east", id: 1 });
+    expect(values(west).cluster).toEqual({ name: "talos-west", id: 2 });
+    expect(values(east).clustermesh.config.clusters.map((c: any) => [c.name, c.port])).toEqual([["talos-west", 32380]]);
+    expect(values(west).clustermesh.config.clusters.map((c: any) => [c.name, c.port])).toEqual([["talos-east", 32379]]);
+    expect(values(east).clustermesh.apiserver.service).toEqual({ type: "NodePort", nodePort: 32379 });
+  });
+
+  it("uses the same mesh CA in both clusters, the key only as a sensitive value", () => {
+    const caCert = (json: any) => JSON.parse(releaseOf(json).values[0]).tls.ca.cert;
+    expect(caCert(east)).toBe("${base64encode(data.terraform_remote_state.cross-stack-reference-input-mesh-ca.outputs.cross-stack-output-tls_self_signed_certca_cert_ACFAC989cert_pem)}");
+    expect(caCert(west)).toBe(caCert(east));
+    const key = (json: any) => releaseOf(json).set_sensitive;
+    expect(key(east)).toEqual([{ name: "tls.ca.key", value: expect.stringMatching(/^\$\{base64encode\(data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.cross-stack-output-tls_private_keyca_key_[0-9A-F]+private_key_pem\)\}$/) }]);
+    expect(key(west)).toEqual(key(east));
+    expect(JSON.stringify(releaseOf(east).values)).not.toContain("private_key");
+  });
+
+  it("exports the CA key from mesh-ca only as a sensitive output", () => {
+    const ca = parse(Testing.synth(meshCa));
+    const keyOutputs = Object.entries(ca.output).filter(([, o]: [string, any]) => /private_key_pem/.test(o.value));
+    expect(keyOutputs).toHaveLength(1);
+    expect((keyOutputs[0][1] as any).sensitive).toBe(true);
+  });
+
+  it("meshes all three clusters of the three-cluster example", () => {
+    const three = buildCilium(threeClusterConfig()).stacks.map((s) => JSON.parse(releaseOf(parse(Testing.synth(s))).values[0]));
+    expect(three.map((v) => [v.cluster.name, v.clustermesh.config.clusters.map((c: any) => c.name)])).toEqual([
+      ["talos-east", ["talos-edge", "talos-west"]],
+      ["talos-west", ["talos-east", "talos-edge"]],
+      ["talos-edge", ["talos-east", "talos-west"]],
+    ]);
+  });
+});

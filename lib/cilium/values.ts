@@ -1,0 +1,92 @@
+/**
+ * Typed Helm values of the Cilium chart, built from the cluster config. Only
+ * the keys we set are typed; the tests check every key path against the real
+ * chart's values.schema.json of the pinned version and validate the types.
+ *
+ * @see https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+ * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
+ */
+
+/** How peers reach one cluster's clustermesh-apiserver. */
+export interface ClusterMeshPeer {
+  /** Peer's cluster.name. */
+  readonly name: string;
+  /** Addresses that reach the peer's clustermesh-apiserver (node IPs for NodePort, the LB IP for LoadBalancer). */
+  readonly ips: readonly string[];
+  /** Port on those addresses. */
+  readonly port: number;
+}
+
+export interface CiliumValuesProps {
+  readonly clusterName: string;
+  /** 1..255, unique in the mesh. */
+  readonly clusterId: number;
+  /** Hubble relay and UI. */
+  readonly hubble: boolean;
+  /** Mesh CA certificate, base64 of the PEM (a token from the mesh-ca stack). Its key goes in separately, as a sensitive value. */
+  readonly caCertBase64: string;
+  /** How this cluster's clustermesh-apiserver is exposed. */
+  readonly apiserverService: { readonly type: "NodePort"; readonly nodePort: number } | { readonly type: "LoadBalancer"; readonly loadBalancerIP: string };
+  /** Every other cluster of the mesh. */
+  readonly peers: readonly ClusterMeshPeer[];
+}
+
+/** The Cilium values we set, by chart key. */
+export interface CiliumValues {
+  readonly cluster: { readonly name: string; readonly id: number };
+  readonly ipam: { readonly mode: "kubernetes" };
+  readonly kubeProxyReplacement: boolean;
+  readonly k8sServiceHost: string;
+  readonly k8sServicePort: number;
+  readonly securityContext: { readonly capabilities: { readonly ciliumAgent: readonly string[]; readonly cleanCiliumState: readonly string[] } };
+  readonly cgroup: { readonly autoMount: { readonly enabled: boolean }; readonly hostRoot: string };
+  readonly hubble: { readonly enabled: boolean; readonly relay: { readonly enabled: boolean }; readonly ui: { readonly enabled: boolean } };
+  readonly tls: { readonly ca: { readonly cert: string } };
+  readonly clustermesh: {
+    readonly useAPIServer: boolean;
+    readonly maxConnectedClusters: number;
+    readonly config: { readonly enabled: boolean; readonly clusters: readonly { readonly name: string; readonly ips: readonly string[]; readonly port: number }[] };
+    readonly apiserver: {
+      readonly service: { readonly type: string; readonly nodePort?: number; readonly loadBalancerIP?: string };
+      readonly tls: { readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string } };
+    };
+  };
+}
+
+/** Capabilities Talos allows (no SYS_MODULE, which Talos forbids even for privileged pods). */
+const AGENT_CAPABILITIES = ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"];
+const CLEAN_STATE_CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
+
+/** Same in every cluster: Cilium refuses peers with a different value. */
+export const MAX_CONNECTED_CLUSTERS = 255;
+
+export function ciliumValues(props: CiliumValuesProps): CiliumValues {
+  const svc = props.apiserverService;
+  return {
+    cluster: { name: props.clusterName, id: props.clusterId },
+    ipam: { mode: "kubernetes" },
+    kubeProxyReplacement: true,
+    // KubePrism: Talos' in-node API load balancer, reachable before any CNI.
+    k8sServiceHost: "localhost",
+    k8sServicePort: 7445,
+    securityContext: { capabilities: { ciliumAgent: AGENT_CAPABILITIES, cleanCiliumState: CLEAN_STATE_CAPABILITIES } },
+    cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
+    hubble: { enabled: true, relay: { enabled: props.hubble }, ui: { enabled: props.hubble } },
+    tls: { ca: { cert: props.caCertBase64 } },
+    clustermesh: {
+      useAPIServer: true,
+      maxConnectedClusters: MAX_CONNECTED_CLUSTERS,
+      config: {
+        enabled: true,
+        // Sorted so adding a cluster changes only its own entry in every peer's diff.
+        clusters: [...props.peers].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ name: p.name, ips: [...p.ips], port: p.port })),
+      },
+      apiserver: {
+        service: svc.type === "NodePort" ? { type: "NodePort", nodePort: svc.nodePort } : { type: "LoadBalancer", loadBalancerIP: svc.loadBalancerIP },
+        // cronJob: certificates are signed by the shared CA and renewed on a
+        // schedule; the chart's default (helm) re-issues them only on upgrades.
+        tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: 1095, schedule: "0 0 1 */4 *" } },
+      },
+    },
+  };
+}

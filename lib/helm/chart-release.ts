@@ -1,0 +1,51 @@
+import { Release } from "@cdktf/provider-helm/lib/release";
+import { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { ChartPin } from "../versions";
+
+export interface ChartReleaseProps {
+  /** Release name. */
+  readonly name: string;
+  /** Chart repository, name and exact version (from versions.json, or the config for extra releases). */
+  readonly chart: ChartPin;
+  /** Namespace; created beforehand with its Pod Security level (never by Helm). */
+  readonly namespace: string;
+  /** Typed values, serialised once as JSON (which Helm reads as YAML). May hold tokens. @default - chart defaults */
+  readonly values?: object;
+  /** Secret values by dotted chart key, passed as `set_sensitive` so plans and logs mask them. @default - none */
+  readonly sensitiveValues?: Readonly<Record<string, string>>;
+  /** Seconds Helm waits for the release to be ready. @default - 600 */
+  readonly timeoutSeconds?: number;
+  /** Constructs the release waits for (e.g. its namespace). @default - none */
+  readonly dependsOn?: readonly ITerraformDependable[];
+}
+
+/**
+ * A pinned Helm release that waits until its workloads are ready and rolls
+ * back a failed upgrade, so the next stack in the chain starts on a working
+ * cluster.
+ *
+ * @see https://registry.terraform.io/providers/hashicorp/helm/latest/docs/resources/release
+ */
+export class ChartRelease extends Construct {
+  readonly release: Release;
+
+  constructor(scope: Construct, id: string, props: ChartReleaseProps) {
+    super(scope, id);
+    this.release = new Release(this, "release", {
+      name: props.name,
+      repository: props.chart.repository,
+      chart: props.chart.chart,
+      version: props.chart.version,
+      namespace: props.namespace,
+      createNamespace: false,
+      values: props.values ? [JSON.stringify(props.values)] : undefined,
+      setSensitive: props.sensitiveValues ? Object.entries(props.sensitiveValues).map(([name, value]) => ({ name, value })) : undefined,
+      wait: true,
+      atomic: true,
+      cleanupOnFail: true,
+      timeout: props.timeoutSeconds ?? 600,
+      dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+    });
+  }
+}
