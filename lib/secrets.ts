@@ -50,3 +50,22 @@ export function envSecretNames(value: unknown): string[] {
   if (entries.length === 1 && entries[0][0] === "env" && typeof entries[0][1] === "string") return [entries[0][1]];
   return [...new Set(entries.flatMap(([, v]) => envSecretNames(v)))];
 }
+
+/**
+ * The secrets of one stack: one sensitive variable per environment variable
+ * name, however many config fields reference it.
+ */
+export class StackSecrets extends Construct {
+  private readonly byName = new Map<string, string>();
+
+  /** Token of the secret `ref` points to. */
+  value(ref: SecretRef, configPath: string, description: string): string {
+    const key = "env" in ref ? ref.env : `doppler:${ref.doppler}`;
+    let token = this.byName.get(key);
+    if (token === undefined) {
+      token = new SecretInput(this, key, { ref, configPath, description }).value;
+      this.byName.set(key, token);
+    }
+    return token;
+  }
+}

@@ -5,6 +5,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { Problem } from "../errors";
+import { BUILTIN_NAMESPACES, UNMANAGED_NAMESPACES } from "../platform/namespaces";
 import { CILIUM_KUBERNETES_TESTED, TALOS_KUBERNETES, inRange, minorOf } from "./compat";
 import { ClusterConfig, MeshConfig, NodeConfig } from "./schema";
 
@@ -160,6 +161,24 @@ export function checkMesh(config: MeshConfig): RuleFindings {
     }
     unique(c.platform.extraReleases.map((r, i) => ({ r, p: `${path}.platform.extraReleases[${i}]` })), (x) => x.r.name, (x) => x.p, (x, first) =>
       err(`${x.p}.name`, `release name "${x.r.name}" is already used by ${first.p}`, "give every extra release in the cluster a unique name"));
+  }
+
+  // Namespaces of extra releases: one Pod Security level per namespace.
+  for (const { c, path } of clusters) {
+    const levels = new Map<string, { level: string; where: string }>(Object.entries(BUILTIN_NAMESPACES).map(([ns, level]) => [ns, { level, where: "a built-in component" }]));
+    c.platform.extraReleases.forEach((r, i) => {
+      const p = `${path}.platform.extraReleases[${i}].namespace`;
+      if (UNMANAGED_NAMESPACES.includes(r.namespace)) {
+        err(p, `namespace ${r.namespace} belongs to Kubernetes/Talos and is not relabelled`, "install the release into a namespace of its own");
+        return;
+      }
+      const seen = levels.get(r.namespace);
+      if (seen && seen.level !== r.podSecurity) {
+        err(`${path}.platform.extraReleases[${i}].podSecurity`, `namespace ${r.namespace} is ${seen.level} for ${seen.where}, not ${r.podSecurity}`, `use podSecurity: ${seen.level}, or another namespace`);
+      } else if (!seen) {
+        levels.set(r.namespace, { level: r.podSecurity, where: `${path}.platform.extraReleases[${i}]` });
+      }
+    });
   }
 
   // Resources against the Talos minimums and recommendations: a pool-wide

@@ -1,6 +1,7 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Construct } from "constructs";
 import { PSA_ENFORCE_LABEL } from "../aspects/psa-labels";
+import { PropsError } from "../errors";
 
 /** Pod Security Standards level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
@@ -40,5 +41,28 @@ export class PodSecurityNamespace extends Construct {
       },
     });
     this.name = this.namespace.metadata.name;
+  }
+}
+
+/** The namespaces of one stack: each created once, at one Pod Security level. */
+export class PodSecurityNamespaces extends Construct {
+  private readonly byName = new Map<string, { level: PodSecurityLevel; ns: PodSecurityNamespace }>();
+
+  /** The namespace's name as a reference, so whatever uses it is created after it. */
+  get(name: string, level: PodSecurityLevel): string {
+    const existing = this.byName.get(name);
+    if (existing) {
+      if (existing.level !== level) {
+        throw new PropsError({
+          path: this.node.path,
+          message: `namespace ${name} is wanted at Pod Security levels ${existing.level} and ${level}`,
+          fix: "give every release that shares a namespace the same podSecurity",
+        });
+      }
+      return existing.ns.name;
+    }
+    const ns = new PodSecurityNamespace(this, name, { name, level });
+    this.byName.set(name, { level, ns });
+    return ns.name;
   }
 }

@@ -1,0 +1,68 @@
+/**
+ * Rook: the operator chart and a CephCluster whose OSDs are the workers'
+ * extra empty disk (the VM stack attaches it as the second SCSI disk, sdb).
+ *
+ * @see https://rook.io/docs/rook/latest-release/Helm-Charts/ceph-cluster-chart/
+ * @see https://www.talos.dev/v1.12/kubernetes-guides/configuration/ceph-with-rook/
+ */
+export const ROOK_NAMESPACE = "rook-ceph";
+/** The OSD disk as the guest sees it: the VM's second SCSI disk. */
+export const OSD_DEVICE_FILTER = "^sdb$";
+
+export interface RookClusterValuesProps {
+  /** Nodes that carry an OSD disk (the workers). */
+  readonly storageNodes: number;
+  /** Replica count of the block pool (<= storageNodes). */
+  readonly replicas: number;
+}
+
+export function rookOperatorValues() {
+  return { crds: { enabled: true }, monitoring: { enabled: false } };
+}
+
+export function rookClusterValues(props: RookClusterValuesProps) {
+  const ns = ROOK_NAMESPACE;
+  // An odd number of mons, one per node at most.
+  const mons = props.storageNodes >= 3 ? 3 : 1;
+  return {
+    operatorNamespace: ns,
+    clusterName: ns,
+    toolbox: { enabled: true },
+    cephClusterSpec: {
+      dataDirHostPath: "/var/lib/rook",
+      mon: { count: mons, allowMultiplePerNode: false },
+      mgr: { count: Math.min(2, props.storageNodes), allowMultiplePerNode: false },
+      storage: { useAllNodes: true, useAllDevices: false, deviceFilter: OSD_DEVICE_FILTER },
+    },
+    cephBlockPools: [
+      {
+        name: "ceph-blockpool",
+        spec: { failureDomain: "host", replicated: { size: props.replicas, requireSafeReplicaSize: props.replicas > 1 } },
+        storageClass: {
+          enabled: true,
+          name: "ceph-block",
+          isDefault: true,
+          reclaimPolicy: "Delete",
+          allowVolumeExpansion: true,
+          volumeBindingMode: "Immediate",
+          parameters: {
+            imageFormat: "2",
+            imageFeatures: "layering",
+            "csi.storage.k8s.io/provisioner-secret-name": "rook-csi-rbd-provisioner",
+            "csi.storage.k8s.io/provisioner-secret-namespace": ns,
+            "csi.storage.k8s.io/controller-expand-secret-name": "rook-csi-rbd-provisioner",
+            "csi.storage.k8s.io/controller-expand-secret-namespace": ns,
+            "csi.storage.k8s.io/controller-publish-secret-name": "rook-csi-rbd-provisioner",
+            "csi.storage.k8s.io/controller-publish-secret-namespace": ns,
+            "csi.storage.k8s.io/node-stage-secret-name": "rook-csi-rbd-node",
+            "csi.storage.k8s.io/node-stage-secret-namespace": ns,
+            "csi.storage.k8s.io/fstype": "ext4",
+          },
+        },
+      },
+    ],
+    // Block storage only: the chart's default filesystem and object store want 3 replicas each.
+    cephFileSystems: [],
+    cephObjectStores: [],
+  };
+}

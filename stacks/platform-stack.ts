@@ -1,0 +1,101 @@
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { Construct } from "constructs";
+import { ClusterConfig } from "../lib/config/schema";
+import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
+import { ChartRelease } from "../lib/helm/chart-release";
+import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
+import { OTEL_API_KEY_SECRET, ROBUSTA_SECRET_KEYS, kubescapeValues, openTelemetryValues, robustaValues } from "../lib/platform/observability";
+import { ROOK_NAMESPACE, rookClusterValues, rookOperatorValues } from "../lib/platform/rook-ceph";
+import { StackSecrets } from "../lib/secrets";
+import { CHARTS } from "../lib/versions";
+import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+import { clusterStackName } from "./naming";
+
+export interface PlatformStackProps extends Aggrik8sStackProps {
+  readonly cluster: ClusterConfig;
+  /** Index of the cluster in the config, for error paths. */
+  readonly clusterIndex: number;
+  /** From the cluster's Talos stack (cross-stack references). */
+  readonly credentials: ClusterCredentials;
+}
+
+/**
+ * The day-2 platform of one cluster, each component switchable in the config:
+ * Tetragon, Rook/Ceph, the OpenTelemetry collector, Robusta, Kubescape and
+ * the config's extra releases. Deployed after the cluster's Cilium stack,
+ * so pods have a network.
+ */
+export class PlatformStack extends Aggrik8sStack {
+  constructor(scope: Construct, props: PlatformStackProps) {
+    const { cluster } = props;
+    super(scope, clusterStackName(cluster.name, "platform"), props);
+    new KubernetesAccess(this, "access", { credentials: props.credentials });
+    const secrets = new StackSecrets(this, "secrets");
+    const namespaces = new PodSecurityNamespaces(this, "namespaces");
+    const p = cluster.platform;
+    const at = (field: string) => `clusters[${props.clusterIndex}].platform.${field}`;
+    const clusterName = cluster.name;
+
+    if (p.tetragon.enabled) {
+      // kube-system exists, and Talos already runs it privileged.
+      new ChartRelease(this, "tetragon", { name: "tetragon", chart: CHARTS.tetragon, namespace: "kube-system" });
+    }
+
+    if (p.rookCeph.enabled) {
+      const workers = cluster.workers.nodes.length;
+      const namespace = namespaces.get(ROOK_NAMESPACE, "privileged");
+      const operator = new ChartRelease(this, "rook-ceph", { name: "rook-ceph", chart: CHARTS.rookCeph, namespace, values: rookOperatorValues() });
+      new ChartRelease(this, "rook-ceph-cluster", {
+        name: "rook-ceph-cluster", chart: CHARTS.rookCephCluster, namespace,
+        values: rookClusterValues({ storageNodes: workers, replicas: p.rookCeph.replicas ?? Math.min(3, workers) }),
+        // OSD preparation on fresh disks takes a while.
+        timeoutSeconds: 1800,
+        dependsOn: [operator.release],
+      });
+    }
+
+    if (p.openTelemetry.enabled) {
+      // logsCollection mounts /var/log from the host.
+      const namespace = namespaces.get("opentelemetry", "privileged");
+      const key = new SecretV1(this, "otel-exporter-secret", {
+        metadata: { name: OTEL_API_KEY_SECRET.name, namespace },
+        data: { [OTEL_API_KEY_SECRET.key]: secrets.value(p.openTelemetry.apiKey, at("openTelemetry.apiKey"), "OTLP exporter API key") },
+      });
+      new ChartRelease(this, "opentelemetry-collector", {
+        name: "opentelemetry-collector", chart: CHARTS.openTelemetryCollector, namespace,
+        values: openTelemetryValues({ clusterName, otlpEndpoint: p.openTelemetry.otlpEndpoint }),
+        dependsOn: [key],
+      });
+    }
+
+    if (p.robusta.enabled) {
+      const r = p.robusta;
+      new ChartRelease(this, "robusta", {
+        name: "robusta", chart: CHARTS.robusta, namespace: namespaces.get("robusta", "baseline"),
+        values: robustaValues({ clusterName }),
+        sensitiveValues: {
+          [ROBUSTA_SECRET_KEYS.signingKey]: secrets.value(r.signingKey, at("robusta.signingKey"), "Robusta signing key"),
+          [ROBUSTA_SECRET_KEYS.accountId]: secrets.value(r.accountId, at("robusta.accountId"), "Robusta account id"),
+          [ROBUSTA_SECRET_KEYS.sinkToken]: secrets.value(r.sinkToken, at("robusta.sinkToken"), "Robusta UI sink token"),
+        },
+      });
+    }
+
+    if (p.kubescape.enabled) {
+      // The node agent reads host processes and files.
+      new ChartRelease(this, "kubescape", {
+        name: "kubescape", chart: CHARTS.kubescape, namespace: namespaces.get("kubescape", "privileged"), values: kubescapeValues({ clusterName }),
+      });
+    }
+
+    p.extraReleases.forEach((r, i) => {
+      new ChartRelease(this, `extra-${r.name}`, {
+        name: r.name, chart: { repository: r.repository, chart: r.chart, version: r.version }, namespace: namespaces.get(r.namespace, r.podSecurity),
+        values: r.values,
+        sensitiveValues: Object.fromEntries(
+          Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, at(`extraReleases[${i}].secretValues.${key}`), `${r.name} ${key}`)]),
+        ),
+      });
+    });
+  }
+}
