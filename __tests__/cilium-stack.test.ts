@@ -1,24 +1,16 @@
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { ClusterCredentials } from "../lib/kubernetes/credentials";
+import { Testing } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
 import { CiliumStack } from "../stacks/cilium-stack";
 import { MeshCaStack } from "../stacks/mesh-ca-stack";
-import { parse, resolvedConfig, threeClusterConfig } from "./helpers";
-
-/** Stands in for a cluster's Talos stack: credentials as values of another stack. */
-function standInCredentials(app: App, cluster: string): ClusterCredentials {
-  const stack = new TerraformStack(app, `${cluster}-talos`);
-  const v = (name: string) => new TerraformVariable(stack, name, { type: "string", sensitive: true }).stringValue;
-  return { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") };
-}
+import { parse, prepareAll, resolvedConfig, standInTalos, threeClusterConfig } from "./helpers";
 
 function buildCilium(config: MeshConfig) {
   const app = Testing.app();
   const meshCa = new MeshCaStack(app);
   const stacks = config.clusters.map(
-    (cluster) => new CiliumStack(app, { mesh: config, cluster, credentials: standInCredentials(app, cluster.name), meshCa: meshCa.ca }),
+    (cluster) => new CiliumStack(app, { mesh: config, cluster, credentials: standInTalos(app, cluster.name).credentials, meshCa: meshCa.ca }),
   );
-  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
+  prepareAll(app);
   return { app, meshCa, stacks };
 }
 

@@ -2,13 +2,15 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, TerraformStack, Testing } from "cdktf";
+import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { ClusterCredentials } from "../lib/kubernetes/credentials";
 import YAML from "yaml";
 import { runApp } from "../lib/app";
 import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { loadConfig, validateConfig } from "../lib/config/load";
 import { MeshConfig, MeshConfigInput } from "../lib/config/schema";
 import { buildMesh } from "../stacks";
+import { Aggrik8sStack } from "../stacks/base";
 
 /** A deep copy of the embedded default mesh, to mutate freely. */
 export function defaultInput(): MeshConfigInput {
@@ -73,4 +75,20 @@ export function resourcesOf(json: any, type: string): Record<string, any> {
 
 export function newApp(): App {
   return Testing.app();
+}
+
+/**
+ * Stands in for a cluster's Talos stack (whose bindings are not generated
+ * yet): a stack `<cluster>-talos` whose variables play its credential outputs,
+ * so consumers get real cross-stack references.
+ */
+export function standInTalos(app: App, cluster: string): { credentials: ClusterCredentials; talosconfig: string } {
+  const stack = new Aggrik8sStack(app, `${cluster}-talos`);
+  const v = (name: string) => new TerraformVariable(stack, name, { type: "string", sensitive: true }).stringValue;
+  return { credentials: { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") }, talosconfig: v("talosconfig") };
+}
+
+/** Runs cdktf's cross-stack wiring (what app.synth() does first) so a stack synthesizes alone. */
+export function prepareAll(app: App): void {
+  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
 }

@@ -1,15 +1,13 @@
-import { TerraformStack, TerraformVariable, Testing } from "cdktf";
+import { Testing } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
 import { PlatformStack } from "../stacks/platform-stack";
-import { parse, resolvedConfig, threeClusterConfig } from "./helpers";
+import { parse, resolvedConfig, standInTalos, threeClusterConfig } from "./helpers";
 
 function synthPlatform(config: MeshConfig, clusterIndex = 0) {
   const app = Testing.app();
-  const creds = new TerraformStack(app, "creds");
-  const v = (n: string) => new TerraformVariable(creds, n, { type: "string" }).stringValue;
   const stack = new PlatformStack(app, {
     cluster: config.clusters[clusterIndex], clusterIndex,
-    credentials: { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") },
+    credentials: standInTalos(app, config.clusters[clusterIndex].name).credentials,
   });
   stack.prepareStack();
   const synth = Testing.synth(stack);

@@ -22,7 +22,7 @@ const args = new Set(process.argv.slice(2));
 const allowSkip = args.has("--allow-skip");
 const CANARY = "canary-unknown-attribute";
 
-function synth(entry, outdir, extraEnv = {}) {
+function synth(label, entry, outdir, extraEnv = {}) {
   const r = run(process.execPath, ["-r", "ts-node/register/transpile-only", entry], {
     cwd: repoRoot,
     env: { ...process.env, ...extraEnv, CDKTF_OUTDIR: outdir },
@@ -32,7 +32,7 @@ function synth(entry, outdir, extraEnv = {}) {
     process.exit(1);
   }
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory) }));
+  return Object.values(manifest.stacks).map((s) => ({ name: s.name, label: `${label}/${s.name}`, dir: path.join(outdir, s.workingDirectory) }));
 }
 
 /** versions.json names of the providers a synthesized stack requires. */
@@ -86,8 +86,8 @@ function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-validate-"));
   console.log(`validate: engine ${bin}; scratch ${scratch}`);
   const stacks = [
-    ...synth("main.ts", path.join(scratch, "mesh")),
-    ...synth(path.join("__tests__", "fixtures", "validate-app.ts"), path.join(scratch, "fixtures")),
+    ...synth("mesh", "main.ts", path.join(scratch, "mesh")),
+    ...synth("fixtures", path.join("__tests__", "fixtures", "validate-app.ts"), path.join(scratch, "fixtures")),
   ];
   let failed = 0;
   let skipped = 0;
@@ -95,12 +95,12 @@ function main() {
     const r = validateStack(bin, stack);
     if (stack.name === CANARY) {
       const rejected = r.status === "FAIL" && /Unsupported argument|Extraneous JSON object property/.test(r.detail);
-      console.log(`${rejected ? "PASS" : "FAIL"}  ${stack.name} [${r.source}]: ${rejected ? "rejected as it must be (unknown attribute)" : `expected the engine to reject it, got ${r.status}: ${r.detail}`}`);
+      console.log(`${rejected ? "PASS" : "FAIL"}  ${stack.label} [${r.source}]: ${rejected ? "rejected as it must be (unknown attribute)" : `expected the engine to reject it, got ${r.status}: ${r.detail}`}`);
       if (!rejected && r.status !== "SKIP") failed++;
       if (r.status === "SKIP") skipped++;
       continue;
     }
-    console.log(`${r.status.padEnd(4)}  ${stack.name} [${r.source}]: ${r.detail}`);
+    console.log(`${r.status.padEnd(4)}  ${stack.label} [${r.source}]: ${r.detail}`);
     if (r.status === "FAIL") failed++;
     if (r.status === "SKIP") skipped++;
   }

@@ -1,6 +1,6 @@
-import * as path from "path";
 import { LocalBackend, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { fromStackDir } from "../lib/project-path";
 
 /** Settings every stack shares. */
 export interface Aggrik8sStackProps {
@@ -20,8 +20,6 @@ export class Aggrik8sStack extends TerraformStack {
     super(scope, name);
     // Relative to the stack's working directory cdktf.out/stacks/<name>/, so state
     // survives `rm -rf cdktf.out` and never lands inside it.
-    const dir = props.stateDir ?? "state";
-    const statePath = path.isAbsolute(dir) ? path.join(dir, `${name}.tfstate`) : path.join("..", "..", "..", dir, `${name}.tfstate`);
-    new LocalBackend(this, { path: statePath });
+    new LocalBackend(this, { path: fromStackDir(`${props.stateDir ?? "state"}/${name}.tfstate`) });
   }
 }

@@ -1,0 +1,45 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { LocalProvider } from "@cdktf/provider-local/lib/provider";
+import { CredentialFiles } from "../lib/credentials/credential-files";
+import { KubeconfigCluster, kubeconfigYaml } from "../lib/credentials/kubeconfig";
+import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+import { MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
+
+export interface CredentialsStackProps extends Aggrik8sStackProps {
+  readonly cluster: KubeconfigCluster;
+  /** The cluster's talosconfig (from its Talos stack). */
+  readonly talosconfig: string;
+  /** Directory of the credential files, relative to the project. */
+  readonly dir: string;
+}
+
+/** Writes one cluster's kubeconfig and talosconfig to `<dir>/<cluster>/` (replaces getCreds.sh). */
+export class CredentialsStack extends Aggrik8sStack {
+  constructor(scope: Construct, props: CredentialsStackProps) {
+    const name = props.cluster.name;
+    super(scope, clusterStackName(name, "credentials"), props);
+    new LocalProvider(this, "local");
+    const files = new CredentialFiles(this, "files", {
+      dir: `${props.dir}/${name}`,
+      files: { kubeconfig: kubeconfigYaml([props.cluster]), talosconfig: props.talosconfig },
+    });
+    new TerraformOutput(this, "kubeconfig_path", { value: files.paths.kubeconfig });
+    new TerraformOutput(this, "talosconfig_path", { value: files.paths.talosconfig });
+  }
+}
+
+export interface MeshCredentialsStackProps extends Aggrik8sStackProps {
+  readonly clusters: readonly KubeconfigCluster[];
+  readonly dir: string;
+}
+
+/** One kubeconfig with a context per cluster of the mesh: `kubectl --context admin@<cluster>`. */
+export class MeshCredentialsStack extends Aggrik8sStack {
+  constructor(scope: Construct, props: MeshCredentialsStackProps) {
+    super(scope, MESH_CREDENTIALS_STACK, props);
+    new LocalProvider(this, "local");
+    const files = new CredentialFiles(this, "files", { dir: props.dir, files: { kubeconfig: kubeconfigYaml(props.clusters) } });
+    new TerraformOutput(this, "kubeconfig_path", { value: files.paths.kubeconfig });
+  }
+}
