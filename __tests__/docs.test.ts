@@ -1,6 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
+import { TerraformStack, Testing } from "cdktf";
+import { stackGraphMermaid } from "../lib/graph";
 import { generatedDocs, replaceSections } from "../lib/docs";
+import { meshGraph } from "../stacks/graph";
 
 const root = path.join(__dirname, "..");
 
@@ -10,7 +13,7 @@ it("config.schema.json is generated from the current schema (npm run docs)", () 
 
 it("the README's generated sections are current (npm run docs)", () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  expect(readme).toBe(replaceSections(readme, generatedDocs().readmeSections));
+  expect(readme).toBe(replaceSections(readme, generatedDocs({ "stack-graph": meshGraph({}) }).readmeSections));
 });
 
 it("the README documents every config field", () => {
@@ -30,4 +33,23 @@ it("the README starts with the two commands CI runs", () => {
   expect(ci).toMatch(/^npm ci /m);
   expect(ci).toMatch(/^npm test$/m);
   expect(ci).toMatch(/^npm run synth$/m);
+});
+
+describe("stack graph", () => {
+  it("draws every stack buildMesh creates, grouped by cluster, with dependency edges", () => {
+    const app = Testing.app();
+    const ca = new TerraformStack(app, "mesh-ca");
+    const east = new TerraformStack(app, "talos-east-cilium");
+    east.addDependency(ca);
+    expect(stackGraphMermaid(app, ["talos-east"]).split("\n")).toEqual([
+      "```mermaid",
+      "flowchart LR",
+      '  mesh_ca["mesh-ca"]',
+      '  subgraph talos_east["cluster talos-east"]',
+      '    talos_east_cilium["talos-east-cilium"]',
+      "  end",
+      "  mesh_ca --> talos_east_cilium",
+      "```",
+    ]);
+  });
 });

@@ -4,10 +4,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { generatedDocs, replaceSections } from "../lib/docs";
+import { meshGraph } from "../stacks/graph";
 
 const root = path.resolve(__dirname, "..");
 const check = process.argv.includes("--check");
-const docs = generatedDocs();
+const docs = generatedDocs({ "stack-graph": meshGraph({}) });
 const targets: [string, string][] = [
   ["config.schema.json", docs.jsonSchema],
   ["README.md", replaceSections(fs.readFileSync(path.join(root, "README.md"), "utf8"), docs.readmeSections)],

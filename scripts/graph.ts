@@ -1,0 +1,13 @@
+// `npm run graph`: prints the Mermaid diagram of the stacks the config builds
+// (AGGRIK8S_CONFIG or the embedded default). The README embeds the default
+// mesh's copy (npm run docs), and a test fails when that copy is stale.
+import { Aggrik8sError } from "../lib/errors";
+import { meshGraph } from "../stacks/graph";
+
+try {
+  process.stdout.write(`${meshGraph(process.env)}\n`);
+} catch (e) {
+  if (!(e instanceof Aggrik8sError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exitCode = 1;
+}
