@@ -121,7 +121,9 @@ if [ "$eng" = "$bindir/tofu" ] && [ ! -x "$eng" ]; then
   log "OpenTofu built in $(( $(date +%s) - t0 ))s"
 fi
 
-includes=$(pins | awk '{printf "%s\"%s\"", (NR>1?", ":""), $2}')
+# Both spellings: OpenTofu reads a bare "ns/type" as registry.opentofu.org, and
+# generated bindings name registry.terraform.io explicitly.
+includes=$(pins | awk '{printf "%s\"%s\", \"registry.terraform.io/%s\"", (NR>1?", ":""), $2, $2}')
 cat > "$rc.partial" <<EOF
 # Written by aggrik8s scripts/toolchain.sh: providers come from the local mirror only.
 provider_installation {
