@@ -11,7 +11,7 @@ export interface MeshStacks {
   readonly meshCa: MeshCaStack;
 }
 
-export function buildMesh(app: App, _config: MeshConfig): MeshStacks {
-  const meshCa = new MeshCaStack(app);
+export function buildMesh(app: App, config: MeshConfig): MeshStacks {
+  const meshCa = new MeshCaStack(app, { state: config.state });
   return { meshCa };
 }

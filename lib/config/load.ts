@@ -114,6 +114,11 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
+/** Masks the password of a URL with credentials (e.g. a pg connStr written with one). */
+function redact<T>(value: T): T {
+  return (typeof value === "string" ? value.replace(/(:\/\/[^:/@]+):[^@/]*@/, "$1:****@") : value) as T;
+}
+
 function isPrimitive(v: unknown): v is string | number | boolean {
   return typeof v === "string" || typeof v === "number" || typeof v === "boolean";
 }
@@ -125,7 +130,7 @@ function issueToProblem(issue: z.core.$ZodIssue): Problem {
   }
   const [message, fix] = issue.message.split(". Fix: ");
   // Echo the bad value, except where it may be a secret written inline.
-  const got = issue.code !== "invalid_union" && isPrimitive(issue.input) ? ` (got ${JSON.stringify(issue.input)})` : "";
+  const got = issue.code !== "invalid_union" && isPrimitive(issue.input) ? ` (got ${JSON.stringify(redact(issue.input))})` : "";
   if (fix !== undefined) return { path: where, message: `${message}${got}`, fix };
   switch (issue.code) {
     case "unrecognized_keys": {

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { MeshConfigSchema } from "./schema";
 
 interface Node {
+  const?: unknown;
   type?: string | string[];
   description?: string;
   default?: unknown;
@@ -28,7 +29,15 @@ export function configJsonSchema(): Record<string, unknown> {
   };
 }
 
+/** The `backend`-style discriminator of a union of objects, if it has one. */
+function discriminator(n: Node): string | undefined {
+  const first = n.anyOf?.[0]?.properties ?? {};
+  return Object.keys(first).find((k) => n.anyOf!.every((v) => v.properties?.[k]?.const !== undefined));
+}
+
 function typeOf(n: Node): string {
+  const d = discriminator(n);
+  if (d) return `object, by \`${d}\`: ${n.anyOf!.map((v) => `\`${String(v.properties![d].const)}\``).join(" \\| ")}`;
   if (n.anyOf) return n.anyOf.every((a) => a.type === "object") ? "secret ref" : n.anyOf.map(typeOf).join(" \\| ");
   if (n.enum) return n.enum.map((e) => `\`${String(e)}\``).join(" \\| ");
   if (n.type === "array") return `list of ${n.items ? typeOf(n.items) : "any"}`;
@@ -40,6 +49,16 @@ function rows(n: Node, path: string, required: boolean, out: string[]): void {
   if (path) {
     const def = n.default === undefined ? (required ? "**required**" : "") : `\`${JSON.stringify(n.default)}\``;
     out.push(`| \`${path}\` | ${typeOf(n)} | ${def} | ${(n.description ?? "").replace(/\|/g, "\\|")} |`);
+  }
+  const d = discriminator(n);
+  if (d) {
+    for (const variant of n.anyOf!) {
+      const tag = String(variant.properties![d].const);
+      for (const [key, child] of Object.entries(variant.properties!)) {
+        if (key !== d) rows(child, `${path}.${key} (${d}: ${tag})`, (variant.required ?? []).includes(key), out);
+      }
+    }
+    return;
   }
   const target = n.type === "array" && n.items?.properties ? n.items : n;
   const prefix = n.type === "array" ? `${path}[]` : path;

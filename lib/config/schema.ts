@@ -203,6 +203,43 @@ export const ClusterSchema = z
   .describe("One Talos cluster.");
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
 
+/**
+ * Where each stack keeps its state. Backend credentials never go in the config
+ * or the synthesized JSON: each backend reads them from its own environment
+ * variables (PGPASSWORD, AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, TF_HTTP_PASSWORD).
+ */
+const StateSchema = z
+  .discriminatedUnion("backend", [
+    z.strictObject({
+      backend: z.literal("local"),
+      dir: z.string().default("state").describe("Directory (gitignored) of the state files, one `<stack>.tfstate` each."),
+    }),
+    z.strictObject({
+      backend: z.literal("pg"),
+      connStr: z
+        .string()
+        .regex(/^postgres(ql)?:\/\/[^:@/]+@/, { error: fix("not a postgres:// URL with a user and no password", "write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD") })
+        .describe("PostgreSQL URL without the password (PGPASSWORD holds it); one schema per stack, locked with advisory locks."),
+      schemaPrefix: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("aggrik8s").describe("Schema of a stack: `<prefix>_<stack>` (dashes become underscores)."),
+    }),
+    z.strictObject({
+      backend: z.literal("s3"),
+      bucket: z.string().min(3),
+      endpoint: z.url({ protocol: /^https?$/ }).optional().describe("S3-compatible endpoint (MinIO, Ceph RGW); AWS when absent."),
+      region: z.string().default("us-east-1"),
+      keyPrefix: z.string().default("aggrik8s").describe("State object of a stack: `<keyPrefix>/<stack>.tfstate`, locked with a lockfile beside it."),
+    }),
+    z.strictObject({
+      backend: z.literal("http"),
+      address: z
+        .url({ protocol: /^https$/, error: fix("not an https URL", "give the base URL, e.g. https://gitlab.example.com/api/v4/projects/42/terraform/state") })
+        .describe("Base URL; a stack's state is `<address>/<stack>`, locked at `<address>/<stack>/lock` (GitLab's layout)."),
+      username: z.string().optional().describe("User name (TF_HTTP_PASSWORD holds the password or token)."),
+    }),
+  ])
+  .default({ backend: "local", dir: "state" })
+  .describe("State backend of every stack: local (default), pg, s3 or http.");
+
 export const MeshConfigSchema = z
   .strictObject({
     versions: z
@@ -252,6 +289,7 @@ export const MeshConfigSchema = z
       })
       .prefault({})
       .describe("Where the credential export writes kubeconfigs and talosconfigs."),
+    state: StateSchema,
     clusters: z
       .array(ClusterSchema)
       .min(1, { error: fix("no clusters", "list at least one cluster under clusters") })
