@@ -80,13 +80,11 @@ module_dir() {
 }
 
 unavailable=()
+built=()
 while read -r name source version module ref; do
   ns=$(echo "${source%%/*}" | tr 'A-Z' 'a-z')
   type=${source##*/}
   file="terraform-provider-${type}_v${version}"
-  for host in registry.terraform.io registry.opentofu.org; do
-    mkdir -p "$mirror/$host/$ns/$type/$version/$os_arch"
-  done
   target="$mirror/registry.terraform.io/$ns/$type/$version/$os_arch/$file"
   if [ -x "$target" ]; then
     log "$source $version: cached"
@@ -98,6 +96,7 @@ while read -r name source version module ref; do
       unavailable+=("$source@$version")
       continue
     fi
+    mkdir -p "$(dirname "$target")"
     # Built inside the module's own directory: `go install module@ref` also asks
     # the proxy for the module's version list (deprecation check), which a
     # proxy that serves only exact versions refuses.
@@ -105,7 +104,9 @@ while read -r name source version module ref; do
     mv "$target.partial" "$target"
     log "$source $version: built in $(( $(date +%s) - t0 ))s"
   fi
+  built+=("$source")
   # OpenTofu looks under its own registry host; same binary.
+  mkdir -p "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch"
   ln -sf "$target" "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch/$file"
 done < <(pins)
 
@@ -122,14 +123,18 @@ if [ "$eng" = "$bindir/tofu" ] && [ ! -x "$eng" ]; then
 fi
 
 # Both spellings: OpenTofu reads a bare "ns/type" as registry.opentofu.org, and
-# generated bindings name registry.terraform.io explicitly.
-includes=$(pins | awk '{printf "%s\"%s\", \"registry.terraform.io/%s\"", (NR>1?", ":""), $2, $2}')
+# generated bindings name registry.terraform.io explicitly. Providers that could
+# not be built come from the registry as usual (direct).
+includes=$(for s in "${built[@]}"; do printf '"%s", "registry.terraform.io/%s", ' "$s" "$s"; done | sed 's/, $//')
 cat > "$rc.partial" <<EOF
-# Written by aggrik8s scripts/toolchain.sh: providers come from the local mirror only.
+# Written by aggrik8s scripts/toolchain.sh: built providers from the local mirror, the rest from the registry.
 provider_installation {
   filesystem_mirror {
     path    = "$mirror"
     include = [$includes]
+  }
+  direct {
+    exclude = [$includes]
   }
 }
 plugin_cache_dir = "$cache/plugin-cache"

@@ -56,14 +56,17 @@ function mirroredProviders() {
   return Object.keys(versions.providers).filter((name) => fs.existsSync(mirroredBinary(name)));
 }
 
-/** Environment for running the engine: the offline mirror's CLI config when every wanted provider is in it. */
+/**
+ * Environment for running the engine: toolchain.sh's CLI config when it exists
+ * (built providers from the mirror, the rest from the registry). `offline` says
+ * whether every wanted provider is in the mirror.
+ */
 function engineEnv(wanted) {
   const rc = path.join(cacheDir(), "terraform.rc");
   const mirrored = new Set(mirroredProviders());
-  const offline = fs.existsSync(rc) && wanted.every((n) => mirrored.has(n));
   const env = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
-  if (offline) env.TF_CLI_CONFIG_FILE = rc;
-  return { env, offline };
+  if (fs.existsSync(rc)) env.TF_CLI_CONFIG_FILE = rc;
+  return { env, offline: fs.existsSync(rc) && wanted.every((n) => mirrored.has(n)) };
 }
 
 function run(cmd, args, opts) {
