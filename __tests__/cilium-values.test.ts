@@ -97,6 +97,11 @@ describe("Cilium values for Talos", () => {
     expect(meshPeers(three, "talos-east").find((p) => p.name === "talos-edge")).toEqual({ name: "talos-edge", ips: ["10.30.0.11"], port: 32381 });
   });
 
+  it("drop a cluster removed from the config from every peer list on the next deploy", () => {
+    const withoutWest = resolvedConfig((c) => { c.clusters.pop(); });
+    expect(meshPeers(withoutWest, "talos-east")).toEqual([]);
+  });
+
   it("reach a LoadBalancer peer at its address on the apiserver port", () => {
     const lb = resolvedConfig((c) => { c.clusters[1].clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.20.0.50" }; });
     expect(meshPeers(lb, "talos-east")).toEqual([{ name: "talos-west", ips: ["10.20.0.50"], port: 2379 }]);

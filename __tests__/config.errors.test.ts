@@ -11,7 +11,7 @@ const east = (c: MeshConfigInput) => c.clusters[0];
 const west = (c: MeshConfigInput) => c.clusters[1];
 
 const CASES: [string, Edit, string[]][] = [
-  ["unknown top-level key", (c) => { c.extra = 1; }, ["(top level): unknown key \"extra\". Fix: remove \"extra\" (allowed here: versions, proxmox, doppler, credentials, state, clusters)"]],
+  ["unknown top-level key", (c) => { c.extra = 1; }, ["(top level): unknown key \"extra\". Fix: remove \"extra\" (allowed here: versions, proxmox, doppler, credentials, state, allowPkiDestroy, clusters)"]],
   ["misspelt key gets a suggestion", (c) => { const n: any = east(c).network; n.podSubent = n.podSubnet; delete n.podSubnet; }, [
     "clusters[0].network.podSubnet: required field is missing. Fix: add clusters[0].network.podSubnet (see the README's config reference)",
     "clusters[0].network: unknown key \"podSubent\". Fix: \"podSubent\" -> did you mean \"podSubnet\"? (allowed here: nodeSubnet, gateway, dnsServers, bridge, vlanId, vip, podSubnet, serviceSubnet)",

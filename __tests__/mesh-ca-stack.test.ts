@@ -1,6 +1,4 @@
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
-import { Testing } from "cdktf";
-import { MeshCaStack } from "../stacks/mesh-ca-stack";
 import { parse, resolvedConfig, synthMeshStack } from "./helpers";
 
 describe("mesh-ca stack", () => {
@@ -27,8 +25,7 @@ describe("mesh-ca stack", () => {
       const [r] = Object.values(json.resource[type]) as any[];
       expect(r.lifecycle).toEqual({ prevent_destroy: true });
     }
-    const app = Testing.app();
-    const allowed = parse(Testing.synth(new MeshCaStack(app, { allowDestroy: true })));
+    const allowed = parse(synthMeshStack(resolvedConfig((c) => { c.allowPkiDestroy = true; }), "mesh-ca"));
     expect((Object.values(allowed.resource.tls_private_key)[0] as any).lifecycle).toEqual({ prevent_destroy: false });
   });
 

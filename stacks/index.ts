@@ -12,6 +12,6 @@ export interface MeshStacks {
 }
 
 export function buildMesh(app: App, config: MeshConfig): MeshStacks {
-  const meshCa = new MeshCaStack(app, { state: config.state });
+  const meshCa = new MeshCaStack(app, { state: config.state, allowDestroy: config.allowPkiDestroy });
   return { meshCa };
 }

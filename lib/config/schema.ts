@@ -290,6 +290,10 @@ export const MeshConfigSchema = z
       .prefault({})
       .describe("Where the credential export writes kubeconfigs and talosconfigs."),
     state: StateSchema,
+    allowPkiDestroy: z
+      .boolean()
+      .default(false)
+      .describe("Let `destroy` delete the mesh CA (and each cluster's Talos machine secrets). Off: they carry `prevent_destroy`, since losing them breaks every peering and node trust."),
     clusters: z
       .array(ClusterSchema)
       .min(1, { error: fix("no clusters", "list at least one cluster under clusters") })
