@@ -33,7 +33,7 @@ describe("runApp", () => {
 
 describe("main.ts as cdktf runs it", () => {
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "main.ts"], {
+    spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
       cwd: root,
       env: { ...process.env, ...env, AGGRIK8S_CONFIG: env.AGGRIK8S_CONFIG ?? "" },
       encoding: "utf8",

@@ -11,6 +11,11 @@ import { loadConfig, validateConfig } from "../lib/config/load";
 import { MeshConfig, MeshConfigInput } from "../lib/config/schema";
 import { buildMesh } from "../stacks";
 import { Aggrik8sStack } from "../stacks/base";
+import { CiliumStack } from "../stacks/cilium-stack";
+import { CredentialsStack, MeshCredentialsStack } from "../stacks/credentials-stack";
+import { MeshCaStack } from "../stacks/mesh-ca-stack";
+import { PlatformStack } from "../stacks/platform-stack";
+import { VmsStack } from "../stacks/vms-stack";
 
 /** A deep copy of the embedded default mesh, to mutate freely. */
 export function defaultInput(): MeshConfigInput {
@@ -91,4 +96,24 @@ export function standInTalos(app: App, cluster: string): { credentials: ClusterC
 /** Runs cdktf's cross-stack wiring (what app.synth() does first) so a stack synthesizes alone. */
 export function prepareAll(app: App): void {
   app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
+}
+
+/**
+ * Every stack kind aggrik8s has, for every cluster of `config`, with the
+ * stand-in Talos stack: what buildMesh will wire once the Talos stack exists.
+ * Used by the policy test, `npm run validate` and `npm run bench`.
+ */
+export function buildAllStackKinds(app: App, config: MeshConfig): void {
+  const image = { isoUrl: "https://factory.talos.dev/image/fixture/v1.12.4/nocloud-amd64.iso", installerImage: "factory.talos.dev/nocloud-installer/fixture:v1.12.4" };
+  const meshCa = new MeshCaStack(app, { state: config.state });
+  const clusters = config.clusters.map((cluster, clusterIndex) => {
+    const state = config.state;
+    new VmsStack(app, { cluster, proxmox: config.proxmox, image, cephDisks: cluster.platform.rookCeph.enabled, state });
+    const talos = standInTalos(app, cluster.name);
+    new CiliumStack(app, { mesh: config, cluster, credentials: talos.credentials, meshCa: meshCa.ca, state });
+    new PlatformStack(app, { cluster, clusterIndex, credentials: talos.credentials, state });
+    new CredentialsStack(app, { cluster: { name: cluster.name, credentials: talos.credentials }, talosconfig: talos.talosconfig, dir: config.credentials.dir, state });
+    return { name: cluster.name, credentials: talos.credentials };
+  });
+  new MeshCredentialsStack(app, { clusters, dir: config.credentials.dir, state: config.state });
 }

@@ -39,7 +39,9 @@ export function runApp(options: RunOptions): number {
   try {
     const { config, warnings } = loadConfig({ env: options.env });
     for (const w of warnings) stderr(`warning: ${formatProblem(w)}`);
-    const app = new App({ outdir: scratch });
+    // Construct stack traces are for debugging cdktf itself; capturing one per
+    // construct was a measurable share of synth time (see README: Benchmark).
+    const app = new App({ outdir: scratch, stackTraces: false });
     options.build(app, config);
     applyPolicies(app);
     app.synth();

@@ -12,7 +12,7 @@ import { buildMesh } from "../stacks";
 
 const [command, ...args] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
-  process.stderr.write("usage: ts-node scripts/cdktf.ts deploy|diff|destroy [stack ...] [cdktf options]\n");
+  process.stderr.write("usage: tsx scripts/cdktf.ts deploy|diff|destroy [stack ...] [cdktf options]\n");
   process.exit(2);
 }
 

@@ -54,8 +54,8 @@ eval "$(bash "$here/scripts/toolchain.sh" --env)"
 engine=$TERRAFORM_BINARY_NAME
 export AGGRIK8S_CONFIG="$work/mesh.yaml" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 cd "$here"
-CDKTF_OUTDIR="$work/fixture" node -r ts-node/register/transpile-only __tests__/fixtures/state-app.ts
-CDKTF_OUTDIR="$work/mesh" node -r ts-node/register/transpile-only main.ts
+CDKTF_OUTDIR="$work/fixture" node --require tsx/cjs __tests__/fixtures/state-app.ts
+CDKTF_OUTDIR="$work/mesh" node --require tsx/cjs main.ts
 
 deploy() { # dir name
   (cd "$1" && "$engine" init -input=false -no-color >"$work/$2.init.log" 2>&1) || return 2

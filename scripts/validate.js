@@ -23,7 +23,7 @@ const allowSkip = args.has("--allow-skip");
 const CANARY = "canary-unknown-attribute";
 
 function synth(label, entry, outdir, extraEnv = {}) {
-  const r = run(process.execPath, ["-r", "ts-node/register/transpile-only", entry], {
+  const r = run(process.execPath, ["--require", "tsx/cjs", entry], {
     cwd: repoRoot,
     env: { ...process.env, ...extraEnv, CDKTF_OUTDIR: outdir },
   });

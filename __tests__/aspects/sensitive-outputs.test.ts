@@ -7,6 +7,7 @@ describe("sensitive-outputs", () => {
     expect(violations(new SensitiveOutputs(), (s) => {
       new TerraformOutput(s, "kubeconfig", { value: "x", sensitive: true });
       new TerraformOutput(s, "control_plane_ips", { value: ["10.0.0.1"] });
+      new TerraformOutput(s, "kubeconfig_path", { value: "credentials/talos-east/kubeconfig" });
     })).toEqual([]);
   });
 

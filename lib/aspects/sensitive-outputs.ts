@@ -14,7 +14,9 @@ export class SensitiveOutputs extends PolicyRule {
 
   protected check(node: IConstruct) {
     if (!(node instanceof TerraformOutput)) return [];
-    if (node.sensitive === true || !CREDENTIAL_NAME.test(node.friendlyUniqueId)) return [];
+    const name = node.friendlyUniqueId;
+    // Where a credential was written is not itself a credential.
+    if (node.sensitive === true || !CREDENTIAL_NAME.test(name) || /_(path|file|filename)$/.test(name)) return [];
     return [{
       message: `output "${node.friendlyUniqueId}" carries credentials but is not sensitive`,
       fix: "pass sensitive: true to the TerraformOutput",

@@ -85,7 +85,7 @@ export function formatPath(parts: readonly PropertyKey[]): string {
     .join("") || "(top level)";
 }
 
-const jsonSchema = z.toJSONSchema(MeshConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
+let jsonSchema: JsonSchemaNode | undefined;
 
 interface JsonSchemaNode {
   properties?: Record<string, JsonSchemaNode>;
@@ -95,6 +95,8 @@ interface JsonSchemaNode {
 
 /** Keys the schema allows at `parts`, for "did you mean" hints. */
 function allowedKeys(parts: readonly PropertyKey[]): string[] {
+  // Built on first use: only a config with an unknown key pays for it.
+  jsonSchema ??= z.toJSONSchema(MeshConfigSchema, { io: "input", unrepresentable: "any" }) as JsonSchemaNode;
   let node: JsonSchemaNode | undefined = jsonSchema;
   for (const p of parts) {
     if (!node) return [];
