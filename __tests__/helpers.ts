@@ -104,11 +104,12 @@ export function prepareAll(app: App): void {
  * Used by the policy test, `npm run validate` and `npm run bench`.
  */
 export function buildAllStackKinds(app: App, config: MeshConfig): void {
-  const image = { isoUrl: "https://factory.talos.dev/image/fixture/v1.12.4/nocloud-amd64.iso", installerImage: "factory.talos.dev/nocloud-installer/fixture:v1.12.4" };
+  // Test data: validated and benchmarked, never deployed.
+  const isoUrl = "https://factory.talos.dev/image/fixture/v1.12.4/nocloud-amd64.iso";
   const meshCa = new MeshCaStack(app, { state: config.state });
   const clusters = config.clusters.map((cluster, clusterIndex) => {
     const state = config.state;
-    new VmsStack(app, { cluster, proxmox: config.proxmox, image, cephDisks: cluster.platform.rookCeph.enabled, state });
+    new VmsStack(app, { cluster, proxmox: config.proxmox, isoUrl, cephDisks: cluster.platform.rookCeph.enabled, state });
     const talos = standInTalos(app, cluster.name);
     new CiliumStack(app, { mesh: config, cluster, credentials: talos.credentials, meshCa: meshCa.ca, state });
     new PlatformStack(app, { cluster, clusterIndex, credentials: talos.credentials, state });

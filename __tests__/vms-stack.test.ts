@@ -3,11 +3,11 @@ import { MeshConfig } from "../lib/config/schema";
 import { VmsStack } from "../stacks/vms-stack";
 import { parse, resolvedConfig } from "./helpers";
 
-const IMAGE = { isoUrl: "https://factory.example/talos.iso", installerImage: "factory.example/installer:v1" };
+const ISO_URL = "https://factory.example/talos.iso";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
   const app = Testing.app();
-  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, image: IMAGE, cephDisks });
+  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, isoUrl: ISO_URL, cephDisks });
   return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
 }
 
@@ -65,7 +65,7 @@ describe("vms stack", () => {
   it("boots the ISO downloaded to the VM's own Proxmox node, disk first", () => {
     const downloads = json.resource.proxmox_download_file;
     expect(Object.values(downloads).map((d: any) => [d.node_name, d.content_type, d.url])).toEqual([
-      ["pve1", "iso", IMAGE.isoUrl], ["pve2", "iso", IMAGE.isoUrl], ["pve3", "iso", IMAGE.isoUrl],
+      ["pve1", "iso", ISO_URL], ["pve2", "iso", ISO_URL], ["pve3", "iso", ISO_URL],
     ]);
     const [cp1, cp2] = vmsOf(json);
     expect(cp1.boot_order).toEqual(["scsi0", "ide0"]);

@@ -9,14 +9,6 @@ import { SecretInput } from "../lib/secrets";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 import { clusterStackName } from "./naming";
 
-/** The Talos boot and install images of a cluster. */
-export interface TalosImage {
-  /** URL of the nocloud ISO the VMs boot until Talos is installed. */
-  readonly isoUrl: string;
-  /** Installer image reference Talos installs (and upgrades) from. */
-  readonly installerImage: string;
-}
-
 /** Node addresses by role: what the Talos stack needs from this one. */
 export interface ClusterNodes {
   readonly controlPlanes: readonly { readonly name: string; readonly ip: string }[];
@@ -26,7 +18,8 @@ export interface ClusterNodes {
 export interface VmsStackProps extends Aggrik8sStackProps {
   readonly cluster: ClusterConfig;
   readonly proxmox: MeshConfig["proxmox"];
-  readonly image: TalosImage;
+  /** URL of the Talos nocloud ISO (Image Factory) the VMs boot until Talos is installed. */
+  readonly isoUrl: string;
   /** Give workers an extra empty disk for a Ceph OSD. */
   readonly cephDisks: boolean;
 }
@@ -53,7 +46,7 @@ export class VmsStack extends Aggrik8sStack {
       { role: "worker", pool: cluster.workers, extraDisksGiB: props.cephDisks ? [cluster.workers.cephDiskSizeGiB] : [] },
     ] as const;
     const iso = new TalosIso(this, "talos-iso", {
-      url: props.image.isoUrl,
+      url: props.isoUrl,
       fileName: `talos-${cluster.name}.iso`,
       proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
     });
