@@ -1,0 +1,35 @@
+/** What the Talos stack derives from a cluster's config: its API endpoint and each node's patch. */
+import { ClusterConfig } from "../config/schema";
+import { PatchDocument, nodePatchDocuments } from "./patches";
+
+/** The Kubernetes API endpoint: the VIP, or the first control plane without one. */
+export function clusterEndpoint(cluster: ClusterConfig): string {
+  return `https://${cluster.network.vip ?? cluster.controlPlane.nodes[0].ip}:6443`;
+}
+
+export interface NodePatch {
+  readonly name: string;
+  readonly ip: string;
+  readonly role: "controlplane" | "worker";
+  readonly documents: PatchDocument[];
+}
+
+/** Every node of the cluster with its patch documents. */
+export function clusterNodePatches(cluster: ClusterConfig, installerImage: string): NodePatch[] {
+  const n = cluster.network;
+  const cpIps = cluster.controlPlane.nodes.map((x) => x.ip);
+  const common = {
+    installDisk: cluster.talos.installDisk,
+    installerImage,
+    nodeSubnet: n.nodeSubnet,
+    podSubnet: n.podSubnet,
+    serviceSubnet: n.serviceSubnet,
+    vip: n.vip,
+    apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
+    scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
+  };
+  return [
+    ...cluster.controlPlane.nodes.map((node) => ({ node, role: "controlplane" as const })),
+    ...cluster.workers.nodes.map((node) => ({ node, role: "worker" as const })),
+  ].map(({ node, role }) => ({ name: node.name, ip: node.ip, role, documents: nodePatchDocuments({ ...common, role, hostname: node.name }) }));
+}

@@ -1,0 +1,108 @@
+/**
+ * Typed Talos machine-config patches for a node of a cluster, serialised once
+ * to a multi-document YAML patch for `talos_machine_configuration`'s
+ * `config_patches`. The tests validate every document against the JSON Schema
+ * that Talos ships in its machinery module (schemas/talos/).
+ *
+ * Addresses, routes and DNS come from the VM's cloud-init (nocloud) drive;
+ * the patches set what Talos cannot learn from it: install target, CNI none
+ * and no kube-proxy (Cilium replaces both), the cluster's own pod and service
+ * ranges, KubePrism, which subnet kubelet and etcd advertise (never the VIP),
+ * and the shared VIP on the control planes.
+ *
+ * @see https://docs.siderolabs.com/talos/v1.12/reference/configuration/
+ * @see https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
+ */
+import YAML from "yaml";
+
+/** The v1alpha1 fields we patch (a partial `v1alpha1.Config`). */
+export interface V1Alpha1Patch {
+  readonly machine: {
+    readonly install: { readonly disk: string; readonly image: string };
+    readonly kubelet: { readonly nodeIP: { readonly validSubnets: readonly string[] } };
+    readonly features: { readonly kubePrism: { readonly enabled: boolean; readonly port: number } };
+  };
+  readonly cluster: {
+    readonly network: { readonly cni: { readonly name: "none" }; readonly podSubnets: readonly string[]; readonly serviceSubnets: readonly string[] };
+    readonly proxy: { readonly disabled: boolean };
+    readonly etcd?: { readonly advertisedSubnets: readonly string[] };
+    readonly apiServer?: { readonly certSANs: readonly string[] };
+    readonly allowSchedulingOnControlPlanes?: boolean;
+  };
+}
+
+interface Document<K extends string> {
+  readonly apiVersion: "v1alpha1";
+  readonly kind: K;
+}
+export interface LinkAliasConfig extends Document<"LinkAliasConfig"> {
+  readonly name: string;
+  readonly selector: { readonly match: string };
+}
+export interface HostnameConfig extends Document<"HostnameConfig"> {
+  readonly hostname: string;
+}
+export interface Layer2VipConfig extends Document<"Layer2VIPConfig"> {
+  readonly name: string;
+  readonly link: string;
+}
+
+export type PatchDocument = V1Alpha1Patch | LinkAliasConfig | HostnameConfig | Layer2VipConfig;
+
+export interface NodePatchProps {
+  readonly role: "controlplane" | "worker";
+  readonly hostname: string;
+  /** Disk Talos installs to. */
+  readonly installDisk: string;
+  /** Installer image (Image Factory, with the cluster's extensions). */
+  readonly installerImage: string;
+  readonly nodeSubnet: string;
+  readonly podSubnet: string;
+  readonly serviceSubnet: string;
+  /** Shared API VIP (control planes announce it). @default - none */
+  readonly vip?: string;
+  /** Extra API server certificate SANs (control planes): the endpoint host and every control plane IP. */
+  readonly apiServerSans: readonly string[];
+  /** Let workloads run on control planes (a cluster without workers). */
+  readonly scheduleOnControlPlanes: boolean;
+}
+
+/** The cluster's one NIC, by driver: Proxmox gives each VM a single virtio NIC. */
+export const NIC_ALIAS = "net0";
+/** KubePrism, which Cilium uses to reach the API before any CNI exists. */
+export const KUBEPRISM_PORT = 7445;
+
+export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
+  const cp = props.role === "controlplane";
+  const v1alpha1: V1Alpha1Patch = {
+    machine: {
+      install: { disk: props.installDisk, image: props.installerImage },
+      kubelet: { nodeIP: { validSubnets: [props.nodeSubnet] } },
+      features: { kubePrism: { enabled: true, port: KUBEPRISM_PORT } },
+    },
+    cluster: {
+      network: { cni: { name: "none" }, podSubnets: [props.podSubnet], serviceSubnets: [props.serviceSubnet] },
+      proxy: { disabled: true },
+      ...(cp
+        ? {
+            // The VIP moves between control planes; etcd must advertise the node's own address.
+            etcd: { advertisedSubnets: [props.nodeSubnet] },
+            apiServer: { certSANs: [...props.apiServerSans] },
+            ...(props.scheduleOnControlPlanes ? { allowSchedulingOnControlPlanes: true } : {}),
+          }
+        : {}),
+    },
+  };
+  const docs: PatchDocument[] = [
+    v1alpha1,
+    { apiVersion: "v1alpha1", kind: "LinkAliasConfig", name: NIC_ALIAS, selector: { match: 'link.driver == "virtio_net"' } },
+    { apiVersion: "v1alpha1", kind: "HostnameConfig", hostname: props.hostname },
+  ];
+  if (cp && props.vip) docs.push({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: props.vip, link: NIC_ALIAS });
+  return docs;
+}
+
+/** One multi-document YAML patch, as `config_patches` takes it. */
+export function toPatchYaml(docs: readonly PatchDocument[]): string {
+  return docs.map((d) => YAML.stringify(d, { lineWidth: 0 })).join("---\n");
+}
