@@ -36,8 +36,17 @@ export function threeClusterConfig(): MeshConfig {
   return loadConfig({ env: { AGGRIK8S_CONFIG: THREE_CLUSTER_FILE } }).config;
 }
 
+const scratchDirs: string[] = [];
+
+/** A fresh temporary directory, removed after the test file (setup.js). */
 export function scratchDir(prefix = "aggrik8s-test-"): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
+export function removeScratchDirs(): void {
+  for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 /** Writes a config as YAML (or JSON for a .json name) into a scratch dir; returns its path. */

@@ -1,2 +1,4 @@
-// cdktf's jest matchers (toHaveResourceWithProperties, ...).
+// cdktf's jest matchers (toHaveResourceWithProperties, ...), and removal of
+// the scratch directories a test file made.
 require("cdktf").Testing.setupJest();
+afterAll(() => require("./helpers").removeScratchDirs());

@@ -1,6 +1,9 @@
 /**
  * Builds every stack of a mesh from one config and wires them together.
- * Stack graph and naming: see naming.ts and the README.
+ * Naming: naming.ts. Today this wires only `mesh-ca`: the per-cluster chain
+ * (vms -> talos -> cilium/platform/credentials, all built in this folder and
+ * tested with a stand-in Talos stack) waits on the Talos stack, which needs
+ * the siderolabs/talos bindings (README: Status).
  */
 import { App } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
