@@ -98,25 +98,30 @@ describe("config files that cannot be read", () => {
   });
 });
 
-it("reports every problem of a config at once, schema problems first", () => {
+it("reports schema and cross-field problems of a config at once", () => {
   const input = defaultInput();
   input.clusters[1].id = 1;
   input.clusters[1].network.podSubnet = "10.110.0.0/16";
-  (input.clusters[0] as any).colour = "blue";
-  const first = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
-  // A schema problem stops before the cross-field rules (they need valid fields).
-  expect(first.stderr).toEqual([
-    `error: 1 problem in the mesh config (${first.stderr[0].match(/\((.*)\)/)![1]}):`,
-    `  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)`,
-  ]);
-  delete (input.clusters[0] as any).colour;
-  const second = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
-  expect(second.code).toBe(1);
-  expect(second.stderr.slice(1)).toEqual([
+  (input.proxmox as any).colour = "blue";
+  const r = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
+  expect(r.code).toBe(1);
+  expect(r.stderr[0]).toMatch(/^error: 3 problems in the mesh config \(.*mesh\.yaml\):$/);
+  expect(r.stderr.slice(1)).toEqual([
+    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken)',
     "  - clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255",
     "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
   ]);
-  expect(second.stderr[0]).toMatch(/^error: 2 problems in the mesh config \(.*mesh\.yaml\):$/);
+});
+
+it("keeps checking the other clusters when one fails the schema, with their own paths", () => {
+  const input = defaultInput();
+  (input.clusters[0] as any).colour = "blue";
+  input.clusters[1].controlPlane.nodes.pop();
+  const r = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
+  expect(r.stderr.slice(1)).toEqual([
+    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)',
+    "  - clusters[1].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum",
+  ]);
 });
 
 it("prints warnings but synthesizes", () => {

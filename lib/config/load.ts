@@ -12,7 +12,23 @@ import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { DEFAULT_MESH } from "./default-mesh";
 import { checkMesh } from "./rules";
-import { MeshConfig, MeshConfigSchema } from "./schema";
+import { ClusterSchema, MeshConfig, MeshConfigSchema } from "./schema";
+
+/**
+ * The schema read leniently, for running the cross-field rules when the strict
+ * read failed: an invalid cluster becomes null, and an invalid top-level
+ * section a stand-in chosen to add no finding of its own (its problem is
+ * already reported by the strict read).
+ */
+const LenientMeshSchema = MeshConfigSchema.extend({
+  clusters: z.array(ClusterSchema.nullable().catch(null)),
+  proxmox: MeshConfigSchema.shape.proxmox.catch({ endpoint: "https://invalid/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" } }),
+  versions: MeshConfigSchema.shape.versions.catch(() => MeshConfigSchema.shape.versions.parse({})),
+  doppler: MeshConfigSchema.shape.doppler.catch({ enabled: true, project: "", config: "", token: { env: "DOPPLER_TOKEN" } }),
+  state: MeshConfigSchema.shape.state.catch({ backend: "local", dir: "state" }),
+  credentials: MeshConfigSchema.shape.credentials.catch({ dir: "credentials" }),
+  allowPkiDestroy: MeshConfigSchema.shape.allowPkiDestroy.catch(false),
+});
 
 /** Environment variable naming the mesh config file. */
 export const CONFIG_ENV = "AGGRIK8S_CONFIG";
@@ -45,7 +61,10 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
 export function validateConfig(raw: unknown, source: string): LoadedConfig {
   const parsed = MeshConfigSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {
-    throw new ConfigError(source, parsed.error.issues.map((issue) => issueToProblem(issue)));
+    // Cross-field rules over whatever did parse, so every problem shows in one run.
+    const partial = LenientMeshSchema.safeParse(raw);
+    const ruleProblems = partial.success ? checkMesh(partial.data).problems : [];
+    throw new ConfigError(source, [...parsed.error.issues.map((issue) => issueToProblem(issue)), ...ruleProblems]);
   }
   const { problems, warnings } = checkMesh(parsed.data);
   if (problems.length > 0) throw new ConfigError(source, problems);

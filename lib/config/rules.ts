@@ -26,9 +26,16 @@ interface PlacedNode {
   readonly cluster: ClusterConfig;
 }
 
-function nodesOf(config: MeshConfig): PlacedNode[] {
+/**
+ * The config the rules read. A cluster that failed the schema is null: the
+ * rules still run over the others (with their original indices), so one synth
+ * reports schema and cross-field problems together.
+ */
+export type CheckableMesh = Omit<MeshConfig, "clusters"> & { readonly clusters: readonly (ClusterConfig | null)[] };
+
+function nodesOf(config: CheckableMesh): PlacedNode[] {
   return config.clusters.flatMap((cluster, ci) =>
-    (["controlPlane", "workers"] as const).flatMap((role) =>
+    cluster === null ? [] : (["controlPlane", "workers"] as const).flatMap((role) =>
       cluster[role].nodes.map((node, ni) => ({ node, cluster, path: `clusters[${ci}].${role}.nodes[${ni}]` })),
     ),
   );
@@ -69,12 +76,12 @@ function subnetFacts(cidr: string) {
   };
 }
 
-export function checkMesh(config: MeshConfig): RuleFindings {
+export function checkMesh(config: CheckableMesh): RuleFindings {
   const problems: Problem[] = [];
   const warnings: Problem[] = [];
   const err = (path: string, message: string, fix: string) => problems.push({ path, message, fix });
   const warn = (path: string, message: string, fix: string) => warnings.push({ path, message, fix });
-  const clusters = config.clusters.map((c, i) => ({ c, path: `clusters[${i}]` }));
+  const clusters = config.clusters.flatMap((c, i) => (c === null ? [] : [{ c, path: `clusters[${i}]` }]));
   const nodes = nodesOf(config);
 
   // Names and ids
