@@ -7,7 +7,10 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { App } from "cdktf";
 import { runApp } from "../lib/app";
+import { MeshConfig } from "../lib/config/schema";
+import { ManifestStack, diffPlan } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
 const [command, ...args] = process.argv.slice(2);
@@ -16,11 +19,23 @@ if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
   process.exit(2);
 }
 
-/** Sensitive variables of every synthesized stack (the stacks' secrets), and whether a stack leaves the Proxmox token to the provider's own env var. */
-function declaredSecrets(): { names: string[]; proxmoxEnv: boolean } {
+interface Synthesized {
+  readonly names: string[];
+  readonly proxmoxEnv: boolean;
+  readonly stacks: ManifestStack[];
+  readonly state: MeshConfig["state"];
+}
+
+/** Synthesizes once to learn the stacks' graph, their secrets (sensitive variables) and whether one leaves the Proxmox token to the provider's own env var. */
+function synthesized(): Synthesized {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-secrets-"));
   try {
-    if (runApp({ env: process.env, build: buildMesh, outdir }) !== 0) process.exit(1);
+    let state: MeshConfig["state"] | undefined;
+    const build = (app: App, config: MeshConfig) => {
+      state = config.state;
+      buildMesh(app, config);
+    };
+    if (runApp({ env: process.env, build, outdir }) !== 0) process.exit(1);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     const names = new Set<string>();
     let proxmoxEnv = false;
@@ -29,13 +44,14 @@ function declaredSecrets(): { names: string[]; proxmoxEnv: boolean } {
       for (const [name, v] of Object.entries<{ sensitive?: boolean }>(json.variable ?? {})) if (v.sensitive) names.add(name);
       if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnv = true;
     }
-    return { names: [...names].sort(), proxmoxEnv };
+    const stacks = Object.values<ManifestStack>(manifest.stacks).map((x) => ({ name: x.name, dependencies: x.dependencies }));
+    return { names: [...names].sort(), proxmoxEnv, stacks, state: state! };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const { names, proxmoxEnv } = declaredSecrets();
+const { names, proxmoxEnv, stacks, state } = synthesized();
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
 const missing = proxmoxEnv && !process.env.PROXMOX_VE_API_TOKEN ? ["PROXMOX_VE_API_TOKEN"] : [];
 for (const name of names) {
@@ -46,6 +62,25 @@ if (missing.length && command !== "destroy") {
   process.stderr.write(`error: secrets the stacks need are not set: ${missing.join(", ")}. Fix: export them before ${command}.\n`);
   process.exit(1);
 }
-const cli = path.join(__dirname, "..", "node_modules", ".bin", "cdktf");
-const r = spawnSync(cli, [command, ...args], { stdio: "inherit", env });
+if (command === "diff") {
+  // Only the local backend can say cheaply whether an upstream was deployed.
+  const deployed = (stack: string) => (state.backend === "local" ? fs.existsSync(path.join(state.dir, `${stack}.tfstate`)) : undefined);
+  const selected = args.filter((a) => !a.startsWith("-"));
+  const plan = diffPlan(stacks, selected.length ? selected : ["*"], deployed);
+  for (const w of plan.waiting) process.stderr.write(`diff: ${w.stack} waits on undeployed upstream ${w.upstream.join(", ")}: deploy that first; not diffed\n`);
+  // `cdktf diff` takes one stack: diff each, synthesizing only for the first.
+  const options = args.filter((a) => a.startsWith("-"));
+  let failed = 0;
+  plan.ready.forEach((stack, i) => {
+    const r = spawnSync(cli(), ["diff", stack, ...options, ...(i > 0 ? ["--skip-synth"] : [])], { stdio: "inherit", env });
+    if (r.status !== 0) failed++;
+  });
+  process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);
+  process.exit(failed ? 1 : 0);
+}
+const r = spawnSync(cli(), [command, ...args], { stdio: "inherit", env });
 process.exit(r.status ?? 1);
+
+function cli(): string {
+  return path.join(__dirname, "..", "node_modules", ".bin", "cdktf");
+}
