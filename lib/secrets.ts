@@ -42,15 +42,6 @@ export class SecretInput extends Construct {
   }
 }
 
-/** The environment variable names of every {env} secret in a config subtree (for the deploy wrapper). */
-export function envSecretNames(value: unknown): string[] {
-  if (Array.isArray(value)) return value.flatMap(envSecretNames);
-  if (value === null || typeof value !== "object") return [];
-  const entries = Object.entries(value);
-  if (entries.length === 1 && entries[0][0] === "env" && typeof entries[0][1] === "string") return [entries[0][1]];
-  return [...new Set(entries.flatMap(([, v]) => envSecretNames(v)))];
-}
-
 /**
  * The secrets of one stack: one sensitive variable per environment variable
  * name, however many config fields reference it.

@@ -10,6 +10,7 @@ import * as path from "path";
 import { App } from "cdktf";
 import { runApp } from "../lib/app";
 import { MeshConfig } from "../lib/config/schema";
+import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { ManifestStack, diffPlan } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
@@ -53,7 +54,7 @@ function synthesized(): Synthesized {
 
 const { names, proxmoxEnv, stacks, state } = synthesized();
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-const missing = proxmoxEnv && !process.env.PROXMOX_VE_API_TOKEN ? ["PROXMOX_VE_API_TOKEN"] : [];
+const missing = proxmoxEnv && !process.env[PROXMOX_TOKEN_ENV] ? [PROXMOX_TOKEN_ENV] : [];
 for (const name of names) {
   if (process.env[name]) env[`TF_VAR_${name}`] = process.env[name];
   else if (!process.env[`TF_VAR_${name}`]) missing.push(name);

@@ -4,13 +4,14 @@
 import YAML from "yaml";
 import { Aggrik8sError, formatProblem } from "../lib/errors";
 import { loadConfig } from "../lib/config/load";
-import { envSecretNames } from "../lib/secrets";
+import { secretRefs } from "../lib/config/secret-refs";
 
 try {
   const { config, source, warnings } = loadConfig({ env: process.env });
   process.stdout.write(`# source: ${source}\n${YAML.stringify(config)}`);
   // The Doppler token is only read when Doppler is on.
-  const names = envSecretNames({ ...config, doppler: config.doppler.enabled ? config.doppler : undefined });
+  const found = secretRefs({ ...config, doppler: config.doppler.enabled ? config.doppler : undefined });
+  const names = [...new Set(found.flatMap(({ ref }) => ("env" in ref ? [ref.env] : [])))];
   process.stdout.write(`# secrets read from the environment at deploy time:\n`);
   for (const name of names) process.stdout.write(`#   ${name}: ${process.env[name] ? "set (value hidden)" : "NOT SET"}\n`);
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);

@@ -1,6 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { StateConfig, configureBackend } from "../lib/state/backend";
+import { DEFAULT_STATE, StateConfig, configureBackend } from "../lib/state/backend";
 
 /** Settings every stack shares. */
 export interface Aggrik8sStackProps {
@@ -18,6 +18,6 @@ export interface Aggrik8sStackProps {
 export class Aggrik8sStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: Aggrik8sStackProps = {}) {
     super(scope, name);
-    configureBackend(this, props.state ?? { backend: "local", dir: "state" });
+    configureBackend(this, props.state ?? DEFAULT_STATE);
   }
 }

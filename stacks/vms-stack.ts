@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { ALLOW_INSECURE_CONTEXT } from "../lib/aspects/no-insecure";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
+import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
 import { SecretInput } from "../lib/secrets";
@@ -32,9 +33,9 @@ export class VmsStack extends Aggrik8sStack {
     const { cluster } = props;
     super(scope, clusterStackName(cluster.name, "vms"), props);
     if (props.proxmox.insecure) this.node.setContext(ALLOW_INSECURE_CONTEXT, true);
-    // The provider reads PROXMOX_VE_API_TOKEN itself; any other variable name goes through a sensitive input.
+    // The provider reads its own variable itself; any other name goes through a sensitive input.
     const token = props.proxmox.apiToken;
-    const useNativeEnv = "env" in token && token.env === "PROXMOX_VE_API_TOKEN";
+    const useNativeEnv = "env" in token && token.env === PROXMOX_TOKEN_ENV;
     new ProxmoxProvider(this, "proxmox", {
       endpoint: props.proxmox.endpoint,
       insecure: props.proxmox.insecure,

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { DEFAULT_MESH } from "./default-mesh";
 import { checkMesh } from "./rules";
+import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 import { ClusterSchema, MeshConfig, MeshConfigSchema } from "./schema";
 
 /**
@@ -20,14 +21,18 @@ import { ClusterSchema, MeshConfig, MeshConfigSchema } from "./schema";
  * section a stand-in chosen to add no finding of its own (its problem is
  * already reported by the strict read).
  */
+const shape = MeshConfigSchema.shape;
+/** A section that failed: its schema default. */
+const orDefault = <S extends z.ZodType>(section: S) => section.catch(() => section.parse(undefined));
 const LenientMeshSchema = MeshConfigSchema.extend({
   clusters: z.array(ClusterSchema.nullable().catch(null)),
-  proxmox: MeshConfigSchema.shape.proxmox.catch({ endpoint: "https://invalid/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" } }),
-  versions: MeshConfigSchema.shape.versions.catch(() => MeshConfigSchema.shape.versions.parse({})),
-  doppler: MeshConfigSchema.shape.doppler.catch({ enabled: true, project: "", config: "", token: { env: "DOPPLER_TOKEN" } }),
-  state: MeshConfigSchema.shape.state.catch({ backend: "local", dir: "state" }),
-  credentials: MeshConfigSchema.shape.credentials.catch({ dir: "credentials" }),
-  allowPkiDestroy: MeshConfigSchema.shape.allowPkiDestroy.catch(false),
+  proxmox: shape.proxmox.catch({ endpoint: "https://invalid/", insecure: false, apiToken: { env: PROXMOX_TOKEN_ENV } }),
+  // Enabled, so the Doppler-reference rule adds nothing about a section that is already reported.
+  doppler: shape.doppler.catch(() => ({ ...shape.doppler.parse(undefined), enabled: true })),
+  versions: orDefault(shape.versions),
+  state: orDefault(shape.state),
+  credentials: orDefault(shape.credentials),
+  allowPkiDestroy: orDefault(shape.allowPkiDestroy),
 });
 
 /** Environment variable naming the mesh config file. */

@@ -8,6 +8,7 @@ import { Problem } from "../errors";
 import { BUILTIN_NAMESPACES, UNMANAGED_NAMESPACES } from "../platform/namespaces";
 import { CILIUM_KUBERNETES_TESTED, TALOS_KUBERNETES, inRange, minorOf } from "./compat";
 import { ClusterConfig, MeshConfig, NodeConfig } from "./schema";
+import { secretRefs } from "./secret-refs";
 
 /** Talos system requirements: https://www.talos.dev/v1.12/introduction/system-requirements/ */
 export const RESOURCE_LIMITS = {
@@ -253,18 +254,9 @@ export function checkMesh(config: CheckableMesh): RuleFindings {
     warn("proxmox.insecure", "TLS verification of the Proxmox API is off", "give Proxmox a trusted certificate and remove insecure");
   }
   if (!config.doppler.enabled) {
-    for (const path of dopplerRefs(config, "")) {
+    for (const { path } of secretRefs(config).filter((r) => "doppler" in r.ref)) {
       err(path, "refers to a Doppler secret but doppler.enabled is false", "set doppler.enabled: true (with project and config), or use {env: NAME}");
     }
   }
   return { problems, warnings };
-}
-
-/** Paths of every {doppler: NAME} reference in the config. */
-function dopplerRefs(value: unknown, path: string): string[] {
-  if (Array.isArray(value)) return value.flatMap((v, i) => dopplerRefs(v, `${path}[${i}]`));
-  if (value === null || typeof value !== "object") return [];
-  const entries = Object.entries(value);
-  if (entries.length === 1 && entries[0][0] === "doppler" && typeof entries[0][1] === "string") return [path];
-  return entries.flatMap(([k, v]) => dopplerRefs(v, path ? `${path}.${k}` : k));
 }

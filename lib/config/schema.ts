@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { PLATFORM } from "../versions";
+import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 
 const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
 
@@ -268,7 +269,7 @@ export const MeshConfigSchema = z
           .url({ protocol: /^https$/, error: fix("not an https URL", "write the Proxmox API URL as https://host:8006/") })
           .describe("Proxmox VE API URL, https://host:8006/."),
         insecure: z.boolean().default(false).describe("Skip TLS verification of the Proxmox API. Leave false; give Proxmox a trusted certificate."),
-        apiToken: SecretRefSchema.default({ env: "PROXMOX_VE_API_TOKEN" }).describe("API token `user@realm!id=uuid`."),
+        apiToken: SecretRefSchema.default({ env: PROXMOX_TOKEN_ENV }).describe("API token `user@realm!id=uuid`."),
       })
       .describe("Proxmox VE API access."),
     doppler: z

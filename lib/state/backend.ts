@@ -1,8 +1,11 @@
 import { HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from "cdktf";
-import { MeshConfig } from "../config/schema";
+import { MeshConfig, MeshConfigSchema } from "../config/schema";
 import { fromStackDir } from "../project-path";
 
 export type StateConfig = MeshConfig["state"];
+
+/** The schema's default: local files under state/. */
+export const DEFAULT_STATE: StateConfig = MeshConfigSchema.shape.state.parse(undefined);
 
 /**
  * Gives `stack` its own state in the configured backend. Consumers of its
