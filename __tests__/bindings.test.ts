@@ -10,6 +10,8 @@ import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { PROVIDERS } from "../lib/versions";
 import { scratchDir } from "./helpers";
+// The same normalisation validate.js uses.
+const { canonicalSource } = require("../scripts/lib/toolchain") as { canonicalSource: (s: string) => string };
 
 const root = path.join(__dirname, "..");
 
@@ -21,11 +23,9 @@ it("every provider binding requires exactly the version versions.json pins", () 
   new TlsProvider(stack, "tls");
   new LocalProvider(stack, "local");
   new ProxmoxProvider(stack, "proxmox");
-  // Prebuilt bindings write "helm", generated ones "registry.terraform.io/bpg/proxmox".
-  const canonical = (source: string) => (source.includes("/") ? source : `hashicorp/${source}`).replace(/^registry\.terraform\.io\//, "");
   const required = Object.fromEntries(
     Object.entries(JSON.parse(Testing.synth(stack)).terraform.required_providers as Record<string, { source: string; version: string }>)
-      .map(([name, p]) => [name, { source: canonical(p.source), version: p.version }]),
+      .map(([name, p]) => [name, { source: canonicalSource(p.source), version: p.version }]),
   );
   const pinned = Object.fromEntries(
     Object.entries(PROVIDERS).filter(([name]) => name in required).map(([name, p]) => [name, { source: p.source, version: p.version }]),

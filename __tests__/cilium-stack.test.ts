@@ -30,11 +30,12 @@ describe("cilium stack", () => {
     expect(stacks[0].dependencies.map((d) => d.node.id).sort()).toEqual(["mesh-ca", "talos-east-talos"]);
   });
 
-  it("configures helm and kubernetes from the Talos stack's outputs, TLS verified", () => {
+  it("configures helm from the Talos stack's outputs, TLS verified, and no unused kubernetes provider", () => {
     const remote = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-var${name}\\}$`));
     const tls = { host: remote("host"), cluster_ca_certificate: remote("ca"), client_certificate: remote("cert"), client_key: remote("key") };
-    expect(east.provider.kubernetes[0]).toEqual(tls);
     expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
+    expect(Object.keys(east.provider)).toEqual(["helm"]);
+    expect(Object.keys(east.terraform.required_providers)).toEqual(["helm"]);
   });
 
   it("installs the pinned Cilium chart into kube-system, waiting for it", () => {

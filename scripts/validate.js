@@ -16,7 +16,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { repoRoot, versions, engine, engineEnv, run } = require("./lib/toolchain");
+const { repoRoot, versions, engine, engineEnv, canonicalSource, run } = require("./lib/toolchain");
 
 const args = new Set(process.argv.slice(2));
 const allowSkip = args.has("--allow-skip");
@@ -40,8 +40,7 @@ function providersOf(dir) {
   const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
   const required = Object.values(json.terraform?.required_providers ?? {});
   return required.map((rp) => {
-    // Prebuilt bindings write "helm", generated ones "registry.terraform.io/bpg/proxmox".
-    const source = (rp.source.includes("/") ? rp.source : `hashicorp/${rp.source}`).toLowerCase().replace(/^registry\.terraform\.io\//, "");
+    const source = canonicalSource(rp.source).toLowerCase();
     const name = Object.keys(versions.providers).find((n) => versions.providers[n].source.toLowerCase() === source);
     if (!name) throw new Error(`validate: ${dir} requires ${rp.source}, which versions.json does not pin`);
     if (rp.version !== versions.providers[name].version) {

@@ -30,7 +30,8 @@ export class CiliumStack extends Aggrik8sStack {
   constructor(scope: Construct, props: CiliumStackProps) {
     const { cluster, mesh } = props;
     super(scope, clusterStackName(cluster.name, "cilium"), props);
-    new KubernetesAccess(this, "access", { credentials: props.credentials });
+    // Helm only: no kubernetes resources here.
+    new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
     const cm = cluster.clustermesh;
     const values = ciliumValues({
       clusterName: cluster.name,

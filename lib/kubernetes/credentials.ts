@@ -20,18 +20,23 @@ export interface ClusterCredentials {
 
 export interface KubernetesAccessProps {
   readonly credentials: ClusterCredentials;
+  /**
+   * Also configure the kubernetes provider (for namespaces, secrets, ...).
+   * @default - true; false for a stack with Helm releases only, which then needs no kubernetes provider binary
+   */
+  readonly kubernetesProvider?: boolean;
 }
 
-/** The helm and kubernetes providers of one stack, configured from a cluster's credentials with TLS verified. */
+/** The helm (and kubernetes) providers of one stack, configured from a cluster's credentials with TLS verified. */
 export class KubernetesAccess extends Construct {
   readonly helm: HelmProvider;
-  readonly kubernetes: KubernetesProvider;
+  readonly kubernetes?: KubernetesProvider;
 
   constructor(scope: Construct, id: string, props: KubernetesAccessProps) {
     super(scope, id);
     const c = props.credentials;
     const tls = { host: c.host, clusterCaCertificate: c.caCertificatePem, clientCertificate: c.clientCertificatePem, clientKey: c.clientKeyPem };
-    this.kubernetes = new KubernetesProvider(this, "kubernetes", tls);
+    if (props.kubernetesProvider ?? true) this.kubernetes = new KubernetesProvider(this, "kubernetes", tls);
     this.helm = new HelmProvider(this, "helm", { kubernetes: tls });
   }
 }

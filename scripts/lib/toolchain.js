@@ -69,10 +69,18 @@ function engineEnv(wanted) {
   return { env, offline: fs.existsSync(rc) && wanted.every((n) => mirrored.has(n)) };
 }
 
+/**
+ * A required_providers source as `namespace/type`: prebuilt bindings write
+ * "helm", generated ones "registry.terraform.io/bpg/proxmox".
+ */
+function canonicalSource(source) {
+  return (source.includes("/") ? source : `hashicorp/${source}`).replace(/^registry\.terraform\.io\//, "");
+}
+
 function run(cmd, args, opts) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...opts });
   if (r.error) throw r.error;
   return r;
 }
 
-module.exports = { repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary, run };
+module.exports = { repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary, canonicalSource, run };
