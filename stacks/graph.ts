@@ -1,4 +1,7 @@
-import { Testing } from "cdktf";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { App } from "cdktf";
 import { loadConfig } from "../lib/config/load";
 import { stackGraphMermaid } from "../lib/graph";
 import { buildMesh } from ".";
@@ -6,8 +9,13 @@ import { buildMesh } from ".";
 /** The stack graph of the mesh the environment's config describes, built by the same buildMesh as synth. */
 export function meshGraph(env: Readonly<Record<string, string | undefined>>): string {
   const { config } = loadConfig({ env });
-  // An app that is never synthesized: only its construct tree is read.
-  const app = Testing.app();
-  buildMesh(app, config);
-  return stackGraphMermaid(app, config.clusters.map((c) => c.name));
+  // Only the construct tree is read; the app is never synthesized, but App creates its outdir.
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-graph-"));
+  try {
+    const app = new App({ outdir, stackTraces: false });
+    buildMesh(app, config);
+    return stackGraphMermaid(app, config.clusters.map((c) => c.name));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
 }
