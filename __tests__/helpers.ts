@@ -82,14 +82,7 @@ export function parse(synth: string): any {
   return JSON.parse(synth);
 }
 
-/** The one resource of `type` whose construct path ends with `pathSuffix`, or all of that type. */
-export function resourcesOf(json: any, type: string): Record<string, any> {
-  return json.resource?.[type] ?? {};
-}
 
-export function newApp(): App {
-  return Testing.app();
-}
 
 /**
  * Stands in for a cluster's Talos stack (whose bindings are not generated
