@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
-# Proves the PostgreSQL state backend for real: starts PostgreSQL on loopback,
-# deploys two stacks chained by a cross-stack reference (and the mesh-ca stack
-# when its provider can be had) with `state.backend: pg`, reads the value back
-# through the consumer's terraform_remote_state, and checks that a second plan
-# of every stack is empty. Run as root (CI) or as a user who can run postgres.
+# Proves the PostgreSQL state backend for real: starts PostgreSQL on loopback
+# and, with `state.backend: pg`, deploys (__tests__/fixtures/state-app.ts)
+#  - two stacks chained by a cross-stack reference, reading the value back
+#    through the consumer's terraform_remote_state;
+#  - the mesh CA as main.ts builds it, and a stack that reads its certificate
+#    and private key back through remote state (as Cilium stacks do);
+# then checks that a second plan of every stack is empty. It runs twice: with
+# the engine on PATH (state must be readable JSON), and with OpenTofu and
+# examples/tf-encryption.hcl as TF_ENCRYPTION (state must hold no key material).
+# Run as root (CI) or as a user who can run postgres.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${AGGRIK8S_PG_PORT:-55432}
@@ -37,12 +42,22 @@ mkdir -p "$work/data" "$work/sock" "$work/pglog" && printf '%s\n' "$PGPASSWORD" 
 [ ${#as_pg[@]} -eq 0 ] || chown -R postgres "$work/data" "$work/sock" "$work/pglog" "$work/pw"
 "${as_pg[@]}" "$pgbin/initdb" -D "$work/data" -U aggrik8s --pwfile="$work/pw" --auth-local=trust --auth-host=scram-sha-256 >/dev/null
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -l "$work/pglog/pg.log" -o "-c listen_addresses=127.0.0.1 -p $port -k $work/sock" start >/dev/null
-"$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s terraform
 log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
-cat > "$work/mesh.yaml" <<YAML
+bash "$here/scripts/toolchain.sh" --with-opentofu >"$work/toolchain.log" 2>&1 || { cat "$work/toolchain.log"; die "toolchain failed"; }
+eval "$(bash "$here/scripts/toolchain.sh" --env)"
+tofu="$(dirname "$AGGRIK8S_MIRROR")/bin/tofu"
+export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
+psql_db() { "$pgbin/psql" -h 127.0.0.1 -p "$port" -U aggrik8s -d "$1" -Atc "$2"; }
+
+# One run: a database of its own, the fixture app synthesized against it, every
+# stack deployed, read back and planned again.
+proof() { # label engine
+  local label=$1 engine=$2 db=terraform_$1 out=$work/$1
+  "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s "$db"
+  cat > "$work/$label.yaml" <<YAML
 proxmox: { endpoint: "https://pve1.example.internal:8006/" }
-state: { backend: pg, connStr: "postgres://aggrik8s@127.0.0.1:$port/terraform?sslmode=disable" }
+state: { backend: pg, connStr: "postgres://aggrik8s@127.0.0.1:$port/$db?sslmode=disable" }
 clusters:
   - name: talos-east
     id: 1
@@ -50,36 +65,62 @@ clusters:
     controlPlane: { nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
     platform: { rookCeph: { enabled: false } }
 YAML
-eval "$(bash "$here/scripts/toolchain.sh" --env)"
-engine=$TERRAFORM_BINARY_NAME
-export AGGRIK8S_CONFIG="$work/mesh.yaml" CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
-cd "$here"
-CDKTF_OUTDIR="$work/fixture" node --require tsx/cjs __tests__/fixtures/state-app.ts
-CDKTF_OUTDIR="$work/mesh" node --require tsx/cjs main.ts
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node --require tsx/cjs __tests__/fixtures/state-app.ts)
+  node "$here/scripts/lib/toolchain.js" use-snapshots "$out"/stacks/* | sed "s/^/[pg-proof] $label: provider /"
 
-deploy() { # dir name
-  (cd "$1" && "$engine" init -input=false -no-color >"$work/$2.init.log" 2>&1) || return 2
-  (cd "$1" && "$engine" apply -auto-approve -input=false -no-color >"$work/$2.apply.log" 2>&1) || { cat "$work/$2.apply.log"; die "apply of $2 failed"; }
-  log "$2: applied (state in schema aggrik8s_${2//-/_})"
+  deploy() { # stack
+    (cd "$out/stacks/$1" && "$engine" init -input=false -no-color >"$out/$1.init.log" 2>&1) || { cat "$out/$1.init.log"; die "$label: init of $1 failed"; }
+    (cd "$out/stacks/$1" && "$engine" apply -auto-approve -input=false -no-color >"$out/$1.apply.log" 2>&1) || { cat "$out/$1.apply.log"; die "$label: apply of $1 failed"; }
+    log "$label: $1 applied (state in $db, schema aggrik8s_${1//-/_})"
+  }
+  output() { (cd "$out/stacks/$1" && "$engine" output -raw "$2"); }
+
+  for s in state-producer state-consumer mesh-ca mesh-ca-reader; do deploy "$s"; done
+
+  [ "$(output state-consumer copied)" = "made-by-state-producer" ] \
+    || die "$label: state-consumer read '$(output state-consumer copied)' through remote state, expected made-by-state-producer"
+  log "$label: state-consumer read the producer's value back through remote state"
+
+  local cert key_digest state_digest
+  cert=$(output mesh-ca ca_certificate_pem)
+  [[ $cert == "-----BEGIN CERTIFICATE-----"* ]] || die "$label: mesh-ca output ca_certificate_pem is not a PEM certificate"
+  [ "$(output mesh-ca-reader ca_certificate_pem)" = "$cert" ] || die "$label: mesh-ca-reader read a different CA certificate through remote state"
+  # The key is compared by digest so it is never printed.
+  key_digest=$(output mesh-ca-reader ca_private_key_sha256)
+  state_digest=$(cd "$out/stacks/mesh-ca" && "$engine" show -json | node -e '
+    let s = ""; process.stdin.on("data", (c) => (s += c)).on("end", () => {
+      const walk = (m) => [...(m.resources ?? []), ...(m.child_modules ?? []).flatMap(walk)];
+      const key = walk(JSON.parse(s).values.root_module).find((r) => r.type === "tls_private_key");
+      if (!key) { console.error("no tls_private_key in the mesh-ca state"); process.exit(1); }
+      console.log(require("crypto").createHash("sha256").update(key.values.private_key_pem).digest("hex"));
+    })')
+  [ -n "$key_digest" ] && [ "$key_digest" = "$state_digest" ] || die "$label: the CA key mesh-ca-reader read through remote state is not the one in mesh-ca's state"
+  log "$label: mesh-ca-reader read the CA certificate and private key back through remote state"
+
+  for s in state-producer state-consumer mesh-ca mesh-ca-reader; do
+    local rc=0
+    (cd "$out/stacks/$s" && "$engine" plan -detailed-exitcode -input=false -no-color >"$out/$s.plan.log" 2>&1) || rc=$?
+    [ $rc -eq 0 ] || { cat "$out/$s.plan.log"; die "$label: second plan of $s is not empty (exit $rc)"; }
+  done
+  log "$label: second plan of every stack is empty"
+
+  local stored
+  stored=$(psql_db "$db" "select data from aggrik8s_mesh_ca.states")
+  if [ -n "${TF_ENCRYPTION:-}" ]; then
+    [[ $stored == *'"encrypted_data"'* && $stored != *"PRIVATE KEY"* && $stored != *"BEGIN CERTIFICATE"* ]] \
+      || die "$label: the mesh-ca state in PostgreSQL is not encrypted"
+    log "$label: the mesh-ca state in PostgreSQL is encrypted (no key or certificate in it)"
+  else
+    # The contrast that shows the check above can fail.
+    [[ $stored == *"PRIVATE KEY"* ]] || die "$label: expected the unencrypted mesh-ca state to hold the key in clear"
+    log "$label: the mesh-ca state in PostgreSQL holds the CA key in clear (protect the database, or encrypt: see README)"
+  fi
+  log "$label: state schemas: $(psql_db "$db" "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")"
 }
-second_plan_empty() { # dir name
-  local rc=0
-  (cd "$1" && "$engine" plan -detailed-exitcode -input=false -no-color >"$work/$2.plan.log" 2>&1) || rc=$?
-  [ $rc -eq 0 ] || { cat "$work/$2.plan.log"; die "second plan of $2 is not empty (exit $rc)"; }
-  log "$2: second plan is empty"
-}
 
-for s in state-producer state-consumer; do deploy "$work/fixture/stacks/$s" "$s"; done
-copied=$(cd "$work/fixture/stacks/state-consumer" && "$engine" output -raw copied)
-[ "$copied" = "made-by-state-producer" ] || die "consumer read '$copied' through terraform_remote_state, expected made-by-state-producer"
-log "state-consumer read the producer's value back through the pg remote state"
-for s in state-producer state-consumer; do second_plan_empty "$work/fixture/stacks/$s" "$s"; done
-
-if deploy "$work/mesh/stacks/mesh-ca" mesh-ca; then
-  second_plan_empty "$work/mesh/stacks/mesh-ca" mesh-ca
-else
-  log "mesh-ca: SKIP, its provider (hashicorp/tls) is neither in the offline mirror nor reachable: $(grep -m1 -A3 '^Error:' "$work/mesh-ca.init.log" | tr -s '\n ' ' ' || echo 'init failed')"
-fi
-schemas=$("$pgbin/psql" -h 127.0.0.1 -p "$port" -U aggrik8s -d terraform -Atc "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")
-log "state schemas in PostgreSQL: $schemas"
+proof plain "$TERRAFORM_BINARY_NAME"
+AGGRIK8S_STATE_PASSPHRASE=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
+TF_ENCRYPTION=$(AGGRIK8S_STATE_PASSPHRASE=$AGGRIK8S_STATE_PASSPHRASE envsubst '$AGGRIK8S_STATE_PASSPHRASE' < "$here/examples/tf-encryption.hcl")
+export TF_ENCRYPTION
+proof encrypted "$tofu"
 log "passed"

@@ -5,9 +5,15 @@
 #
 #   scripts/toolchain.sh            build what is missing, print progress
 #   scripts/toolchain.sh --strict   ... and fail when any pinned provider cannot be built
+#                                   (a snapshot in its place counts as not built)
 #   scripts/toolchain.sh --env      print the shell exports for the cache
+#   scripts/toolchain.sh --with-opentofu
+#                                   ... and build OpenTofu even when terraform is on PATH
+#                                   (scripts/pg-proof.sh uses it for state encryption)
 #
-# A provider the Go module proxy does not serve is reported and skipped (exit 0)
+# A provider whose pinned commit the Go module proxy refuses is built from its
+# `go.snapshot` in versions.json when there is one (offline validation only);
+# one with neither is reported and skipped (exit 0)
 # unless --strict: `npm run validate` then says which stacks it cannot check.
 #
 # Cache: $AGGRIK8S_CACHE, else $XDG_CACHE_HOME/aggrik8s, else ~/.cache/aggrik8s.
@@ -24,12 +30,15 @@ os_arch="$(go env GOOS 2>/dev/null || uname -s | tr 'A-Z' 'a-z')_$(go env GOARCH
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
 
-# Reads versions.json once; lines of "name source version module ref".
+# Reads versions.json once; lines of "name source version module ref
+# snapshot-module snapshot-ref snapshot-version" ("-" where there is no snapshot).
 pins() {
   node -e '
     const v = require(process.argv[1]);
-    for (const [name, p] of Object.entries(v.providers))
-      console.log([name, p.source, p.version, p.go.module, p.go.ref].join(" "));
+    for (const [name, p] of Object.entries(v.providers)) {
+      const s = p.go.snapshot ?? { module: "-", ref: "-", version: "-" };
+      console.log([name, p.source, p.version, p.go.module, p.go.ref, s.module, s.ref, s.version].join(" "));
+    }
   ' "$here/versions.json"
 }
 engine_pin() {
@@ -55,11 +64,15 @@ print_env() {
 }
 
 strict=false
-[ "${1:-}" = "--strict" ] && strict=true
-if [ "${1:-}" = "--env" ]; then
-  print_env
-  exit 0
-fi
+with_opentofu=false
+for arg in "$@"; do
+  case $arg in
+    --strict) strict=true ;;
+    --with-opentofu) with_opentofu=true ;;
+    --env) print_env; exit 0 ;;
+    *) die "unknown option $arg (see the header of $0)" ;;
+  esac
+done
 
 command -v node >/dev/null || die "node not found: install Node.js 20 (the repo's npm scripts need it too)"
 command -v go >/dev/null || die "go not found: install Go >= 1.24 from https://go.dev/dl, or skip this script and let terraform fetch providers from the registry"
@@ -79,9 +92,10 @@ module_dir() {
     console.log(j.Dir)' "$json"
 }
 
-unavailable=()
-built=()
-while read -r name source version module ref; do
+# Builds module@ref into the mirror as source@version; returns 1 when the
+# proxy refuses the module (the reason is in $cache/last-go-error.log).
+build_provider() { # source version module ref
+  local source=$1 version=$2 module=$3 ref=$4 ns type file target dir t0
   ns=$(echo "${source%%/*}" | tr 'A-Z' 'a-z')
   type=${source##*/}
   file="terraform-provider-${type}_v${version}"
@@ -91,11 +105,7 @@ while read -r name source version module ref; do
   else
     log "$source $version: building $module@$ref ..."
     t0=$(date +%s)
-    if ! dir=$(module_dir "$module" "$ref" 2>"$cache/last-go-error.log"); then
-      log "$source $version: UNAVAILABLE: the Go module proxy ($(go env GOPROXY)) refused $module@$ref: $(cat "$cache/last-go-error.log")"
-      unavailable+=("$source@$version")
-      continue
-    fi
+    dir=$(module_dir "$module" "$ref" 2>"$cache/last-go-error.log") || return 1
     mkdir -p "$(dirname "$target")"
     # Built inside the module's own directory: `go install module@ref` also asks
     # the proxy for the module's version list (deprecation check), which a
@@ -104,21 +114,40 @@ while read -r name source version module ref; do
     mv "$target.partial" "$target"
     log "$source $version: built in $(( $(date +%s) - t0 ))s"
   fi
-  built+=("$source")
   # OpenTofu looks under its own registry host; same binary.
   mkdir -p "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch"
   ln -sf "$target" "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch/$file"
+}
+
+unavailable=()
+snapshots=()
+built=()
+while read -r name source version module ref snap_module snap_ref snap_version; do
+  if build_provider "$source" "$version" "$module" "$ref"; then
+    built+=("$source")
+    continue
+  fi
+  refusal=$(cat "$cache/last-go-error.log")
+  if [ "$snap_ref" != "-" ] && build_provider "$source" "$snap_version" "$snap_module" "$snap_ref"; then
+    log "$source: pinned $version refused by the Go module proxy ($refusal); mirrored the main-branch snapshot as $snap_version for offline validation"
+    snapshots+=("$source@$snap_version")
+    built+=("$source")
+    continue
+  fi
+  log "$source $version: UNAVAILABLE: the Go module proxy ($(go env GOPROXY)) refused $module@$ref: $refusal"
+  unavailable+=("$source@$version")
 done < <(pins)
 
 eng=$(engine)
-if [ "$eng" = "$bindir/tofu" ] && [ ! -x "$eng" ]; then
+tofu="$bindir/tofu"
+if { [ "$eng" = "$tofu" ] || $with_opentofu; } && [ ! -x "$tofu" ]; then
   read -r tofu_version tofu_module tofu_ref < <(engine_pin)
-  log "no terraform on PATH: building OpenTofu $tofu_version ..."
+  log "building OpenTofu $tofu_version ..."
   t0=$(date +%s)
   dir=$(module_dir "$tofu_module" "$tofu_ref") || die "cannot download OpenTofu $tofu_module@$tofu_ref from the Go module proxy; install terraform or tofu on PATH instead"
   # Its go.mod has a replace directive, which only a build inside the module honours.
-  (cd "$dir" && go build -o "$eng.partial" ./cmd/tofu) || die "building OpenTofu failed (output above)"
-  mv "$eng.partial" "$eng"
+  (cd "$dir" && go build -o "$tofu.partial" ./cmd/tofu) || die "building OpenTofu failed (output above)"
+  mv "$tofu.partial" "$tofu"
   log "OpenTofu built in $(( $(date +%s) - t0 ))s"
 fi
 
@@ -142,9 +171,13 @@ EOF
 mkdir -p "$cache/plugin-cache"
 mv "$rc.partial" "$rc"
 print_env > "$cache/env"
+[ ${#snapshots[@]} -eq 0 ] || log "snapshots in place of pins (validate says so per stack): ${snapshots[*]}"
 if [ ${#unavailable[@]} -gt 0 ]; then
   log "not built (validation of stacks that need them is skipped): ${unavailable[*]}"
   $strict && die "--strict: every pinned provider must be built"
+fi
+if [ ${#snapshots[@]} -gt 0 ] && $strict; then
+  die "--strict: snapshots are not the pinned providers: ${snapshots[*]}"
 fi
 log "ready in $(( $(date +%s) - start ))s: engine $eng, mirror $mirror"
 log "use it with: eval \"\$(scripts/toolchain.sh --env)\""

@@ -16,7 +16,7 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { repoRoot, versions, engine, engineEnv, canonicalSource, run } = require("./lib/toolchain");
+const { repoRoot, versions, engine, engineEnv, providerName, useMirroredSnapshots, run } = require("./lib/toolchain");
 
 const args = new Set(process.argv.slice(2));
 const allowSkip = args.has("--allow-skip");
@@ -40,8 +40,7 @@ function providersOf(dir) {
   const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
   const required = Object.values(json.terraform?.required_providers ?? {});
   return required.map((rp) => {
-    const source = canonicalSource(rp.source).toLowerCase();
-    const name = Object.keys(versions.providers).find((n) => versions.providers[n].source.toLowerCase() === source);
+    const name = providerName(rp.source);
     if (!name) throw new Error(`validate: ${dir} requires ${rp.source}, which versions.json does not pin`);
     if (rp.version !== versions.providers[name].version) {
       throw new Error(`validate: ${dir} requires ${rp.source} ${rp.version} but versions.json pins ${versions.providers[name].version}`);
@@ -55,7 +54,8 @@ const UNREACHABLE = /could not connect to registry|failed to request discovery d
 function validateStack(bin, stack) {
   const wanted = providersOf(stack.dir);
   const { env, offline } = engineEnv(wanted);
-  const source = offline ? "offline mirror" : "registry";
+  const snapshots = offline ? useMirroredSnapshots(stack.dir) : [];
+  const source = offline ? `offline mirror${snapshots.length ? `; ${snapshots.join(", ")}` : ""}` : "registry";
   const t0 = Date.now();
   const init = run(bin, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack.dir, env });
   if (init.status !== 0) {
