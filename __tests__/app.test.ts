@@ -44,7 +44,7 @@ describe("main.ts as cdktf runs it", () => {
     const r = run({ CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks)).toEqual(["mesh-ca"]);
+    expect(Object.keys(manifest.stacks)).toEqual(["mesh-ca", "talos-east-vms", "talos-west-vms"]);
   });
 
   it("exits 1 on a bad config and writes nothing", () => {

@@ -61,6 +61,7 @@ const CASES: [string, Edit, string[]][] = [
   ["extra release into kube-system", (c) => { east(c).platform = { extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "kube-system" }] }; }, ["clusters[0].platform.extraReleases[0].namespace: namespace kube-system belongs to Kubernetes/Talos and is not relabelled. Fix: install the release into a namespace of its own"]],
   ["extra release relabels a built-in namespace", (c) => { east(c).platform = { extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "rook-ceph", podSecurity: "baseline" }] }; }, ["clusters[0].platform.extraReleases[0].podSecurity: namespace rook-ceph is privileged for a built-in component, not baseline. Fix: use podSecurity: privileged, or another namespace"]],
   ["extension not an official name", (c) => { east(c).talos = { extensions: ["qemu-guest-agent"] }; }, ["clusters[0].talos.extensions[0]: not an official extension name (got \"qemu-guest-agent\"). Fix: write it as siderolabs/<name>"]],
+  ["image factory not an http(s) URL", (c) => { east(c).talos = { imageFactoryUrl: "ftp://factory.lab.internal" }; }, ["clusters[0].talos.imageFactoryUrl: not an http(s) URL (got \"ftp://factory.lab.internal\"). Fix: write the Image Factory's base URL, e.g. https://factory.talos.dev"]],
   ["proxmox section missing", (c) => { delete (c as any).proxmox; }, ["proxmox: required field is missing. Fix: add proxmox (see the README's config reference)"]],
 ];
 

@@ -13,9 +13,7 @@ import { buildMesh } from "../stacks";
 import { Aggrik8sStack } from "../stacks/base";
 import { CiliumStack } from "../stacks/cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "../stacks/credentials-stack";
-import { MeshCaStack } from "../stacks/mesh-ca-stack";
 import { PlatformStack } from "../stacks/platform-stack";
-import { VmsStack } from "../stacks/vms-stack";
 
 /** A deep copy of the embedded default mesh, to mutate freely. */
 export function defaultInput(): MeshConfigInput {
@@ -89,10 +87,10 @@ export function parse(synth: string): any {
  * yet): a stack `<cluster>-talos` whose variables play its credential outputs,
  * so consumers get real cross-stack references.
  */
-export function standInTalos(app: App, cluster: string): { credentials: ClusterCredentials; talosconfig: string } {
+export function standInTalos(app: App, cluster: string): { stack: Aggrik8sStack; credentials: ClusterCredentials; talosconfig: string } {
   const stack = new Aggrik8sStack(app, `${cluster}-talos`);
   const v = (name: string) => new TerraformVariable(stack, name, { type: "string", sensitive: true }).stringValue;
-  return { credentials: { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") }, talosconfig: v("talosconfig") };
+  return { stack, credentials: { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") }, talosconfig: v("talosconfig") };
 }
 
 /** Runs cdktf's cross-stack wiring (what app.synth() does first) so a stack synthesizes alone. */
@@ -106,17 +104,15 @@ export function prepareAll(app: App): void {
  * Used by the policy test, `npm run validate` and `npm run bench`.
  */
 export function buildAllStackKinds(app: App, config: MeshConfig): void {
-  // Test data: validated and benchmarked, never deployed.
-  const isoUrl = "https://factory.talos.dev/image/fixture/v1.12.4/nocloud-amd64.iso";
-  const meshCa = new MeshCaStack(app, { state: config.state });
-  const clusters = config.clusters.map((cluster, clusterIndex) => {
+  const { meshCa, clusters } = buildMesh(app, config);
+  const built = config.clusters.map((cluster, clusterIndex) => {
     const state = config.state;
-    new VmsStack(app, { cluster, proxmox: config.proxmox, isoUrl, cephDisks: cluster.platform.rookCeph.enabled, state });
     const talos = standInTalos(app, cluster.name);
+    talos.stack.addDependency(clusters[clusterIndex].vms);
     new CiliumStack(app, { mesh: config, cluster, credentials: talos.credentials, meshCa: meshCa.ca, state });
     new PlatformStack(app, { cluster, clusterIndex, credentials: talos.credentials, state });
     new CredentialsStack(app, { cluster: { name: cluster.name, credentials: talos.credentials }, talosconfig: talos.talosconfig, dir: config.credentials.dir, state });
     return { name: cluster.name, credentials: talos.credentials };
   });
-  new MeshCredentialsStack(app, { clusters, dir: config.credentials.dir, state: config.state });
+  new MeshCredentialsStack(app, { clusters: built, dir: config.credentials.dir, state: config.state });
 }

@@ -3,11 +3,11 @@ import { MeshConfig } from "../lib/config/schema";
 import { VmsStack } from "../stacks/vms-stack";
 import { parse, resolvedConfig } from "./helpers";
 
-const ISO_URL = "https://factory.example/talos.iso";
+
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
   const app = Testing.app();
-  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, isoUrl: ISO_URL, cephDisks });
+  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, talosVersion: config.versions.talos, cephDisks });
   return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
 }
 
@@ -64,8 +64,12 @@ describe("vms stack", () => {
 
   it("boots the ISO downloaded to the VM's own Proxmox node, disk first", () => {
     const downloads = json.resource.proxmox_download_file;
+    // The ID comes from the factory's answer, so every download waits for the schematic upload.
+    const isoUrl = expect.stringMatching(
+      /^https:\/\/factory\.talos\.dev\/image\/\$\{jsondecode\(data\.http\.talos-image_schematic_[0-9A-F]+\.response_body\)\.id\}\/v1\.12\.4\/nocloud-amd64\.iso$/,
+    );
     expect(Object.values(downloads).map((d: any) => [d.node_name, d.content_type, d.url])).toEqual([
-      ["pve1", "iso", ISO_URL], ["pve2", "iso", ISO_URL], ["pve3", "iso", ISO_URL],
+      ["pve1", "iso", isoUrl], ["pve2", "iso", isoUrl], ["pve3", "iso", isoUrl],
     ]);
     const [cp1, cp2] = vmsOf(json);
     expect(cp1.boot_order).toEqual(["scsi0", "ide0"]);

@@ -37,7 +37,7 @@ pins() {
     const v = require(process.argv[1]);
     for (const [name, p] of Object.entries(v.providers)) {
       const s = p.go.snapshot ?? { module: "-", ref: "-", version: "-" };
-      console.log([name, p.source, p.version, p.go.module, p.go.ref, s.module, s.ref, s.version].join(" "));
+      console.log([name, p.source, p.version, p.go.module, p.go.ref ?? "-", s.module, s.ref, s.version].join(" "));
     }
   ' "$here/versions.json"
 }
@@ -123,18 +123,21 @@ unavailable=()
 snapshots=()
 built=()
 while read -r name source version module ref snap_module snap_ref snap_version; do
-  if build_provider "$source" "$version" "$module" "$ref"; then
+  if [ "$ref" = "-" ]; then
+    refusal="versions.json knows no commit of $module for $version"
+  elif build_provider "$source" "$version" "$module" "$ref"; then
     built+=("$source")
     continue
+  else
+    refusal=$(cat "$cache/last-go-error.log")
   fi
-  refusal=$(cat "$cache/last-go-error.log")
   if [ "$snap_ref" != "-" ] && build_provider "$source" "$snap_version" "$snap_module" "$snap_ref"; then
-    log "$source: pinned $version refused by the Go module proxy ($refusal); mirrored the main-branch snapshot as $snap_version for offline validation"
+    log "$source: pinned $version not buildable ($refusal); mirrored the main-branch snapshot as $snap_version for offline validation"
     snapshots+=("$source@$snap_version")
     built+=("$source")
     continue
   fi
-  log "$source $version: UNAVAILABLE: the Go module proxy ($(go env GOPROXY)) refused $module@$ref: $refusal"
+  log "$source $version: UNAVAILABLE from the Go module proxy ($(go env GOPROXY)): $refusal"
   unavailable+=("$source@$version")
 done < <(pins)
 

@@ -1,5 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { ALLOW_INSECURE_CONTEXT } from "../lib/aspects/no-insecure";
 import { DEFAULT_STATE, StateConfig, configureBackend } from "../lib/state/backend";
 
 /** Settings every stack shares. */
@@ -9,6 +10,12 @@ export interface Aggrik8sStackProps {
    * @default - local backend, `state/<stack>.tfstate` in the project directory (gitignored)
    */
   readonly state?: StateConfig;
+  /**
+   * The config turned TLS verification off for this stack's API (e.g.
+   * `proxmox.insecure`): the `no-insecure` policy then lets it pass.
+   * @default - false: `insecure` settings fail synth
+   */
+  readonly allowInsecureTls?: boolean;
 }
 
 /**
@@ -18,6 +25,8 @@ export interface Aggrik8sStackProps {
 export class Aggrik8sStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: Aggrik8sStackProps = {}) {
     super(scope, name);
+    // Context must be set before the first child construct exists.
+    if (props.allowInsecureTls) this.node.setContext(ALLOW_INSECURE_CONTEXT, true);
     configureBackend(this, props.state ?? DEFAULT_STATE);
   }
 }

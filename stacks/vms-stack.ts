@@ -1,12 +1,13 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import { HttpProvider } from "@cdktf/provider-http/lib/provider";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
-import { ALLOW_INSECURE_CONTEXT } from "../lib/aspects/no-insecure";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
 import { SecretInput } from "../lib/secrets";
+import { TalosImage } from "../lib/talos/image";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 import { clusterStackName } from "./naming";
 
@@ -19,20 +20,25 @@ export interface ClusterNodes {
 export interface VmsStackProps extends Aggrik8sStackProps {
   readonly cluster: ClusterConfig;
   readonly proxmox: MeshConfig["proxmox"];
-  /** URL of the Talos nocloud ISO (Image Factory) the VMs boot until Talos is installed. */
-  readonly isoUrl: string;
+  /** Talos version the VMs boot (and the Talos stack installs). */
+  readonly talosVersion: string;
   /** Give workers an extra empty disk for a Ceph OSD. */
   readonly cephDisks: boolean;
 }
 
-/** One Proxmox VM per node of a cluster, plus the boot ISO on each Proxmox node used. */
+/**
+ * One Proxmox VM per node of a cluster, plus the cluster's Talos image: its
+ * schematic registered with the Image Factory and the boot ISO downloaded by
+ * each Proxmox node used.
+ */
 export class VmsStack extends Aggrik8sStack {
   readonly nodes: ClusterNodes;
+  /** The cluster's Talos image; the Talos stack installs `installerImage`. */
+  readonly image: TalosImage;
 
   constructor(scope: Construct, props: VmsStackProps) {
     const { cluster } = props;
-    super(scope, clusterStackName(cluster.name, "vms"), props);
-    if (props.proxmox.insecure) this.node.setContext(ALLOW_INSECURE_CONTEXT, true);
+    super(scope, clusterStackName(cluster.name, "vms"), { ...props, allowInsecureTls: props.proxmox.insecure });
     // The provider reads its own variable itself; any other name goes through a sensitive input.
     const token = props.proxmox.apiToken;
     const useNativeEnv = "env" in token && token.env === PROXMOX_TOKEN_ENV;
@@ -46,8 +52,14 @@ export class VmsStack extends Aggrik8sStack {
       { role: "controlplane", pool: cluster.controlPlane, extraDisksGiB: [] as number[] },
       { role: "worker", pool: cluster.workers, extraDisksGiB: props.cephDisks ? [cluster.workers.cephDiskSizeGiB] : [] },
     ] as const;
+    new HttpProvider(this, "http");
+    this.image = new TalosImage(this, "talos-image", {
+      talosVersion: props.talosVersion,
+      extensions: cluster.talos.extensions,
+      factoryUrl: cluster.talos.imageFactoryUrl,
+    });
     const iso = new TalosIso(this, "talos-iso", {
-      url: props.isoUrl,
+      url: this.image.isoUrl,
       fileName: `talos-${cluster.name}.iso`,
       proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
     });

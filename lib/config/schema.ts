@@ -8,6 +8,7 @@
  */
 import { z } from "zod";
 import { PLATFORM } from "../versions";
+import { DEFAULT_IMAGE_FACTORY } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 
 const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
@@ -195,6 +196,10 @@ export const ClusterSchema = z
           .array(z.string().regex(/^siderolabs\/[a-z0-9-]+$/, { error: fix("not an official extension name", "write it as siderolabs/<name>") }))
           .default(["siderolabs/qemu-guest-agent"])
           .describe("Official system extensions baked into the Image Factory image."),
+        imageFactoryUrl: z
+          .url({ protocol: /^https?$/, error: fix("not an http(s) URL", "write the Image Factory's base URL, e.g. https://factory.talos.dev") })
+          .default(DEFAULT_IMAGE_FACTORY)
+          .describe("Talos Image Factory that builds the boot ISO and installer image; set it for a self-hosted factory."),
       })
       .prefault({})
       .describe("Talos image and install settings."),
