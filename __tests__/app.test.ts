@@ -32,8 +32,10 @@ describe("runApp", () => {
 });
 
 describe("main.ts as cdktf runs it", () => {
+  // The app command exactly as cdktf.json gives it to cdktf.
+  const [, ...appArgs] = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app.split(" ");
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+    spawnSync(process.execPath, appArgs, {
       cwd: root,
       env: { ...process.env, ...env, AGGRIK8S_CONFIG: env.AGGRIK8S_CONFIG ?? "" },
       encoding: "utf8",

@@ -65,7 +65,7 @@ clusters:
     controlPlane: { nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
     platform: { rookCeph: { enabled: false } }
 YAML
-  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node --require tsx/cjs __tests__/fixtures/state-app.ts)
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js __tests__/fixtures/state-app.ts)
   node "$here/scripts/lib/toolchain.js" use-snapshots "$out"/stacks/* | sed "s/^/[pg-proof] $label: provider /"
 
   deploy() { # stack

@@ -83,7 +83,7 @@ async function main() {
   fs.writeFileSync(configFile, YAML.stringify(config));
 
   const outdir = path.join(scratch, "out");
-  const synth = run(process.execPath, ["--require", "tsx/cjs", "main.ts"], {
+  const synth = run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
     cwd: repoRoot,
     env: { ...process.env, AGGRIK8S_CONFIG: configFile, CDKTF_OUTDIR: outdir },
   });

@@ -23,7 +23,7 @@ const allowSkip = args.has("--allow-skip");
 const CANARY = "canary-unknown-attribute";
 
 function synth(label, entry, outdir, extraEnv = {}) {
-  const r = run(process.execPath, ["--require", "tsx/cjs", entry], {
+  const r = run(process.execPath, ["scripts/run-ts.js", entry], {
     cwd: repoRoot,
     env: { ...process.env, ...extraEnv, CDKTF_OUTDIR: outdir },
   });

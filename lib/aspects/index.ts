@@ -4,7 +4,7 @@ import { IConstruct } from "constructs";
 import { NoInsecure } from "./no-insecure";
 import { NoLiteralSecrets } from "./no-literal-secrets";
 import { PsaLabels } from "./psa-labels";
-import { PolicyRule } from "./rule";
+import { PolicyPack, PolicyRule } from "./rule";
 import { SensitiveOutputs } from "./sensitive-outputs";
 
 export function policyRules(): PolicyRule[] {
@@ -14,6 +14,6 @@ export function policyRules(): PolicyRule[] {
 export function applyPolicies(app: IConstruct): void {
   // cdktf invokes aspects per stack starting at the stack, so app-level aspects would never run.
   for (const stack of app.node.findAll().filter(TerraformStack.isStack)) {
-    for (const rule of policyRules()) Aspects.of(stack).add(rule);
+    Aspects.of(stack).add(new PolicyPack(policyRules()));
   }
 }

@@ -23,9 +23,29 @@ export abstract class PolicyRule implements IAspect {
   }
 }
 
+// Set by PolicyPack while its rules look at one construct, so the element is
+// resolved once for all of them instead of once per rule.
+let visiting: { readonly element: IConstruct; json?: unknown } | undefined;
+
 /** The element's Terraform JSON with tokens resolved, as synth writes it. */
 export function resolvedJson(element: TerraformElement): unknown {
-  return resolve(element, element.toTerraform());
+  if (visiting?.element !== element) return resolve(element, element.toTerraform());
+  if (!("json" in visiting)) visiting.json = resolve(element, element.toTerraform());
+  return visiting.json;
+}
+
+/** Every rule as one aspect: each construct is visited once and resolved at most once. */
+export class PolicyPack implements IAspect {
+  constructor(readonly rules: readonly PolicyRule[]) {}
+
+  visit(node: IConstruct): void {
+    visiting = { element: node };
+    try {
+      for (const rule of this.rules) rule.visit(node);
+    } finally {
+      visiting = undefined;
+    }
+  }
 }
 
 /** Every [keyPath, value] leaf of a JSON value. */
