@@ -1,0 +1,43 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { scratchDir } from "./helpers";
+
+const root = path.join(__dirname, "..");
+const runTs = (entry: string) => spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), entry], { cwd: root, encoding: "utf8" });
+
+// The synth runner caches its bundle: a stale one would synthesize old code.
+describe("scripts/run-ts.js", () => {
+  const dir = scratchDir();
+  const entry = path.join(dir, "entry.ts");
+  const dep = path.join(dir, "dep.ts");
+  fs.writeFileSync(entry, 'import { value } from "./dep";\nconsole.log(value);\n');
+  fs.writeFileSync(dep, "export const value: number = 1;\n");
+  const bundle = path.join(root, "node_modules", ".cache", "aggrik8s", `${path.relative(root, entry).replace(/[\\/]/g, "__")}.js`);
+  afterAll(() => {
+    for (const f of [bundle, `${bundle}.map`, `${bundle}.inputs.json`]) fs.rmSync(f, { force: true });
+  });
+
+  it("runs a TypeScript entry point", () => {
+    const r = runTs(entry);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("1\n");
+  });
+
+  it("reuses the bundle while no input changed", () => {
+    const before = fs.statSync(bundle).mtimeMs;
+    expect(runTs(entry).stdout).toBe("1\n");
+    expect(fs.statSync(bundle).mtimeMs).toBe(before);
+  });
+
+  it("rebuilds when an imported file changed", () => {
+    fs.writeFileSync(dep, "export const value: number = 42;\n");
+    expect(runTs(entry).stdout).toBe("42\n");
+  });
+
+  it("refuses an entry that is not TypeScript", () => {
+    const r = runTs(path.join(dir, "entry.js"));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe("usage: node scripts/run-ts.js ENTRY.ts\n");
+  });
+});
