@@ -129,10 +129,12 @@ it("prints warnings but synthesizes", () => {
   const input = defaultInput();
   input.clusters[0].workers!.memoryGiB = 1.5;
   input.proxmox.insecure = true;
+  input.clusters[1].talos = { extensions: ["siderolabs/iscsi-tools"] };
   const result = runSynth({ AGGRIK8S_CONFIG: writeConfig(input, "mesh.json") });
   expect(result.code).toBe(0);
   expect(result.stderr).toEqual([
     "warning: clusters[0].workers.memoryGiB: 1.5 GiB (talos-east-w-1, talos-east-w-2, talos-east-w-3) is below the Talos recommendation for a worker, 2 GiB. Fix: give it 2 GiB for production",
+    "warning: clusters[1].talos.extensions: no siderolabs/qemu-guest-agent: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses. Fix: add siderolabs/qemu-guest-agent",
     "warning: proxmox.insecure: TLS verification of the Proxmox API is off. Fix: give Proxmox a trusted certificate and remove insecure",
   ]);
   expect(fs.existsSync(path.join(result.outdir, "manifest.json"))).toBe(true);

@@ -98,6 +98,12 @@ describe("vms stack", () => {
     expect(tagged[0].network_device[0].vlan_id).toBe(42);
   });
 
+  it("enables the QEMU guest agent only when the image carries its extension", () => {
+    expect(vmsOf(json).map((v) => v.agent.enabled)).toEqual([true, true, true, true, true, true]);
+    const without = vmsOf(synthVms(resolvedConfig((c) => { c.clusters[0].talos = { extensions: ["siderolabs/iscsi-tools"] }; })).json);
+    expect(without.map((v) => v.agent.enabled)).toEqual([false, false, false, false, false, false]);
+  });
+
   it("leaves the API token to PROXMOX_VE_API_TOKEN, or reads another variable as a sensitive input", () => {
     expect(json.provider.proxmox[0]).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false });
     expect(json.variable).toBeUndefined();

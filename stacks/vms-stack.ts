@@ -7,6 +7,7 @@ import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
 import { SecretInput } from "../lib/secrets";
+import { QEMU_GUEST_AGENT } from "../lib/talos/factory";
 import { TalosImage } from "../lib/talos/image";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 import { clusterStackName } from "./naming";
@@ -86,6 +87,7 @@ export class VmsStack extends Aggrik8sStack {
               dnsServers: cluster.network.dnsServers,
             },
             tags: ["talos", `cluster-${cluster.name}`, `role-${role}`],
+            guestAgent: cluster.talos.extensions.includes(QEMU_GUEST_AGENT),
           }),
       ),
     );

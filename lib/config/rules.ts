@@ -6,6 +6,7 @@
 import ipaddr from "ipaddr.js";
 import { Problem } from "../errors";
 import { BUILTIN_NAMESPACES, UNMANAGED_NAMESPACES } from "../platform/namespaces";
+import { QEMU_GUEST_AGENT } from "../talos/factory";
 import { CILIUM_KUBERNETES_TESTED, TALOS_KUBERNETES, inRange, minorOf } from "./compat";
 import { ClusterConfig, MeshConfig, NodeConfig } from "./schema";
 import { secretRefs } from "./secret-refs";
@@ -248,6 +249,12 @@ export function checkMesh(config: CheckableMesh): RuleFindings {
   unique(
     clusters.filter((x) => x.c.clustermesh.serviceType === "LoadBalancer"), (x) => x.c.clustermesh.loadBalancerIP, (x) => x.path, (x, first) =>
       err(`${x.path}.clustermesh.loadBalancerIP`, `loadBalancerIP ${x.c.clustermesh.loadBalancerIP} is already used by ${first.path} (${first.c.name})`, "give every cluster's clustermesh-apiserver its own address"));
+
+  for (const { c, path } of clusters) {
+    if (!c.talos.extensions.includes(QEMU_GUEST_AGENT)) {
+      warn(`${path}.talos.extensions`, `no ${QEMU_GUEST_AGENT}: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses`, `add ${QEMU_GUEST_AGENT}`);
+    }
+  }
 
   // Secrets and TLS
   if (config.proxmox.insecure) {

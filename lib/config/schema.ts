@@ -8,7 +8,7 @@
  */
 import { z } from "zod";
 import { PLATFORM } from "../versions";
-import { DEFAULT_IMAGE_FACTORY } from "../talos/factory";
+import { DEFAULT_IMAGE_FACTORY, QEMU_GUEST_AGENT } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 
 const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
@@ -194,7 +194,7 @@ export const ClusterSchema = z
         installDisk: z.string().default("/dev/sda").describe("Disk Talos installs to."),
         extensions: z
           .array(z.string().regex(/^siderolabs\/[a-z0-9-]+$/, { error: fix("not an official extension name", "write it as siderolabs/<name>") }))
-          .default(["siderolabs/qemu-guest-agent"])
+          .default([QEMU_GUEST_AGENT])
           .describe("Official system extensions baked into the Image Factory image."),
         imageFactoryUrl: z
           .url({ protocol: /^https?$/, error: fix("not an http(s) URL", "write the Image Factory's base URL, e.g. https://factory.talos.dev") })

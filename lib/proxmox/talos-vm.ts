@@ -44,6 +44,13 @@ export interface TalosVmProps {
   readonly network: TalosVmNetwork;
   /** Proxmox tags (lower case). */
   readonly tags: readonly string[];
+  /**
+   * Enable the QEMU guest agent device. Only when the image carries the
+   * siderolabs/qemu-guest-agent extension: without an agent in the guest,
+   * the provider waits for it on every create and shutdown.
+   * @default - true
+   */
+  readonly guestAgent?: boolean;
 }
 
 /**
@@ -96,7 +103,7 @@ export class TalosVm extends Construct {
         ipConfig: [{ ipv4: { address: network.addressCidr, gateway: network.gateway } }],
         dns: { servers: [...network.dnsServers] },
       },
-      agent: { enabled: true, trim: true },
+      agent: { enabled: props.guestAgent ?? true, trim: true },
       started: true,
       onBoot: true,
       // Talos answers ACPI shutdown only once installed; stop is what destroy needs.

@@ -2,6 +2,9 @@
 import { createHash } from "crypto";
 import YAML from "yaml";
 
+/** The extension that lets Proxmox talk to a Talos VM (clean shutdown, addresses in the UI). */
+export const QEMU_GUEST_AGENT = "siderolabs/qemu-guest-agent";
+
 /** The public Talos Image Factory. */
 export const DEFAULT_IMAGE_FACTORY = "https://factory.talos.dev";
 
