@@ -22,7 +22,7 @@ export interface ImageSchematic {
  * yaml package (four-space indent, `customization: {}` when empty). Extensions
  * are sorted and de-duplicated so the config's order does not change the image.
  *
- * @see https://www.talos.dev/v1.12/learn-more/image-factory/
+ * @see https://docs.siderolabs.com/talos/v1.12/learn-more/image-factory
  */
 export function imageSchematic(extensions: readonly string[]): ImageSchematic {
   const official = [...new Set(extensions)].sort();
