@@ -21,6 +21,9 @@ const YAML = require("yaml");
 const { repoRoot, engine, engineEnv, providerName, useMirroredSnapshots, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
+// Children are not ended with this process: every exit stops the stand-in factory.
+let factoryChild;
+process.on("exit", () => factoryChild?.kill());
 const die = (m) => {
   console.error(`[plan-proof] error: ${m}`);
   process.exit(1);
@@ -55,6 +58,7 @@ function standInFactory(port, logFile) {
   fs.writeFileSync(logFile, "");
   const child = spawn(process.execPath, ["-e", FACTORY, String(port), logFile], { stdio: ["ignore", "pipe", "inherit"] });
   const uploads = () => fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  factoryChild = child;
   return new Promise((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`the Image Factory stand-in exited (${code})`)));
     child.stdout.once("data", () => resolve({ child, uploads }));
