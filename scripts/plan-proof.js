@@ -75,6 +75,7 @@ async function main() {
   const keep = process.argv.includes("--keep");
   const bin = engine();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-plan-"));
+  process.on("exit", () => (keep ? log(`kept ${scratch}`) : fs.rmSync(scratch, { recursive: true, force: true })));
   const [factoryPort, proxmoxPort] = [await freePort(), await freePort()];
   const factoryUrl = `http://127.0.0.1:${factoryPort}`;
   const factory = await standInFactory(factoryPort, path.join(scratch, "factory.log"));
@@ -136,8 +137,6 @@ async function main() {
   log(`Image Factory stand-in received ${uploads.length} schematic upload(s), ids ${[...new Set(uploads.map((u) => u.id.slice(0, 12)))].join(", ")}`);
   factory.child.removeAllListeners("exit");
   factory.child.kill();
-  if (keep) log(`kept ${scratch}`);
-  else fs.rmSync(scratch, { recursive: true, force: true });
   if (failures) die(`${failures} check(s) failed`);
   log("passed");
 }
