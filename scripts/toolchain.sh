@@ -9,7 +9,7 @@
 #   scripts/toolchain.sh --env      print the shell exports for the cache
 #   scripts/toolchain.sh --with-opentofu
 #                                   ... and build OpenTofu even when terraform is on PATH
-#                                   (scripts/pg-proof.sh uses it for state encryption)
+#                                   (scripts/state-proof.sh uses it for state encryption)
 #
 # A provider whose pinned commit the Go module proxy refuses is built from its
 # `go.snapshot` in versions.json when there is one (offline validation only);

@@ -1,19 +1,24 @@
 #!/usr/bin/env bash
-# Proves the PostgreSQL state backend for real: starts PostgreSQL on loopback
-# and, with `state.backend: pg`, deploys (__tests__/fixtures/state-app.ts)
+# Proves the shared state backends for real, on loopback, with
+# __tests__/fixtures/state-app.ts:
 #  - two stacks chained by a cross-stack reference, reading the value back
 #    through the consumer's terraform_remote_state;
 #  - the mesh CA as main.ts builds it, and a stack that reads its certificate
 #    and private key back through remote state (as Cilium stacks do);
-# then checks that a second plan of every stack is empty. It runs twice: with
-# the engine on PATH (state must be readable JSON), and with OpenTofu and
-# examples/tf-encryption.hcl as TF_ENCRYPTION (state must hold no key material).
+# every stack deployed, read back, and planned a second time (must be empty).
+# Three runs:
+#  pg         PostgreSQL (Debian package), the engine on PATH: state is plain JSON
+#  encrypted  PostgreSQL, OpenTofu with examples/tf-encryption.hcl as TF_ENCRYPTION:
+#             the stored state must hold no key or certificate
+#  s3         MinIO (built from its Go module), the engine on PATH, S3 lockfile
+#             locking: a plan must refuse to run while the lock object exists
 # Run as root (CI) or as a user who can run postgres.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${AGGRIK8S_PG_PORT:-55432}
-log() { printf '[pg-proof] %s\n' "$*"; }
-die() { printf '[pg-proof] error: %s\n' "$*" >&2; exit 1; }
+s3_port=${AGGRIK8S_S3_PORT:-59000}
+log() { printf '[state-proof] %s\n' "$*"; }
+die() { printf '[state-proof] error: %s\n' "$*" >&2; exit 1; }
 
 pgbin=$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)")")
 if [ ! -x "$pgbin/pg_ctl" ]; then
@@ -29,10 +34,12 @@ if [ "$(id -u)" = 0 ]; then
   as_pg=(runuser -u postgres --)
 fi
 
-work=$(mktemp -d /tmp/aggrik8s-pg-XXXXXX)
+work=$(mktemp -d /tmp/aggrik8s-state-XXXXXX)
 chmod 755 "$work"
+minio_pid=
 cleanup() {
   "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -m fast stop >/dev/null 2>&1 || true
+  [ -z "$minio_pid" ] || kill "$minio_pid" 2>/dev/null || true
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -44,20 +51,47 @@ mkdir -p "$work/data" "$work/sock" "$work/pglog" && printf '%s\n' "$PGPASSWORD" 
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -l "$work/pglog/pg.log" -o "-c listen_addresses=127.0.0.1 -p $port -k $work/sock" start >/dev/null
 log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
+minio=$(bash "$here/scripts/lib/go-tool.sh" minio)
+export AWS_ACCESS_KEY_ID=aggrik8s AWS_SECRET_ACCESS_KEY
+AWS_SECRET_ACCESS_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
+s3=http://127.0.0.1:$s3_port
+MINIO_ROOT_USER=$AWS_ACCESS_KEY_ID MINIO_ROOT_PASSWORD=$AWS_SECRET_ACCESS_KEY MINIO_BROWSER=off \
+  "$minio" server "$work/minio" --address "127.0.0.1:$s3_port" --quiet >"$work/minio.log" 2>&1 &
+minio_pid=$!
+for _ in $(seq 50); do curl -fs "$s3/minio/health/live" >/dev/null && break; sleep 0.2; done
+curl -fs "$s3/minio/health/live" >/dev/null || { cat "$work/minio.log"; die "MinIO did not start"; }
+# S3 requests signed with the same credentials the engine uses (curl --aws-sigv4).
+s3_curl() { curl -fsS --aws-sigv4 "aws:amz:us-east-1:s3" --user "$AWS_ACCESS_KEY_ID:$AWS_SECRET_ACCESS_KEY" "$@"; }
+s3_curl -X PUT "$s3/aggrik8s-state" >/dev/null
+log "MinIO on $s3, bucket aggrik8s-state"
+
 bash "$here/scripts/toolchain.sh" --with-opentofu >"$work/toolchain.log" 2>&1 || { cat "$work/toolchain.log"; die "toolchain failed"; }
 eval "$(bash "$here/scripts/toolchain.sh" --env)"
 tofu="$(dirname "$AGGRIK8S_MIRROR")/bin/tofu"
 export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 psql_db() { "$pgbin/psql" -h 127.0.0.1 -p "$port" -U aggrik8s -d "$1" -Atc "$2"; }
 
-# One run: a database of its own, the fixture app synthesized against it, every
-# stack deployed, read back and planned again.
+# The mesh CA's state as stored by the backend, for the encryption checks.
+stored_state() { # label
+  case $1 in
+    s3) s3_curl "$s3/aggrik8s-state/$1/mesh-ca.tfstate" ;;
+    *) psql_db "terraform_$1" "select data from aggrik8s_mesh_ca.states" ;;
+  esac
+}
+
+# One run: state of its own (a database, or a key prefix), the fixture app
+# synthesized against it, every stack deployed, read back and planned again.
 proof() { # label engine
-  local label=$1 engine=$2 db=terraform_$1 out=$work/$1
-  "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s "$db"
+  local label=$1 engine=$2 out=$work/$1 state
+  if [ "$label" = s3 ]; then
+    state="{ backend: s3, bucket: aggrik8s-state, endpoint: \"$s3\", keyPrefix: $label }"
+  else
+    "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s "terraform_$label"
+    state="{ backend: pg, connStr: \"postgres://aggrik8s@127.0.0.1:$port/terraform_$label?sslmode=disable\" }"
+  fi
   cat > "$work/$label.yaml" <<YAML
 proxmox: { endpoint: "https://pve1.example.internal:8006/" }
-state: { backend: pg, connStr: "postgres://aggrik8s@127.0.0.1:$port/$db?sslmode=disable" }
+state: $state
 clusters:
   - name: talos-east
     id: 1
@@ -66,12 +100,12 @@ clusters:
     platform: { rookCeph: { enabled: false } }
 YAML
   (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js __tests__/fixtures/state-app.ts)
-  node "$here/scripts/lib/toolchain.js" use-snapshots "$out"/stacks/* | sed "s/^/[pg-proof] $label: provider /"
+  node "$here/scripts/lib/toolchain.js" use-snapshots "$out"/stacks/* | sed "s/^/[state-proof] $label: provider /"
 
   deploy() { # stack
     (cd "$out/stacks/$1" && "$engine" init -input=false -no-color >"$out/$1.init.log" 2>&1) || { cat "$out/$1.init.log"; die "$label: init of $1 failed"; }
     (cd "$out/stacks/$1" && "$engine" apply -auto-approve -input=false -no-color >"$out/$1.apply.log" 2>&1) || { cat "$out/$1.apply.log"; die "$label: apply of $1 failed"; }
-    log "$label: $1 applied (state in $db, schema aggrik8s_${1//-/_})"
+    log "$label: $1 applied"
   }
   output() { (cd "$out/stacks/$1" && "$engine" output -raw "$2"); }
 
@@ -105,20 +139,33 @@ YAML
   log "$label: second plan of every stack is empty"
 
   local stored
-  stored=$(psql_db "$db" "select data from aggrik8s_mesh_ca.states")
+  stored=$(stored_state "$label")
   if [ -n "${TF_ENCRYPTION:-}" ]; then
     [[ $stored == *'"encrypted_data"'* && $stored != *"PRIVATE KEY"* && $stored != *"BEGIN CERTIFICATE"* ]] \
-      || die "$label: the mesh-ca state in PostgreSQL is not encrypted"
-    log "$label: the mesh-ca state in PostgreSQL is encrypted (no key or certificate in it)"
+      || die "$label: the stored mesh-ca state is not encrypted"
+    log "$label: the stored mesh-ca state is encrypted (no key or certificate in it)"
   else
     # The contrast that shows the check above can fail.
     [[ $stored == *"PRIVATE KEY"* ]] || die "$label: expected the unencrypted mesh-ca state to hold the key in clear"
-    log "$label: the mesh-ca state in PostgreSQL holds the CA key in clear (protect the database, or encrypt: see README)"
+    log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see README)"
   fi
-  log "$label: state schemas: $(psql_db "$db" "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")"
+  if [ "$label" = s3 ]; then
+    # A lock object held by someone else must stop the engine: hold one by hand.
+    local rc=0
+    s3_curl -X PUT -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --data-binary '{"ID":"held-by-state-proof"}' "$s3/aggrik8s-state/$label/mesh-ca.tfstate.tflock" >/dev/null
+    (cd "$out/stacks/mesh-ca" && "$engine" plan -lock-timeout=0s -input=false -no-color >"$out/locked.plan.log" 2>&1) || rc=$?
+    s3_curl -X DELETE "$s3/aggrik8s-state/$label/mesh-ca.tfstate.tflock" >/dev/null
+    [ $rc -ne 0 ] && grep -q "Error acquiring the state lock" "$out/locked.plan.log" \
+      || { cat "$out/locked.plan.log"; die "$label: plan ran while the lock object existed (exit $rc)"; }
+    log "$label: a plan refuses to run while mesh-ca.tfstate.tflock exists (S3 lockfile locking)"
+    log "$label: objects: $(s3_curl "$s3/aggrik8s-state?list-type=2&prefix=$label%2F" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' | tr '\n' ' ')"
+  else
+    log "$label: state schemas: $(psql_db "terraform_$label" "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")"
+  fi
 }
 
-proof plain "$TERRAFORM_BINARY_NAME"
+proof pg "$TERRAFORM_BINARY_NAME"
+proof s3 "$TERRAFORM_BINARY_NAME"
 AGGRIK8S_STATE_PASSPHRASE=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 TF_ENCRYPTION=$(AGGRIK8S_STATE_PASSPHRASE=$AGGRIK8S_STATE_PASSPHRASE envsubst '$AGGRIK8S_STATE_PASSPHRASE' < "$here/examples/tf-encryption.hcl")
 export TF_ENCRYPTION
