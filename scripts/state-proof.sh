@@ -51,6 +51,7 @@ mkdir -p "$work/data" "$work/sock" "$work/pglog" && printf '%s\n' "$PGPASSWORD" 
 "${as_pg[@]}" "$pgbin/pg_ctl" -D "$work/data" -w -l "$work/pglog/pg.log" -o "-c listen_addresses=127.0.0.1 -p $port -k $work/sock" start >/dev/null
 log "PostgreSQL $("$pgbin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port"
 
+command -v curl >/dev/null || die "curl is not installed: install the curl package (it talks S3 to MinIO)"
 minio=$(bash "$here/scripts/lib/go-tool.sh" minio)
 export AWS_ACCESS_KEY_ID=aggrik8s AWS_SECRET_ACCESS_KEY
 AWS_SECRET_ACCESS_KEY=$(od -An -N16 -tx1 /dev/urandom | tr -d ' \n')
