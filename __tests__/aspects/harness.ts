@@ -1,9 +1,8 @@
-// Visits every construct of a stack with one policy rule, as cdktf's aspect
-// pass does at synth, and returns the error annotations it left.
-import { TerraformStack, Testing } from "cdktf";
-import { PolicyRule } from "../../lib/aspects/rule";
+// Visits every construct of a stack with one policy rule (or the whole pack),
+// as cdktf's aspect pass does at synth, and returns the error annotations it left.
+import { IAspect, TerraformStack, Testing } from "cdktf";
 
-export function violations(rule: PolicyRule, build: (stack: TerraformStack) => void): string[] {
+export function violations(rule: IAspect, build: (stack: TerraformStack) => void): string[] {
   const stack = new TerraformStack(Testing.app(), "policy-test");
   build(stack);
   for (const node of stack.node.findAll()) rule.visit(node);

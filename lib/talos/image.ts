@@ -17,10 +17,11 @@ export interface TalosImageProps {
    */
   readonly factoryUrl?: string;
   /**
-   * Talos platform the image is built for.
-   * @default - "nocloud": Proxmox VMs, addresses from the config
+   * Talos platform the image is built for: `nocloud` reads the addresses
+   * Proxmox's cloud-init drive hands it, `metal` configures nothing itself.
+   * @default - "nocloud"
    */
-  readonly platform?: string;
+  readonly platform?: "nocloud" | "metal";
   /** @default - "amd64" */
   readonly architecture?: "amd64" | "arm64";
 }
