@@ -11,7 +11,7 @@ import { App } from "cdktf";
 import { runApp } from "../lib/app";
 import { MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
-import { ManifestStack, diffPlan } from "../lib/diff-plan";
+import { ManifestStack, diffPlan, splitCdktfArgs } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
 const [command, ...args] = process.argv.slice(2);
@@ -66,14 +66,13 @@ if (missing.length && command !== "destroy") {
 if (command === "diff") {
   // Only the local backend can say cheaply whether an upstream was deployed.
   const deployed = (stack: string) => (state.backend === "local" ? fs.existsSync(path.join(state.dir, `${stack}.tfstate`)) : undefined);
-  const selected = args.filter((a) => !a.startsWith("-"));
+  const { stacks: selected, options } = splitCdktfArgs(args);
   const plan = diffPlan(stacks, selected.length ? selected : ["*"], deployed);
   for (const w of plan.waiting) process.stderr.write(`diff: ${w.stack} waits on undeployed upstream ${w.upstream.join(", ")}: deploy that first; not diffed\n`);
   // `cdktf diff` takes one stack: diff each, synthesizing only for the first.
-  const options = args.filter((a) => a.startsWith("-"));
   let failed = 0;
   plan.ready.forEach((stack, i) => {
-    const r = spawnSync(cli(), ["diff", stack, ...options, ...(i > 0 ? ["--skip-synth"] : [])], { stdio: "inherit", env });
+    const r = spawnSync(cli(), ["diff", stack, ...options, ...(i > 0 && !options.includes("--skip-synth") ? ["--skip-synth"] : [])], { stdio: "inherit", env });
     if (r.status !== 0) failed++;
   });
   process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);

@@ -8,7 +8,8 @@
 //   not need the Proxmox API, so a connection attempt fails the run.
 // Checks that each stack plans exactly what the config asks for (one VM per
 // node, one ISO download per Proxmox node and cluster, the CA) and that the ISO
-// URLs carry the schematic ID the factory returned.
+// URLs carry the schematic ID the factory returned; then plans them all again
+// through `npm run diff`, the command the README gives users.
 //
 //   node scripts/plan-proof.js [--keep]
 "use strict";
@@ -132,6 +133,21 @@ async function main() {
       }
     }
     log(`${ok ? "PASS" : "FAIL"} ${stack.name}: plans ${JSON.stringify(sorted(counts))}${ok ? "" : `, expected ${JSON.stringify(sorted(expected))}`}${notes.length ? ` [${notes.join(", ")}]` : ""}`);
+  }
+  // The same stacks through the README's command: npm run diff -> cdktf diff ->
+  // the engine. --skip-synth keeps the snapshot pins written above;
+  // --skip-provider-lock because `providers lock` asks the registry.
+  const stackCount = Object.keys(manifest.stacks).length;
+  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], {
+    cwd: repoRoot,
+    env: { ...env, AGGRIK8S_CONFIG: configFile },
+  });
+  const summary = (diff.stderr.match(/^diff: .*$/m) ?? ["(no summary)"])[0];
+  if (diff.status !== 0 || summary !== `diff: ${stackCount} of ${stackCount} stacks diffed, 0 failed, 0 waiting on an undeployed upstream`) {
+    failures++;
+    log(`FAIL npm run diff: exit ${diff.status}, ${summary}\n${diff.stdout.slice(-3000)}${diff.stderr.slice(-3000)}`);
+  } else {
+    log(`PASS npm run diff: ${summary.replace(/^diff: /, "")}`);
   }
   const uploads = factory.uploads();
   log(`Image Factory stand-in received ${uploads.length} schematic upload(s), ids ${[...new Set(uploads.map((u) => u.id.slice(0, 12)))].join(", ")}`);
