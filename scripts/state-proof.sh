@@ -10,8 +10,8 @@
 #  pg         PostgreSQL (Debian package), the engine on PATH: state is plain JSON
 #  encrypted  PostgreSQL, OpenTofu with examples/tf-encryption.hcl as TF_ENCRYPTION:
 #             the stored state must hold no key or certificate
-#  s3         MinIO (built from its Go module), the engine on PATH, S3 lockfile
-#             locking: a plan must refuse to run while the lock object exists
+#  s3         MinIO (built from its Go module), the engine on PATH, S3 lockfile locking
+# and in each, a plan must refuse to run while another run holds the lock.
 # Run as root (CI) or as a user who can run postgres.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -78,6 +78,27 @@ stored_state() { # label
     s3) s3_curl "$s3/aggrik8s-state/$1/mesh-ca.tfstate" ;;
     *) psql_db "terraform_$1" "select data from aggrik8s_mesh_ca.states" ;;
   esac
+}
+
+# Another run holding a stack's lock must stop the engine: an apply of
+# state-producer waits at its approval prompt (holding the lock) while a plan
+# runs with -lock-timeout=0s; the prompt then reads EOF and cancels.
+refused_while_locked() { # label engine out
+  local label=$1 engine=$2 out=$3 dir=$3/stacks/state-producer rc=0 holder
+  mkfifo "$out/hold.fifo"
+  (cd "$dir" && "$engine" apply -input=true -replace=terraform_data.value -no-color <"$out/hold.fifo" >"$out/holder.log" 2>&1) &
+  holder=$!
+  exec 7>"$out/hold.fifo"
+  for _ in $(seq 150); do grep -q "Enter a value" "$out/holder.log" && break; sleep 0.2; done
+  grep -q "Enter a value" "$out/holder.log" || { exec 7>&-; cat "$out/holder.log"; die "$label: the lock-holding apply never reached its prompt"; }
+  (cd "$dir" && "$engine" plan -lock-timeout=0s -input=false -no-color >"$out/locked.plan.log" 2>&1) || rc=$?
+  exec 7>&-
+  wait "$holder" || true
+  [ $rc -ne 0 ] && grep -q "Error acquiring the state lock" "$out/locked.plan.log" \
+    || { cat "$out/locked.plan.log"; die "$label: a plan ran while another run held the lock (exit $rc)"; }
+  ! grep -q "Apply complete" "$out/holder.log" && grep -Eq "Apply cancelled|error asking for approval" "$out/holder.log" \
+    || { cat "$out/holder.log"; die "$label: the lock-holding apply did not cancel"; }
+  log "$label: a plan refuses to run while another run holds the stack's lock"
 }
 
 # One run: state of its own (a database, or a key prefix), the fixture app
@@ -150,15 +171,8 @@ YAML
     [[ $stored == *"PRIVATE KEY"* ]] || die "$label: expected the unencrypted mesh-ca state to hold the key in clear"
     log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see README)"
   fi
+  refused_while_locked "$label" "$engine" "$out"
   if [ "$label" = s3 ]; then
-    # A lock object held by someone else must stop the engine: hold one by hand.
-    local rc=0
-    s3_curl -X PUT -H "x-amz-content-sha256: UNSIGNED-PAYLOAD" --data-binary '{"ID":"held-by-state-proof"}' "$s3/aggrik8s-state/$label/mesh-ca.tfstate.tflock" >/dev/null
-    (cd "$out/stacks/mesh-ca" && "$engine" plan -lock-timeout=0s -input=false -no-color >"$out/locked.plan.log" 2>&1) || rc=$?
-    s3_curl -X DELETE "$s3/aggrik8s-state/$label/mesh-ca.tfstate.tflock" >/dev/null
-    [ $rc -ne 0 ] && grep -q "Error acquiring the state lock" "$out/locked.plan.log" \
-      || { cat "$out/locked.plan.log"; die "$label: plan ran while the lock object existed (exit $rc)"; }
-    log "$label: a plan refuses to run while mesh-ca.tfstate.tflock exists (S3 lockfile locking)"
     log "$label: objects: $(s3_curl "$s3/aggrik8s-state?list-type=2&prefix=$label%2F" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' | tr '\n' ' ')"
   else
     log "$label: state schemas: $(psql_db "terraform_$label" "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")"
