@@ -38,22 +38,7 @@ function current() {
 
 function build() {
   const { buildSync } = require("esbuild");
-  // Stamped before building, so an edit made while esbuild runs triggers the next rebuild.
-  const before = new Map();
-  const previous = (() => {
-    try {
-      return Object.keys(JSON.parse(fs.readFileSync(inputsFile, "utf8")));
-    } catch {
-      return [];
-    }
-  })();
-  for (const f of previous) {
-    try {
-      before.set(f, stamp(f));
-    } catch {
-      // deleted since the last build
-    }
-  }
+  const startedAt = Date.now();
   const result = buildSync({
     entryPoints: [path.resolve(entry)],
     absWorkingDir: root,
@@ -72,7 +57,8 @@ function build() {
   });
   const files = [
     ...result.outputFiles.map((f) => ({ path: f.path, contents: f.contents })),
-    { path: inputsFile, contents: JSON.stringify(Object.fromEntries(Object.keys(result.metafile.inputs).map((f) => [f, before.get(f) ?? stamp(f)]))) },
+    // An input edited while esbuild ran may not be in the bundle: no stamp, so the next run rebuilds.
+    { path: inputsFile, contents: JSON.stringify(Object.fromEntries(Object.keys(result.metafile.inputs).map((f) => [f, fs.statSync(path.join(root, f)).mtimeMs < startedAt ? stamp(f) : "edited during build"]))) },
   ];
   // Written under private names and renamed, inputs list last: a concurrent
   // run never reads a half-written bundle or trusts a stale one.
