@@ -19,7 +19,7 @@ const net = require("net");
 const os = require("os");
 const path = require("path");
 const YAML = require("yaml");
-const { repoRoot, engine, engineEnv, providerName, useMirroredSnapshots, run } = require("./lib/toolchain");
+const { repoRoot, engine, engineEnv, mirroredProviders, providerName, useMirroredSnapshots, synthesize, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
 // Children are not ended with this process: every exit stops the stand-in factory.
@@ -89,13 +89,8 @@ async function main() {
   fs.writeFileSync(configFile, YAML.stringify(config));
 
   const outdir = path.join(scratch, "out");
-  const synth = run(process.execPath, ["scripts/run-ts.js", "main.ts"], {
-    cwd: repoRoot,
-    env: { ...process.env, AGGRIK8S_CONFIG: configFile, CDKTF_OUTDIR: outdir },
-  });
-  if (synth.status !== 0) die(`synth failed:\n${synth.stderr}${synth.stdout}`);
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  log(`engine ${bin}; ${Object.keys(manifest.stacks).length} stacks; stand-in Image Factory ${factoryUrl}; Proxmox endpoint ${config.proxmox.endpoint} (closed)`);
+  const stacks = synthesize("main.ts", outdir, { AGGRIK8S_CONFIG: configFile });
+  log(`engine ${bin}; ${stacks.length} stacks; stand-in Image Factory ${factoryUrl}; Proxmox endpoint ${config.proxmox.endpoint} (closed)`);
 
   const env = {
     ...engineEnv([]).env,
@@ -107,37 +102,37 @@ async function main() {
     run(process.execPath, ["--require", "tsx/cjs", "scripts/config.ts"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
   );
   let failures = 0;
-  for (const stack of Object.values(manifest.stacks)) {
-    const dir = path.join(outdir, stack.workingDirectory);
+  const mirrored = new Set(mirroredProviders());
+  for (const { name, dir } of stacks) {
     const notes = useMirroredSnapshots(dir);
     const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-    const missing = Object.values(json.terraform.required_providers).map((p) => providerName(p.source)).filter((n) => !engineEnv([n]).offline);
-    if (missing.length) die(`${stack.name}: providers not in the offline mirror (${missing.join(", ")}): run scripts/toolchain.sh`);
+    const missing = Object.values(json.terraform.required_providers).map((p) => providerName(p.source)).filter((n) => !mirrored.has(n));
+    if (missing.length) die(`${name}: providers not in the offline mirror (${missing.join(", ")}): run scripts/toolchain.sh`);
     engineRun(bin, dir, env, ["init", "-input=false", "-no-color"]);
     engineRun(bin, dir, env, ["plan", "-input=false", "-no-color", "-out=plan.bin"]);
     const plan = JSON.parse(engineRun(bin, dir, env, ["show", "-json", "plan.bin"]));
     const creates = {};
     for (const rc of plan.resource_changes ?? []) {
-      if (rc.change.actions.join() !== "create") die(`${stack.name}: ${rc.address} plans ${rc.change.actions.join("+")}, expected create`);
+      if (rc.change.actions.join() !== "create") die(`${name}: ${rc.address} plans ${rc.change.actions.join("+")}, expected create`);
       (creates[rc.type] ??= []).push(rc);
     }
     const counts = Object.fromEntries(Object.entries(creates).map(([t, l]) => [t, l.length]));
-    const expected = expectedCreates(stack.name, resolved);
+    const expected = expectedCreates(name, resolved);
     const ok = JSON.stringify(sorted(counts)) === JSON.stringify(sorted(expected));
     if (!ok) failures++;
     for (const d of creates.proxmox_download_file ?? []) {
       const url = d.change.after.url;
       if (!factory.uploads().some((u) => url === `${factoryUrl}/image/${u.id}/${resolved.versions.talos}/nocloud-amd64.iso`)) {
         failures++;
-        log(`FAIL ${stack.name}: ${d.address} downloads ${url}, which names no schematic the factory registered`);
+        log(`FAIL ${name}: ${d.address} downloads ${url}, which names no schematic the factory registered`);
       }
     }
-    log(`${ok ? "PASS" : "FAIL"} ${stack.name}: plans ${JSON.stringify(sorted(counts))}${ok ? "" : `, expected ${JSON.stringify(sorted(expected))}`}${notes.length ? ` [${notes.join(", ")}]` : ""}`);
+    log(`${ok ? "PASS" : "FAIL"} ${name}: plans ${JSON.stringify(sorted(counts))}${ok ? "" : `, expected ${JSON.stringify(sorted(expected))}`}${notes.length ? ` [${notes.join(", ")}]` : ""}`);
   }
   // The same stacks through the README's command: npm run diff -> cdktf diff ->
   // the engine. --skip-synth keeps the snapshot pins written above;
   // --skip-provider-lock because `providers lock` asks the registry.
-  const stackCount = Object.keys(manifest.stacks).length;
+  const stackCount = stacks.length;
   const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], {
     cwd: repoRoot,
     env: { ...env, AGGRIK8S_CONFIG: configFile },

@@ -16,23 +16,19 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { repoRoot, versions, engine, engineEnv, providerName, useMirroredSnapshots, run } = require("./lib/toolchain");
+const { versions, engine, engineEnv, providerName, useMirroredSnapshots, synthesize, run } = require("./lib/toolchain");
 
 const args = new Set(process.argv.slice(2));
 const allowSkip = args.has("--allow-skip");
 const CANARY = "canary-unknown-attribute";
 
-function synth(label, entry, outdir, extraEnv = {}) {
-  const r = run(process.execPath, ["scripts/run-ts.js", entry], {
-    cwd: repoRoot,
-    env: { ...process.env, ...extraEnv, CDKTF_OUTDIR: outdir },
-  });
-  if (r.status !== 0) {
-    console.error(`validate: synth of ${entry} failed:\n${r.stderr}${r.stdout}`);
+function synth(label, entry, outdir) {
+  try {
+    return synthesize(entry, outdir).map((s) => ({ ...s, label: `${label}/${s.name}` }));
+  } catch (e) {
+    console.error(`validate: ${e.message}`);
     process.exit(1);
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-  return Object.values(manifest.stacks).map((s) => ({ name: s.name, label: `${label}/${s.name}`, dir: path.join(outdir, s.workingDirectory) }));
 }
 
 /** versions.json names of the providers a synthesized stack requires. */

@@ -117,6 +117,18 @@ function canonicalSource(source) {
   return (source.includes("/") ? source : `hashicorp/${source}`).replace(/^registry\.terraform\.io\//, "");
 }
 
+/**
+ * Synthesizes a TypeScript app (main.ts or a fixture) the way cdktf does, into
+ * `outdir`; returns its stacks with their directories, or throws with the
+ * app's output when synth fails.
+ */
+function synthesize(entry, outdir, env = {}) {
+  const r = run(process.execPath, ["scripts/run-ts.js", entry], { cwd: repoRoot, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  if (r.status !== 0) throw new Error(`synth of ${entry} failed:\n${r.stderr}${r.stdout}`);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory) }));
+}
+
 function run(cmd, args, opts) {
   const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...opts });
   if (r.error) throw r.error;
@@ -125,7 +137,7 @@ function run(cmd, args, opts) {
 
 module.exports = {
   repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary, mirroredVersion,
-  canonicalSource, providerName, useMirroredSnapshots, run,
+  canonicalSource, providerName, useMirroredSnapshots, synthesize, run,
 };
 
 // For the shell scripts: `node scripts/lib/toolchain.js use-snapshots DIR...`.
