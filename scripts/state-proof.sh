@@ -73,10 +73,10 @@ export CHECKPOINT_DISABLE=1 TF_IN_AUTOMATION=1 TF_INPUT=0
 psql_db() { "$pgbin/psql" -h 127.0.0.1 -p "$port" -U aggrik8s -d "$1" -Atc "$2"; }
 
 # The mesh CA's state as stored by the backend, for the encryption checks.
-stored_state() { # label
+stored_state() { # backend label
   case $1 in
-    s3) s3_curl "$s3/aggrik8s-state/$1/mesh-ca.tfstate" ;;
-    *) psql_db "terraform_$1" "select data from aggrik8s_mesh_ca.states" ;;
+    s3) s3_curl "$s3/aggrik8s-state/$2/mesh-ca.tfstate" ;;
+    pg) psql_db "terraform_$2" "select data from aggrik8s_mesh_ca.states" ;;
   esac
 }
 
@@ -103,14 +103,14 @@ refused_while_locked() { # label engine out
 
 # One run: state of its own (a database, or a key prefix), the fixture app
 # synthesized against it, every stack deployed, read back and planned again.
-proof() { # label engine
-  local label=$1 engine=$2 out=$work/$1 state
-  if [ "$label" = s3 ]; then
-    state="{ backend: s3, bucket: aggrik8s-state, endpoint: \"$s3\", keyPrefix: $label }"
-  else
-    "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s "terraform_$label"
-    state="{ backend: pg, connStr: \"postgres://aggrik8s@127.0.0.1:$port/terraform_$label?sslmode=disable\" }"
-  fi
+proof() { # label backend engine
+  local label=$1 backend=$2 engine=$3 out=$work/$1 state
+  case $backend in
+    s3) state="{ backend: s3, bucket: aggrik8s-state, endpoint: \"$s3\", keyPrefix: $label }" ;;
+    pg)
+      "$pgbin/createdb" -h 127.0.0.1 -p "$port" -U aggrik8s "terraform_$label"
+      state="{ backend: pg, connStr: \"postgres://aggrik8s@127.0.0.1:$port/terraform_$label?sslmode=disable\" }" ;;
+  esac
   cat > "$work/$label.yaml" <<YAML
 proxmox: { endpoint: "https://pve1.example.internal:8006/" }
 state: $state
@@ -161,7 +161,7 @@ YAML
   log "$label: second plan of every stack is empty"
 
   local stored
-  stored=$(stored_state "$label")
+  stored=$(stored_state "$backend" "$label")
   if [ -n "${TF_ENCRYPTION:-}" ]; then
     [[ $stored == *'"encrypted_data"'* && $stored != *"PRIVATE KEY"* && $stored != *"BEGIN CERTIFICATE"* ]] \
       || die "$label: the stored mesh-ca state is not encrypted"
@@ -172,17 +172,17 @@ YAML
     log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see README)"
   fi
   refused_while_locked "$label" "$engine" "$out"
-  if [ "$label" = s3 ]; then
+  if [ "$backend" = s3 ]; then
     log "$label: objects: $(s3_curl "$s3/aggrik8s-state?list-type=2&prefix=$label%2F" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' | tr '\n' ' ')"
   else
     log "$label: state schemas: $(psql_db "terraform_$label" "select string_agg(schema_name, ',' order by schema_name) from information_schema.schemata where schema_name like 'aggrik8s_%'")"
   fi
 }
 
-proof pg "$TERRAFORM_BINARY_NAME"
-proof s3 "$TERRAFORM_BINARY_NAME"
+proof pg pg "$TERRAFORM_BINARY_NAME"
+proof s3 s3 "$TERRAFORM_BINARY_NAME"
 AGGRIK8S_STATE_PASSPHRASE=$(od -An -N24 -tx1 /dev/urandom | tr -d ' \n')
 TF_ENCRYPTION=$(AGGRIK8S_STATE_PASSPHRASE=$AGGRIK8S_STATE_PASSPHRASE envsubst '$AGGRIK8S_STATE_PASSPHRASE' < "$here/examples/tf-encryption.hcl")
 export TF_ENCRYPTION
-proof encrypted "$tofu"
+proof encrypted pg "$tofu"
 log "passed"
