@@ -53,3 +53,39 @@ it("the committed proxmox schema is a real `providers schema -json` of the pinne
   expect(schema.provider_versions).toEqual({ "registry.terraform.io/bpg/proxmox": PROVIDERS.proxmox.version });
   expect(Object.keys(schema.provider_schemas["registry.terraform.io/bpg/proxmox"].resource_schemas).length).toBeGreaterThan(100);
 });
+
+describe("gen-bindings: what a binding keeps", () => {
+  const { filterSchema } = require("../scripts/gen-bindings") as {
+    filterSchema: (name: string, schema: unknown, wanted: { resources: string[]; dataSources: string[]; blocks?: Record<string, string[]> }) => any;
+  };
+  const schema = JSON.parse(fs.readFileSync(path.join(root, "schemas", "proxmox.json"), "utf8"));
+  const fqn = "registry.terraform.io/bpg/proxmox";
+  const vm = "proxmox_virtual_environment_vm";
+
+  it("keeps only the listed resources, and of a resource in `blocks` only the listed nested blocks", () => {
+    const kept = filterSchema("proxmox", schema, { resources: [vm, "proxmox_download_file"], dataSources: [], blocks: { [vm]: ["disk", "cpu"] } }).provider_schemas[fqn];
+    expect(Object.keys(kept.resource_schemas)).toEqual([vm, "proxmox_download_file"]);
+    expect(Object.keys(kept.resource_schemas[vm].block.block_types)).toEqual(["disk", "cpu"]);
+    // Attributes stay whole; the download_file resource is untouched.
+    expect(kept.resource_schemas[vm].block.attributes).toEqual(schema.provider_schemas[fqn].resource_schemas[vm].block.attributes);
+    expect(kept.resource_schemas.proxmox_download_file).toEqual(schema.provider_schemas[fqn].resource_schemas.proxmox_download_file);
+  });
+
+  it("names a block the schema lacks, and lists the ones it has", () => {
+    expect(() => filterSchema("proxmox", schema, { resources: [vm], dataSources: [], blocks: { [vm]: ["disks"] } })).toThrow(
+      /^gen: versions.json providers.proxmox.bindings.blocks.proxmox_virtual_environment_vm lists "disks", which is not a nested block of proxmox_virtual_environment_vm in schemas\/proxmox.json \(blocks: agent, amd_sev, .*disk,/,
+    );
+  });
+
+  it("refuses blocks for a resource that is not generated", () => {
+    expect(() => filterSchema("proxmox", schema, { resources: [vm], dataSources: [], blocks: { proxmox_download_file: ["x"] } })).toThrow(
+      'gen: versions.json providers.proxmox.bindings.blocks names "proxmox_download_file", which is not in its resources list; add it there or remove it here',
+    );
+  });
+
+  it("the committed VM binding has classes for the kept blocks only", () => {
+    const text = fs.readFileSync(path.join(root, ".gen", "providers", "proxmox", "virtual-environment-vm", "index.ts"), "utf8");
+    expect(text).toContain("class VirtualEnvironmentVmDiskList");
+    expect(text).not.toContain("class VirtualEnvironmentVmHostpciList");
+  });
+});
