@@ -14,8 +14,9 @@ describe("scripts/run-ts.js", () => {
   fs.writeFileSync(entry, 'import { value } from "./dep";\nconsole.log(value);\n');
   fs.writeFileSync(dep, "export const value: number = 1;\n");
   const bundle = path.join(root, "node_modules", ".cache", "aggrik8s", `${path.relative(root, entry).replace(/[\\/]/g, "__")}.js`);
+  const codeCaches = () => fs.readdirSync(path.dirname(bundle)).filter((f) => f.startsWith(`${path.basename(bundle)}.`) && f.endsWith(".v8cache"));
   afterAll(() => {
-    for (const f of [bundle, `${bundle}.map`, `${bundle}.inputs.json`]) fs.rmSync(f, { force: true });
+    for (const f of [bundle, `${bundle}.map`, `${bundle}.inputs.json`, ...codeCaches().map((c) => path.join(path.dirname(bundle), c))]) fs.rmSync(f, { force: true });
   });
 
   it("runs a TypeScript entry point", () => {
@@ -30,9 +31,24 @@ describe("scripts/run-ts.js", () => {
     expect(fs.statSync(bundle).mtimeMs).toBe(before);
   });
 
+  it("keeps one V8 code cache, made for the current bundle", () => {
+    const s = fs.statSync(bundle);
+    expect(codeCaches()).toEqual([`${path.basename(bundle)}.${Math.trunc(s.mtimeMs)}-${s.size}.v8cache`]);
+  });
+
   it("rebuilds when an imported file changed", () => {
     fs.writeFileSync(dep, "export const value: number = 42;\n");
     expect(runTs(entry).stdout).toBe("42\n");
+  });
+
+  it("never runs a rebuilt bundle with the old bundle's code cache, even at the same length", () => {
+    expect(runTs(entry).stdout).toBe("42\n");
+    const before = fs.statSync(bundle).size;
+    // V8 accepts a code cache for any source of the same length.
+    fs.writeFileSync(dep, "export const value: number = 43;\n");
+    expect(runTs(entry).stdout).toBe("43\n");
+    expect(fs.statSync(bundle).size).toBe(before);
+    expect(codeCaches()).toHaveLength(1);
   });
 
   it("refuses an entry that is not TypeScript", () => {
