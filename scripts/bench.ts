@@ -2,6 +2,12 @@
 // measured on this machine in one run (median of several repetitions, peak
 // resident memory from GNU time). Prints a table and writes
 // bench/results/latest.json. A benchmark, not a test: it never fails on a figure.
+//
+// `npm run bench -- --instructions` also counts the instructions each synth
+// case executes (valgrind's cachegrind, ~50x slower, one counted run each).
+// Wall time on a shared 2-core machine moved 10-20% between identical runs;
+// instruction counts repeat within 1%, so they are what to compare when a
+// change is smaller than the noise.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
@@ -12,13 +18,19 @@ import { generatedMesh } from "../bench/mesh-config";
 const root = path.resolve(__dirname, "..");
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-bench-"));
+const countInstructions = process.argv.includes("--instructions");
 const TIME = "/usr/bin/time";
 if (!fs.existsSync(TIME)) {
   console.error("bench: GNU time (/usr/bin/time) is needed for peak memory: apt-get install time");
   process.exit(1);
 }
 
-interface Row { readonly name: string; readonly seconds: number; readonly peakMiB: number; readonly runs: number[] }
+if (countInstructions && spawnSync("valgrind", ["--version"]).status !== 0) {
+  console.error("bench: --instructions needs valgrind on PATH: apt-get install valgrind");
+  process.exit(1);
+}
+
+interface Row { readonly name: string; readonly seconds: number; readonly peakMiB: number; readonly runs: number[]; readonly megaInstructions?: number }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -31,11 +43,14 @@ function measure(name: string, cmd: string[], env: Record<string, string> = {}, 
   // One untimed run first (i = -1): warm caches (the bundle, tsx's transform cache, the OS page cache).
   for (let i = times > 1 ? -1 : 0; i < times; i++) {
     const out = path.join(scratch, `out-${name.replace(/\W+/g, "_")}-${i}`);
-    const r = spawnSync(TIME, ["-f", "%e %M", ...cmd], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env } });
+    // Wall time from our own clock: GNU time's %e has 10 ms steps, too coarse for a 0.1 s synth.
+    const started = process.hrtime.bigint();
+    const r = spawnSync(TIME, ["-f", "%M", ...cmd], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env } });
+    const secs = Number(process.hrtime.bigint() - started) / 1e9;
     if (r.status !== 0) throw new Error(`bench: ${name} failed:\n${r.stderr.slice(-2000)}`);
-    const [secs, kib] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+    const kib = Number(r.stderr.trim().split("\n").pop());
     if (i >= 0) {
-      runs.push(secs);
+      runs.push(Number(secs.toFixed(3)));
       peaks.push(kib / 1024);
     }
     fs.rmSync(out, { recursive: true, force: true });
@@ -43,6 +58,30 @@ function measure(name: string, cmd: string[], env: Record<string, string> = {}, 
   const row = { name, seconds: median(runs), peakMiB: Math.max(...peaks), runs };
   console.error(`bench: ${name}: ${row.seconds.toFixed(2)} s, ${row.peakMiB.toFixed(0)} MiB`);
   return row;
+}
+
+/**
+ * Millions of instructions one run executes (all threads), from cachegrind.
+ * Run twice, counting the second: under valgrind V8 refused the code cache of
+ * a native run (that first run executed ~50% more), and run-ts rewrites it.
+ */
+function instructions(name: string, cmd: string[], env: Record<string, string> = {}): number {
+  let count = NaN;
+  for (let i = 0; i < 2; i++) {
+    const out = path.join(scratch, `ir-${name.replace(/\W+/g, "_")}-${i}`);
+    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", ...cmd], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env },
+    });
+    if (r.status !== 0) throw new Error(`bench: ${name} under valgrind failed:\n${r.stderr.slice(-2000)}`);
+    const refs = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
+    if (!refs) throw new Error(`bench: no instruction count in valgrind's output for ${name}`);
+    count = Number(refs[1].replace(/,/g, "")) / 1e6;
+    fs.rmSync(out, { recursive: true, force: true });
+  }
+  console.error(`bench: ${name}: ${count.toFixed(0)} M instructions`);
+  return count;
 }
 
 function meshFile(n: number): string {
@@ -53,31 +92,73 @@ function meshFile(n: number): string {
 
 // How synth runs TypeScript, chosen by measurement: cdktf.json's app command
 // uses the esbuild bundle; tsx (transform per file, source maps on) is the
+// How synth runs TypeScript, chosen by measurement: cdktf.json's app command
+// uses the esbuild bundle; tsx (transform per file, source maps on) is the
 // previous runner, measured for comparison on the same cases.
 const bundle = ["node", "scripts/run-ts.js"];
 const tsx = ["node", "--require", "tsx/cjs"];
-const rows: Row[] = [
-  measure("floor: bindings only, one resource each (bundle)", [...bundle, "bench/floor-app.ts"]),
-  measure("floor (tsx)", [...tsx, "bench/floor-app.ts"]),
-  measure("main.ts, default mesh: mesh-ca + 2 vms stacks (bundle)", [...bundle, "main.ts"], { AGGRIK8S_CONFIG: "" }),
-  measure("main.ts, default mesh (tsx)", [...tsx, "main.ts"], { AGGRIK8S_CONFIG: "" }),
-  measure("all stack kinds, default mesh (2 clusters, bundle)", [...bundle, "bench/all-stacks-app.ts"], { AGGRIK8S_CONFIG: "" }),
-  measure("all stack kinds, 8 clusters (bundle)", [...bundle, "bench/all-stacks-app.ts"], { AGGRIK8S_CONFIG: meshFile(8) }),
-  measure("all stack kinds, 32 clusters (bundle)", [...bundle, "bench/all-stacks-app.ts"], { AGGRIK8S_CONFIG: meshFile(32) }),
-  measure("npm test (warm)", ["npm", "test", "--silent"], {}, 1),
-  measure("npm run validate (warm cache)", ["node", "scripts/validate.js", "--allow-skip"], {}, 1),
+const defaultMesh = { AGGRIK8S_CONFIG: "" };
+
+interface Case {
+  readonly name: string;
+  readonly cmd: string[];
+  readonly env?: Record<string, string>;
+  /** Timed repetitions. @default - BENCH_REPS */
+  readonly times?: number;
+  /** Also counted with --instructions. */
+  readonly synth?: boolean;
+}
+const cases: Case[] = [
+  { name: "floor: bindings only, one resource each (bundle)", cmd: [...bundle, "bench/floor-app.ts"], synth: true },
+  { name: "floor (tsx)", cmd: [...tsx, "bench/floor-app.ts"] },
+  { name: "main.ts, default mesh: mesh-ca + 2 vms stacks (bundle)", cmd: [...bundle, "main.ts"], env: defaultMesh, synth: true },
+  { name: "main.ts, default mesh (tsx)", cmd: [...tsx, "main.ts"], env: defaultMesh },
+  { name: "all stack kinds, default mesh (2 clusters, bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: defaultMesh, synth: true },
+  { name: "all stack kinds, 8 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
+  { name: "all stack kinds, 32 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
+  { name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1 },
+  { name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1 },
 ];
+const timed = cases.map((c) => measure(c.name, c.cmd, c.env, c.times));
+// Counted after all timed runs: counting leaves code caches made under valgrind, which the next native run replaces.
+const rows: Row[] = countInstructions
+  ? [
+      { name: "node -e 0 (node's own start, no synth)", seconds: NaN, peakMiB: NaN, runs: [], megaInstructions: instructions("bare node", ["node", "-e", "0"]) },
+      ...timed.map((r, i) => (cases[i].synth ? { ...r, megaInstructions: instructions(r.name, cases[i].cmd, cases[i].env) } : r)),
+    ]
+  : timed;
+
 const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
-const ratios = {
+const ratios: Record<string, number> = {
   "main.ts synth / floor (bundle)": by("main.ts, default mesh:").seconds / by("floor: bindings").seconds,
   "main.ts synth / floor (tsx)": by("main.ts, default mesh (tsx)").seconds / by("floor (tsx)").seconds,
   "all stack kinds synth / floor (bundle)": by("all stack kinds, default").seconds / by("floor: bindings").seconds,
   "32-cluster / 2-cluster synth": by("all stack kinds, 32").seconds / by("all stack kinds, default").seconds,
 };
-const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cpu, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, reps, rows, ratios };
+if (countInstructions) {
+  const bare = by("node -e 0").megaInstructions!;
+  const floor = by("floor: bindings").megaInstructions!;
+  const main = by("main.ts, default mesh:").megaInstructions!;
+  ratios["main.ts / floor, instructions"] = main / floor;
+  ratios["main.ts / floor, instructions beyond node's own start"] = (main - bare) / (floor - bare);
+}
+// The targets of the benchmark issue (#6), stated next to the figures.
+const targets = [
+  { target: "main.ts synth <= 1.5 x floor (bundle)", met: ratios["main.ts synth / floor (bundle)"] <= 1.5 },
+  { target: "32-cluster synth <= 8 x 2-cluster", met: ratios["32-cluster / 2-cluster synth"] <= 8 },
+  { target: "32-cluster peak memory <= 1.5 GiB", met: by("all stack kinds, 32").peakMiB <= 1536 },
+  { target: "npm test (warm) <= 60 s", met: by("npm test").seconds <= 60 },
+];
+const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cpu, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, reps, rows, ratios, targets };
 fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true });
 fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(result, null, 2));
-console.log(`| case | median s | peak MiB |\n| --- | --- | --- |`);
-for (const r of rows) console.log(`| ${r.name} | ${r.seconds.toFixed(2)} | ${r.peakMiB.toFixed(0)} |`);
+
+const cell = (x: number | undefined, digits: number) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(digits));
+console.log(`| case | median s | peak MiB |${countInstructions ? " M instructions |" : ""}`);
+console.log(`| --- | --- | --- |${countInstructions ? " --- |" : ""}`);
+for (const r of rows) {
+  console.log(`| ${r.name} | ${cell(r.seconds, 3)} | ${cell(r.peakMiB, 0)} |${countInstructions ? ` ${cell(r.megaInstructions, 0)} |` : ""}`);
+}
 for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}`);
+for (const t of targets) console.log(`target ${t.target}: ${t.met ? "met" : "MISSED"}`);
 fs.rmSync(scratch, { recursive: true, force: true });
