@@ -41,12 +41,25 @@ describe("main.ts as cdktf runs it", () => {
       encoding: "utf8",
     });
 
-  it("writes every stack of the default mesh", () => {
+  it("writes every stack of the default mesh and says so", () => {
     const outdir = path.join(scratchDir(), "cdktf.out");
     const r = run({ CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
     expect(Object.keys(manifest.stacks)).toEqual(["mesh-ca", "talos-east-vms", "talos-west-vms"]);
+    expect(r.stderr).toBe(`synthesized 3 stacks into ${outdir}/: mesh-ca, talos-east-vms, talos-west-vms\n`);
+  });
+
+  it("leaves the list of stacks to the cdktf CLI when the CLI runs it", () => {
+    // The CLI passes its context in CDKTF_CONTEXT_JSON and prints "Generated Terraform code for the stacks: ...".
+    const r = run({ CDKTF_OUTDIR: path.join(scratchDir(), "cdktf.out"), CDKTF_CONTEXT_JSON: JSON.stringify({ cdktfRelativeModules: [] }) });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+
+  it("is what `npm run synth` runs", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(pkg.scripts.synth).toBe(JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app);
   });
 
   it("exits 1 on a bad config and writes nothing", () => {

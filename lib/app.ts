@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { applyPolicies } from "./aspects";
 import { loadConfig } from "./config/load";
 import { MeshConfig } from "./config/schema";
@@ -22,6 +22,12 @@ export interface RunOptions {
   readonly outdir?: string;
   /** Sink for errors and warnings. @default - process.stderr */
   readonly stderr?: (line: string) => void;
+  /**
+   * Also say on success which stacks were written where (to `stderr`), as
+   * `cdktf synth` does: `npm run synth` runs main.ts without the cdktf CLI.
+   * @default false
+   */
+  readonly announce?: boolean;
 }
 
 interface ManifestAnnotation {
@@ -53,6 +59,12 @@ export function runApp(options: RunOptions): number {
     }
     fs.mkdirSync(outdir, { recursive: true });
     fs.cpSync(scratch, outdir, { recursive: true });
+    if (options.announce) {
+      const stacks = app.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id);
+      const shown = path.relative(process.cwd(), outdir);
+      const where = shown === "" ? "." : shown.startsWith("..") ? outdir : shown;
+      stderr(`synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${where}/: ${stacks.join(", ")}`);
+    }
     return 0;
   } catch (e) {
     if (e instanceof Aggrik8sError) {

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point (main.ts for `cdktf synth`) the fastest way
-// measured here (README: Benchmark):
+// Runs a TypeScript entry point (main.ts, for `npm run synth` and as the
+// cdktf CLI's app command) the fastest way measured here (README: Benchmark):
 // - esbuild bundles the entry with everything it imports, packages included,
 //   into one CommonJS file, so node resolves and reads no module files;
 // - the bundle is rebuilt only when one of the files it was built from changed;
