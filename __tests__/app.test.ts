@@ -57,9 +57,12 @@ describe("main.ts as cdktf runs it", () => {
     expect(r.stderr).toBe("");
   });
 
-  it("is what `npm run synth` runs", () => {
+  it("is what `npm run synth` runs, and needs nothing else the CLI would pass", () => {
+    const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
     const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
-    expect(pkg.scripts.synth).toBe(JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app);
+    expect(pkg.scripts.synth).toBe(cdktfJson.app);
+    // The CLI hands cdktf.json's context to the app; a direct run would not see it.
+    expect(cdktfJson.context).toEqual({});
   });
 
   it("exits 1 on a bad config and writes nothing", () => {
