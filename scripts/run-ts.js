@@ -82,8 +82,15 @@ function build() {
  * build is never offered with another (V8 checks only the source length).
  */
 function runWithCodeCache() {
-  const source = fs.readFileSync(out, "utf8");
-  const s = fs.statSync(out);
+  // Size, mtime and text from one open file: a concurrent rebuild renames a new bundle into place.
+  const fd = fs.openSync(out, "r");
+  let source, s;
+  try {
+    s = fs.fstatSync(fd);
+    source = fs.readFileSync(fd, "utf8");
+  } finally {
+    fs.closeSync(fd);
+  }
   const cacheFile = `${out}.${Math.trunc(s.mtimeMs)}-${s.size}.v8cache`;
   let cachedData;
   try {
@@ -108,8 +115,8 @@ function runWithCodeCache() {
   const mod = new Module(out, module);
   mod.filename = out;
   mod.paths = Module._nodeModulePaths(path.dirname(out));
-  mod.loaded = true;
   script.runInThisContext().call(mod.exports, mod.exports, Module.createRequire(out), mod, out, path.dirname(out));
+  mod.loaded = true;
 }
 
 if (!current()) build();
