@@ -92,8 +92,6 @@ function meshFile(n: number): string {
 
 // How synth runs TypeScript, chosen by measurement: cdktf.json's app command
 // uses the esbuild bundle; tsx (transform per file, source maps on) is the
-// How synth runs TypeScript, chosen by measurement: cdktf.json's app command
-// uses the esbuild bundle; tsx (transform per file, source maps on) is the
 // previous runner, measured for comparison on the same cases.
 const bundle = ["node", "scripts/run-ts.js"];
 const tsx = ["node", "--require", "tsx/cjs"];
