@@ -116,6 +116,9 @@ const cases: Case[] = [
   { name: "all stack kinds, default mesh (2 clusters, bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: defaultMesh, synth: true },
   { name: "all stack kinds, 8 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
   { name: "all stack kinds, 32 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
+  // What an operator waits for: the README's main command, and the same synth through the cdktf CLI.
+  { name: "npm run synth (with npm's own start)", cmd: ["npm", "run", "synth", "--silent"], env: defaultMesh },
+  { name: "cdktf synth (the cdktf CLI, same output)", cmd: ["npx", "cdktf", "synth", "--output", path.join(scratch, "cli-out")], env: defaultMesh, times: 3 },
   // Once each, no untimed run first (they take seconds): "warm" means dependencies, jest's cache and the provider mirror are in place.
   { name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
   { name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1, warmUp: false },
@@ -135,6 +138,7 @@ const ratios: Record<string, number> = {
   "main.ts synth / floor (tsx)": by("main.ts, default mesh (tsx)").seconds / by("floor (tsx)").seconds,
   "all stack kinds synth / floor (bundle)": by("all stack kinds, default").seconds / by("floor: bindings").seconds,
   "32-cluster / 2-cluster synth": by("all stack kinds, 32").seconds / by("all stack kinds, default").seconds,
+  "cdktf synth / npm run synth": by("cdktf synth").seconds / by("npm run synth").seconds,
 };
 if (countInstructions) {
   const bare = by("node -e 0").megaInstructions!;
