@@ -65,6 +65,24 @@ describe("main.ts as cdktf runs it", () => {
     expect(cdktfJson.context).toEqual({});
   });
 
+  it("writes what `cdktf synth` writes through the CLI", () => {
+    const files = (dir: string): string[] =>
+      fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
+    const direct = path.join(scratchDir(), "direct");
+    expect(run({ CDKTF_OUTDIR: direct }).status).toBe(0);
+    const viaCli = path.join(scratchDir(), "cli");
+    const cli = spawnSync(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", viaCli], {
+      cwd: root,
+      env: { ...process.env, AGGRIK8S_CONFIG: "", CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+    });
+    expect(cli.status).toBe(0);
+    expect(files(viaCli)).toEqual(files(direct));
+    for (const f of files(direct)) {
+      expect({ f, text: fs.readFileSync(path.join(viaCli, f), "utf8") }).toEqual({ f, text: fs.readFileSync(path.join(direct, f), "utf8") });
+    }
+  }, 60_000);
+
   it("exits 1 on a bad config and writes nothing", () => {
     const input = defaultInput();
     input.clusters[1].id = 1;
