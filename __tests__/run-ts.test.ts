@@ -36,6 +36,23 @@ describe("scripts/run-ts.js", () => {
     expect(codeCaches()).toEqual([`${path.basename(bundle)}.${Math.trunc(s.mtimeMs)}-${s.size}.v8cache`]);
   });
 
+  it("runs with the cache it finds, and replaces one V8 refuses", () => {
+    const cache = path.join(path.dirname(bundle), codeCaches()[0]);
+    const accepted = fs.readFileSync(cache);
+    // Accepted: left as it is.
+    expect(runTs(entry).stdout).toBe("1\n");
+    expect(fs.readFileSync(cache).equals(accepted)).toBe(true);
+    // Corrupted (V8 checks a checksum): still runs, and the cache is written anew.
+    const corrupted = Buffer.alloc(accepted.length, 7);
+    fs.writeFileSync(cache, corrupted);
+    expect(runTs(entry).stdout).toBe("1\n");
+    const rewritten = fs.readFileSync(cache);
+    expect(rewritten.equals(corrupted)).toBe(false);
+    // ... and the new one is accepted in turn.
+    expect(runTs(entry).stdout).toBe("1\n");
+    expect(fs.readFileSync(cache).equals(rewritten)).toBe(true);
+  });
+
   it("rebuilds when an imported file changed", () => {
     fs.writeFileSync(dep, "export const value: number = 42;\n");
     expect(runTs(entry).stdout).toBe("42\n");
