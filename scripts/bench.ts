@@ -30,14 +30,14 @@ if (countInstructions && spawnSync("valgrind", ["--version"]).status !== 0) {
   process.exit(1);
 }
 
-interface Row { readonly name: string; readonly seconds: number; readonly peakMiB: number; readonly runs: number[]; readonly megaInstructions?: number }
+interface Row { readonly id: string; readonly name: string; readonly seconds: number; readonly peakMiB: number; readonly runs: number[]; readonly megaInstructions?: number }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 }
 
-function measure(name: string, cmd: string[], env: Record<string, string> = {}, times = reps, warmUp = true): Row {
+function measure(id: string, name: string, cmd: string[], env: Record<string, string> = {}, times = reps, warmUp = true): Row {
   const runs: number[] = [];
   const peaks: number[] = [];
   // One untimed run first (i = -1): warm caches (the bundle and its code cache, tsx's transform cache, the OS page cache).
@@ -55,7 +55,7 @@ function measure(name: string, cmd: string[], env: Record<string, string> = {}, 
     }
     fs.rmSync(out, { recursive: true, force: true });
   }
-  const row = { name, seconds: median(runs), peakMiB: Math.max(...peaks), runs };
+  const row = { id, name, seconds: median(runs), peakMiB: Math.max(...peaks), runs };
   console.error(`bench: ${name}: ${row.seconds.toFixed(2)} s, ${row.peakMiB.toFixed(0)} MiB`);
   return row;
 }
@@ -98,6 +98,8 @@ const tsx = ["node", "--require", "tsx/cjs"];
 const defaultMesh = { AGGRIK8S_CONFIG: "" };
 
 interface Case {
+  /** What the ratios and targets below refer to it by. */
+  readonly id: string;
   readonly name: string;
   readonly cmd: string[];
   readonly env?: Record<string, string>;
@@ -109,41 +111,45 @@ interface Case {
   readonly synth?: boolean;
 }
 const cases: Case[] = [
-  { name: "floor: bindings only, one resource each (bundle)", cmd: [...bundle, "bench/floor-app.ts"], synth: true },
-  { name: "floor (tsx)", cmd: [...tsx, "bench/floor-app.ts"] },
-  { name: "main.ts, default mesh: mesh-ca + 2 vms stacks (bundle)", cmd: [...bundle, "main.ts"], env: defaultMesh, synth: true },
-  { name: "main.ts, default mesh (tsx)", cmd: [...tsx, "main.ts"], env: defaultMesh },
-  { name: "all stack kinds, default mesh (2 clusters, bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: defaultMesh, synth: true },
-  { name: "all stack kinds, 8 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
-  { name: "all stack kinds, 32 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
+  { id: "floor", name: "floor: bindings only, one resource each (bundle)", cmd: [...bundle, "bench/floor-app.ts"], synth: true },
+  { id: "floorTsx", name: "floor (tsx)", cmd: [...tsx, "bench/floor-app.ts"] },
+  { id: "main", name: "main.ts, default mesh: mesh-ca + 2 vms stacks (bundle)", cmd: [...bundle, "main.ts"], env: defaultMesh, synth: true },
+  { id: "mainTsx", name: "main.ts, default mesh (tsx)", cmd: [...tsx, "main.ts"], env: defaultMesh },
+  { id: "all2", name: "all stack kinds, default mesh (2 clusters, bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: defaultMesh, synth: true },
+  { id: "all8", name: "all stack kinds, 8 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
+  { id: "all32", name: "all stack kinds, 32 clusters (bundle)", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
   // What an operator waits for: the README's main command, and the same synth through the cdktf CLI.
-  { name: "npm run synth (with npm's own start)", cmd: ["npm", "run", "synth", "--silent"], env: defaultMesh },
-  { name: "cdktf synth (the cdktf CLI, same output)", cmd: ["npx", "cdktf", "synth", "--output", path.join(scratch, "cli-out")], env: defaultMesh, times: 3 },
+  { id: "npmSynth", name: "npm run synth (with npm's own start)", cmd: ["npm", "run", "synth", "--silent"], env: defaultMesh },
+  { id: "cliSynth", name: "cdktf synth (the cdktf CLI, same output)", cmd: ["npx", "cdktf", "synth", "--output", path.join(scratch, "cli-out")], env: defaultMesh, times: 3 },
   // Once each, no untimed run first (they take seconds): "warm" means dependencies, jest's cache and the provider mirror are in place.
-  { name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
-  { name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1, warmUp: false },
+  { id: "test", name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
+  { id: "validate", name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1, warmUp: false },
 ];
-const timed = cases.map((c) => measure(c.name, c.cmd, c.env, c.times, c.warmUp));
+const timed = cases.map((c) => measure(c.id, c.name, c.cmd, c.env, c.times, c.warmUp));
 // Counted after all timed runs: counting leaves code caches made under valgrind, which the next native run replaces.
 const rows: Row[] = countInstructions
   ? [
-      { name: "node -e 0 (node's own start, no synth)", seconds: NaN, peakMiB: NaN, runs: [], megaInstructions: instructions("bare node", ["node", "-e", "0"]) },
+      { id: "bareNode", name: "node -e 0 (node's own start, no synth)", seconds: NaN, peakMiB: NaN, runs: [], megaInstructions: instructions("bare node", ["node", "-e", "0"]) },
       ...timed.map((r, i) => (cases[i].synth ? { ...r, megaInstructions: instructions(r.name, cases[i].cmd, cases[i].env) } : r)),
     ]
   : timed;
 
-const by = (prefix: string) => rows.find((r) => r.name.startsWith(prefix))!;
+const by = (id: string): Row => {
+  const row = rows.find((r) => r.id === id);
+  if (!row) throw new Error(`bench: no case with id ${id}`);
+  return row;
+};
 const ratios: Record<string, number> = {
-  "main.ts synth / floor (bundle)": by("main.ts, default mesh:").seconds / by("floor: bindings").seconds,
-  "main.ts synth / floor (tsx)": by("main.ts, default mesh (tsx)").seconds / by("floor (tsx)").seconds,
-  "all stack kinds synth / floor (bundle)": by("all stack kinds, default").seconds / by("floor: bindings").seconds,
-  "32-cluster / 2-cluster synth": by("all stack kinds, 32").seconds / by("all stack kinds, default").seconds,
-  "cdktf synth / npm run synth": by("cdktf synth").seconds / by("npm run synth").seconds,
+  "main.ts synth / floor (bundle)": by("main").seconds / by("floor").seconds,
+  "main.ts synth / floor (tsx)": by("mainTsx").seconds / by("floorTsx").seconds,
+  "all stack kinds synth / floor (bundle)": by("all2").seconds / by("floor").seconds,
+  "32-cluster / 2-cluster synth": by("all32").seconds / by("all2").seconds,
+  "cdktf synth / npm run synth": by("cliSynth").seconds / by("npmSynth").seconds,
 };
 if (countInstructions) {
-  const bare = by("node -e 0").megaInstructions!;
-  const floor = by("floor: bindings").megaInstructions!;
-  const main = by("main.ts, default mesh:").megaInstructions!;
+  const bare = by("bareNode").megaInstructions!;
+  const floor = by("floor").megaInstructions!;
+  const main = by("main").megaInstructions!;
   ratios["main.ts / floor, instructions"] = main / floor;
   ratios["main.ts / floor, instructions beyond node's own start"] = (main - bare) / (floor - bare);
 }
@@ -151,8 +157,8 @@ if (countInstructions) {
 const targets = [
   { target: "main.ts synth <= 1.5 x floor (bundle)", met: ratios["main.ts synth / floor (bundle)"] <= 1.5 },
   { target: "32-cluster synth <= 8 x 2-cluster", met: ratios["32-cluster / 2-cluster synth"] <= 8 },
-  { target: "32-cluster peak memory <= 1.5 GiB", met: by("all stack kinds, 32").peakMiB <= 1536 },
-  { target: "npm test (warm) <= 60 s", met: by("npm test").seconds <= 60 },
+  { target: "32-cluster peak memory <= 1.5 GiB", met: by("all32").peakMiB <= 1536 },
+  { target: "npm test (warm) <= 60 s", met: by("test").seconds <= 60 },
 ];
 const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cpu, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, reps, rows, ratios, targets };
 fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true });
