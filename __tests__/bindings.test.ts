@@ -9,7 +9,7 @@ import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { PROVIDERS } from "../lib/versions";
-import { scratchDir } from "./helpers";
+import { expectSameTree, scratchDir } from "./helpers";
 // The same normalisation validate.js uses.
 const { canonicalSource } = require("../scripts/lib/toolchain") as { canonicalSource: (s: string) => string };
 
@@ -38,13 +38,7 @@ it("npm run gen reproduces .gen/ from the committed schemas", () => {
   const out = path.join(scratchDir(), "gen");
   const r = spawnSync(process.execPath, ["scripts/gen-bindings.js", "--out", out], { cwd: root, encoding: "utf8" });
   expect(r.status).toBe(0);
-  const files = (dir: string): string[] =>
-    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name])).sort();
-  const committed = path.join(root, ".gen");
-  expect(files(out)).toEqual(files(committed));
-  for (const f of files(out)) {
-    expect({ f, text: fs.readFileSync(path.join(out, f), "utf8") }).toEqual({ f, text: fs.readFileSync(path.join(committed, f), "utf8") });
-  }
+  expectSameTree(out, path.join(root, ".gen"));
 });
 
 it("the committed proxmox schema is a real `providers schema -json` of the pinned version", () => {

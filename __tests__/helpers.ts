@@ -116,3 +116,19 @@ export function buildAllStackKinds(app: App, config: MeshConfig): void {
   });
   new MeshCredentialsStack(app, { clusters: built, dir: config.credentials.dir, state: config.state });
 }
+
+/** Every file under `dir`, as sorted paths relative to it. */
+export function filesUnder(dir: string): string[] {
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? filesUnder(path.join(dir, e.name)).map((f) => `${e.name}/${f}`) : [e.name]))
+    .sort();
+}
+
+/** Asserts that two directory trees hold the same files with the same text, naming the first file that differs. */
+export function expectSameTree(actual: string, expected: string): void {
+  expect(filesUnder(actual)).toEqual(filesUnder(expected));
+  for (const f of filesUnder(expected)) {
+    expect({ f, text: fs.readFileSync(path.join(actual, f), "utf8") }).toEqual({ f, text: fs.readFileSync(path.join(expected, f), "utf8") });
+  }
+}
