@@ -4,7 +4,8 @@ import * as path from "path";
 import { scratchDir } from "./helpers";
 
 const root = path.join(__dirname, "..");
-const runTs = (entry: string) => spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), entry], { cwd: root, encoding: "utf8" });
+const runTs = (entry: string, env: NodeJS.ProcessEnv = process.env) =>
+  spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), entry], { cwd: root, encoding: "utf8", env });
 
 // The synth runner caches its bundle: a stale one would synthesize old code.
 describe("scripts/run-ts.js", () => {
@@ -72,5 +73,29 @@ describe("scripts/run-ts.js", () => {
     const r = runTs(path.join(dir, "entry.js"));
     expect(r.status).toBe(2);
     expect(r.stderr).toBe("usage: node scripts/run-ts.js ENTRY.ts\n");
+  });
+});
+
+// cdktf formats a stack trace for every token; run-ts captures them only on request.
+describe("token creation stacks in a run-ts bundle", () => {
+  const app = path.join("__tests__", "fixtures", "token-error-app.ts");
+  const { AGGRIK8S_TOKEN_STACKS: _, ...inherited } = process.env;
+  const env = { ...inherited, CDKTF_OUTDIR: scratchDir() };
+
+  it("are not captured by default, and the error says how to get them", () => {
+    const r = runTs(app, env);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("Resolution error: this token cannot resolve.");
+    expect(r.stderr).toContain("Object creation stack:\n  at (token creation stack not captured; run with AGGRIK8S_TOKEN_STACKS=1 to see it)");
+  });
+
+  it("are captured with AGGRIK8S_TOKEN_STACKS=1, down to the line that made the token", () => {
+    const r = runTs(app, { ...env, AGGRIK8S_TOKEN_STACKS: "1" });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("Resolution error: this token cannot resolve.");
+    const creation = r.stderr.slice(r.stderr.indexOf("Object creation stack:"));
+    expect(creation).not.toContain("not captured");
+    // The bundle is named after the entry; the frame that called Lazy.stringValue is in it.
+    expect(creation).toMatch(/\n  at .*__tests____fixtures__token-error-app\.ts\.js:\d+:\d+/);
   });
 });

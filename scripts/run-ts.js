@@ -6,6 +6,7 @@
 // - the bundle is rebuilt only when one of the files it was built from changed;
 // - V8's code cache for the bundle is kept next to it, so later runs skip
 //   compiling the functions the previous run compiled.
+// - cdktf's token creation stacks are captured only on request (below);
 // Transpile-only, like tsx: `npm test` type-checks with `tsc --noEmit`.
 //
 //   node scripts/run-ts.js ENTRY.ts
@@ -26,6 +27,33 @@ const out = path.join(root, "node_modules", ".cache", "aggrik8s", `${path.relati
 const inputsFile = `${out}.inputs.json`;
 // Packages that must not be bundled: esbuild ships a native binary.
 const EXTERNAL = ["esbuild"];
+
+// cdktf captures and formats a full stack trace for every token it creates
+// (references, lists, lazies: thousands per mesh), whatever the App's
+// stackTraces flag says; they are printed only when a token fails to resolve.
+// That was 8% of the default mesh's instructions (README: Benchmark), so the
+// bundle captures them only when TOKEN_STACKS_ENV is "1".
+const TOKEN_STACKS_ENV = "AGGRIK8S_TOKEN_STACKS";
+const TOKEN_STACK_MODULE = "node_modules/cdktf/lib/tokens/private/stack-trace.js";
+const tokenStacksOnDemand = {
+  name: "token-stacks-on-demand",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, (args) => ({
+      loader: "js",
+      contents: `${fs.readFileSync(args.path, "utf8")}
+;{
+  const capture = exports.captureStackTrace;
+  if (typeof capture !== "function") throw new Error("scripts/run-ts.js: cdktf's stack-trace module no longer exports captureStackTrace; update tokenStacksOnDemand");
+  const off = ["(token creation stack not captured; run with ${TOKEN_STACKS_ENV}=1 to see it)"];
+  const on = process.env.${TOKEN_STACKS_ENV} === "1";
+  exports.captureStackTrace = function captureStackTrace(below) {
+    return on ? capture(below || captureStackTrace) : off;
+  };
+}
+`,
+    }));
+  },
+};
 
 const stamp = (f) => {
   const s = fs.statSync(path.join(root, f));
@@ -49,10 +77,11 @@ function writeAtomically(file, contents) {
   fs.renameSync(partial, file);
 }
 
-function build() {
-  const { buildSync } = require("esbuild");
+// Async: esbuild takes plugins only there.
+async function build() {
+  const esbuild = require("esbuild");
   const startedAt = Date.now();
-  const result = buildSync({
+  const result = await esbuild.build({
     entryPoints: [path.resolve(entry)],
     absWorkingDir: root,
     bundle: true,
@@ -67,7 +96,12 @@ function build() {
     // For a bug's stack trace in .ts lines: NODE_OPTIONS=--enable-source-maps.
     sourcemap: "linked",
     logLevel: "warning",
+    plugins: [tokenStacksOnDemand],
   });
+  const bundled = Object.keys(result.metafile.inputs);
+  if (bundled.some((f) => f.startsWith("node_modules/cdktf/")) && !bundled.includes(TOKEN_STACK_MODULE)) {
+    throw new Error(`scripts/run-ts.js: the bundle has cdktf but not ${TOKEN_STACK_MODULE}; cdktf moved it: update TOKEN_STACK_MODULE and the tokenStacksOnDemand filter`);
+  }
   const inputs = [...Object.keys(result.metafile.inputs), path.relative(root, __filename)];
   fs.mkdirSync(path.dirname(out), { recursive: true });
   for (const f of result.outputFiles) writeAtomically(f.path, f.contents);
@@ -119,7 +153,19 @@ function runWithCodeCache() {
   mod.loaded = true;
 }
 
-if (!current()) build();
-// Source maps apply to files node loads itself, so with them on, plain require.
-if (process.sourceMapsEnabled) require(out);
-else runWithCodeCache();
+function run() {
+  // Source maps apply to files node loads itself, so with them on, plain require.
+  if (process.sourceMapsEnabled) require(out);
+  else runWithCodeCache();
+}
+
+// A current bundle runs synchronously, as a plain `node main.js` would.
+if (current()) run();
+else {
+  // An error the app throws stays uncaught, as in the synchronous path.
+  build().then(run, (e) => {
+    // esbuild has printed its own errors (logLevel); anything else is ours.
+    if (!Array.isArray(e?.errors)) console.error(e);
+    process.exitCode = 1;
+  });
+}

@@ -11,6 +11,10 @@ import { PLATFORM } from "../versions";
 import { DEFAULT_IMAGE_FACTORY, QEMU_GUEST_AGENT } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 
+// A config is parsed once per process: compiling zod's fast path for object
+// schemas (new Function) costs more than it saves (README: Benchmark).
+z.config({ jitless: true });
+
 const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
 
 /** RFC 1123 label: what Kubernetes, Talos hostnames and Cilium cluster names accept. */
