@@ -64,12 +64,15 @@ function measure(id: string, name: string, cmd: string[], env: Record<string, st
  * Millions of instructions one run executes (all threads), from cachegrind.
  * Run twice, counting the second: under valgrind V8 refused the code cache of
  * a native run (that first run executed ~50% more), and run-ts rewrites it.
+ * Node runs with --predictable (no background compiler threads): without it,
+ * counts of one bundle moved by up to 4% from run to run; with it, not at all.
  */
 function instructions(name: string, cmd: string[], env: Record<string, string> = {}): number {
   let count = NaN;
   for (let i = 0; i < 2; i++) {
     const out = path.join(scratch, `ir-${name.replace(/\W+/g, "_")}-${i}`);
-    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", ...cmd], {
+    if (cmd[0] !== "node") throw new Error(`bench: counting ${name}: its command must start with node, not ${cmd[0]}`);
+    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", "node", "--predictable", ...cmd.slice(1)], {
       cwd: root,
       encoding: "utf8",
       env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env },
