@@ -6,7 +6,7 @@
 // - the bundle is rebuilt only when one of the files it was built from changed;
 // - V8's code cache for the bundle is kept next to it, so later runs skip
 //   compiling the functions the previous run compiled.
-// - cdktf's token creation stacks are captured only on request (below);
+// - cdktf's token creation stacks are captured only on request (below).
 // Transpile-only, like tsx: `npm test` type-checks with `tsc --noEmit`.
 //
 //   node scripts/run-ts.js ENTRY.ts
