@@ -38,9 +38,10 @@ const TOKEN_STACK_MODULE = "node_modules/cdktf/lib/tokens/private/stack-trace.js
 const tokenStacksOnDemand = {
   name: "token-stacks-on-demand",
   setup(b) {
-    b.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/ }, (args) => ({
-      loader: "js",
-      contents: `${fs.readFileSync(args.path, "utf8")}
+    b.onLoad({ filter: /[\\/]stack-trace\.js$/ }, (args) => {
+      // Any other stack-trace.js loads as usual.
+      if (path.relative(root, args.path).split(path.sep).join("/") !== TOKEN_STACK_MODULE) return undefined;
+      return { loader: "js", contents: `${fs.readFileSync(args.path, "utf8")}
 ;{
   const capture = exports.captureStackTrace;
   if (typeof capture !== "function") throw new Error("scripts/run-ts.js: cdktf's stack-trace module no longer exports captureStackTrace; update tokenStacksOnDemand");
@@ -50,8 +51,8 @@ const tokenStacksOnDemand = {
     return on ? capture(below || captureStackTrace) : off;
   };
 }
-`,
-    }));
+` };
+    });
   },
 };
 
@@ -100,9 +101,9 @@ async function build() {
   });
   const bundled = Object.keys(result.metafile.inputs);
   if (bundled.some((f) => f.startsWith("node_modules/cdktf/")) && !bundled.includes(TOKEN_STACK_MODULE)) {
-    throw new Error(`scripts/run-ts.js: the bundle has cdktf but not ${TOKEN_STACK_MODULE}; cdktf moved it: update TOKEN_STACK_MODULE and the tokenStacksOnDemand filter`);
+    throw new Error(`scripts/run-ts.js: the bundle has cdktf but not ${TOKEN_STACK_MODULE}; cdktf moved it: update TOKEN_STACK_MODULE`);
   }
-  const inputs = [...Object.keys(result.metafile.inputs), path.relative(root, __filename)];
+  const inputs = [...bundled, path.relative(root, __filename)];
   fs.mkdirSync(path.dirname(out), { recursive: true });
   for (const f of result.outputFiles) writeAtomically(f.path, f.contents);
   // Inputs list last; an input edited while esbuild ran may not be in the
