@@ -68,10 +68,10 @@ function measure(id: string, name: string, cmd: string[], env: Record<string, st
  * counts of one bundle moved by up to 4% from run to run; with it, not at all.
  */
 function instructions(name: string, cmd: string[], env: Record<string, string> = {}): number {
+  if (cmd[0] !== "node") throw new Error(`bench: counting ${name}: its command must start with node, not ${cmd[0]}`);
   let count = NaN;
   for (let i = 0; i < 2; i++) {
     const out = path.join(scratch, `ir-${name.replace(/\W+/g, "_")}-${i}`);
-    if (cmd[0] !== "node") throw new Error(`bench: counting ${name}: its command must start with node, not ${cmd[0]}`);
     const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", "node", "--predictable", ...cmd.slice(1)], {
       cwd: root,
       encoding: "utf8",
