@@ -46,8 +46,9 @@ describe("main.ts as cdktf runs it", () => {
     const r = run({ CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    expect(Object.keys(manifest.stacks)).toEqual(["mesh-ca", "talos-east-vms", "talos-west-vms"]);
-    expect(r.stderr).toBe(`synthesized 3 stacks into ${outdir}/: mesh-ca, talos-east-vms, talos-west-vms\n`);
+    const stacks = ["mesh-ca", ...["talos-east", "talos-west"].flatMap((c) => ["vms", "talos", "cilium", "platform", "credentials"].map((k) => `${c}-${k}`)), "mesh-credentials"];
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...stacks].sort());
+    expect(r.stderr).toBe(`synthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`);
   });
 
   it("leaves the list of stacks to the cdktf CLI when the CLI runs it", () => {

@@ -1,17 +1,10 @@
 import { Testing } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
-import { CiliumStack } from "../stacks/cilium-stack";
-import { MeshCaStack } from "../stacks/mesh-ca-stack";
-import { parse, prepareAll, resolvedConfig, standInTalos, threeClusterConfig } from "./helpers";
+import { meshApp, parse, resolvedConfig, threeClusterConfig } from "./helpers";
 
 function buildCilium(config: MeshConfig) {
-  const app = Testing.app();
-  const meshCa = new MeshCaStack(app);
-  const stacks = config.clusters.map(
-    (cluster) => new CiliumStack(app, { mesh: config, cluster, credentials: standInTalos(app, cluster.name).credentials, meshCa: meshCa.ca }),
-  );
-  prepareAll(app);
-  return { app, meshCa, stacks };
+  const { app, stacks } = meshApp(config);
+  return { app, meshCa: stacks.meshCa, stacks: stacks.clusters.map((c) => c.cilium) };
 }
 
 const releaseOf = (json: any) => Object.values(json.resource.helm_release)[0] as any;
@@ -31,11 +24,20 @@ describe("cilium stack", () => {
   });
 
   it("configures helm from the Talos stack's outputs, TLS verified, and no unused kubernetes provider", () => {
-    const remote = (name: string) => expect.stringMatching(new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-var${name}\\}$`));
-    const tls = { host: remote("host"), cluster_ca_certificate: remote("ca"), client_certificate: remote("cert"), client_key: remote("key") };
+    const remote = (attr: string) => expect.stringMatching(new RegExp(`^\\$\\{${attr === "host" ? "" : "base64decode\\("}data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-talos_cluster_kubeconfigcluster_kubeconfig_[0-9A-F]+kubernetes_client_configuration${attr}${attr === "host" ? "" : "\\)"}\\}$`));
+    const tls = { host: remote("host"), cluster_ca_certificate: remote("ca_certificate"), client_certificate: remote("client_certificate"), client_key: remote("client_key") };
     expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
-    expect(Object.keys(east.provider)).toEqual(["helm"]);
-    expect(Object.keys(east.terraform.required_providers)).toEqual(["helm"]);
+    expect(Object.keys(east.provider).sort()).toEqual(["helm", "talos"]);
+    expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "talos"]);
+  });
+
+  it("is done only when Talos' full health check passes after the release (nodes Ready need the CNI)", () => {
+    const [gate] = Object.values(east.data.talos_cluster_health) as any[];
+    expect(gate.skip_kubernetes_checks).toBe(false);
+    expect(gate.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/)]);
+    expect(gate.control_plane_nodes).toEqual(["10.10.0.11", "10.10.0.12", "10.10.0.13"]);
+    expect(gate.worker_nodes).toEqual(["10.10.0.21", "10.10.0.22", "10.10.0.23"]);
+    expect(gate.client_configuration.client_key).toMatch(/cross-stack-reference-input-talos-east-talos/);
   });
 
   it("installs the pinned Cilium chart into kube-system, waiting for it", () => {

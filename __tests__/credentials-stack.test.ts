@@ -1,15 +1,9 @@
 import { Testing } from "cdktf";
-import { CredentialsStack, MeshCredentialsStack } from "../stacks/credentials-stack";
-import { parse, prepareAll, resolvedConfig, standInTalos } from "./helpers";
+import { meshApp, parse, resolvedConfig } from "./helpers";
 
-function build() {
-  const config = resolvedConfig();
-  const app = Testing.app();
-  const talos = config.clusters.map((c) => ({ name: c.name, ...standInTalos(app, c.name) }));
-  const perCluster = talos.map((t) => new CredentialsStack(app, { cluster: { name: t.name, credentials: t.credentials }, talosconfig: t.talosconfig, dir: config.credentials.dir }));
-  const mesh = new MeshCredentialsStack(app, { clusters: talos.map((t) => ({ name: t.name, credentials: t.credentials })), dir: config.credentials.dir });
-  prepareAll(app);
-  return { perCluster, mesh };
+function build(edit?: Parameters<typeof resolvedConfig>[0]) {
+  const { stacks } = meshApp(resolvedConfig(edit));
+  return { perCluster: stacks.clusters.map((c) => c.credentials), mesh: stacks.meshCredentials };
 }
 
 const files = (json: any) => Object.values(json.resource.local_sensitive_file) as any[];
@@ -34,7 +28,25 @@ describe("credential export", () => {
   });
 
   it("takes the talosconfig from the Talos stack", () => {
-    expect(files(east)[1].content).toBe("${data.terraform_remote_state.cross-stack-reference-input-talos-east-talos.outputs.cross-stack-output-vartalosconfig}");
+    expect(files(east)[1].content).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-talos-east-talos\.outputs\.cross-stack-output-datatalos_client_configurationcluster_talosconfig_[0-9A-F]+talos_config\}$/);
+  });
+
+  it("writes nothing to Doppler unless it is on", () => {
+    expect(east.resource.doppler_secret).toBeUndefined();
+    expect(east.provider.doppler).toBeUndefined();
+  });
+
+  it("with Doppler on, also stores the kubeconfig and talosconfig there, token from the provider's own variable", () => {
+    const doppler = parse(Testing.synth(build((c) => (c.doppler = { enabled: true, project: "infra", config: "prd" })).perCluster[1]));
+    const secrets = Object.values(doppler.resource.doppler_secret) as any[];
+    expect(secrets.map((x) => [x.project, x.config, x.name])).toEqual([
+      ["infra", "prd", "TALOS_WEST_KUBECONFIG"],
+      ["infra", "prd", "TALOS_WEST_TALOSCONFIG"],
+    ]);
+    expect(secrets[0].value).toMatch(/^\$\{yamlencode\(/);
+    expect(secrets[1].value).toMatch(/cross-stack-reference-input-talos-west-talos/);
+    expect(doppler.provider.doppler).toEqual([{ verify_tls: true }]);
+    expect(doppler.variable).toBeUndefined();
   });
 
   it("renders a kubeconfig with one admin context per cluster from the Talos stacks' outputs", () => {
@@ -45,7 +57,7 @@ describe("credential export", () => {
     expect(content).toContain('"current-context" = "admin@talos-east"');
     for (const c of ["talos-east", "talos-west"]) {
       expect(content).toContain(`"name" = "admin@${c}"`);
-      expect(content).toContain(`base64encode(data.terraform_remote_state.cross-stack-reference-input-${c}-talos.outputs.cross-stack-output-varkey)`);
+      expect(content).toMatch(new RegExp(`base64encode\\(base64decode\\(data\\.terraform_remote_state\\.cross-stack-reference-input-${c}-talos\\.outputs\\.cross-stack-output-[A-Za-z0-9_.]+client_key\\)`));
     }
   });
 });

@@ -2,18 +2,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App, TerraformStack, TerraformVariable, Testing } from "cdktf";
-import { ClusterCredentials } from "../lib/kubernetes/credentials";
+import { App, TerraformStack, Testing } from "cdktf";
 import YAML from "yaml";
 import { runApp } from "../lib/app";
 import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { loadConfig, validateConfig } from "../lib/config/load";
 import { MeshConfig, MeshConfigInput } from "../lib/config/schema";
 import { buildMesh } from "../stacks";
-import { Aggrik8sStack } from "../stacks/base";
-import { CiliumStack } from "../stacks/cilium-stack";
-import { CredentialsStack, MeshCredentialsStack } from "../stacks/credentials-stack";
-import { PlatformStack } from "../stacks/platform-stack";
 
 /** A deep copy of the embedded default mesh, to mutate freely. */
 export function defaultInput(): MeshConfigInput {
@@ -75,46 +70,22 @@ export function synthMeshStack(config: MeshConfig, stackName: string): string {
   return Testing.synth(stack);
 }
 
+/** An app with every stack of the mesh `config` builds, cross-stack wiring done. */
+export function meshApp(config: MeshConfig) {
+  const app = Testing.app();
+  const stacks = buildMesh(app, config);
+  prepareAll(app);
+  return { app, stacks };
+}
+
 /** Parsed synthesized JSON. */
 export function parse(synth: string): any {
   return JSON.parse(synth);
 }
 
-
-
-/**
- * Stands in for a cluster's Talos stack (whose bindings are not generated
- * yet): a stack `<cluster>-talos` whose variables play its credential outputs,
- * so consumers get real cross-stack references.
- */
-export function standInTalos(app: App, cluster: string): { stack: Aggrik8sStack; credentials: ClusterCredentials; talosconfig: string } {
-  const stack = new Aggrik8sStack(app, `${cluster}-talos`);
-  const v = (name: string) => new TerraformVariable(stack, name, { type: "string", sensitive: true }).stringValue;
-  return { stack, credentials: { host: v("host"), caCertificatePem: v("ca"), clientCertificatePem: v("cert"), clientKeyPem: v("key") }, talosconfig: v("talosconfig") };
-}
-
 /** Runs cdktf's cross-stack wiring (what app.synth() does first) so a stack synthesizes alone. */
 export function prepareAll(app: App): void {
   app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-}
-
-/**
- * Every stack kind aggrik8s has, for every cluster of `config`, with the
- * stand-in Talos stack: what buildMesh will wire once the Talos stack exists.
- * Used by the policy test, `npm run validate` and `npm run bench`.
- */
-export function buildAllStackKinds(app: App, config: MeshConfig): void {
-  const { meshCa, clusters } = buildMesh(app, config);
-  const built = config.clusters.map((cluster, clusterIndex) => {
-    const state = config.state;
-    const talos = standInTalos(app, cluster.name);
-    talos.stack.addDependency(clusters[clusterIndex].vms);
-    new CiliumStack(app, { mesh: config, cluster, credentials: talos.credentials, meshCa: meshCa.ca, state });
-    new PlatformStack(app, { cluster, clusterIndex, credentials: talos.credentials, state });
-    new CredentialsStack(app, { cluster: { name: cluster.name, credentials: talos.credentials }, talosconfig: talos.talosconfig, dir: config.credentials.dir, state });
-    return { name: cluster.name, credentials: talos.credentials };
-  });
-  new MeshCredentialsStack(app, { clusters: built, dir: config.credentials.dir, state: config.state });
 }
 
 /** Every file under `dir`, as sorted paths relative to it. */

@@ -1,15 +1,9 @@
 import { Testing } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
-import { PlatformStack } from "../stacks/platform-stack";
-import { parse, resolvedConfig, standInTalos, threeClusterConfig } from "./helpers";
+import { meshApp, parse, resolvedConfig, threeClusterConfig } from "./helpers";
 
 function synthPlatform(config: MeshConfig, clusterIndex = 0) {
-  const app = Testing.app();
-  const stack = new PlatformStack(app, {
-    cluster: config.clusters[clusterIndex], clusterIndex,
-    credentials: standInTalos(app, config.clusters[clusterIndex].name).credentials,
-  });
-  stack.prepareStack();
+  const stack = meshApp(config).stacks.clusters[clusterIndex].platform;
   const synth = Testing.synth(stack);
   return { stack, synth, json: parse(synth) };
 }

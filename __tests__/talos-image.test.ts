@@ -1,6 +1,6 @@
 import { Testing, TerraformStack } from "cdktf";
-import { HttpProvider } from "@cdktf/provider-http/lib/provider";
-import { DEFAULT_IMAGE_FACTORY, imageSchematic } from "../lib/talos/factory";
+import { TalosProvider } from "../.gen/providers/talos/provider";
+import { imageSchematic } from "../lib/talos/factory";
 import { TalosImage, TalosImageProps } from "../lib/talos/image";
 import { parse } from "./helpers";
 
@@ -30,33 +30,30 @@ describe("imageSchematic", () => {
 
 function synthImage(props: TalosImageProps) {
   const stack = new TerraformStack(Testing.app(), "image");
-  new HttpProvider(stack, "http");
+  new TalosProvider(stack, "talos");
   const image = new TalosImage(stack, "talos-image", props);
   const json = parse(Testing.synth(stack));
-  const [upload] = Object.values(json.data.http) as any[];
-  return { image, upload };
+  return { image, json, urls: (Object.values(json.data.talos_image_factory_urls) as any[])[0], schematic: (Object.values(json.resource?.talos_image_factory_schematic ?? {}) as any[])[0] };
 }
 
 describe("TalosImage", () => {
-  it("uploads the schematic and refuses a factory answer other than the computed ID", () => {
-    const { image, upload } = synthImage({ talosVersion: "v1.12.4", extensions: ["siderolabs/qemu-guest-agent"] });
-    expect(upload).toMatchObject({ url: `${DEFAULT_IMAGE_FACTORY}/schematics`, method: "POST", request_body: imageSchematic(["siderolabs/qemu-guest-agent"]).yaml });
-    expect(upload.lifecycle.postcondition.map((p: any) => p.condition)).toEqual([
-      "${self.status_code >= 200 && self.status_code < 300}",
-      `\${try(jsondecode(self.response_body).id, "") == "${QEMU_AGENT}"}`,
-    ]);
+  it("registers the schematic with the provider's resource and stops the apply if the factory answers another ID", () => {
+    const { image, schematic, urls } = synthImage({ talosVersion: "v1.12.4", extensions: ["siderolabs/qemu-guest-agent"], register: true });
+    expect(schematic.schematic).toBe(imageSchematic(["siderolabs/qemu-guest-agent"]).yaml);
+    expect(schematic.lifecycle.postcondition.map((p: any) => p.condition)).toEqual([`\${self.id == "${QEMU_AGENT}"}`]);
+    // The URLs follow the registration, so the ISO download waits for it.
+    expect(urls).toMatchObject({ talos_version: "v1.12.4", platform: "nocloud", architecture: "amd64", schematic_id: expect.stringMatching(/^\$\{talos_image_factory_schematic\./) });
     expect(image.schematic.id).toBe(QEMU_AGENT);
   });
 
-  it("names the installer image with the schematic, so installed nodes keep their extensions", () => {
-    const { image } = synthImage({ talosVersion: "v1.12.4", extensions: ["siderolabs/qemu-guest-agent"] });
-    expect(image.installerImage).toBe(`factory.talos.dev/nocloud-installer/${QEMU_AGENT}:v1.12.4`);
+  it("without registering, names the image by the computed ID, known at synth", () => {
+    const { json, urls } = synthImage({ talosVersion: "v1.12.4", extensions: ["siderolabs/qemu-guest-agent"] });
+    expect(json.resource).toBeUndefined();
+    expect(urls.schematic_id).toBe(QEMU_AGENT);
   });
 
-  it("uses a self-hosted factory for the upload, the ISO and the installer", () => {
-    const { image, upload } = synthImage({ talosVersion: "v1.12.4", factoryUrl: "https://factory.lab.internal/", architecture: "arm64" });
-    expect(upload.url).toBe("https://factory.lab.internal/schematics");
-    expect(image.installerImage).toBe(`factory.lab.internal/nocloud-installer/${STOCK}:v1.12.4`);
-    expect(image.isoUrl).toMatch(/^https:\/\/factory\.lab\.internal\/image\/\$\{TfToken\[TOKEN\.\d+\]\}\/v1\.12\.4\/nocloud-arm64\.iso$/);
+  it("builds for another platform and architecture when asked", () => {
+    const { urls } = synthImage({ talosVersion: "v1.12.4", platform: "metal", architecture: "arm64" });
+    expect(urls).toMatchObject({ platform: "metal", architecture: "arm64", schematic_id: STOCK });
   });
 });

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import YAML from "yaml";
-import { clusterEndpoint, clusterNodePatches } from "../lib/talos/cluster";
+import { clusterEndpoint, clusterNodes } from "../lib/talos/cluster";
 import { toPatchYaml } from "../lib/talos/patches";
 import { PLATFORM } from "../lib/versions";
 import { resolvedConfig, threeClusterConfig } from "./helpers";
@@ -34,13 +34,13 @@ function problems(yamlText: string): unknown[] {
 
 describe("Talos patches", () => {
   const east = resolvedConfig().clusters[0];
-  const patches = clusterNodePatches(east, INSTALLER);
+  const patches = clusterNodes(east).map((n) => ({ ...n, documents: n.patches(INSTALLER) }));
   const [cp1] = patches;
   const worker = patches.find((p) => p.role === "worker")!;
 
   it("validate against Talos' own config schema, for every node of every example cluster", () => {
     for (const cluster of [...resolvedConfig().clusters, ...threeClusterConfig().clusters]) {
-      for (const p of clusterNodePatches(cluster, INSTALLER)) expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
+      for (const p of clusterNodes(cluster).map((n) => ({ name: n.name, documents: n.patches(INSTALLER) }))) expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
     }
   });
 
@@ -69,14 +69,15 @@ describe("Talos patches", () => {
     expect((cp1.documents[0] as any).cluster.apiServer.certSANs).toEqual(["10.10.0.10", "10.10.0.11", "10.10.0.12", "10.10.0.13"]);
     expect(worker.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig"]);
     expect((worker.documents[0] as any).cluster.etcd).toBeUndefined();
-    expect(worker.documents[2]).toEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", hostname: "talos-east-w-1" });
+    // auto "off": Talos' generator sets auto: stable, and a config with both is refused.
+    expect(worker.documents[2]).toEqual({ apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: "talos-east-w-1" });
   });
 
   it("use the VIP as the endpoint, else the first control plane; schedule on control planes only without workers", () => {
     expect(clusterEndpoint(east)).toBe("https://10.10.0.10:6443");
     const edge = threeClusterConfig().clusters[2];
     expect(clusterEndpoint(edge)).toBe("https://10.30.0.11:6443");
-    const [edgeCp] = clusterNodePatches(edge, INSTALLER);
+    const [edgeCp] = clusterNodes(edge).map((n) => ({ documents: n.patches(INSTALLER) }));
     expect((edgeCp.documents[0] as any).cluster.allowSchedulingOnControlPlanes).toBe(true);
     expect(edgeCp.documents.some((d: any) => d.kind === "Layer2VIPConfig")).toBe(false);
     expect((cp1.documents[0] as any).cluster.allowSchedulingOnControlPlanes).toBeUndefined();

@@ -1,13 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
-import { PROVIDERS } from "../lib/versions";
 import pins from "../versions.json";
 import { scratchDir } from "./helpers";
 
 interface Toolchain {
   mirroredBinary(name: string, version?: string): string;
-  mirroredVersion(name: string): { version: string; snapshot: boolean } | undefined;
-  useMirroredSnapshots(stackDir: string): string[];
+  mirroredProviders(): string[];
 }
 
 // toolchain.js reads AGGRIK8S_CACHE on every call: a scratch cache per test.
@@ -26,52 +24,22 @@ function put(file: string): void {
   fs.writeFileSync(file, "");
 }
 
-function stackRequiring(versions: Record<string, string>): string {
-  const dir = scratchDir();
-  const required = Object.fromEntries(Object.entries(versions).map(([name, version]) => [name, { source: PROVIDERS[name as keyof typeof PROVIDERS].source, version }]));
-  fs.writeFileSync(path.join(dir, "cdk.tf.json"), JSON.stringify({ terraform: { required_providers: required } }));
-  return dir;
-}
-const requiredVersions = (dir: string): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")).terraform.required_providers as Record<string, { version: string }>)
-      .map(([name, p]) => [name, p.version]),
-  );
-
-const tlsSnapshot = pins.providers.tls.go.snapshot;
-
-it("a snapshot is mirrored under a prerelease of the patch after the release it follows", () => {
+it("every provider is built at its pin: a module and the commit of its release tag, and an archive named after the version", () => {
   for (const [name, p] of Object.entries(pins.providers)) {
-    const snap = (p.go as { snapshot?: { version: string; afterRelease: string } }).snapshot;
-    if (!snap) continue;
-    const [major, minor, patch] = snap.afterRelease.split(".").map(Number);
-    expect({ name, version: snap.version }).toEqual({ name, version: expect.stringMatching(new RegExp(`^${major}\\.${minor}\\.${patch + 1}-main\\.\\d{8}$`)) });
+    const go = p.go as { module: string; ref: string; archive?: string; replace?: Record<string, string> };
+    expect({ name, module: go.module }).toEqual({ name, module: expect.stringMatching(/^github\.com\//) });
+    expect({ name, ref: go.ref }).toEqual({ name, ref: expect.stringMatching(/^(v\d+\.\d+\.\d+|[0-9a-f]{40})$/) });
+    if (go.archive) expect({ name, archive: go.archive }).toEqual({ name, archive: `terraform-provider-${p.source.split("/")[1]}-${p.version}.tar.gz` });
+    expect(p).not.toHaveProperty("go.snapshot");
   }
+  expect(pins.providers.talos.go.replace).toEqual({ "github.com/siderolabs/image-factory": "image-factory-1.1.0.tar.gz" });
 });
 
-it("points a stack at the mirrored snapshot when the pin is not mirrored, and says so", () => {
+it("the mirror counts a provider only when its pinned binary is there", () => {
   const tc = withCache();
-  put(tc.mirroredBinary("tls", tlsSnapshot.version));
-  const dir = stackRequiring({ tls: PROVIDERS.tls.version });
-  expect(tc.mirroredVersion("tls")).toEqual({ version: tlsSnapshot.version, snapshot: true });
-  expect(tc.useMirroredSnapshots(dir)).toEqual([
-    `hashicorp/tls ${tlsSnapshot.version} (snapshot after ${tlsSnapshot.afterRelease}; pinned ${PROVIDERS.tls.version} not buildable here)`,
-  ]);
-  expect(requiredVersions(dir)).toEqual({ tls: tlsSnapshot.version });
-});
-
-it("leaves the pin alone when the mirror holds the pinned build", () => {
-  const tc = withCache();
+  expect(tc.mirroredProviders()).toEqual([]);
   put(tc.mirroredBinary("tls"));
-  put(tc.mirroredBinary("tls", tlsSnapshot.version));
-  const dir = stackRequiring({ tls: PROVIDERS.tls.version, proxmox: PROVIDERS.proxmox.version });
-  expect(tc.mirroredVersion("tls")).toEqual({ version: PROVIDERS.tls.version, snapshot: false });
-  expect(tc.useMirroredSnapshots(dir)).toEqual([]);
-  expect(requiredVersions(dir)).toEqual({ tls: PROVIDERS.tls.version, proxmox: PROVIDERS.proxmox.version });
-});
-
-it("holds nothing for a provider that has neither build in the mirror", () => {
-  const tc = withCache();
-  expect(tc.mirroredVersion("tls")).toBeUndefined();
-  expect(tc.useMirroredSnapshots(stackRequiring({ tls: PROVIDERS.tls.version }))).toEqual([]);
+  put(tc.mirroredBinary("helm", "9.9.9"));
+  expect(tc.mirroredProviders()).toEqual(["tls"]);
+  expect(tc.mirroredBinary("doppler")).toMatch(/registry\.terraform\.io\/dopplerhq\/doppler\/1\.21\.4\/[a-z]+_[a-z0-9]+\/terraform-provider-doppler_v1\.21\.4$/);
 });

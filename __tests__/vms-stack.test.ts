@@ -64,10 +64,11 @@ describe("vms stack", () => {
 
   it("boots the ISO downloaded to the VM's own Proxmox node, disk first", () => {
     const downloads = json.resource.proxmox_download_file;
-    // The ID comes from the factory's answer, so every download waits for the schematic upload.
-    const isoUrl = expect.stringMatching(
-      /^https:\/\/factory\.talos\.dev\/image\/\$\{jsondecode\(data\.http\.talos-image_schematic_[0-9A-F]+\.response_body\)\.id\}\/v1\.12\.4\/nocloud-amd64\.iso$/,
-    );
+    // The URL follows the schematic's registration, so every download waits for it.
+    const isoUrl = expect.stringMatching(/^\$\{data\.talos_image_factory_urls\.talos-image_urls_[0-9A-F]+\.urls\.iso\}$/);
+    const [urls] = Object.values(json.data.talos_image_factory_urls) as any[];
+    expect(urls.schematic_id).toMatch(/^\$\{talos_image_factory_schematic\.talos-image_schematic_[0-9A-F]+\.id\}$/);
+    expect(json.provider.talos).toEqual([{ image_factory_url: "https://factory.talos.dev" }]);
     expect(Object.values(downloads).map((d: any) => [d.node_name, d.content_type, d.url])).toEqual([
       ["pve1", "iso", isoUrl], ["pve2", "iso", isoUrl], ["pve3", "iso", isoUrl],
     ]);

@@ -19,7 +19,7 @@ const net = require("net");
 const os = require("os");
 const path = require("path");
 const YAML = require("yaml");
-const { repoRoot, engine, engineEnv, mirroredProviders, providerName, useMirroredSnapshots, synthesize, run } = require("./lib/toolchain");
+const { repoRoot, engine, engineEnv, mirroredProviders, providerName, synthesize, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
 // Children are not ended with this process: every exit stops the stand-in factory.

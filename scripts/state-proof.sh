@@ -122,7 +122,6 @@ clusters:
     platform: { rookCeph: { enabled: false } }
 YAML
   (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js __tests__/fixtures/state-app.ts)
-  node "$here/scripts/lib/toolchain.js" use-snapshots "$out"/stacks/* | sed "s/^/[state-proof] $label: provider /"
 
   deploy() { # stack
     (cd "$out/stacks/$1" && "$engine" init -input=false -no-color >"$out/$1.init.log" 2>&1) || { cat "$out/$1.init.log"; die "$label: init of $1 failed"; }

@@ -5,16 +5,18 @@
 #
 #   scripts/toolchain.sh            build what is missing, print progress
 #   scripts/toolchain.sh --strict   ... and fail when any pinned provider cannot be built
-#                                   (a snapshot in its place counts as not built)
 #   scripts/toolchain.sh --env      print the shell exports for the cache
 #   scripts/toolchain.sh --with-opentofu
 #                                   ... and build OpenTofu even when terraform is on PATH
 #                                   (scripts/state-proof.sh uses it for state encryption)
 #
-# A provider whose pinned commit the Go module proxy refuses is built from its
-# `go.snapshot` in versions.json when there is one (offline validation only);
-# one with neither is reported and skipped (exit 0)
-# unless --strict: `npm run validate` then says which stacks it cannot check.
+# Each provider is built at its exact pin: from its release-source archive
+# (`go.archive` in versions.json) when the folder named by
+# $AGGRIK8S_PROVIDER_SRC holds it, with `go.replace` archives unpacked beside
+# it for dependencies the module proxy refuses; else from `go.module`@`go.ref`
+# through the Go module proxy. One that neither route builds is reported and
+# skipped (exit 0) unless --strict; validation then says which stacks it
+# cannot check.
 #
 # Cache: $AGGRIK8S_CACHE, else $XDG_CACHE_HOME/aggrik8s, else ~/.cache/aggrik8s.
 # Idempotent: a provider whose binary is already in the mirror is skipped.
@@ -30,14 +32,14 @@ os_arch="$(go env GOOS 2>/dev/null || uname -s | tr 'A-Z' 'a-z')_$(go env GOARCH
 log() { printf '[toolchain] %s\n' "$*" >&2; }
 die() { printf '[toolchain] error: %s\n' "$*" >&2; exit 1; }
 
-# Reads versions.json once; lines of "name source version module ref
-# snapshot-module snapshot-ref snapshot-version" ("-" where there is no snapshot).
+# Reads versions.json once; lines of "name source version module ref archive
+# replaces" ("-" where there is none; replaces as module=archive,...).
 pins() {
   node -e '
     const v = require(process.argv[1]);
     for (const [name, p] of Object.entries(v.providers)) {
-      const s = p.go.snapshot ?? { module: "-", ref: "-", version: "-" };
-      console.log([name, p.source, p.version, p.go.module, p.go.ref ?? "-", s.module, s.ref, s.version].join(" "));
+      const rep = Object.entries(p.go.replace ?? {}).map(([m, a]) => `${m}=${a}`).join(",") || "-";
+      console.log([name, p.source, p.version, p.go.module, p.go.ref, p.go.archive ?? "-", rep].join(" "));
     }
   ' "$here/versions.json"
 }
@@ -92,53 +94,79 @@ module_dir() {
     console.log(j.Dir)' "$json"
 }
 
-# Builds module@ref into the mirror as source@version; returns 1 when the
-# proxy refuses the module (the reason is in $cache/last-go-error.log).
-build_provider() { # source version module ref
-  local source=$1 version=$2 module=$3 ref=$4 ns type file target dir t0
-  ns=$(echo "${source%%/*}" | tr 'A-Z' 'a-z')
-  type=${source##*/}
-  file="terraform-provider-${type}_v${version}"
-  target="$mirror/registry.terraform.io/$ns/$type/$version/$os_arch/$file"
+mirror_path() { # source version -> binary path in the mirror
+  local ns type
+  ns=$(echo "${1%%/*}" | tr 'A-Z' 'a-z')
+  type=${1##*/}
+  echo "$mirror/registry.terraform.io/$ns/$type/$2/$os_arch/terraform-provider-${type}_v$2"
+}
+
+# Unpacks a release-source archive into $cache/src (once) and prints its folder.
+unpack() { # archive-file
+  local name dir
+  name=$(basename "$1"); name=${name%.tar.gz}
+  dir="$cache/src/$name"
+  if [ ! -f "$dir/go.mod" ]; then
+    rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+    # Each archive is `git archive --prefix=<name>/` of the upstream tag.
+    tar -xzf "$1" -C "$dir.partial" --strip-components=1
+    [ -f "$dir.partial/go.mod" ] || die "$1 holds no go.mod under one top folder"
+    rm -rf "$dir" && mv "$dir.partial" "$dir"
+  fi
+  echo "$dir"
+}
+
+# Prints the source folder to build source@version from, or returns 1 with
+# the reason in $cache/last-go-error.log.
+source_dir() { # module ref archive replaces
+  local module=$1 ref=$2 archive=$3 replaces=$4 dir pair
+  if [ "$archive" != "-" ] && [ -n "${AGGRIK8S_PROVIDER_SRC:-}" ] && [ -f "$AGGRIK8S_PROVIDER_SRC/$archive" ]; then
+    dir=$(unpack "$AGGRIK8S_PROVIDER_SRC/$archive")
+    if [ "$replaces" != "-" ]; then
+      for pair in ${replaces//,/ }; do
+        [ -f "$AGGRIK8S_PROVIDER_SRC/${pair#*=}" ] || { echo "$archive needs ${pair#*=} beside it in $AGGRIK8S_PROVIDER_SRC" >"$cache/last-go-error.log"; return 1; }
+        (cd "$dir" && go mod edit -replace "${pair%%=*}=$(unpack "$AGGRIK8S_PROVIDER_SRC/${pair#*=}")")
+      done
+    fi
+    echo "$dir"
+  else
+    module_dir "$module" "$ref" 2>"$cache/last-go-error.log"
+  fi
+}
+
+# Builds source@version into the mirror; returns 1 when no route has its source.
+build_provider() { # source version module ref archive replaces
+  local source=$1 version=$2 target dir t0
+  target=$(mirror_path "$source" "$version")
   if [ -x "$target" ]; then
     log "$source $version: cached"
   else
-    log "$source $version: building $module@$ref ..."
+    dir=$(source_dir "$3" "$4" "$5" "$6") || return 1
+    log "$source $version: building from $dir ..."
     t0=$(date +%s)
-    dir=$(module_dir "$module" "$ref" 2>"$cache/last-go-error.log") || return 1
     mkdir -p "$(dirname "$target")"
-    # Built inside the module's own directory: `go install module@ref` also asks
-    # the proxy for the module's version list (deprecation check), which a
-    # proxy that serves only exact versions refuses.
-    (cd "$dir" && go build -o "$target.partial" .) || die "building $module@$ref failed (output above)"
+    # Built inside the source folder: `go install module@ref` also asks the
+    # proxy for the module's version list, which a proxy that serves only
+    # exact versions refuses.
+    (cd "$dir" && go build -o "$target.partial" .) || die "building $source $version failed (output above)"
     mv "$target.partial" "$target"
     log "$source $version: built in $(( $(date +%s) - t0 ))s"
   fi
   # OpenTofu looks under its own registry host; same binary.
-  mkdir -p "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch"
-  ln -sf "$target" "$mirror/registry.opentofu.org/$ns/$type/$version/$os_arch/$file"
+  local tofu_dir=${target/registry.terraform.io/registry.opentofu.org}
+  mkdir -p "$(dirname "$tofu_dir")"
+  ln -sf "$target" "$tofu_dir"
 }
 
 unavailable=()
-snapshots=()
 built=()
-while read -r name source version module ref snap_module snap_ref snap_version; do
-  if [ "$ref" = "-" ]; then
-    refusal="versions.json knows no commit of $module for $version"
-  elif build_provider "$source" "$version" "$module" "$ref"; then
+while read -r name source version module ref archive replaces; do
+  if build_provider "$source" "$version" "$module" "$ref" "$archive" "$replaces"; then
     built+=("$source")
-    continue
   else
-    refusal=$(cat "$cache/last-go-error.log")
+    log "$source $version: UNAVAILABLE: $(head -1 "$cache/last-go-error.log") (archive ${archive} not in \$AGGRIK8S_PROVIDER_SRC=${AGGRIK8S_PROVIDER_SRC:-unset}; module proxy $(go env GOPROXY))"
+    unavailable+=("$source@$version")
   fi
-  if [ "$snap_ref" != "-" ] && build_provider "$source" "$snap_version" "$snap_module" "$snap_ref"; then
-    log "$source: pinned $version not buildable ($refusal); mirrored the main-branch snapshot as $snap_version for offline validation"
-    snapshots+=("$source@$snap_version")
-    built+=("$source")
-    continue
-  fi
-  log "$source $version: UNAVAILABLE from the Go module proxy ($(go env GOPROXY)): $refusal"
-  unavailable+=("$source@$version")
 done < <(pins)
 
 eng=$(engine)
@@ -174,13 +202,9 @@ EOF
 mkdir -p "$cache/plugin-cache"
 mv "$rc.partial" "$rc"
 print_env > "$cache/env"
-[ ${#snapshots[@]} -eq 0 ] || log "snapshots in place of pins (validate says so per stack): ${snapshots[*]}"
 if [ ${#unavailable[@]} -gt 0 ]; then
   log "not built (validation of stacks that need them is skipped): ${unavailable[*]}"
   $strict && die "--strict: every pinned provider must be built"
-fi
-if [ ${#snapshots[@]} -gt 0 ] && $strict; then
-  die "--strict: snapshots are not the pinned providers: ${snapshots[*]}"
 fi
 log "ready in $(( $(date +%s) - start ))s: engine $eng, mirror $mirror"
 log "use it with: eval \"\$(scripts/toolchain.sh --env)\""

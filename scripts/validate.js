@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run validate`: synthesizes every stack of the mesh (AGGRIK8S_CONFIG or
-// the embedded default) plus the construct fixtures, then runs the real engine's
+// the embedded default), of examples/three-clusters.yaml and of the fixtures, then runs the real engine's
 // `init -backend=false` and `validate` in each stack directory with the real
 // provider binaries: from the offline mirror (scripts/toolchain.sh) when it
 // holds every provider a stack needs, else from the registry as a user would.
@@ -16,15 +16,15 @@
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
-const { versions, engine, engineEnv, providerName, useMirroredSnapshots, synthesize, run } = require("./lib/toolchain");
+const { versions, engine, engineEnv, providerName, synthesize, run } = require("./lib/toolchain");
 
 const args = new Set(process.argv.slice(2));
 const allowSkip = args.has("--allow-skip");
 const CANARY = "canary-unknown-attribute";
 
-function synth(label, entry, outdir) {
+function synth(label, entry, outdir, env = {}) {
   try {
-    return synthesize(entry, outdir).map((s) => ({ ...s, label: `${label}/${s.name}` }));
+    return synthesize(entry, outdir, env).map((s) => ({ ...s, label: `${label}/${s.name}` }));
   } catch (e) {
     console.error(`validate: ${e.message}`);
     process.exit(1);
@@ -50,8 +50,7 @@ const UNREACHABLE = /could not connect to registry|failed to request discovery d
 function validateStack(bin, stack) {
   const wanted = providersOf(stack.dir);
   const { env, offline } = engineEnv(wanted);
-  const snapshots = offline ? useMirroredSnapshots(stack.dir) : [];
-  const source = offline ? `offline mirror${snapshots.length ? `; ${snapshots.join(", ")}` : ""}` : "registry";
+  const source = offline ? "offline mirror" : "registry";
   const t0 = Date.now();
   const init = run(bin, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack.dir, env });
   if (init.status !== 0) {
@@ -82,6 +81,7 @@ function main() {
   console.log(`validate: engine ${bin}; scratch ${scratch}`);
   const stacks = [
     ...synth("mesh", "main.ts", path.join(scratch, "mesh")),
+    ...synth("three-clusters", "main.ts", path.join(scratch, "three-clusters"), { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") }),
     ...synth("fixtures", path.join("__tests__", "fixtures", "validate-app.ts"), path.join(scratch, "fixtures")),
   ];
   let failed = 0;

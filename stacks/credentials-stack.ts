@@ -2,6 +2,8 @@ import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { CredentialFiles } from "../lib/credentials/credential-files";
+import { DopplerAccess, DopplerSettings } from "../lib/doppler/access";
+import { DopplerExport, dopplerSecretName } from "../lib/doppler/export";
 import { KubeconfigCluster, kubeconfigYaml } from "../lib/credentials/kubeconfig";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 import { MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
@@ -12,18 +14,30 @@ export interface CredentialsStackProps extends Aggrik8sStackProps {
   readonly talosconfig: string;
   /** Directory of the credential files, relative to the project. */
   readonly dir: string;
+  /**
+   * Also store both in Doppler, as `<CLUSTER>_KUBECONFIG` and `<CLUSTER>_TALOSCONFIG`.
+   * @default - files only
+   */
+  readonly doppler?: DopplerSettings;
 }
 
-/** Writes one cluster's kubeconfig and talosconfig to `<dir>/<cluster>/` (replaces getCreds.sh). */
+/**
+ * Writes one cluster's kubeconfig and talosconfig to `<dir>/<cluster>/`, and
+ * into Doppler when it is on (replaces getCreds.sh).
+ */
 export class CredentialsStack extends Aggrik8sStack {
   constructor(scope: Construct, props: CredentialsStackProps) {
     const name = props.cluster.name;
     super(scope, clusterStackName(name, "credentials"), props);
     new LocalProvider(this, "local");
-    const files = new CredentialFiles(this, "files", {
-      dir: `${props.dir}/${name}`,
-      files: { kubeconfig: kubeconfigYaml([props.cluster]), talosconfig: props.talosconfig },
-    });
+    const kubeconfig = kubeconfigYaml([props.cluster]);
+    const files = new CredentialFiles(this, "files", { dir: `${props.dir}/${name}`, files: { kubeconfig, talosconfig: props.talosconfig } });
+    if (props.doppler) {
+      new DopplerExport(this, "doppler-export", {
+        access: new DopplerAccess(this, "doppler", { settings: props.doppler }),
+        secrets: { [dopplerSecretName(name, "KUBECONFIG")]: kubeconfig, [dopplerSecretName(name, "TALOSCONFIG")]: props.talosconfig },
+      });
+    }
     new TerraformOutput(this, "kubeconfig_path", { value: files.paths.kubeconfig });
     new TerraformOutput(this, "talosconfig_path", { value: files.paths.talosconfig });
   }

@@ -1,34 +1,117 @@
 /**
- * Builds every stack of a mesh from one config and wires them together.
- * Naming: naming.ts. Today this wires the mesh CA and every cluster's VMs
- * (with its Talos image). The rest of each cluster's chain (talos ->
- * cilium/platform/credentials, all built in this folder and tested with a
- * stand-in Talos stack) waits on the Talos stack, which needs the
- * siderolabs/talos bindings (README: Status).
+ * The composition root: builds every stack of a mesh from one config and
+ * wires them. Per cluster the chain is
+ *   vms -> talos -> cilium (+ mesh-ca) -> platform, and talos -> credentials;
+ * then mesh-credentials over every cluster. Cross-stack references order most
+ * of it; every ordering they do not imply (VMs before Talos, Cilium before
+ * the day-2 releases) is an explicit stack dependency, because cdktf deploys
+ * independent stacks concurrently. Stack names: naming.ts.
  */
 import { App } from "cdktf";
+import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
+import { DopplerSettings } from "../lib/doppler/access";
+import { clusterEndpoint, clusterNodes } from "../lib/talos/cluster";
+import { CiliumStack } from "./cilium-stack";
+import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
+import { PlatformStack } from "./platform-stack";
+import { TalosStack } from "./talos-stack";
 import { VmsStack } from "./vms-stack";
+
+/** The stacks of one cluster's chain. */
+export interface ClusterStacks {
+  readonly name: string;
+  readonly vms: VmsStack;
+  readonly talos: TalosStack;
+  readonly cilium: CiliumStack;
+  readonly platform: PlatformStack;
+  readonly credentials: CredentialsStack;
+}
 
 /** The stacks of a mesh, for tests and for the graph. */
 export interface MeshStacks {
   readonly meshCa: MeshCaStack;
   /** Per cluster, in config order. */
-  readonly clusters: readonly { readonly name: string; readonly vms: VmsStack }[];
+  readonly clusters: readonly ClusterStacks[];
+  readonly meshCredentials: MeshCredentialsStack;
 }
 
 export function buildMesh(app: App, config: MeshConfig): MeshStacks {
-  const meshCa = new MeshCaStack(app, { state: config.state, allowDestroy: config.allowPkiDestroy });
-  const clusters = config.clusters.map((cluster) => ({
-    name: cluster.name,
-    vms: new VmsStack(app, {
+  const state = config.state;
+  const doppler: DopplerSettings | undefined = config.doppler.enabled
+    ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env }
+    : undefined;
+  const meshCa = new MeshCaStack(app, { state, allowDestroy: config.allowPkiDestroy });
+
+  const clusters = config.clusters.map((cluster): ClusterStacks => {
+    const vms = new VmsStack(app, {
       cluster,
       proxmox: config.proxmox,
       talosVersion: config.versions.talos,
       cephDisks: cluster.platform.rookCeph.enabled,
-      state: config.state,
-    }),
-  }));
-  return { meshCa, clusters };
+      doppler,
+      state,
+    });
+
+    const nodes = clusterNodes(cluster);
+    const talos = new TalosStack(app, {
+      clusterName: cluster.name,
+      endpoint: clusterEndpoint(cluster),
+      talosVersion: config.versions.talos,
+      kubernetesVersion: config.versions.kubernetes,
+      imageFactoryUrl: cluster.talos.imageFactoryUrl,
+      extensions: cluster.talos.extensions,
+      nodes,
+      preventSecretsDestroy: !config.allowPkiDestroy,
+      state,
+    });
+    // Node IPs are plain config values, so nothing else orders Talos after its VMs.
+    talos.addDependency(vms);
+
+    const cm = cluster.clustermesh;
+    const cilium = new CiliumStack(app, {
+      clusterName: cluster.name,
+      clusterId: cluster.id,
+      ciliumVersion: config.versions.cilium,
+      hubble: cluster.platform.hubble.enabled,
+      apiserverService: cm.serviceType === "NodePort" ? { type: "NodePort", nodePort: cm.nodePort } : { type: "LoadBalancer", loadBalancerIP: cm.loadBalancerIP! },
+      peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
+      credentials: talos.credentials,
+      meshCa: meshCa.ca,
+      talos: {
+        clientConfiguration: talos.clientConfiguration,
+        controlPlaneIps: nodes.filter((n) => n.role === "controlplane").map((n) => n.ip),
+        workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
+      },
+      state,
+    });
+
+    const platform = new PlatformStack(app, {
+      clusterName: cluster.name,
+      workerCount: cluster.workers.nodes.length,
+      platform: cluster.platform,
+      credentials: talos.credentials,
+      doppler,
+      state,
+    });
+    // Day-2 pods need the CNI; and destroy must remove them before Cilium.
+    platform.addDependency(cilium);
+
+    const credentials = new CredentialsStack(app, {
+      cluster: { name: cluster.name, credentials: talos.credentials },
+      talosconfig: talos.talosconfig,
+      dir: config.credentials.dir,
+      doppler,
+      state,
+    });
+    return { name: cluster.name, vms, talos, cilium, platform, credentials };
+  });
+
+  const meshCredentials = new MeshCredentialsStack(app, {
+    clusters: clusters.map((c) => ({ name: c.name, credentials: c.talos.credentials })),
+    dir: config.credentials.dir,
+    state,
+  });
+  return { meshCa, clusters, meshCredentials };
 }

@@ -1,22 +1,27 @@
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
 import { ClusterConfig } from "../lib/config/schema";
+import { DopplerSettings } from "../lib/doppler/access";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { OTEL_API_KEY_SECRET, ROBUSTA_SECRET_KEYS, kubescapeValues, openTelemetryValues, robustaValues } from "../lib/platform/observability";
 import { ROOK_NAMESPACE, rookClusterValues, rookOperatorValues } from "../lib/platform/rook-ceph";
-import { StackSecrets } from "../lib/secrets";
+import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 import { clusterStackName } from "./naming";
 
 export interface PlatformStackProps extends Aggrik8sStackProps {
-  readonly cluster: ClusterConfig;
-  /** Index of the cluster in the config, for error paths. */
-  readonly clusterIndex: number;
+  readonly clusterName: string;
+  /** Workers with a Ceph disk: Rook's storage nodes. */
+  readonly workerCount: number;
+  /** The cluster's `platform` config: which components, with which settings. */
+  readonly platform: ClusterConfig["platform"];
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
+  /** Doppler, for `{doppler: NAME}` secrets. @default - none */
+  readonly doppler?: DopplerSettings;
 }
 
 /**
@@ -27,14 +32,12 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
  */
 export class PlatformStack extends Aggrik8sStack {
   constructor(scope: Construct, props: PlatformStackProps) {
-    const { cluster } = props;
-    super(scope, clusterStackName(cluster.name, "platform"), props);
+    super(scope, clusterStackName(props.clusterName, "platform"), props);
     new KubernetesAccess(this, "access", { credentials: props.credentials });
-    const secrets = new StackSecrets(this, "secrets");
+    const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
     const namespaces = new PodSecurityNamespaces(this, "namespaces");
-    const p = cluster.platform;
-    const at = (field: string) => `clusters[${props.clusterIndex}].platform.${field}`;
-    const clusterName = cluster.name;
+    const p = props.platform;
+    const clusterName = props.clusterName;
 
     if (p.tetragon.enabled) {
       // kube-system exists, and Talos already runs it privileged.
@@ -42,7 +45,7 @@ export class PlatformStack extends Aggrik8sStack {
     }
 
     if (p.rookCeph.enabled) {
-      const workers = cluster.workers.nodes.length;
+      const workers = props.workerCount;
       const namespace = namespaces.get(ROOK_NAMESPACE, "privileged");
       const operator = new ChartRelease(this, "rook-ceph", { name: "rook-ceph", chart: CHARTS.rookCeph, namespace, values: rookOperatorValues() });
       new ChartRelease(this, "rook-ceph-cluster", {
@@ -59,7 +62,7 @@ export class PlatformStack extends Aggrik8sStack {
       const namespace = namespaces.get("opentelemetry", "privileged");
       const key = new SecretV1(this, "otel-exporter-secret", {
         metadata: { name: OTEL_API_KEY_SECRET.name, namespace },
-        data: { [OTEL_API_KEY_SECRET.key]: secrets.value(p.openTelemetry.apiKey, at("openTelemetry.apiKey"), "OTLP exporter API key") },
+        data: { [OTEL_API_KEY_SECRET.key]: secrets.value(p.openTelemetry.apiKey, "OTLP exporter API key") },
       });
       new ChartRelease(this, "opentelemetry-collector", {
         name: "opentelemetry-collector", chart: CHARTS.openTelemetryCollector, namespace,
@@ -74,9 +77,9 @@ export class PlatformStack extends Aggrik8sStack {
         name: "robusta", chart: CHARTS.robusta, namespace: namespaces.get("robusta", "baseline"),
         values: robustaValues({ clusterName }),
         sensitiveValues: {
-          [ROBUSTA_SECRET_KEYS.signingKey]: secrets.value(r.signingKey, at("robusta.signingKey"), "Robusta signing key"),
-          [ROBUSTA_SECRET_KEYS.accountId]: secrets.value(r.accountId, at("robusta.accountId"), "Robusta account id"),
-          [ROBUSTA_SECRET_KEYS.sinkToken]: secrets.value(r.sinkToken, at("robusta.sinkToken"), "Robusta UI sink token"),
+          [ROBUSTA_SECRET_KEYS.signingKey]: secrets.value(r.signingKey, "Robusta signing key"),
+          [ROBUSTA_SECRET_KEYS.accountId]: secrets.value(r.accountId, "Robusta account id"),
+          [ROBUSTA_SECRET_KEYS.sinkToken]: secrets.value(r.sinkToken, "Robusta UI sink token"),
         },
       });
     }
@@ -88,12 +91,12 @@ export class PlatformStack extends Aggrik8sStack {
       });
     }
 
-    p.extraReleases.forEach((r, i) => {
+    p.extraReleases.forEach((r) => {
       new ChartRelease(this, `extra-${r.name}`, {
         name: r.name, chart: { repository: r.repository, chart: r.chart, version: r.version }, namespace: namespaces.get(r.namespace, r.podSecurity),
         values: r.values,
         sensitiveValues: Object.fromEntries(
-          Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, at(`extraReleases[${i}].secretValues.${key}`), `${r.name} ${key}`)]),
+          Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, `${r.name} ${key}`)]),
         ),
       });
     });

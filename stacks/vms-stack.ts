@@ -1,12 +1,13 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { HttpProvider } from "@cdktf/provider-http/lib/provider";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
+import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
-import { SecretInput } from "../lib/secrets";
+import { DopplerSettings } from "../lib/doppler/access";
+import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { QEMU_GUEST_AGENT } from "../lib/talos/factory";
 import { TalosImage } from "../lib/talos/image";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
@@ -25,12 +26,14 @@ export interface VmsStackProps extends Aggrik8sStackProps {
   readonly talosVersion: string;
   /** Give workers an extra empty disk for a Ceph OSD. */
   readonly cephDisks: boolean;
+  /** Doppler, when the Proxmox token is a `{doppler: NAME}` reference. @default - none */
+  readonly doppler?: DopplerSettings;
 }
 
 /**
  * One Proxmox VM per node of a cluster, plus the cluster's Talos image: its
- * schematic registered with the Image Factory and the boot ISO downloaded by
- * each Proxmox node used.
+ * schematic registered with the Image Factory (siderolabs/talos provider) and
+ * the boot ISO downloaded by each Proxmox node used.
  */
 export class VmsStack extends Aggrik8sStack {
   readonly nodes: ClusterNodes;
@@ -46,18 +49,18 @@ export class VmsStack extends Aggrik8sStack {
     new ProxmoxProvider(this, "proxmox", {
       endpoint: props.proxmox.endpoint,
       insecure: props.proxmox.insecure,
-      ...(useNativeEnv ? {} : { apiToken: new SecretInput(this, "api-token", { ref: token, configPath: "proxmox.apiToken", description: "Proxmox VE API token" }).value }),
+      ...(useNativeEnv ? {} : { apiToken: new StackSecrets(this, "secrets", { doppler: props.doppler }).value(token, "Proxmox VE API token") }),
     });
 
     const pools = [
       { role: "controlplane", pool: cluster.controlPlane, extraDisksGiB: [] as number[] },
       { role: "worker", pool: cluster.workers, extraDisksGiB: props.cephDisks ? [cluster.workers.cephDiskSizeGiB] : [] },
     ] as const;
-    new HttpProvider(this, "http");
+    new TalosProvider(this, "talos", { imageFactoryUrl: cluster.talos.imageFactoryUrl });
     this.image = new TalosImage(this, "talos-image", {
       talosVersion: props.talosVersion,
       extensions: cluster.talos.extensions,
-      factoryUrl: cluster.talos.imageFactoryUrl,
+      register: true,
     });
     const iso = new TalosIso(this, "talos-iso", {
       url: this.image.isoUrl,

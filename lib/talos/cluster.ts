@@ -1,4 +1,4 @@
-/** What the Talos stack derives from a cluster's config: its API endpoint and each node's patch. */
+/** What the Talos stack derives from a cluster's config: its API endpoint and each node's patches. */
 import { ClusterConfig } from "../config/schema";
 import { PatchDocument, nodePatchDocuments } from "./patches";
 
@@ -7,20 +7,21 @@ export function clusterEndpoint(cluster: ClusterConfig): string {
   return `https://${cluster.network.vip ?? cluster.controlPlane.nodes[0].ip}:6443`;
 }
 
-export interface NodePatch {
+/** A node of the cluster and how to patch its machine config. */
+export interface ClusterNode {
   readonly name: string;
   readonly ip: string;
   readonly role: "controlplane" | "worker";
-  readonly documents: PatchDocument[];
+  /** Its patch documents, given the installer image (known to the Talos stack). */
+  readonly patches: (installerImage: string) => PatchDocument[];
 }
 
-/** Every node of the cluster with its patch documents. */
-export function clusterNodePatches(cluster: ClusterConfig, installerImage: string): NodePatch[] {
+/** Every node of the cluster, control planes first. */
+export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
   const n = cluster.network;
   const cpIps = cluster.controlPlane.nodes.map((x) => x.ip);
   const common = {
     installDisk: cluster.talos.installDisk,
-    installerImage,
     nodeSubnet: n.nodeSubnet,
     podSubnet: n.podSubnet,
     serviceSubnet: n.serviceSubnet,
@@ -31,5 +32,10 @@ export function clusterNodePatches(cluster: ClusterConfig, installerImage: strin
   return [
     ...cluster.controlPlane.nodes.map((node) => ({ node, role: "controlplane" as const })),
     ...cluster.workers.nodes.map((node) => ({ node, role: "worker" as const })),
-  ].map(({ node, role }) => ({ name: node.name, ip: node.ip, role, documents: nodePatchDocuments({ ...common, role, hostname: node.name }) }));
+  ].map(({ node, role }) => ({
+    name: node.name,
+    ip: node.ip,
+    role,
+    patches: (installerImage: string) => nodePatchDocuments({ ...common, installerImage, role, hostname: node.name }),
+  }));
 }

@@ -1,7 +1,7 @@
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
-import { DataHttp } from "@cdktf/provider-http/lib/data-http";
-import { DEFAULT_IMAGE_FACTORY, ImageSchematic, imageSchematic } from "./factory";
+import { DataTalosImageFactoryUrls } from "../../.gen/providers/talos/data-talos-image-factory-urls";
+import { ImageFactorySchematic } from "../../.gen/providers/talos/image-factory-schematic";
+import { ImageSchematic, imageSchematic } from "./factory";
 
 export interface TalosImageProps {
   /** Talos version of the image, e.g. `v1.12.4`. */
@@ -12,10 +12,12 @@ export interface TalosImageProps {
    */
   readonly extensions?: readonly string[];
   /**
-   * Image Factory base URL, for a self-hosted factory.
-   * @default - "https://factory.talos.dev"
+   * Register the schematic with the Image Factory (`talos_image_factory_schematic`,
+   * one `POST /schematics` at apply). Only the stack that boots the image needs
+   * to; the others name it by its ID, which is known at synth.
+   * @default false
    */
-  readonly factoryUrl?: string;
+  readonly register?: boolean;
   /**
    * Talos platform the image is built for: `nocloud` reads the addresses
    * Proxmox's cloud-init drive hands it, `metal` configures nothing itself.
@@ -27,47 +29,51 @@ export interface TalosImageProps {
 }
 
 /**
- * A Talos image from the Image Factory. The schematic is uploaded on every
- * plan (`POST /schematics`, which only stores content-addressed data, so
- * repeating it changes nothing) and the factory's answer must be the ID
- * computed here, or the plan stops before anything downloads the image.
+ * A Talos image from the Image Factory, with the URLs the siderolabs/talos
+ * provider derives for it (`talos_image_factory_urls`, read locally: no
+ * factory call). The stack's talos provider names the factory
+ * (`image_factory_url`).
  *
+ * The schematic ID is computed here as the factory computes it, so that the
+ * Talos stack knows its installer image at synth and can be planned before
+ * the VMs stack is applied. Where the schematic is registered, a
+ * postcondition stops the apply if the factory answers another ID.
+ *
+ * @see https://github.com/siderolabs/terraform-provider-talos/blob/v0.11.0/docs/resources/image_factory_schematic.md
  * @see https://github.com/siderolabs/image-factory#http-frontend-api
  */
 export class TalosImage extends Construct {
   readonly schematic: ImageSchematic;
-  /** Boot ISO URL; references the upload, so downloads are ordered after it. */
+  /** Boot ISO URL; where registered, it references the registration, so downloads wait for it. */
   readonly isoUrl: string;
   /** Installer image for `machine.install.image`, so installed nodes keep the extensions. */
   readonly installerImage: string;
 
   constructor(scope: Construct, id: string, props: TalosImageProps) {
     super(scope, id);
-    const factory = (props.factoryUrl ?? DEFAULT_IMAGE_FACTORY).replace(/\/+$/, "");
-    const platform = props.platform ?? "nocloud";
-    const arch = props.architecture ?? "amd64";
     this.schematic = imageSchematic(props.extensions ?? []);
-    const upload = new DataHttp(this, "schematic", {
-      url: `${factory}/schematics`,
-      method: "POST",
-      requestBody: this.schematic.yaml,
-      retry: { attempts: 3, minDelayMs: 1000, maxDelayMs: 10000 },
-      lifecycle: {
-        postcondition: [
-          {
-            condition: "${self.status_code >= 200 && self.status_code < 300}",
-            errorMessage: `The Image Factory at ${factory} refused the schematic upload. Check talos.imageFactoryUrl and that the extensions exist for this Talos version.`,
-          },
-          {
-            condition: `\${try(jsondecode(self.response_body).id, "") == "${this.schematic.id}"}`,
-            errorMessage: `The Image Factory at ${factory} gave the schematic an ID other than ${this.schematic.id}, the one aggrik8s computed; the factory's ID scheme changed: report it.`,
-          },
-        ],
-      },
+    let schematicId = this.schematic.id;
+    if (props.register) {
+      const registered = new ImageFactorySchematic(this, "schematic", {
+        schematic: this.schematic.yaml,
+        lifecycle: {
+          postcondition: [
+            {
+              condition: `\${self.id == "${this.schematic.id}"}`,
+              errorMessage: `The Image Factory gave the schematic an ID other than ${this.schematic.id}, the one aggrik8s computed and the Talos stack installs; the factory's ID scheme changed: report it.`,
+            },
+          ],
+        },
+      });
+      schematicId = registered.id;
+    }
+    const urls = new DataTalosImageFactoryUrls(this, "urls", {
+      talosVersion: props.talosVersion,
+      schematicId,
+      platform: props.platform ?? "nocloud",
+      architecture: props.architecture ?? "amd64",
     });
-    const registeredId = Fn.lookup(Fn.jsondecode(upload.responseBody), "id");
-    this.isoUrl = `${factory}/image/${registeredId}/${props.talosVersion}/${platform}-${arch}.iso`;
-    const registry = factory.replace(/^https?:\/\//, "");
-    this.installerImage = `${registry}/${platform}-installer/${this.schematic.id}:${props.talosVersion}`;
+    this.isoUrl = urls.urls.iso;
+    this.installerImage = urls.urls.installer;
   }
 }

@@ -40,6 +40,11 @@ export interface LinkAliasConfig extends Document<"LinkAliasConfig"> {
   readonly selector: { readonly match: string };
 }
 export interface HostnameConfig extends Document<"HostnameConfig"> {
+  /**
+   * "off": the generator already sets `auto: stable`, the patch merges next
+   * to it, and Talos refuses a config with both `auto` and `hostname`.
+   */
+  readonly auto: "off";
   readonly hostname: string;
 }
 export interface Layer2VipConfig extends Document<"Layer2VIPConfig"> {
@@ -96,7 +101,7 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
   const docs: PatchDocument[] = [
     v1alpha1,
     { apiVersion: "v1alpha1", kind: "LinkAliasConfig", name: NIC_ALIAS, selector: { match: 'link.driver == "virtio_net"' } },
-    { apiVersion: "v1alpha1", kind: "HostnameConfig", hostname: props.hostname },
+    { apiVersion: "v1alpha1", kind: "HostnameConfig", auto: "off", hostname: props.hostname },
   ];
   if (cp && props.vip) docs.push({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: props.vip, link: NIC_ALIAS });
   return docs;

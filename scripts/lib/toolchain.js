@@ -51,49 +51,15 @@ function mirroredBinary(name, version = versions.providers[name].version) {
   );
 }
 
-/**
- * The version of provider `name` the offline mirror holds: the pin, else the
- * main-branch snapshot toolchain.sh built because the Go module proxy refused
- * the pinned commit; undefined when it holds neither.
- */
-function mirroredVersion(name) {
-  const p = versions.providers[name];
-  if (fs.existsSync(mirroredBinary(name))) return { version: p.version, snapshot: false };
-  const snap = p.go.snapshot;
-  if (snap && fs.existsSync(mirroredBinary(name, snap.version))) return { version: snap.version, snapshot: true };
-  return undefined;
-}
-
-/** Provider names (keys of versions.json) whose binaries (pinned or snapshot) are in the offline mirror. */
+/** Provider names (keys of versions.json) whose pinned binaries are in the offline mirror. */
 function mirroredProviders() {
-  return Object.keys(versions.providers).filter((name) => mirroredVersion(name) !== undefined);
+  return Object.keys(versions.providers).filter((name) => fs.existsSync(mirroredBinary(name)));
 }
 
 /** versions.json name of a required_providers source. */
 function providerName(source) {
   const wanted = canonicalSource(source).toLowerCase();
   return Object.keys(versions.providers).find((n) => versions.providers[n].source.toLowerCase() === wanted);
-}
-
-/**
- * Points a synthesized stack at the snapshots the mirror holds in place of
- * pins, by rewriting its required_providers versions in place (call it on a
- * scratch copy only). Returns one line per rewrite, for the report.
- */
-function useMirroredSnapshots(stackDir) {
-  const file = path.join(stackDir, "cdk.tf.json");
-  const json = JSON.parse(fs.readFileSync(file, "utf8"));
-  const notes = [];
-  for (const rp of Object.values(json.terraform?.required_providers ?? {})) {
-    const name = providerName(rp.source);
-    const held = name && mirroredVersion(name);
-    if (held?.snapshot && rp.version === versions.providers[name].version) {
-      notes.push(`${versions.providers[name].source} ${held.version} (snapshot after ${versions.providers[name].go.snapshot.afterRelease}; pinned ${rp.version} not buildable here)`);
-      rp.version = held.version;
-    }
-  }
-  if (notes.length) fs.writeFileSync(file, JSON.stringify(json, null, 2));
-  return notes;
 }
 
 /**
@@ -136,16 +102,6 @@ function run(cmd, args, opts) {
 }
 
 module.exports = {
-  repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary, mirroredVersion,
-  canonicalSource, providerName, useMirroredSnapshots, synthesize, run,
+  repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary,
+  canonicalSource, providerName, synthesize, run,
 };
-
-// For the shell scripts: `node scripts/lib/toolchain.js use-snapshots DIR...`.
-if (require.main === module) {
-  const [cmd, ...dirs] = process.argv.slice(2);
-  if (cmd !== "use-snapshots" || dirs.length === 0) {
-    console.error("usage: node scripts/lib/toolchain.js use-snapshots STACK_DIR...");
-    process.exit(2);
-  }
-  for (const dir of dirs) for (const note of useMirroredSnapshots(dir)) console.log(`${path.basename(dir)}: ${note}`);
-}

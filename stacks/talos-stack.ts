@@ -1,0 +1,69 @@
+import { TerraformOutput } from "cdktf";
+import { Construct } from "constructs";
+import { HttpProvider } from "@cdktf/provider-http/lib/provider";
+import { TalosProvider } from "../.gen/providers/talos/provider";
+import { ApiServerReady } from "../lib/kubernetes/api-ready";
+import { ClusterCredentials } from "../lib/kubernetes/credentials";
+import { TalosClientConfiguration } from "../lib/talos/health";
+import { TalosImage } from "../lib/talos/image";
+import { TalosCluster, TalosNode } from "../lib/talos/talos-cluster";
+import { PatchDocument } from "../lib/talos/patches";
+import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+import { clusterStackName } from "./naming";
+
+export interface TalosStackProps extends Aggrik8sStackProps {
+  readonly clusterName: string;
+  /** Kubernetes API URL, `https://<vip or first control plane>:6443`. */
+  readonly endpoint: string;
+  readonly talosVersion: string;
+  readonly kubernetesVersion: string;
+  /** Image Factory the installer image comes from. */
+  readonly imageFactoryUrl: string;
+  /** System extensions of the image (the same as the VMs boot). */
+  readonly extensions: readonly string[];
+  /** Every node with its patches, less the installer image (added here). */
+  readonly nodes: readonly {
+    readonly name: string;
+    readonly ip: string;
+    readonly role: "controlplane" | "worker";
+    readonly patches: (installerImage: string) => readonly PatchDocument[];
+  }[];
+  /** @default true */
+  readonly preventSecretsDestroy?: boolean;
+}
+
+/**
+ * Turns a cluster's VMs, waiting in Talos maintenance mode, into a Kubernetes
+ * cluster with no CNI yet; its outputs are the credentials every later stack
+ * of the cluster reads.
+ */
+export class TalosStack extends Aggrik8sStack {
+  readonly cluster: TalosCluster;
+  readonly credentials: ClusterCredentials;
+  readonly clientConfiguration: TalosClientConfiguration;
+  readonly talosconfig: string;
+  /** Passes once the API server answers /readyz. */
+  readonly apiReady: ApiServerReady;
+
+  constructor(scope: Construct, props: TalosStackProps) {
+    super(scope, clusterStackName(props.clusterName, "talos"), props);
+    new TalosProvider(this, "talos", { imageFactoryUrl: props.imageFactoryUrl });
+    new HttpProvider(this, "http");
+    const image = new TalosImage(this, "talos-image", { talosVersion: props.talosVersion, extensions: props.extensions });
+    const nodes: TalosNode[] = props.nodes.map((n) => ({ name: n.name, ip: n.ip, role: n.role, patches: n.patches(image.installerImage) }));
+    this.cluster = new TalosCluster(this, "cluster", {
+      clusterName: props.clusterName,
+      endpoint: props.endpoint,
+      talosVersion: props.talosVersion,
+      kubernetesVersion: props.kubernetesVersion,
+      nodes,
+      preventSecretsDestroy: props.preventSecretsDestroy,
+    });
+    this.apiReady = new ApiServerReady(this, "api-ready", { credentials: this.cluster.credentials, dependsOn: [this.cluster.kubeconfig] });
+    this.credentials = this.cluster.credentials;
+    this.clientConfiguration = this.cluster.clientConfiguration;
+    this.talosconfig = this.cluster.talosconfig;
+    new TerraformOutput(this, "kubernetes_endpoint", { value: props.endpoint });
+    new TerraformOutput(this, "installer_image", { value: image.installerImage });
+  }
+}
