@@ -8,7 +8,10 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { LocalProvider } from "@cdktf/provider-local/lib/provider";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
+import { TalosProvider } from "../.gen/providers/talos/provider";
+import { DopplerProvider } from "../.gen/providers/doppler/provider";
 import { PROVIDERS } from "../lib/versions";
+import pins from "../versions.json";
 import { expectSameTree, scratchDir } from "./helpers";
 // The same normalisation validate.js uses.
 const { canonicalSource } = require("../scripts/lib/toolchain") as { canonicalSource: (s: string) => string };
@@ -23,14 +26,18 @@ it("every provider binding requires exactly the version versions.json pins", () 
   new TlsProvider(stack, "tls");
   new LocalProvider(stack, "local");
   new ProxmoxProvider(stack, "proxmox");
+  new TalosProvider(stack, "talos");
+  new DopplerProvider(stack, "doppler");
   const required = Object.fromEntries(
     Object.entries(JSON.parse(Testing.synth(stack)).terraform.required_providers as Record<string, { source: string; version: string }>)
-      .map(([name, p]) => [name, { source: canonicalSource(p.source), version: p.version }]),
+      .map(([name, p]) => [name, { source: canonicalSource(p.source).toLowerCase(), version: p.version }]),
   );
   const pinned = Object.fromEntries(
-    Object.entries(PROVIDERS).filter(([name]) => name in required).map(([name, p]) => [name, { source: p.source, version: p.version }]),
+    Object.entries(PROVIDERS).filter(([name]) => name in required).map(([name, p]) => [name, { source: p.source.toLowerCase(), version: p.version }]),
   );
   expect(Object.keys(pinned).sort()).toEqual(Object.keys(required).sort());
+  // Every pinned provider but http (prebuilt, used by the Talos stack) is checked here.
+  expect(Object.keys(PROVIDERS).filter((n) => !(n in required))).toEqual(["http"]);
   expect(required).toEqual(pinned);
 });
 
@@ -39,6 +46,29 @@ it("npm run gen reproduces .gen/ from the committed schemas", () => {
   const r = spawnSync(process.execPath, ["scripts/gen-bindings.js", "--out", out], { cwd: root, encoding: "utf8" });
   expect(r.status).toBe(0);
   expectSameTree(out, path.join(root, ".gen"));
+});
+
+// Needs the providers built by scripts/toolchain.sh; CI builds them before the tests, so there it must run.
+const mirrored = (require("../scripts/lib/toolchain") as { mirroredProviders: () => string[] }).mirroredProviders();
+const haveBuilt = ["talos", "doppler"].every((n) => mirrored.includes(n));
+(haveBuilt || process.env.CI === "true" ? it : it.skip)("npm run schemas talos doppler, with the built providers, reproduces the committed schemas", () => {
+  const out = scratchDir();
+  const r = spawnSync(process.execPath, ["scripts/schemas.js", "--out", out, "talos", "doppler"], { cwd: root, encoding: "utf8" });
+  expect(r.stderr).toBe("");
+  expect(r.status).toBe(0);
+  for (const name of ["talos", "doppler"]) {
+    expect({ name, text: fs.readFileSync(path.join(out, `${name}.json`), "utf8") }).toEqual({ name, text: fs.readFileSync(path.join(root, "schemas", `${name}.json`), "utf8") });
+  }
+});
+
+it("the committed talos and doppler schemas are of the pinned versions, with what the stacks use", () => {
+  for (const [name, fqn] of [["talos", "registry.terraform.io/siderolabs/talos"], ["doppler", "registry.terraform.io/dopplerhq/doppler"]] as const) {
+    const schema = JSON.parse(fs.readFileSync(path.join(root, "schemas", `${name}.json`), "utf8"));
+    expect(schema.provider_versions).toEqual({ [fqn]: PROVIDERS[name].version });
+    const bindings = pins.providers[name].bindings;
+    expect(Object.keys(schema.provider_schemas[fqn].resource_schemas)).toEqual(expect.arrayContaining(bindings.resources));
+    expect(Object.keys(schema.provider_schemas[fqn].data_source_schemas)).toEqual(expect.arrayContaining(bindings.dataSources));
+  }
 });
 
 it("the committed proxmox schema is a real `providers schema -json` of the pinned version", () => {

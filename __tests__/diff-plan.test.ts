@@ -1,4 +1,4 @@
-import { diffPlan, splitCdktfArgs } from "../lib/diff-plan";
+import { diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
 
 const STACKS = [
   { name: "talos-east-cilium", dependencies: ["mesh-ca", "talos-east-talos"] },
@@ -20,6 +20,20 @@ describe("diff plan", () => {
         { stack: "talos-east-cilium", upstream: ["mesh-ca", "talos-east-talos"] },
       ],
     });
+  });
+
+  it("plans a stack whose upstream is only an ordering dependency: only remote-state reads make it wait", () => {
+    const stacks = STACKS.map((s) => ({ ...s, reads: s.name === "talos-east-talos" ? [] : s.dependencies }));
+    expect(diffPlan(stacks, ["*"], () => false)).toEqual({
+      ready: ["mesh-ca", "talos-east-vms", "talos-east-talos"],
+      waiting: [{ stack: "talos-east-cilium", upstream: ["mesh-ca", "talos-east-talos"] }],
+    });
+  });
+
+  it("reads the upstreams from a stack's cross-stack remote state", () => {
+    const json = { data: { terraform_remote_state: { "cross-stack-reference-input-talos-east-talos": {}, "cross-stack-reference-input-mesh-ca": {}, other: {} } } };
+    expect(remoteStateReads(json)).toEqual(["mesh-ca", "talos-east-talos"]);
+    expect(remoteStateReads({})).toEqual([]);
   });
 
   it("assumes deployed when the backend cannot tell, and honours a selection", () => {

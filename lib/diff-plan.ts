@@ -7,7 +7,24 @@
  */
 export interface ManifestStack {
   readonly name: string;
+  /** Every stack deployed before this one (manifest.json). */
   readonly dependencies: readonly string[];
+  /**
+   * The upstream stacks whose state this one reads (terraform_remote_state).
+   * Only these block a plan; a pure ordering dependency (VMs before Talos)
+   * does not.
+   * @default - all of `dependencies`
+   */
+  readonly reads?: readonly string[];
+}
+
+/** The upstream stacks a synthesized stack reads through cdktf's cross-stack references. */
+export function remoteStateReads(stackJson: { data?: { terraform_remote_state?: Record<string, unknown> } }): string[] {
+  const prefix = "cross-stack-reference-input-";
+  return Object.keys(stackJson.data?.terraform_remote_state ?? {})
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length))
+    .sort();
 }
 
 export interface DiffPlan {
@@ -36,7 +53,8 @@ export function diffPlan(stacks: readonly ManifestStack[], selected: readonly st
   const ready: string[] = [];
   const waiting: DiffPlan["waiting"] = [];
   for (const name of wanted) {
-    const upstream = (byName.get(name)?.dependencies ?? []).filter((d) => deployed(d) === false);
+    const stack = byName.get(name);
+    const upstream = (stack?.reads ?? stack?.dependencies ?? []).filter((d) => deployed(d) === false);
     if (upstream.length) waiting.push({ stack: name, upstream });
     else ready.push(name);
   }

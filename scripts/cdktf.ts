@@ -11,7 +11,7 @@ import { App } from "cdktf";
 import { runApp } from "../lib/app";
 import { MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
-import { ManifestStack, diffPlan, splitCdktfArgs } from "../lib/diff-plan";
+import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
 const [command, ...args] = process.argv.slice(2);
@@ -21,8 +21,10 @@ if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
 }
 
 interface Synthesized {
-  readonly names: string[];
-  readonly proxmoxEnv: boolean;
+  /** Sensitive variables (secrets) each stack declares. */
+  readonly secretsByStack: Readonly<Record<string, readonly string[]>>;
+  /** Stacks whose proxmox provider reads the token from its own variable. */
+  readonly proxmoxEnvStacks: readonly string[];
   readonly stacks: ManifestStack[];
   readonly state: MeshConfig["state"];
 }
@@ -38,37 +40,46 @@ function synthesized(): Synthesized {
     };
     if (runApp({ env: process.env, build, outdir }) !== 0) process.exit(1);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    const names = new Set<string>();
-    let proxmoxEnv = false;
-    for (const s of Object.values<{ synthesizedStackPath: string }>(manifest.stacks)) {
+    const secretsByStack: Record<string, string[]> = {};
+    const proxmoxEnvStacks: string[] = [];
+    const stacks: ManifestStack[] = [];
+    for (const s of Object.values<{ name: string; dependencies: string[]; synthesizedStackPath: string }>(manifest.stacks)) {
       const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"));
-      for (const [name, v] of Object.entries<{ sensitive?: boolean }>(json.variable ?? {})) if (v.sensitive) names.add(name);
-      if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnv = true;
+      secretsByStack[s.name] = Object.entries<{ sensitive?: boolean }>(json.variable ?? {}).filter(([, v]) => v.sensitive).map(([name]) => name);
+      if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnvStacks.push(s.name);
+      stacks.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(json) });
     }
-    const stacks = Object.values<ManifestStack>(manifest.stacks).map((x) => ({ name: x.name, dependencies: x.dependencies }));
-    return { names: [...names].sort(), proxmoxEnv, stacks, state: state! };
+    return { secretsByStack, proxmoxEnvStacks, stacks, state: state! };
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const { names, proxmoxEnv, stacks, state } = synthesized();
+const { secretsByStack, proxmoxEnvStacks, stacks, state } = synthesized();
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
-const missing = proxmoxEnv && !process.env[PROXMOX_TOKEN_ENV] ? [PROXMOX_TOKEN_ENV] : [];
-for (const name of names) {
-  if (process.env[name]) env[`TF_VAR_${name}`] = process.env[name];
-  else if (!process.env[`TF_VAR_${name}`]) missing.push(name);
+const { stacks: selected, options } = splitCdktfArgs(args);
+const all = stacks.map((s) => s.name);
+const named = selected.length === 0 || selected.includes("*") ? all : selected;
+
+/** Passes the secrets `run` stacks need as TF_VAR_*; names the missing ones and exits, unless destroying. */
+function passSecrets(run: readonly string[]): void {
+  const missing = run.some((s) => proxmoxEnvStacks.includes(s)) && !process.env[PROXMOX_TOKEN_ENV] ? [PROXMOX_TOKEN_ENV] : [];
+  for (const name of [...new Set(run.flatMap((s) => secretsByStack[s] ?? []))].sort()) {
+    if (process.env[name]) env[`TF_VAR_${name}`] = process.env[name];
+    else if (!process.env[`TF_VAR_${name}`]) missing.push(name);
+  }
+  if (missing.length && command !== "destroy") {
+    process.stderr.write(`error: secrets the stacks need are not set: ${missing.join(", ")}. Fix: export them before ${command}.\n`);
+    process.exit(1);
+  }
 }
-if (missing.length && command !== "destroy") {
-  process.stderr.write(`error: secrets the stacks need are not set: ${missing.join(", ")}. Fix: export them before ${command}.\n`);
-  process.exit(1);
-}
+
 if (command === "diff") {
   // Only the local backend can say cheaply whether an upstream was deployed.
   const deployed = (stack: string) => (state.backend === "local" ? fs.existsSync(path.join(state.dir, `${stack}.tfstate`)) : undefined);
-  const { stacks: selected, options } = splitCdktfArgs(args);
-  const plan = diffPlan(stacks, selected.length ? selected : ["*"], deployed);
+  const plan = diffPlan(stacks, named, deployed);
   for (const w of plan.waiting) process.stderr.write(`diff: ${w.stack} waits on undeployed upstream ${w.upstream.join(", ")}: deploy that first; not diffed\n`);
+  passSecrets(plan.ready);
   // `cdktf diff` takes one stack: diff each, synthesizing only for the first.
   let failed = 0;
   plan.ready.forEach((stack, i) => {
@@ -78,6 +89,7 @@ if (command === "diff") {
   process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);
   process.exit(failed ? 1 : 0);
 }
+passSecrets(named);
 const r = spawnSync(cli(), [command, ...args], { stdio: "inherit", env });
 process.exit(r.status ?? 1);
 

@@ -1,14 +1,20 @@
 #!/usr/bin/env node
-// Synth to plan with no Proxmox: synthesizes main.ts for examples/three-clusters.yaml
-// and runs the real engine's init + plan on every stack it wires, with the
-// real providers (offline mirror). Two things are redirected to loopback:
+// Synth to plan with nothing deployed and no Proxmox: synthesizes main.ts for
+// examples/three-clusters.yaml and runs the real engine's init + plan, with
+// the real providers (offline mirror), on every stack that can be planned
+// before anything is deployed (mesh-ca, every <cluster>-vms and
+// <cluster>-talos: they read no other stack's state), naming the stacks that
+// wait on an upstream's state. Two things are redirected to loopback:
 // - the Image Factory, to a stand-in that answers `POST /schematics` the way
 //   the real one does (201, {"id": sha256(body)});
 // - the Proxmox endpoint, to a port nothing listens on: a plan of new VMs must
 //   not need the Proxmox API, so a connection attempt fails the run.
 // Checks that each stack plans exactly what the config asks for (one VM per
-// node, one ISO download per Proxmox node and cluster, the CA) and that the ISO
-// URLs carry the schematic ID the factory returned; then plans them all again
+// node, one ISO download per Proxmox node and cluster, the CA, the Talos
+// secrets, one config apply per node, bootstrap, kubeconfig); that the
+// installer image each Talos stack plans names the schematic its VMs stack
+// registers; and, applying only that registration against the stand-in, that
+// the factory's ID is the one computed at synth. Then plans them all again
 // through `npm run diff`, the command the README gives users.
 //
 //   node scripts/plan-proof.js [--keep]
@@ -18,7 +24,10 @@ const fs = require("fs");
 const net = require("net");
 const os = require("os");
 const path = require("path");
+const crypto = require("crypto");
 const YAML = require("yaml");
+require("tsx/cjs");
+const { diffPlan, remoteStateReads } = require("../lib/diff-plan");
 const { repoRoot, engine, engineEnv, mirroredProviders, providerName, synthesize, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
@@ -103,16 +112,24 @@ async function main() {
   );
   let failures = 0;
   const mirrored = new Set(mirroredProviders());
-  for (const { name, dir } of stacks) {
-    const notes = useMirroredSnapshots(dir);
-    const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const jsonOf = (dir) => JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const manifest = stacks.map(({ name, dir }) => ({ name, dependencies: [], reads: remoteStateReads(jsonOf(dir)) }));
+  const fresh = diffPlan(manifest, ["*"], () => false);
+  const dirOf = Object.fromEntries(stacks.map((s) => [s.name, s.dir]));
+  const planned = {};
+  for (const name of fresh.ready) {
+    const dir = dirOf[name];
+    const json = jsonOf(dir);
     const missing = Object.values(json.terraform.required_providers).map((p) => providerName(p.source)).filter((n) => !mirrored.has(n));
     if (missing.length) die(`${name}: providers not in the offline mirror (${missing.join(", ")}): run scripts/toolchain.sh`);
     engineRun(bin, dir, env, ["init", "-input=false", "-no-color"]);
     engineRun(bin, dir, env, ["plan", "-input=false", "-no-color", "-out=plan.bin"]);
     const plan = JSON.parse(engineRun(bin, dir, env, ["show", "-json", "plan.bin"]));
+    planned[name] = plan;
     const creates = {};
     for (const rc of plan.resource_changes ?? []) {
+      // Gates (health, /readyz) are data sources read at apply, after what they wait for.
+      if (rc.mode === "data" && rc.change.actions.join() === "read") continue;
       if (rc.change.actions.join() !== "create") die(`${name}: ${rc.address} plans ${rc.change.actions.join("+")}, expected create`);
       (creates[rc.type] ??= []).push(rc);
     }
@@ -120,27 +137,41 @@ async function main() {
     const expected = expectedCreates(name, resolved);
     const ok = JSON.stringify(sorted(counts)) === JSON.stringify(sorted(expected));
     if (!ok) failures++;
-    for (const d of creates.proxmox_download_file ?? []) {
-      const url = d.change.after.url;
-      if (!factory.uploads().some((u) => url === `${factoryUrl}/image/${u.id}/${resolved.versions.talos}/nocloud-amd64.iso`)) {
-        failures++;
-        log(`FAIL ${name}: ${d.address} downloads ${url}, which names no schematic the factory registered`);
-      }
-    }
-    log(`${ok ? "PASS" : "FAIL"} ${name}: plans ${JSON.stringify(sorted(counts))}${ok ? "" : `, expected ${JSON.stringify(sorted(expected))}`}${notes.length ? ` [${notes.join(", ")}]` : ""}`);
+    log(`${ok ? "PASS" : "FAIL"} ${name}: plans ${JSON.stringify(sorted(counts))}${ok ? "" : `, expected ${JSON.stringify(sorted(expected))}`}`);
   }
+  for (const w of fresh.waiting) log(`WAIT ${w.stack}: reads the state of ${w.upstream.join(", ")}, so it plans once that is deployed`);
+
+  // Image: what each Talos stack installs is what its VMs stack registers.
+  for (const cluster of resolved.clusters) {
+    const vmsPlan = planned[`${cluster.name}-vms`];
+    const talosPlan = planned[`${cluster.name}-talos`];
+    if (!vmsPlan || !talosPlan) die(`${cluster.name}: its vms or talos stack was not planned`);
+    const schematic = vmsPlan.resource_changes.find((rc) => rc.type === "talos_image_factory_schematic");
+    const id = crypto.createHash("sha256").update(schematic.change.after.schematic).digest("hex");
+    const installer = talosPlan.planned_values.outputs.installer_image.value;
+    const want = `${factoryUrl.replace(/^https?:\/\//, "")}/nocloud-installer/${id}:${resolved.versions.talos}`;
+    const sameImage = installer === want;
+    if (!sameImage) failures++;
+    log(`${sameImage ? "PASS" : "FAIL"} ${cluster.name}: the Talos stack installs ${installer}${sameImage ? ", the schematic its VMs stack registers" : `, expected ${want}`}`);
+    // Register it for real (the stand-in hashes what the provider sends): the postcondition must pass.
+    const dir = dirOf[`${cluster.name}-vms`];
+    engineRun(bin, dir, env, ["apply", "-auto-approve", "-input=false", "-no-color", `-target=${schematic.address}`]);
+    const registered = factory.uploads().some((u) => u.id === id);
+    if (!registered) failures++;
+    log(`${registered ? "PASS" : "FAIL"} ${cluster.name}: the factory registered the schematic as ${id.slice(0, 12)}…, the ID computed at synth`);
+  }
+
   // The same stacks through the README's command: npm run diff -> cdktf diff ->
-  // the engine. --skip-synth keeps the snapshot pins written above;
-  // --skip-provider-lock because `providers lock` asks the registry.
-  const stackCount = stacks.length;
+  // the engine. --skip-provider-lock because `providers lock` asks the registry.
   const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], {
     cwd: repoRoot,
     env: { ...env, AGGRIK8S_CONFIG: configFile },
   });
-  const summary = (diff.stderr.match(/^diff: .*$/m) ?? ["(no summary)"])[0];
-  if (diff.status !== 0 || summary !== `diff: ${stackCount} of ${stackCount} stacks diffed, 0 failed, 0 waiting on an undeployed upstream`) {
+  const summary = (diff.stderr.match(/^diff: \d+ of .*$/m) ?? ["(no summary)"])[0];
+  const wantSummary = `diff: ${fresh.ready.length} of ${fresh.ready.length} stacks diffed, 0 failed, ${fresh.waiting.length} waiting on an undeployed upstream`;
+  if (diff.status !== 0 || summary !== wantSummary) {
     failures++;
-    log(`FAIL npm run diff: exit ${diff.status}, ${summary}\n${diff.stdout.slice(-3000)}${diff.stderr.slice(-3000)}`);
+    log(`FAIL npm run diff: exit ${diff.status}, ${summary} (expected ${wantSummary})\n${diff.stdout.slice(-3000)}${diff.stderr.slice(-3000)}`);
   } else {
     log(`PASS npm run diff: ${summary.replace(/^diff: /, "")}`);
   }
@@ -157,10 +188,13 @@ const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.
 /** What a stack must plan on an empty Proxmox, from the resolved config. */
 function expectedCreates(stackName, config) {
   if (stackName === "mesh-ca") return { tls_private_key: 1, tls_self_signed_cert: 1 };
-  const cluster = config.clusters.find((c) => `${c.name}-vms` === stackName);
+  const cluster = config.clusters.find((c) => stackName === `${c.name}-vms` || stackName === `${c.name}-talos`);
   if (!cluster) die(`no expectation for stack ${stackName}: teach plan-proof what it plans`);
   const nodes = [...cluster.controlPlane.nodes, ...cluster.workers.nodes];
-  return { proxmox_download_file: new Set(nodes.map((n) => n.proxmoxNode)).size, proxmox_virtual_environment_vm: nodes.length };
+  if (stackName.endsWith("-talos")) {
+    return { talos_machine_secrets: 1, talos_machine_configuration_apply: nodes.length, talos_machine_bootstrap: 1, talos_cluster_kubeconfig: 1 };
+  }
+  return { proxmox_download_file: new Set(nodes.map((n) => n.proxmoxNode)).size, proxmox_virtual_environment_vm: nodes.length, talos_image_factory_schematic: 1 };
 }
 
 main().catch((e) => die(e.stack || String(e)));

@@ -4,7 +4,7 @@
 // Uses the offline mirror (scripts/toolchain.sh) when it holds the provider,
 // else the engine downloads it from the registry as on any user's machine.
 //
-//   node scripts/schemas.js [name ...]
+//   node scripts/schemas.js [--out DIR] [name ...]   (DIR: default schemas/)
 "use strict";
 const fs = require("fs");
 const os = require("os");
@@ -14,7 +14,11 @@ const { repoRoot, versions, engine, engineEnv, run } = require("./lib/toolchain"
 const generated = Object.entries(versions.providers)
   .filter(([, p]) => typeof p.bindings === "object")
   .map(([name]) => name);
-const wanted = process.argv.slice(2).length ? process.argv.slice(2) : generated;
+const argv = process.argv.slice(2);
+const outAt = argv.indexOf("--out");
+const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1] ?? "") : path.join(repoRoot, "schemas");
+const names = outAt >= 0 ? argv.filter((_, i) => i !== outAt && i !== outAt + 1) : argv;
+const wanted = names.length ? names : generated;
 const unknown = wanted.filter((n) => !generated.includes(n));
 if (unknown.length) {
   console.error(`schemas: ${unknown.join(", ")} not a generated provider in versions.json; choose from ${generated.join(", ")}`);
@@ -47,10 +51,10 @@ for (const name of wanted) {
   const fqn = Object.keys(schema.provider_schemas)[0];
   // cdktf's generator reads the version from here to pin required_providers.
   schema.provider_versions = { [fqn]: p.version };
-  const file = path.join(repoRoot, "schemas", `${name}.json`);
+  const file = path.join(outDir, `${name}.json`);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(schema, null, 1) + "\n");
-  console.log(`schemas: ${p.source} ${p.version} -> ${path.relative(repoRoot, file)} (${offline ? "offline mirror" : "registry"})`);
+  console.log(`schemas: ${p.source} ${p.version} -> ${path.relative(process.cwd(), file)} (${offline ? "offline mirror" : "registry"})`);
   fs.rmSync(dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

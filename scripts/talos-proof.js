@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Renders every node's full machine config offline with the real
+// siderolabs/talos provider, and validates each with Talos' own machinery at
+// the pinned Talos version (scripts/talos-check, metal mode): what a node
+// would accept or refuse when the Talos stack applies its config.
+//
+// For each <cluster>-talos stack that `npm run synth` writes, the blocks that
+// need no node (the provider, talos_machine_secrets, the
+// talos_image_factory_urls and talos_machine_configuration data sources) are
+// copied verbatim into a scratch configuration and applied into a scratch
+// state; the rendered configs are read back from its outputs.
+//
+// A canary proves the check can fail: one node's patch with the hostname
+// document as it was before `auto: "off"` must be refused by Talos.
+//
+//   node scripts/talos-proof.js [--keep] [CONFIG ...]   (default: the embedded mesh and examples/three-clusters.yaml)
+"use strict";
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+const { repoRoot, cacheDir, engine, engineEnv, synthesize, run } = require("./lib/toolchain");
+
+const log = (m) => console.log(`[talos-proof] ${m}`);
+const die = (m) => {
+  console.error(`[talos-proof] error: ${m}`);
+  process.exit(1);
+};
+
+/** Builds the machinery checker once per source change, into the cache. */
+function checker() {
+  const src = path.join(repoRoot, "scripts", "talos-check");
+  const bin = path.join(cacheDir(), "bin", "talos-check");
+  const newest = Math.max(...fs.readdirSync(src).map((f) => fs.statSync(path.join(src, f)).mtimeMs));
+  if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newest) {
+    log("building scripts/talos-check (Talos machinery from the Go module proxy) ...");
+    fs.mkdirSync(path.dirname(bin), { recursive: true });
+    const r = run("go", ["build", "-o", `${bin}.partial`, "."], { cwd: src, env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"] });
+    if (r.status !== 0) die("building talos-check failed (output above)");
+    fs.renameSync(`${bin}.partial`, bin);
+  }
+  return bin;
+}
+
+/** The node-free part of a synthesized Talos stack, plus an output per rendered config. */
+function renderConfig(stack) {
+  const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+  const configs = json.data?.talos_machine_configuration;
+  if (!configs || !json.resource?.talos_machine_secrets) die(`${stack.name}: no talos_machine_secrets / talos_machine_configuration to render`);
+  const output = {};
+  for (const [id, c] of Object.entries(configs)) {
+    const node = c["//"].metadata.path.split("/").pop().replace(/^config-/, "");
+    output[node] = { value: `\${data.talos_machine_configuration.${id}.machine_configuration}`, sensitive: true };
+  }
+  // The canary: the first node's patch without `auto: off`, as the patches were before.
+  const [firstId, first] = Object.entries(configs)[0];
+  const oldShape = first.config_patches.map((p) => p.replace(/^auto: off\n/m, ""));
+  if (oldShape.join() === first.config_patches.join()) die(`${stack.name}: the hostname document has no "auto: off" to remove for the canary`);
+  output["canary-hostname-without-auto-off"] = { value: "${data.talos_machine_configuration.canary.machine_configuration}", sensitive: true };
+  return {
+    terraform: { required_providers: { talos: json.terraform.required_providers.talos } },
+    provider: { talos: json.provider.talos },
+    resource: { talos_machine_secrets: json.resource.talos_machine_secrets },
+    data: {
+      talos_image_factory_urls: json.data.talos_image_factory_urls,
+      talos_machine_configuration: { ...configs, canary: { ...first, "//": undefined, config_patches: oldShape } },
+    },
+    output,
+    firstId,
+  };
+}
+
+function main() {
+  const args = process.argv.slice(2);
+  const keep = args.includes("--keep");
+  const configs = args.filter((a) => a !== "--keep");
+  const targets = configs.length ? configs.map((c) => ({ label: path.basename(c), env: { AGGRIK8S_CONFIG: c } })) : [
+    { label: "default mesh", env: { AGGRIK8S_CONFIG: "" } },
+    { label: "three-clusters.yaml", env: { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") } },
+  ];
+  const bin = engine();
+  const check = checker();
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-talos-proof-"));
+  process.on("exit", () => (keep ? log(`kept ${scratch}`) : fs.rmSync(scratch, { recursive: true, force: true })));
+  const { env, offline } = engineEnv(["talos"]);
+  if (!offline) log("talos provider not in the offline mirror: the engine fetches it from the registry");
+  let nodes = 0;
+  let failures = 0;
+  for (const [i, t] of targets.entries()) {
+    const stacks = synthesize("main.ts", path.join(scratch, `synth-${i}`), t.env).filter((s) => s.name.endsWith("-talos"));
+    if (stacks.length === 0) die(`${t.label}: no <cluster>-talos stack synthesized`);
+    for (const stack of stacks) {
+      const dir = path.join(scratch, `render-${i}-${stack.name}`);
+      fs.mkdirSync(dir);
+      const { firstId, ...config } = renderConfig(stack);
+      fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 1));
+      for (const cmd of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+        const r = run(bin, cmd, { cwd: dir, env });
+        if (r.status !== 0) die(`${t.label} ${stack.name}: ${cmd[0]} failed:\n${r.stderr}${r.stdout}`);
+      }
+      const out = run(bin, ["output", "-json"], { cwd: dir, env });
+      if (out.status !== 0) die(`${t.label} ${stack.name}: output failed:\n${out.stderr}`);
+      const rendered = JSON.parse(out.stdout);
+      const files = {};
+      for (const [node, o] of Object.entries(rendered)) {
+        files[node] = path.join(dir, `${node}.yaml`);
+        fs.writeFileSync(files[node], o.value, { mode: 0o600 });
+      }
+      const nodeFiles = Object.entries(files).filter(([n]) => !n.startsWith("canary")).map(([, f]) => f);
+      const result = run(check, ["-strict", ...nodeFiles], {});
+      process.stdout.write(result.stdout.split("\n").filter(Boolean).map((l) => `[talos-proof] ${t.label} ${stack.name}: ${l.replace(dir + "/", "")}\n`).join(""));
+      if (result.status !== 0) failures++;
+      nodes += nodeFiles.length;
+      const canary = run(check, ["-strict", files["canary-hostname-without-auto-off"]], {});
+      const refused = canary.status === 1 && canary.stdout.includes("'auto' and 'hostname' cannot be set at the same time");
+      log(`${t.label} ${stack.name}: canary (${firstId} with the hostname patch of before) ${refused ? "refused by Talos, as it must be" : `NOT refused: ${canary.stdout.trim()}`}`);
+      if (!refused) failures++;
+    }
+  }
+  if (failures) die(`${failures} check(s) failed`);
+  log(`passed: ${nodes} rendered machine configs accepted by Talos machinery; every canary refused`);
+}
+
+main();
