@@ -7,7 +7,7 @@ import { parse, resolvedConfig } from "./helpers";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
   const app = Testing.app();
-  const stack = new VmsStack(app, { cluster: config.clusters[cluster], proxmox: config.proxmox, talosVersion: config.versions.talos, cephDisks });
+  const stack = new VmsStack(app, `${config.clusters[cluster].name}-vms`, { cluster: config.clusters[cluster], proxmox: config.proxmox, talosVersion: config.versions.talos, cephDisks });
   return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
 }
 

@@ -8,7 +8,6 @@ import { MeshCaMaterial } from "../lib/pki/mesh-ca";
 import { TalosClientConfiguration, TalosHealthGate } from "../lib/talos/health";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { clusterStackName } from "./naming";
 
 export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly clusterName: string;
@@ -45,8 +44,8 @@ export class CiliumStack extends Aggrik8sStack {
   readonly release: ChartRelease;
   readonly nodesReady: TalosHealthGate;
 
-  constructor(scope: Construct, props: CiliumStackProps) {
-    super(scope, clusterStackName(props.clusterName, "cilium"), props);
+  constructor(scope: Construct, id: string, props: CiliumStackProps) {
+    super(scope, id, props);
     // Helm only: no kubernetes resources here.
     new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
     new TalosProvider(this, "talos");

@@ -6,7 +6,6 @@ import { DopplerAccess, DopplerSettings } from "../lib/doppler/access";
 import { DopplerExport, dopplerSecretName } from "../lib/doppler/export";
 import { KubeconfigCluster, kubeconfigYaml } from "../lib/credentials/kubeconfig";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
 
 export interface CredentialsStackProps extends Aggrik8sStackProps {
   readonly cluster: KubeconfigCluster;
@@ -26,9 +25,9 @@ export interface CredentialsStackProps extends Aggrik8sStackProps {
  * into Doppler when it is on (replaces getCreds.sh).
  */
 export class CredentialsStack extends Aggrik8sStack {
-  constructor(scope: Construct, props: CredentialsStackProps) {
+  constructor(scope: Construct, id: string, props: CredentialsStackProps) {
     const name = props.cluster.name;
-    super(scope, clusterStackName(name, "credentials"), props);
+    super(scope, id, props);
     new LocalProvider(this, "local");
     const kubeconfig = kubeconfigYaml([props.cluster]);
     const files = new CredentialFiles(this, "files", { dir: `${props.dir}/${name}`, files: { kubeconfig, talosconfig: props.talosconfig } });
@@ -50,8 +49,8 @@ export interface MeshCredentialsStackProps extends Aggrik8sStackProps {
 
 /** One kubeconfig with a context per cluster of the mesh: `kubectl --context admin@<cluster>`. */
 export class MeshCredentialsStack extends Aggrik8sStack {
-  constructor(scope: Construct, props: MeshCredentialsStackProps) {
-    super(scope, MESH_CREDENTIALS_STACK, props);
+  constructor(scope: Construct, id: string, props: MeshCredentialsStackProps) {
+    super(scope, id, props);
     new LocalProvider(this, "local");
     const files = new CredentialFiles(this, "files", { dir: props.dir, files: { kubeconfig: kubeconfigYaml(props.clusters) } });
     new TerraformOutput(this, "kubeconfig_path", { value: files.paths.kubeconfig });

@@ -1,7 +1,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { loadConfig } from "../lib/config/load";
 import { stackGraphMermaid } from "../lib/graph";
 import { buildMesh } from ".";
@@ -14,6 +14,8 @@ export function meshGraph(env: Readonly<Record<string, string | undefined>>): st
   try {
     const app = new App({ outdir, stackTraces: false });
     buildMesh(app, config);
+    // Cross-stack references become stack dependencies only when stacks are prepared (the first step of synth).
+    app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
     return stackGraphMermaid(app, config.clusters.map((c) => c.name));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });

@@ -15,6 +15,7 @@ import { clusterEndpoint, clusterNodes } from "../lib/talos/cluster";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
+import { MESH_CA_STACK, MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
 import { PlatformStack } from "./platform-stack";
 import { TalosStack } from "./talos-stack";
 import { VmsStack } from "./vms-stack";
@@ -42,10 +43,10 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   const doppler: DopplerSettings | undefined = config.doppler.enabled
     ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env }
     : undefined;
-  const meshCa = new MeshCaStack(app, { state, allowDestroy: config.allowPkiDestroy });
+  const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
-    const vms = new VmsStack(app, {
+    const vms = new VmsStack(app, clusterStackName(cluster.name, "vms"), {
       cluster,
       proxmox: config.proxmox,
       talosVersion: config.versions.talos,
@@ -55,7 +56,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     });
 
     const nodes = clusterNodes(cluster);
-    const talos = new TalosStack(app, {
+    const talos = new TalosStack(app, clusterStackName(cluster.name, "talos"), {
       clusterName: cluster.name,
       endpoint: clusterEndpoint(cluster),
       talosVersion: config.versions.talos,
@@ -70,7 +71,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     talos.addDependency(vms);
 
     const cm = cluster.clustermesh;
-    const cilium = new CiliumStack(app, {
+    const cilium = new CiliumStack(app, clusterStackName(cluster.name, "cilium"), {
       clusterName: cluster.name,
       clusterId: cluster.id,
       ciliumVersion: config.versions.cilium,
@@ -87,7 +88,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       state,
     });
 
-    const platform = new PlatformStack(app, {
+    const platform = new PlatformStack(app, clusterStackName(cluster.name, "platform"), {
       clusterName: cluster.name,
       workerCount: cluster.workers.nodes.length,
       platform: cluster.platform,
@@ -98,7 +99,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     // Day-2 pods need the CNI; and destroy must remove them before Cilium.
     platform.addDependency(cilium);
 
-    const credentials = new CredentialsStack(app, {
+    const credentials = new CredentialsStack(app, clusterStackName(cluster.name, "credentials"), {
       cluster: { name: cluster.name, credentials: talos.credentials },
       talosconfig: talos.talosconfig,
       dir: config.credentials.dir,
@@ -108,7 +109,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     return { name: cluster.name, vms, talos, cilium, platform, credentials };
   });
 
-  const meshCredentials = new MeshCredentialsStack(app, {
+  const meshCredentials = new MeshCredentialsStack(app, MESH_CREDENTIALS_STACK, {
     clusters: clusters.map((c) => ({ name: c.name, credentials: c.talos.credentials })),
     dir: config.credentials.dir,
     state,

@@ -3,7 +3,6 @@ import { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { MeshCa, MeshCaMaterial } from "../lib/pki/mesh-ca";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { MESH_CA_STACK } from "./naming";
 
 export interface MeshCaStackProps extends Aggrik8sStackProps {
   /** Allow `cdktf destroy` to delete the CA. @default - false */
@@ -14,8 +13,8 @@ export interface MeshCaStackProps extends Aggrik8sStackProps {
 export class MeshCaStack extends Aggrik8sStack {
   readonly ca: MeshCaMaterial;
 
-  constructor(scope: Construct, props: MeshCaStackProps = {}) {
-    super(scope, MESH_CA_STACK, props);
+  constructor(scope: Construct, id: string, props: MeshCaStackProps = {}) {
+    super(scope, id, props);
     new TlsProvider(this, "tls");
     this.ca = new MeshCa(this, "ca", { preventDestroy: !props.allowDestroy });
     new TerraformOutput(this, "ca_certificate_pem", { value: this.ca.certificatePem, description: "Mesh CA certificate (PEM)" });

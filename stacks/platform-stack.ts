@@ -10,7 +10,6 @@ import { ROOK_NAMESPACE, rookClusterValues, rookOperatorValues } from "../lib/pl
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { clusterStackName } from "./naming";
 
 export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly clusterName: string;
@@ -31,8 +30,8 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
  * so pods have a network.
  */
 export class PlatformStack extends Aggrik8sStack {
-  constructor(scope: Construct, props: PlatformStackProps) {
-    super(scope, clusterStackName(props.clusterName, "platform"), props);
+  constructor(scope: Construct, id: string, props: PlatformStackProps) {
+    super(scope, id, props);
     new KubernetesAccess(this, "access", { credentials: props.credentials });
     const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
     const namespaces = new PodSecurityNamespaces(this, "namespaces");

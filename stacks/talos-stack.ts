@@ -9,7 +9,6 @@ import { TalosImage } from "../lib/talos/image";
 import { TalosCluster, TalosNode } from "../lib/talos/talos-cluster";
 import { PatchDocument } from "../lib/talos/patches";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { clusterStackName } from "./naming";
 
 export interface TalosStackProps extends Aggrik8sStackProps {
   readonly clusterName: string;
@@ -45,8 +44,8 @@ export class TalosStack extends Aggrik8sStack {
   /** Passes once the API server answers /readyz. */
   readonly apiReady: ApiServerReady;
 
-  constructor(scope: Construct, props: TalosStackProps) {
-    super(scope, clusterStackName(props.clusterName, "talos"), props);
+  constructor(scope: Construct, id: string, props: TalosStackProps) {
+    super(scope, id, props);
     new TalosProvider(this, "talos", { imageFactoryUrl: props.imageFactoryUrl });
     new HttpProvider(this, "http");
     const image = new TalosImage(this, "talos-image", { talosVersion: props.talosVersion, extensions: props.extensions });

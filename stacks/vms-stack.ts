@@ -11,7 +11,6 @@ import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { QEMU_GUEST_AGENT } from "../lib/talos/factory";
 import { TalosImage } from "../lib/talos/image";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
-import { clusterStackName } from "./naming";
 
 /** Node addresses by role: what the Talos stack needs from this one. */
 export interface ClusterNodes {
@@ -40,9 +39,9 @@ export class VmsStack extends Aggrik8sStack {
   /** The cluster's Talos image; the Talos stack installs `installerImage`. */
   readonly image: TalosImage;
 
-  constructor(scope: Construct, props: VmsStackProps) {
+  constructor(scope: Construct, id: string, props: VmsStackProps) {
     const { cluster } = props;
-    super(scope, clusterStackName(cluster.name, "vms"), { ...props, allowInsecureTls: props.proxmox.insecure });
+    super(scope, id, { ...props, allowInsecureTls: props.proxmox.insecure });
     // The provider reads its own variable itself; any other name goes through a sensitive input.
     const token = props.proxmox.apiToken;
     const useNativeEnv = "env" in token && token.env === PROXMOX_TOKEN_ENV;
