@@ -32,7 +32,7 @@ describe("the embedded default mesh", () => {
     expect(config.proxmox).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" } });
     const east = config.clusters[0];
     expect(east.network.bridge).toBe("vmbr0");
-    expect(east.talos).toEqual({ installDisk: "/dev/sda", extensions: ["siderolabs/qemu-guest-agent"], imageFactoryUrl: "https://factory.talos.dev" });
+    expect(east.talos).toEqual({ installDisk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os", extensions: ["siderolabs/qemu-guest-agent"], imageFactoryUrl: "https://factory.talos.dev" });
     expect(east.clustermesh).toEqual({ serviceType: "NodePort", nodePort: 32379 });
     expect(config.clusters[1].clustermesh.nodePort).toBe(32380);
     expect(east.workers).toMatchObject({ cores: 4, memoryGiB: 8, cephDiskSizeGiB: 100 });

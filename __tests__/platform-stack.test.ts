@@ -38,7 +38,8 @@ describe("platform stack", () => {
 
   it("puts Ceph OSDs on the workers' extra disk with replicas no larger than the worker count", () => {
     const values = JSON.parse(r["rook-ceph-cluster"].values[0]);
-    expect(values.cephClusterSpec.storage).toEqual({ useAllNodes: true, useAllDevices: false, deviceFilter: "^sdb$" });
+    // By the serial the VMs stack gives the disk, never by a kernel name such as sdb (probe order).
+    expect(values.cephClusterSpec.storage).toEqual({ useAllNodes: true, useAllDevices: false, devicePathFilter: "^/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_data-[0-9]+$" });
     expect(values.cephBlockPools[0].spec.replicated).toEqual({ size: 3, requireSafeReplicaSize: true });
     expect(values.cephClusterSpec.mon.count).toBe(3);
     expect(r["rook-ceph-cluster"].depends_on).toEqual([expect.stringMatching(/^helm_release\.rook-ceph_release_/)]);
@@ -65,9 +66,18 @@ describe("platform stack", () => {
     const values = JSON.parse(otel.values[0]);
     expect(values.extraEnvs).toEqual([{ name: "OTLP_API_KEY", valueFrom: { secretKeyRef: { name: "otel-exporter", key: "api-key" } } }]);
     // Terraform turns $${ into ${, so the collector receives ${env:OTLP_API_KEY}.
-    expect(values.config.exporters.otlp.headers).toEqual({ "x-honeycomb-team": "$${env:OTLP_API_KEY}" });
+    expect(values.config.exporters.otlp_grpc.headers).toEqual({ "x-honeycomb-team": "$${env:OTLP_API_KEY}" });
+    // Metrics carry the dataset header, or Honeycomb files them in unknown_metrics.
+    expect(values.config.exporters["otlp_grpc/metrics"].headers).toEqual({ "x-honeycomb-team": "$${env:OTLP_API_KEY}", "x-honeycomb-dataset": "talos-east-metrics" });
+    expect(Object.fromEntries(Object.entries(values.config.service.pipelines).map(([k, v]: [string, any]) => [k, v.exporters]))).toEqual({
+      traces: ["otlp_grpc"], metrics: ["otlp_grpc/metrics"], logs: ["otlp_grpc"],
+    });
     expect(values.mode).toBe("daemonset");
     expect(otel.depends_on).toEqual([expect.stringMatching(/^kubernetes_secret_v1\.otel-exporter-secret/)]);
+  });
+
+  it("mounts tracefs into Tetragon (Talos does not)", () => {
+    expect(JSON.parse(r.tetragon.values[0]).extraHostPathMounts).toEqual([{ name: "sys-kernel-tracing", mountPath: "/sys/kernel/tracing", readOnly: false }]);
   });
 
   it("switches each component off in the config", () => {

@@ -57,7 +57,9 @@ describe("Talos patches", () => {
       expect(v1.cluster.network).toEqual({ cni: { name: "none" }, podSubnets: ["10.110.0.0/16"], serviceSubnets: ["10.210.0.0/16"] });
       expect(v1.cluster.proxy).toEqual({ disabled: true });
       expect(v1.machine.features.kubePrism).toEqual({ enabled: true, port: 7445 });
-      expect(v1.machine.install).toEqual({ disk: "/dev/sda", image: INSTALLER });
+      // The OS disk by its serial (the VMs stack sets it), never /dev/sda (probe order).
+      expect(v1.machine.install).toEqual({ disk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os", image: INSTALLER });
+      expect(v1.machine.kubelet.extraArgs).toEqual({ "rotate-server-certificates": "true" });
       expect(v1.machine.kubelet.nodeIP.validSubnets).toEqual(["10.10.0.0/24"]);
     }
   });
@@ -66,6 +68,9 @@ describe("Talos patches", () => {
     expect(cp1.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig", "Layer2VIPConfig"]);
     expect(cp1.documents[3]).toEqual({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "10.10.0.10", link: "net0" });
     expect((cp1.documents[0] as any).cluster.etcd).toEqual({ advertisedSubnets: ["10.10.0.0/24"] });
+    // The approver of the kubelets' serving-certificate requests, at a pinned tag.
+    expect((cp1.documents[0] as any).cluster.extraManifests).toEqual(["https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/v0.11.0/deploy/standalone-install.yaml"]);
+    expect((worker.documents[0] as any).cluster.extraManifests).toBeUndefined();
     expect((cp1.documents[0] as any).cluster.apiServer.certSANs).toEqual(["10.10.0.10", "10.10.0.11", "10.10.0.12", "10.10.0.13"]);
     expect(worker.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig"]);
     expect((worker.documents[0] as any).cluster.etcd).toBeUndefined();

@@ -28,3 +28,6 @@ export const CHARTS: Readonly<Record<ChartName, ChartPin>> = pins.charts;
 
 /** Default Talos, Kubernetes and Cilium versions of a mesh (the config may choose others the compatibility table allows). */
 export const PLATFORM = pins.platform;
+
+/** Manifests Talos applies at bootstrap (`cluster.extraManifests`), each at a release tag. */
+export const MANIFESTS = pins.manifests;

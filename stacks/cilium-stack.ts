@@ -1,7 +1,7 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { TalosProvider } from "../.gen/providers/talos/provider";
-import { ClusterMeshPeer, CiliumValuesProps, ciliumValues } from "../lib/cilium/values";
+import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { MeshCaMaterial } from "../lib/pki/mesh-ca";
@@ -17,8 +17,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly ciliumVersion: string;
   /** Hubble relay and UI. */
   readonly hubble: boolean;
-  /** How this cluster's clustermesh-apiserver is exposed. */
-  readonly apiserverService: CiliumValuesProps["apiserverService"];
+  /** NodePort of this cluster's clustermesh-apiserver. */
+  readonly apiserverNodePort: number;
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
   /** From the cluster's Talos stack (cross-stack references). */
@@ -54,7 +54,7 @@ export class CiliumStack extends Aggrik8sStack {
       clusterId: props.clusterId,
       hubble: props.hubble,
       caCertBase64: Fn.base64encode(props.meshCa.certificatePem),
-      apiserverService: props.apiserverService,
+      apiserverNodePort: props.apiserverNodePort,
       peers: props.peers,
     });
     this.release = new ChartRelease(this, "cilium", {

@@ -70,13 +70,12 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     // Node IPs are plain config values, so nothing else orders Talos after its VMs.
     talos.addDependency(vms);
 
-    const cm = cluster.clustermesh;
     const cilium = new CiliumStack(app, clusterStackName(cluster.name, "cilium"), {
       clusterName: cluster.name,
       clusterId: cluster.id,
       ciliumVersion: config.versions.cilium,
       hubble: cluster.platform.hubble.enabled,
-      apiserverService: cm.serviceType === "NodePort" ? { type: "NodePort", nodePort: cm.nodePort } : { type: "LoadBalancer", loadBalancerIP: cm.loadBalancerIP! },
+      apiserverNodePort: cluster.clustermesh.nodePort,
       peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
       credentials: talos.credentials,
       meshCa: meshCa.ca,

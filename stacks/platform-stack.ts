@@ -6,6 +6,7 @@ import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credenti
 import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { OTEL_API_KEY_SECRET, ROBUSTA_SECRET_KEYS, kubescapeValues, openTelemetryValues, robustaValues } from "../lib/platform/observability";
+import { tetragonValues } from "../lib/platform/tetragon";
 import { ROOK_NAMESPACE, rookClusterValues, rookOperatorValues } from "../lib/platform/rook-ceph";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
@@ -40,7 +41,7 @@ export class PlatformStack extends Aggrik8sStack {
 
     if (p.tetragon.enabled) {
       // kube-system exists, and Talos already runs it privileged.
-      new ChartRelease(this, "tetragon", { name: "tetragon", chart: CHARTS.tetragon, namespace: "kube-system" });
+      new ChartRelease(this, "tetragon", { name: "tetragon", chart: CHARTS.tetragon, namespace: "kube-system", values: tetragonValues() });
     }
 
     if (p.rookCeph.enabled) {
@@ -65,7 +66,7 @@ export class PlatformStack extends Aggrik8sStack {
       });
       new ChartRelease(this, "opentelemetry-collector", {
         name: "opentelemetry-collector", chart: CHARTS.openTelemetryCollector, namespace,
-        values: openTelemetryValues({ clusterName, otlpEndpoint: p.openTelemetry.otlpEndpoint }),
+        values: openTelemetryValues({ clusterName, otlpEndpoint: p.openTelemetry.otlpEndpoint, metricsDataset: p.openTelemetry.metricsDataset ?? `${clusterName}-metrics` }),
         dependsOn: [key],
       });
     }

@@ -2,18 +2,11 @@
 import { ClusterConfig, MeshConfig } from "../config/schema";
 import { ClusterMeshPeer } from "./values";
 
-/** The clustermesh-apiserver's in-cluster port, which a LoadBalancer service exposes. */
-export const CLUSTERMESH_APISERVER_PORT = 2379;
-
 /** How peers reach `cluster`'s clustermesh-apiserver. */
 export function peerEndpoint(cluster: ClusterConfig): ClusterMeshPeer {
-  const mesh = cluster.clustermesh;
-  if (mesh.serviceType === "LoadBalancer") {
-    return { name: cluster.name, ips: [mesh.loadBalancerIP!], port: CLUSTERMESH_APISERVER_PORT };
-  }
   // A NodePort answers on every node; listing all of them survives any one node being down.
   const ips = [...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.ip);
-  return { name: cluster.name, ips, port: mesh.nodePort };
+  return { name: cluster.name, ips, port: cluster.clustermesh.nodePort };
 }
 
 /** Every cluster of the mesh but `clusterName`: the peers its Cilium connects to. */

@@ -11,7 +11,7 @@
 export interface ClusterMeshPeer {
   /** Peer's cluster.name. */
   readonly name: string;
-  /** Addresses that reach the peer's clustermesh-apiserver (node IPs for NodePort, the LB IP for LoadBalancer). */
+  /** Addresses that reach the peer's clustermesh-apiserver: every node of the peer (NodePort). */
   readonly ips: readonly string[];
   /** Port on those addresses. */
   readonly port: number;
@@ -25,8 +25,8 @@ export interface CiliumValuesProps {
   readonly hubble: boolean;
   /** Mesh CA certificate, base64 of the PEM (a token from the mesh-ca stack). Its key goes in separately, as a sensitive value. */
   readonly caCertBase64: string;
-  /** How this cluster's clustermesh-apiserver is exposed. */
-  readonly apiserverService: { readonly type: "NodePort"; readonly nodePort: number } | { readonly type: "LoadBalancer"; readonly loadBalancerIP: string };
+  /** NodePort of this cluster's clustermesh-apiserver. */
+  readonly apiserverNodePort: number;
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
 }
@@ -47,21 +47,24 @@ export interface CiliumValues {
     readonly maxConnectedClusters: number;
     readonly config: { readonly enabled: boolean; readonly clusters: readonly { readonly name: string; readonly ips: readonly string[]; readonly port: number }[] };
     readonly apiserver: {
-      readonly service: { readonly type: string; readonly nodePort?: number; readonly loadBalancerIP?: string };
+      readonly service: { readonly type: "NodePort"; readonly nodePort: number };
       readonly tls: { readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string } };
     };
   };
 }
 
-/** Capabilities Talos allows (no SYS_MODULE, which Talos forbids even for privileged pods). */
-const AGENT_CAPABILITIES = ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID"];
+/**
+ * The chart's own lists less SYS_MODULE, which Talos forbids even for
+ * privileged pods (a test compares them with the chart's values.yaml of every
+ * supported Cilium version). SYSLOG came with 1.19.
+ */
+const AGENT_CAPABILITIES = ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "SYSLOG"];
 const CLEAN_STATE_CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
 
 /** Same in every cluster: Cilium refuses peers with a different value. */
 export const MAX_CONNECTED_CLUSTERS = 255;
 
 export function ciliumValues(props: CiliumValuesProps): CiliumValues {
-  const svc = props.apiserverService;
   return {
     cluster: { name: props.clusterName, id: props.clusterId },
     ipam: { mode: "kubernetes" },
@@ -82,7 +85,7 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
         clusters: [...props.peers].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ name: p.name, ips: [...p.ips], port: p.port })),
       },
       apiserver: {
-        service: svc.type === "NodePort" ? { type: "NodePort", nodePort: svc.nodePort } : { type: "LoadBalancer", loadBalancerIP: svc.loadBalancerIP },
+        service: { type: "NodePort", nodePort: props.apiserverNodePort },
         // cronJob: certificates are signed by the shared CA and renewed on a
         // schedule; the chart's default (helm) re-issues them only on upgrades.
         tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: 1095, schedule: "0 0 1 */4 *" } },

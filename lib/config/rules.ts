@@ -236,19 +236,8 @@ export function checkMesh(config: CheckableMesh): RuleFindings {
   }
 
   // ClusterMesh
-  const nodePorts = clusters.filter((x) => x.c.clustermesh.serviceType === "NodePort");
-  unique(nodePorts, (x) => x.c.clustermesh.nodePort, (x) => x.path, (x, first) =>
+  unique(clusters, (x) => x.c.clustermesh.nodePort, (x) => x.path, (x, first) =>
     err(`${x.path}.clustermesh.nodePort`, `nodePort ${x.c.clustermesh.nodePort} is already used by ${first.path} (${first.c.name})`, "give every cluster's clustermesh-apiserver its own NodePort, so peers and firewall rules can tell them apart"));
-
-  for (const { c, path } of clusters) {
-    const mesh = c.clustermesh;
-    if (mesh.serviceType === "LoadBalancer" && mesh.loadBalancerIP === undefined) {
-      err(`${path}.clustermesh.loadBalancerIP`, "serviceType LoadBalancer needs the address peers connect to", "set clustermesh.loadBalancerIP to an address your load balancer (e.g. Cilium LB IPAM) hands out, or use serviceType NodePort");
-    }
-  }
-  unique(
-    clusters.filter((x) => x.c.clustermesh.serviceType === "LoadBalancer"), (x) => x.c.clustermesh.loadBalancerIP, (x) => x.path, (x, first) =>
-      err(`${x.path}.clustermesh.loadBalancerIP`, `loadBalancerIP ${x.c.clustermesh.loadBalancerIP} is already used by ${first.path} (${first.c.name})`, "give every cluster's clustermesh-apiserver its own address"));
 
   for (const { c, path } of clusters) {
     if (!c.talos.extensions.includes(QEMU_GUEST_AGENT)) {

@@ -10,6 +10,7 @@ import { z } from "zod";
 import { PLATFORM } from "../versions";
 import { DEFAULT_IMAGE_FACTORY, QEMU_GUEST_AGENT } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
+import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
 
 // A config is parsed once per process: compiling zod's fast path for object
 // schemas (new Function) costs more than it saves (README: Benchmark).
@@ -116,16 +117,21 @@ const NetworkSchema = z
 
 const ClusterMeshSchema = z
   .strictObject({
-    serviceType: z.enum(["NodePort", "LoadBalancer"]).default("NodePort").describe("How the clustermesh-apiserver is exposed to peers."),
+    serviceType: z
+      .enum(["NodePort"], {
+        error: fix(
+          "only NodePort is supported: a LoadBalancer service on Proxmox stays <pending> (no cloud load balancer, and aggrik8s sets up no Cilium LB-IPAM pool or L2 announcement), so Helm's wait runs out and atomic uninstalls Cilium on first install",
+          "use serviceType: NodePort (the default)",
+        ),
+      })
+      .default("NodePort")
+      .describe("How the clustermesh-apiserver is exposed to peers: NodePort (LoadBalancer is refused: Proxmox has no load balancer for it)."),
     nodePort: z
       .int()
       .min(30000, { error: fix("nodePort below 30000", "use a port in the Kubernetes NodePort range 30000-32767") })
       .max(32767, { error: fix("nodePort above 32767", "use a port in the Kubernetes NodePort range 30000-32767") })
       .default(32379)
       .describe("NodePort of the clustermesh-apiserver (serviceType NodePort); unique across the mesh."),
-    loadBalancerIP: ipv4
-      .optional()
-      .describe("Address of the clustermesh-apiserver LoadBalancer service (serviceType LoadBalancer, required there): peers connect to it."),
   })
   .describe("How peers reach this cluster's clustermesh-apiserver.");
 
@@ -164,6 +170,11 @@ const PlatformSchema = z
         enabled: enabled(),
         otlpEndpoint: z.string().default("api.honeycomb.io:443").describe("OTLP/gRPC endpoint the collector exports to."),
         apiKey: SecretRefSchema.default({ env: "HONEYCOMB_API_KEY" }).describe("API key sent as `x-honeycomb-team`."),
+        metricsDataset: z
+          .string()
+          .min(1)
+          .optional()
+          .describe("Honeycomb dataset of the metrics (`x-honeycomb-dataset`); without it they land in `unknown_metrics`. Default: `<cluster name>-metrics`."),
       })
       .prefault({})
       .describe("OpenTelemetry collector (daemonset)."),
@@ -195,7 +206,11 @@ export const ClusterSchema = z
     workers: WorkerSchema.prefault({}),
     talos: z
       .strictObject({
-        installDisk: z.string().default("/dev/sda").describe("Disk Talos installs to."),
+        installDisk: z
+          .string()
+          .regex(/^\/dev\//, { error: fix("not a device path", `write a path under /dev, best a stable one such as ${diskByIdPath(OS_DISK_SERIAL)}`) })
+          .default(diskByIdPath(OS_DISK_SERIAL))
+          .describe("Disk Talos installs to: by default the VM's first disk by its serial (stable, unlike /dev/sda, which is whichever disk the kernel finds first)."),
         extensions: z
           .array(z.string().regex(/^siderolabs\/[a-z0-9-]+$/, { error: fix("not an official extension name", "write it as siderolabs/<name>") }))
           .default([QEMU_GUEST_AGENT])

@@ -11,8 +11,27 @@ import { terraformLiteral } from "../helm/chart-release";
 export const OTEL_API_KEY_SECRET = { name: "otel-exporter", key: "api-key" } as const;
 const OTEL_API_KEY_ENV = "OTLP_API_KEY";
 
-export function openTelemetryValues(props: { readonly clusterName: string; readonly otlpEndpoint: string }) {
-  const pipeline = { exporters: ["otlp"] };
+/** Exporter of traces and logs: OTLP over gRPC (`otlp` is its deprecated alias). */
+const TRACES_LOGS_EXPORTER = "otlp_grpc";
+/** Metrics go through their own exporter: Honeycomb files metrics by the dataset header, or in `unknown_metrics`. */
+const METRICS_EXPORTER = "otlp_grpc/metrics";
+
+export interface OpenTelemetryValuesProps {
+  readonly clusterName: string;
+  /** OTLP/gRPC endpoint, `host:port`. */
+  readonly otlpEndpoint: string;
+  /** Honeycomb dataset for metrics (`x-honeycomb-dataset`). */
+  readonly metricsDataset: string;
+}
+
+/**
+ * Kubelet metrics are scraped over TLS, verified against the cluster CA: the
+ * Talos patches turn on kubelet serving-certificate rotation and deploy an
+ * approver, so each kubelet serves a certificate the CA signed for its IPs.
+ */
+export function openTelemetryValues(props: OpenTelemetryValuesProps) {
+  const processors = ["memory_limiter", "resource", "batch"];
+  const team = { "x-honeycomb-team": terraformLiteral(`\${env:${OTEL_API_KEY_ENV}}`) };
   return {
     mode: "daemonset",
     image: { repository: "otel/opentelemetry-collector-k8s" },
@@ -26,13 +45,14 @@ export function openTelemetryValues(props: { readonly clusterName: string; reado
     config: {
       processors: { resource: { attributes: [{ key: "k8s.cluster.name", value: props.clusterName, action: "upsert" }] } },
       exporters: {
-        otlp: { endpoint: props.otlpEndpoint, headers: { "x-honeycomb-team": terraformLiteral(`\${env:${OTEL_API_KEY_ENV}}`) } },
+        [TRACES_LOGS_EXPORTER]: { endpoint: props.otlpEndpoint, headers: team },
+        [METRICS_EXPORTER]: { endpoint: props.otlpEndpoint, headers: { ...team, "x-honeycomb-dataset": props.metricsDataset } },
       },
       service: {
         pipelines: {
-          traces: { ...pipeline, processors: ["memory_limiter", "resource", "batch"] },
-          metrics: { ...pipeline, processors: ["memory_limiter", "resource", "batch"] },
-          logs: { ...pipeline, processors: ["memory_limiter", "resource", "batch"] },
+          traces: { exporters: [TRACES_LOGS_EXPORTER], processors },
+          metrics: { exporters: [METRICS_EXPORTER], processors },
+          logs: { exporters: [TRACES_LOGS_EXPORTER], processors },
         },
       },
     },

@@ -1,14 +1,14 @@
 /**
  * Rook: the operator chart and a CephCluster whose OSDs are the workers'
- * extra empty disk (the VM stack attaches it as the second SCSI disk, sdb).
+ * extra empty disks, found by their serial (lib/proxmox/disk-ids.ts), never
+ * by a kernel name such as sdb.
  *
  * @see https://rook.io/docs/rook/latest-release/Helm-Charts/ceph-cluster-chart/
  * @see https://www.talos.dev/v1.12/kubernetes-guides/configuration/ceph-with-rook/
  */
-export const ROOK_NAMESPACE = "rook-ceph";
-/** The OSD disk as the guest sees it: the VM's second SCSI disk. */
-export const OSD_DEVICE_FILTER = "^sdb$";
+import { DATA_DISKS_BY_ID_PATTERN } from "../proxmox/disk-ids";
 
+export const ROOK_NAMESPACE = "rook-ceph";
 export interface RookClusterValuesProps {
   /** Nodes that carry an OSD disk (the workers). */
   readonly storageNodes: number;
@@ -32,7 +32,7 @@ export function rookClusterValues(props: RookClusterValuesProps) {
       dataDirHostPath: "/var/lib/rook",
       mon: { count: mons, allowMultiplePerNode: false },
       mgr: { count: Math.min(2, props.storageNodes), allowMultiplePerNode: false },
-      storage: { useAllNodes: true, useAllDevices: false, deviceFilter: OSD_DEVICE_FILTER },
+      storage: { useAllNodes: true, useAllDevices: false, devicePathFilter: DATA_DISKS_BY_ID_PATTERN },
     },
     cephBlockPools: [
       {

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
+import { OS_DISK_SERIAL, dataDiskSerial } from "./disk-ids";
 
 /** Static IPv4 settings the VM's cloud-init (nocloud) drive hands to Talos. */
 export interface TalosVmNetwork {
@@ -34,7 +35,7 @@ export interface TalosVmProps {
   readonly diskSizeGiB: number;
   /**
    * Extra empty disks in GiB, e.g. for Ceph OSDs; attached as scsi1, scsi2, ...
-   * with serials `<name>-data-<n>` so they can be told apart inside the guest.
+   * with serials `data-<n>` so they can be told apart inside the guest (disk-ids.ts).
    * @default - none
    */
   readonly extraDisksGiB?: readonly number[];
@@ -83,7 +84,7 @@ export class TalosVm extends Construct {
       memory: { dedicated: Math.round(props.memoryGiB * 1024), floating: 0 },
       scsiHardware: "virtio-scsi-pci",
       disk: [
-        { interface: "scsi0", datastoreId: datastore, size: props.diskSizeGiB, fileFormat: "raw", discard: "on", ssd: true, iothread: false },
+        { interface: "scsi0", datastoreId: datastore, size: props.diskSizeGiB, fileFormat: "raw", discard: "on", ssd: true, iothread: false, serial: OS_DISK_SERIAL },
         ...(props.extraDisksGiB ?? []).map((size, i) => ({
           interface: `scsi${i + 1}`,
           datastoreId: datastore,
@@ -91,7 +92,7 @@ export class TalosVm extends Construct {
           fileFormat: "raw",
           discard: "on",
           ssd: true,
-          serial: `${props.name}-data-${i + 1}`.slice(0, 20),
+          serial: dataDiskSerial(i + 1),
         })),
       ],
       // Empty disk first: the ISO boots only until Talos has installed itself to scsi0.

@@ -1,5 +1,6 @@
 /** What the Talos stack derives from a cluster's config: its API endpoint and each node's patches. */
 import { ClusterConfig } from "../config/schema";
+import { MANIFESTS } from "../versions";
 import { PatchDocument, nodePatchDocuments } from "./patches";
 
 /** The Kubernetes API endpoint: the VIP, or the first control plane without one. */
@@ -28,6 +29,7 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     vip: n.vip,
     apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
     scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
+    servingCertApproverUrl: MANIFESTS.kubeletServingCertApprover.url,
   };
   return [
     ...cluster.controlPlane.nodes.map((node) => ({ node, role: "controlplane" as const })),

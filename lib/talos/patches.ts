@@ -5,7 +5,9 @@
  * that Talos ships in its machinery module (schemas/talos/).
  *
  * Addresses, routes and DNS come from the VM's cloud-init (nocloud) drive;
- * the patches set what Talos cannot learn from it: install target, CNI none
+ * the patches set what Talos cannot learn from it: install target (by disk
+ * serial, lib/proxmox/disk-ids.ts), kubelet serving-certificate rotation with
+ * its approver, CNI none
  * and no kube-proxy (Cilium replaces both), the cluster's own pod and service
  * ranges, KubePrism, which subnet kubelet and etcd advertise (never the VIP),
  * and the shared VIP on the control planes.
@@ -19,7 +21,7 @@ import YAML from "yaml";
 export interface V1Alpha1Patch {
   readonly machine: {
     readonly install: { readonly disk: string; readonly image: string };
-    readonly kubelet: { readonly nodeIP: { readonly validSubnets: readonly string[] } };
+    readonly kubelet: { readonly nodeIP: { readonly validSubnets: readonly string[] }; readonly extraArgs: Readonly<Record<string, string>> };
     readonly features: { readonly kubePrism: { readonly enabled: boolean; readonly port: number } };
   };
   readonly cluster: {
@@ -28,6 +30,7 @@ export interface V1Alpha1Patch {
     readonly etcd?: { readonly advertisedSubnets: readonly string[] };
     readonly apiServer?: { readonly certSANs: readonly string[] };
     readonly allowSchedulingOnControlPlanes?: boolean;
+    readonly extraManifests?: readonly string[];
   };
 }
 
@@ -70,6 +73,11 @@ export interface NodePatchProps {
   readonly apiServerSans: readonly string[];
   /** Let workloads run on control planes (a cluster without workers). */
   readonly scheduleOnControlPlanes: boolean;
+  /**
+   * Manifest that approves kubelet serving-certificate requests, applied by
+   * the control planes at bootstrap.
+   */
+  readonly servingCertApproverUrl: string;
 }
 
 /** The cluster's one NIC, by driver: Proxmox gives each VM a single virtio NIC. */
@@ -82,7 +90,9 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
   const v1alpha1: V1Alpha1Patch = {
     machine: {
       install: { disk: props.installDisk, image: props.installerImage },
-      kubelet: { nodeIP: { validSubnets: [props.nodeSubnet] } },
+      // Serving certificates signed by the cluster CA, so clients (metrics, the
+      // OTel collector) verify kubelets instead of skipping TLS verification.
+      kubelet: { nodeIP: { validSubnets: [props.nodeSubnet] }, extraArgs: { "rotate-server-certificates": "true" } },
       features: { kubePrism: { enabled: true, port: KUBEPRISM_PORT } },
     },
     cluster: {
@@ -94,6 +104,7 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
             etcd: { advertisedSubnets: [props.nodeSubnet] },
             apiServer: { certSANs: [...props.apiServerSans] },
             ...(props.scheduleOnControlPlanes ? { allowSchedulingOnControlPlanes: true } : {}),
+            extraManifests: [props.servingCertApproverUrl],
           }
         : {}),
     },
