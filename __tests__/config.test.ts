@@ -29,7 +29,7 @@ describe("the embedded default mesh", () => {
 
   it("fills the defaults from the schema and versions.json", () => {
     expect(config.versions).toEqual(PLATFORM);
-    expect(config.proxmox).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" } });
+    expect(config.proxmox).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" }, isoTransfer: "download" });
     const east = config.clusters[0];
     expect(east.network.bridge).toBe("vmbr0");
     expect(east.talos).toEqual({ installDisk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os", extensions: ["siderolabs/qemu-guest-agent"], imageFactoryUrl: "https://factory.talos.dev" });

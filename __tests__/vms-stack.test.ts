@@ -118,3 +118,33 @@ describe("vms stack", () => {
     expect(json.output.worker_ips.value).toEqual(["10.10.0.21", "10.10.0.22", "10.10.0.23"]);
   });
 });
+
+describe("vms stack VM settings a real Proxmox needs", () => {
+  const config = resolvedConfig();
+  const vms = vmsOf(synthVms(config).json);
+
+  it("never waits for the guest agent to report addresses (they are static), and gives each VM a serial console", () => {
+    for (const vm of vms) {
+      expect(vm.agent).toEqual({ enabled: true, trim: true, wait_for_ip: { disabled: true } });
+      expect(vm.serial_device).toEqual([{ device: "socket" }]);
+    }
+  });
+
+  it("starts control planes before workers on boot", () => {
+    expect(vms.map((v) => [v.name, v.startup])).toEqual([
+      ["talos-east-cp-1", { order: 1, up_delay: 30 }], ["talos-east-cp-2", { order: 1, up_delay: 30 }], ["talos-east-cp-3", { order: 1, up_delay: 30 }],
+      ["talos-east-w-1", { order: 2, up_delay: 0 }], ["talos-east-w-2", { order: 2, up_delay: 0 }], ["talos-east-w-3", { order: 2, up_delay: 0 }],
+    ]);
+  });
+
+  it("uploads the ISO through the API instead when proxmox.isoTransfer is upload (no URL metadata query)", () => {
+    const upload = synthVms(resolvedConfig((c) => (c.proxmox.isoTransfer = "upload"))).json;
+    expect(upload.resource.proxmox_download_file).toBeUndefined();
+    const files = Object.values(upload.resource.proxmox_virtual_environment_file) as any[];
+    expect(files.map((f) => [f.node_name, f.content_type, f.datastore_id, f.source_file.file_name])).toEqual(
+      ["pve1", "pve2", "pve3"].map((n) => [n, "iso", "local", "talos-talos-east.iso"]),
+    );
+    expect(files[0].source_file.path).toMatch(/^\$\{data\.talos_image_factory_urls\.talos-image_urls_[0-9A-F]+\.urls\.iso\}$/);
+    expect(vmsOf(upload)[0].cdrom.file_id).toMatch(/^\$\{proxmox_virtual_environment_file\.talos-iso_upload-pve1_[0-9A-F]+\.id\}$/);
+  });
+});

@@ -12,6 +12,9 @@ import { QEMU_GUEST_AGENT } from "../lib/talos/factory";
 import { TalosImage } from "../lib/talos/image";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
+/** When Proxmox starts each role on boot: control planes first, so etcd has quorum before the workers' kubelets return. */
+const STARTUP = { controlplane: { order: 1, upDelaySeconds: 30 }, worker: { order: 2, upDelaySeconds: 0 } } as const;
+
 /** Node addresses by role: what the Talos stack needs from this one. */
 export interface ClusterNodes {
   readonly controlPlanes: readonly { readonly name: string; readonly ip: string }[];
@@ -64,6 +67,7 @@ export class VmsStack extends Aggrik8sStack {
     const iso = new TalosIso(this, "talos-iso", {
       url: this.image.isoUrl,
       fileName: `talos-${cluster.name}.iso`,
+      transfer: props.proxmox.isoTransfer,
       proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
     });
     const prefix = cluster.network.nodeSubnet.split("/")[1];
@@ -90,6 +94,7 @@ export class VmsStack extends Aggrik8sStack {
             },
             tags: ["talos", `cluster-${cluster.name}`, `role-${role}`],
             guestAgent: cluster.talos.extensions.includes(QEMU_GUEST_AGENT),
+            startup: STARTUP[role],
           }),
       ),
     );

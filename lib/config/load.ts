@@ -26,7 +26,7 @@ const shape = MeshConfigSchema.shape;
 const orDefault = <S extends z.ZodType>(section: S) => section.catch(() => section.parse(undefined));
 const LenientMeshSchema = MeshConfigSchema.extend({
   clusters: z.array(ClusterSchema.nullable().catch(null)),
-  proxmox: shape.proxmox.catch({ endpoint: "https://invalid/", insecure: false, apiToken: { env: PROXMOX_TOKEN_ENV } }),
+  proxmox: shape.proxmox.catch(() => shape.proxmox.parse({ endpoint: "https://invalid/", apiToken: { env: PROXMOX_TOKEN_ENV } })),
   // Enabled, so the Doppler-reference rule adds nothing about a section that is already reported.
   doppler: shape.doppler.catch(() => ({ ...shape.doppler.parse(undefined), enabled: true })),
   versions: orDefault(shape.versions),

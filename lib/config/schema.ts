@@ -294,6 +294,10 @@ export const MeshConfigSchema = z
           .describe("Proxmox VE API URL, https://host:8006/."),
         insecure: z.boolean().default(false).describe("Skip TLS verification of the Proxmox API. Leave false; give Proxmox a trusted certificate."),
         apiToken: SecretRefSchema.default({ env: PROXMOX_TOKEN_ENV }).describe("API token `user@realm!id=uuid`."),
+        isoTransfer: z
+          .enum(["download", "upload"])
+          .default("download")
+          .describe("How the Talos ISO reaches each Proxmox node: `download` (the node fetches it; needs Sys.Audit and Sys.Modify for Proxmox's URL metadata query) or `upload` (fetched where the engine runs and uploaded through the API: the fallback when the metadata query is refused)."),
       })
       .describe("Proxmox VE API access."),
     doppler: z

@@ -1,23 +1,37 @@
 import { Construct } from "constructs";
 import { DownloadFile } from "../../.gen/providers/proxmox/download-file";
+import { VirtualEnvironmentFile } from "../../.gen/providers/proxmox/virtual-environment-file";
+
+/**
+ * How the ISO reaches a Proxmox node's datastore:
+ * - `download`: the node fetches it itself (`proxmox_download_file`). The
+ *   provider first asks Proxmox for the URL's metadata
+ *   (`query-url-metadata`), which has failed on Image Factory URLs with "403
+ *   Permission check failed" (bpg/terraform-provider-proxmox#2339, #2656).
+ * - `upload`: the machine running the engine fetches it and uploads it through
+ *   the Proxmox API (`proxmox_virtual_environment_file`, ISOs need no SSH); no
+ *   metadata query. The same file ends up in the same datastore.
+ */
+export type IsoTransfer = "download" | "upload";
 
 export interface TalosIsoProps {
   /** URL of the Talos nocloud ISO (from the Image Factory). */
   readonly url: string;
-  /** Proxmox nodes that run Talos VMs; the ISO is downloaded once to each. */
+  /** Proxmox nodes that run Talos VMs; the ISO goes once to each. */
   readonly proxmoxNodes: readonly string[];
   /** Datastore that holds ISOs on every node. @default - "local" */
   readonly datastore?: string;
   /** File name on the datastore; must end in .iso. */
   readonly fileName: string;
+  /** @default "download" */
+  readonly transfer?: IsoTransfer;
 }
 
 /**
- * The Talos boot ISO, downloaded by each Proxmox node that runs a Talos VM
- * (Proxmox fetches it itself; nothing passes through the machine running
- * Terraform).
+ * The Talos boot ISO in the datastore of each Proxmox node that runs a Talos VM.
  *
  * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/download_file
+ * @see https://registry.terraform.io/providers/bpg/proxmox/latest/docs/resources/virtual_environment_file
  */
 export class TalosIso extends Construct {
   /** Proxmox file id of the ISO by Proxmox node name. */
@@ -26,16 +40,21 @@ export class TalosIso extends Construct {
   constructor(scope: Construct, id: string, props: TalosIsoProps) {
     super(scope, id);
     const nodes = [...new Set(props.proxmoxNodes)].sort();
+    const datastoreId = props.datastore ?? "local";
     this.fileIdByNode = Object.fromEntries(
       nodes.map((node) => {
-        const file = new DownloadFile(this, node, {
-          nodeName: node,
-          contentType: "iso",
-          datastoreId: props.datastore ?? "local",
-          url: props.url,
-          fileName: props.fileName,
-          overwrite: false,
-        });
+        const file =
+          (props.transfer ?? "download") === "download"
+            ? new DownloadFile(this, node, { nodeName: node, contentType: "iso", datastoreId, url: props.url, fileName: props.fileName, overwrite: false })
+            : new VirtualEnvironmentFile(this, `upload-${node}`, {
+                nodeName: node,
+                contentType: "iso",
+                datastoreId,
+                sourceFile: { path: props.url, fileName: props.fileName },
+                overwrite: false,
+                // A Talos ISO is ~100-300 MiB; the default 30 minutes covers slow links.
+                timeoutUpload: 1800,
+              });
         return [node, file.id];
       }),
     );

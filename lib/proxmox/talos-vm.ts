@@ -52,6 +52,13 @@ export interface TalosVmProps {
    * @default - true
    */
   readonly guestAgent?: boolean;
+  /**
+   * Proxmox start order on boot (lower first) and the seconds to wait before
+   * the next VM starts: control planes before workers, so etcd has quorum
+   * before kubelets come back.
+   * @default - no order
+   */
+  readonly startup?: { readonly order: number; readonly upDelaySeconds: number };
 }
 
 /**
@@ -104,7 +111,11 @@ export class TalosVm extends Construct {
         ipConfig: [{ ipv4: { address: network.addressCidr, gateway: network.gateway } }],
         dns: { servers: [...network.dnsServers] },
       },
-      agent: { enabled: props.guestAgent ?? true, trim: true },
+      // Addresses are static (cloud-init): never wait up to 15 minutes for the agent to report them.
+      agent: { enabled: props.guestAgent ?? true, trim: true, waitForIp: { disabled: true } },
+      // A serial port for `qm terminal` and Talos' kernel console, besides the VGA one.
+      serialDevice: [{ device: "socket" }],
+      ...(props.startup ? { startup: { order: props.startup.order, upDelay: props.startup.upDelaySeconds } } : {}),
       started: true,
       onBoot: true,
       // Talos answers ACPI shutdown only once installed; stop is what destroy needs.

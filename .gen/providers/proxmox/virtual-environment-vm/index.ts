@@ -278,6 +278,18 @@ export interface VirtualEnvironmentVmConfig extends cdktf.TerraformMetaArguments
   * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#operating_system VirtualEnvironmentVm#operating_system}
   */
   readonly operatingSystem?: VirtualEnvironmentVmOperatingSystem;
+  /**
+  * serial_device block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#serial_device VirtualEnvironmentVm#serial_device}
+  */
+  readonly serialDevice?: VirtualEnvironmentVmSerialDevice[] | cdktf.IResolvable;
+  /**
+  * startup block
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#startup VirtualEnvironmentVm#startup}
+  */
+  readonly startup?: VirtualEnvironmentVmStartup;
 }
 export interface VirtualEnvironmentVmNetworkDevice {
   /**
@@ -4316,6 +4328,280 @@ export class VirtualEnvironmentVmOperatingSystemOutputReference extends cdktf.Co
     return this._type;
   }
 }
+export interface VirtualEnvironmentVmSerialDevice {
+  /**
+  * The device
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#device VirtualEnvironmentVm#device}
+  */
+  readonly device?: string;
+}
+
+export function virtualEnvironmentVmSerialDeviceToTerraform(struct?: VirtualEnvironmentVmSerialDevice | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    device: cdktf.stringToTerraform(struct!.device),
+  }
+}
+
+
+export function virtualEnvironmentVmSerialDeviceToHclTerraform(struct?: VirtualEnvironmentVmSerialDevice | cdktf.IResolvable): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    device: {
+      value: cdktf.stringToHclTerraform(struct!.device),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "string",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class VirtualEnvironmentVmSerialDeviceOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+  private resolvableValue?: cdktf.IResolvable;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param complexObjectIndex the index of this item in the list
+  * @param complexObjectIsFromSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string, complexObjectIndex: number, complexObjectIsFromSet: boolean) {
+    super(terraformResource, terraformAttribute, complexObjectIsFromSet, complexObjectIndex);
+  }
+
+  public get internalValue(): VirtualEnvironmentVmSerialDevice | cdktf.IResolvable | undefined {
+    if (this.resolvableValue) {
+      return this.resolvableValue;
+    }
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._device !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.device = this._device;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: VirtualEnvironmentVmSerialDevice | cdktf.IResolvable | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this.resolvableValue = undefined;
+      this._device = undefined;
+    }
+    else if (cdktf.Tokenization.isResolvable(value)) {
+      this.isEmptyObject = false;
+      this.resolvableValue = value;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this.resolvableValue = undefined;
+      this._device = value.device;
+    }
+  }
+
+  // device - computed: false, optional: true, required: false
+  private _device?: string; 
+  public get device() {
+    return this.getStringAttribute('device');
+  }
+  public set device(value: string) {
+    this._device = value;
+  }
+  public resetDevice() {
+    this._device = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get deviceInput() {
+    return this._device;
+  }
+}
+
+export class VirtualEnvironmentVmSerialDeviceList extends cdktf.ComplexList {
+  public internalValue? : VirtualEnvironmentVmSerialDevice[] | cdktf.IResolvable
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  * @param wrapsSet whether the list is wrapping a set (will add tolist() to be able to access an item via an index)
+  */
+  constructor(protected terraformResource: cdktf.IInterpolatingParent, protected terraformAttribute: string, protected wrapsSet: boolean) {
+    super(terraformResource, terraformAttribute, wrapsSet)
+  }
+
+  /**
+  * @param index the index of the item to return
+  */
+  public get(index: number): VirtualEnvironmentVmSerialDeviceOutputReference {
+    return new VirtualEnvironmentVmSerialDeviceOutputReference(this.terraformResource, this.terraformAttribute, index, this.wrapsSet);
+  }
+}
+export interface VirtualEnvironmentVmStartup {
+  /**
+  * A non-negative number defining the delay in seconds before the next VM is shut down
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#down_delay VirtualEnvironmentVm#down_delay}
+  */
+  readonly downDelay?: number;
+  /**
+  * A non-negative number defining the general startup order
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#order VirtualEnvironmentVm#order}
+  */
+  readonly order?: number;
+  /**
+  * A non-negative number defining the delay in seconds before the next VM is started
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm#up_delay VirtualEnvironmentVm#up_delay}
+  */
+  readonly upDelay?: number;
+}
+
+export function virtualEnvironmentVmStartupToTerraform(struct?: VirtualEnvironmentVmStartupOutputReference | VirtualEnvironmentVmStartup): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  return {
+    down_delay: cdktf.numberToTerraform(struct!.downDelay),
+    order: cdktf.numberToTerraform(struct!.order),
+    up_delay: cdktf.numberToTerraform(struct!.upDelay),
+  }
+}
+
+
+export function virtualEnvironmentVmStartupToHclTerraform(struct?: VirtualEnvironmentVmStartupOutputReference | VirtualEnvironmentVmStartup): any {
+  if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
+  if (cdktf.isComplexElement(struct)) {
+    throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
+  }
+  const attrs = {
+    down_delay: {
+      value: cdktf.numberToHclTerraform(struct!.downDelay),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    order: {
+      value: cdktf.numberToHclTerraform(struct!.order),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+    up_delay: {
+      value: cdktf.numberToHclTerraform(struct!.upDelay),
+      isBlock: false,
+      type: "simple",
+      storageClassType: "number",
+    },
+  };
+
+  // remove undefined attributes
+  return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
+}
+
+export class VirtualEnvironmentVmStartupOutputReference extends cdktf.ComplexObject {
+  private isEmptyObject = false;
+
+  /**
+  * @param terraformResource The parent resource
+  * @param terraformAttribute The attribute on the parent resource this class is referencing
+  */
+  public constructor(terraformResource: cdktf.IInterpolatingParent, terraformAttribute: string) {
+    super(terraformResource, terraformAttribute, false, 0);
+  }
+
+  public get internalValue(): VirtualEnvironmentVmStartup | undefined {
+    let hasAnyValues = this.isEmptyObject;
+    const internalValueResult: any = {};
+    if (this._downDelay !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.downDelay = this._downDelay;
+    }
+    if (this._order !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.order = this._order;
+    }
+    if (this._upDelay !== undefined) {
+      hasAnyValues = true;
+      internalValueResult.upDelay = this._upDelay;
+    }
+    return hasAnyValues ? internalValueResult : undefined;
+  }
+
+  public set internalValue(value: VirtualEnvironmentVmStartup | undefined) {
+    if (value === undefined) {
+      this.isEmptyObject = false;
+      this._downDelay = undefined;
+      this._order = undefined;
+      this._upDelay = undefined;
+    }
+    else {
+      this.isEmptyObject = Object.keys(value).length === 0;
+      this._downDelay = value.downDelay;
+      this._order = value.order;
+      this._upDelay = value.upDelay;
+    }
+  }
+
+  // down_delay - computed: false, optional: true, required: false
+  private _downDelay?: number; 
+  public get downDelay() {
+    return this.getNumberAttribute('down_delay');
+  }
+  public set downDelay(value: number) {
+    this._downDelay = value;
+  }
+  public resetDownDelay() {
+    this._downDelay = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get downDelayInput() {
+    return this._downDelay;
+  }
+
+  // order - computed: false, optional: true, required: false
+  private _order?: number; 
+  public get order() {
+    return this.getNumberAttribute('order');
+  }
+  public set order(value: number) {
+    this._order = value;
+  }
+  public resetOrder() {
+    this._order = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get orderInput() {
+    return this._order;
+  }
+
+  // up_delay - computed: false, optional: true, required: false
+  private _upDelay?: number; 
+  public get upDelay() {
+    return this.getNumberAttribute('up_delay');
+  }
+  public set upDelay(value: number) {
+    this._upDelay = value;
+  }
+  public resetUpDelay() {
+    this._upDelay = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get upDelayInput() {
+    return this._upDelay;
+  }
+}
 
 /**
 * Represents a {@link https://registry.terraform.io/providers/bpg/proxmox/0.111.1/docs/resources/virtual_environment_vm proxmox_virtual_environment_vm}
@@ -4412,6 +4698,8 @@ export class VirtualEnvironmentVm extends cdktf.TerraformResource {
     this._initialization.internalValue = config.initialization;
     this._memory.internalValue = config.memory;
     this._operatingSystem.internalValue = config.operatingSystem;
+    this._serialDevice.internalValue = config.serialDevice;
+    this._startup.internalValue = config.startup;
   }
 
   // ==========
@@ -5152,6 +5440,38 @@ export class VirtualEnvironmentVm extends cdktf.TerraformResource {
     return this._operatingSystem.internalValue;
   }
 
+  // serial_device - computed: false, optional: true, required: false
+  private _serialDevice = new VirtualEnvironmentVmSerialDeviceList(this, "serial_device", false);
+  public get serialDevice() {
+    return this._serialDevice;
+  }
+  public putSerialDevice(value: VirtualEnvironmentVmSerialDevice[] | cdktf.IResolvable) {
+    this._serialDevice.internalValue = value;
+  }
+  public resetSerialDevice() {
+    this._serialDevice.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get serialDeviceInput() {
+    return this._serialDevice.internalValue;
+  }
+
+  // startup - computed: false, optional: true, required: false
+  private _startup = new VirtualEnvironmentVmStartupOutputReference(this, "startup");
+  public get startup() {
+    return this._startup;
+  }
+  public putStartup(value: VirtualEnvironmentVmStartup) {
+    this._startup.internalValue = value;
+  }
+  public resetStartup() {
+    this._startup.internalValue = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get startupInput() {
+    return this._startup.internalValue;
+  }
+
   // =========
   // SYNTHESIS
   // =========
@@ -5203,6 +5523,8 @@ export class VirtualEnvironmentVm extends cdktf.TerraformResource {
       initialization: virtualEnvironmentVmInitializationToTerraform(this._initialization.internalValue),
       memory: virtualEnvironmentVmMemoryToTerraform(this._memory.internalValue),
       operating_system: virtualEnvironmentVmOperatingSystemToTerraform(this._operatingSystem.internalValue),
+      serial_device: cdktf.listMapper(virtualEnvironmentVmSerialDeviceToTerraform, true)(this._serialDevice.internalValue),
+      startup: virtualEnvironmentVmStartupToTerraform(this._startup.internalValue),
     };
   }
 
@@ -5477,6 +5799,18 @@ export class VirtualEnvironmentVm extends cdktf.TerraformResource {
         isBlock: true,
         type: "list",
         storageClassType: "VirtualEnvironmentVmOperatingSystemList",
+      },
+      serial_device: {
+        value: cdktf.listMapperHcl(virtualEnvironmentVmSerialDeviceToHclTerraform, true)(this._serialDevice.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "VirtualEnvironmentVmSerialDeviceList",
+      },
+      startup: {
+        value: virtualEnvironmentVmStartupToHclTerraform(this._startup.internalValue),
+        isBlock: true,
+        type: "list",
+        storageClassType: "VirtualEnvironmentVmStartupList",
       },
     };
 
