@@ -107,7 +107,7 @@ it("reports schema and cross-field problems of a config at once", () => {
   expect(r.code).toBe(1);
   expect(r.stderr[0]).toMatch(/^error: 3 problems in the mesh config \(.*mesh\.yaml\):$/);
   expect(r.stderr.slice(1)).toEqual([
-    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken)',
+    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken, isoTransfer)',
     "  - clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255",
     "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
   ]);
