@@ -35,7 +35,7 @@ describe("the embedded default mesh", () => {
     expect(east.talos).toEqual({ installDisk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os", extensions: ["siderolabs/qemu-guest-agent"], imageFactoryUrl: "https://factory.talos.dev" });
     expect(east.clustermesh).toEqual({ serviceType: "NodePort", nodePort: 32379 });
     expect(config.clusters[1].clustermesh.nodePort).toBe(32380);
-    expect(east.workers).toMatchObject({ cores: 4, memoryGiB: 8, cephDiskSizeGiB: 100 });
+    expect(east.workers).toMatchObject({ cores: 4, memoryGiB: 12, cephDiskSizeGiB: 100 });
     expect(east.platform.openTelemetry.apiKey).toEqual({ env: "HONEYCOMB_API_KEY" });
   });
 

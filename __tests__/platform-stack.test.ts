@@ -23,11 +23,11 @@ describe("platform stack", () => {
     expect(stack.node.id).toBe("talos-east-platform");
     expect(Object.fromEntries(Object.entries(r).map(([n, rel]: [string, any]) => [n, `${rel.chart}@${rel.version} in ${rel.namespace}`]))).toEqual({
       tetragon: "tetragon@1.7.0 in kube-system",
-      "rook-ceph": "rook-ceph@v1.19.0 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
-      "rook-ceph-cluster": "rook-ceph-cluster@v1.19.0 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
+      "rook-ceph": "rook-ceph@v1.19.10 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
+      "rook-ceph-cluster": "rook-ceph-cluster@v1.19.10 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
       "opentelemetry-collector": expect.stringMatching(/^opentelemetry-collector@0\.170\.0 in \$\{kubernetes_namespace_v1\.namespaces_opentelemetry_ns_/),
       robusta: expect.stringMatching(/^robusta@0\.47\.0 in /),
-      kubescape: expect.stringMatching(/^kubescape-operator@1\.40\.0 in /),
+      kubescape: expect.stringMatching(/^kubescape-operator@1\.40\.3 in /),
     });
   });
 
@@ -42,6 +42,8 @@ describe("platform stack", () => {
     expect(values.cephClusterSpec.storage).toEqual({ useAllNodes: true, useAllDevices: false, devicePathFilter: "^/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_data-[0-9]+$" });
     expect(values.cephBlockPools[0].spec.replicated).toEqual({ size: 3, requireSafeReplicaSize: true });
     expect(values.cephClusterSpec.mon.count).toBe(3);
+    // The requests the capacity check counts.
+    expect(values.cephClusterSpec.resources).toEqual({ mon: { requests: { memory: "1024Mi" } }, mgr: { requests: { memory: "512Mi" } }, osd: { requests: { memory: "4096Mi" } } });
     expect(r["rook-ceph-cluster"].depends_on).toEqual([expect.stringMatching(/^helm_release\.rook-ceph_release_/)]);
     const two = releases(synthPlatform(threeClusterConfig(), 1).json);
     const twoValues = JSON.parse(two["rook-ceph-cluster"].values[0]);

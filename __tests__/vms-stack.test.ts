@@ -49,7 +49,7 @@ describe("vms stack", () => {
   it("sizes control planes and workers from their pools", () => {
     const [cp, , , worker] = vmsOf(json);
     expect([cp.cpu.cores, cp.memory.dedicated, cp.disk[0].size]).toEqual([4, 4096, 32]);
-    expect([worker.cpu.cores, worker.memory.dedicated, worker.disk[0].size]).toEqual([4, 8192, 64]);
+    expect([worker.cpu.cores, worker.memory.dedicated, worker.disk[0].size]).toEqual([4, 12288, 64]);
     expect(cp.cpu.type).toBe("host");
   });
 

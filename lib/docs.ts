@@ -6,6 +6,7 @@
  */
 import { compatibilityMarkdown } from "./config/compat";
 import { configJsonSchema, configReferenceMarkdown } from "./config/reference";
+import { capacityMarkdown } from "./platform/capacity";
 
 export interface GeneratedDocs {
   readonly jsonSchema: string;
@@ -19,6 +20,7 @@ export function generatedDocs(extraSections: Record<string, string> = {}): Gener
     readmeSections: {
       "config-reference": configReferenceMarkdown(),
       compatibility: compatibilityMarkdown(),
+      capacity: capacityMarkdown(),
       ...extraSections,
     },
   };

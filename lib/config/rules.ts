@@ -5,6 +5,7 @@
  */
 import ipaddr from "ipaddr.js";
 import { Problem } from "../errors";
+import { capacityFindings } from "../platform/capacity";
 import { BUILTIN_NAMESPACES, UNMANAGED_NAMESPACES } from "../platform/namespaces";
 import { QEMU_GUEST_AGENT } from "../talos/factory";
 import { CILIUM_KUBERNETES_TESTED, TALOS_KUBERNETES, inRange, minorOf } from "./compat";
@@ -216,6 +217,14 @@ export function checkMesh(config: CheckableMesh): RuleFindings {
           }
         }
       }
+    }
+  }
+
+  // Capacity: what the platform requests against what the nodes offer (lib/platform/capacity.ts).
+  for (const { c, path } of clusters) {
+    for (const f of capacityFindings(c)) {
+      const at = /^control plane /.test(f.message) || c.workers.nodes.length === 0 ? `${path}.controlPlane.memoryGiB` : `${path}.workers.memoryGiB`;
+      (f.level === "error" ? err : warn)(at, f.message, f.fix);
     }
   }
 

@@ -96,7 +96,8 @@ const ControlPlaneSchema = z
 
 const WorkerSchema = z
   .strictObject({
-    ...poolFields({ cores: 4, memoryGiB: 8, diskSizeGiB: 64 }),
+    // 12 GiB: a Ceph OSD (4 GiB), a share of the mons, mgrs and day-2 pods, with room for workloads (lib/platform/capacity.ts).
+    ...poolFields({ cores: 4, memoryGiB: 12, diskSizeGiB: 64 }),
     cephDiskSizeGiB: gib("cephDiskSizeGiB").default(100).describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
     nodes: z.array(NodeSchema).default([]).describe("Worker nodes; may be empty (workloads then run on the control planes)."),
   })

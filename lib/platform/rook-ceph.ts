@@ -7,6 +7,7 @@
  * @see https://www.talos.dev/v1.12/kubernetes-guides/configuration/ceph-with-rook/
  */
 import { DATA_DISKS_BY_ID_PATTERN } from "../proxmox/disk-ids";
+import { ROOK_DAEMON_MEMORY_MIB, rookDaemonCounts } from "./capacity";
 
 export const ROOK_NAMESPACE = "rook-ceph";
 export interface RookClusterValuesProps {
@@ -23,7 +24,8 @@ export function rookOperatorValues() {
 export function rookClusterValues(props: RookClusterValuesProps) {
   const ns = ROOK_NAMESPACE;
   // An odd number of mons, one per node at most.
-  const mons = props.storageNodes >= 3 ? 3 : 1;
+  const { mons, mgrs } = rookDaemonCounts(props.storageNodes);
+  const request = (mib: number) => ({ requests: { memory: `${mib}Mi` } });
   return {
     operatorNamespace: ns,
     clusterName: ns,
@@ -31,7 +33,9 @@ export function rookClusterValues(props: RookClusterValuesProps) {
     cephClusterSpec: {
       dataDirHostPath: "/var/lib/rook",
       mon: { count: mons, allowMultiplePerNode: false },
-      mgr: { count: Math.min(2, props.storageNodes), allowMultiplePerNode: false },
+      mgr: { count: mgrs, allowMultiplePerNode: false },
+      // The requests the capacity check counts (lib/platform/capacity.ts).
+      resources: { mon: request(ROOK_DAEMON_MEMORY_MIB.mon), mgr: request(ROOK_DAEMON_MEMORY_MIB.mgr), osd: request(ROOK_DAEMON_MEMORY_MIB.osd) },
       storage: { useAllNodes: true, useAllDevices: false, devicePathFilter: DATA_DISKS_BY_ID_PATTERN },
     },
     cephBlockPools: [

@@ -1,0 +1,168 @@
+/**
+ * The memory every component of a cluster requests from the scheduler, in one
+ * table, and the check that a cluster's nodes can hold it. A pod whose
+ * request fits nowhere stays Pending; Helm's wait then runs out and `atomic`
+ * rolls the release back, so a mesh that cannot fit is refused at synth.
+ *
+ * Figures are the requests the pinned charts render with the values aggrik8s
+ * sets (measured with `helm template`, scripts/chart-proof.js renders them),
+ * Talos' own (kubelet reservation from pkg/machinery/constants, control plane
+ * static pods and CoreDNS from its controllers), and Rook's per-daemon
+ * requests, which the platform stack sets explicitly from this table.
+ * Components whose charts request no memory (Cilium, Tetragon's agent, the
+ * OTel collector) are listed at 0: the scheduler does not count them.
+ *
+ * Kept free of cdktf: the config rules use it.
+ */
+import { ClusterConfig } from "../config/schema";
+
+/** Where a request lands. */
+export type Placement =
+  /** Once per cluster, on any schedulable node. */
+  | "cluster"
+  /** On every node (a DaemonSet). */
+  | "every-node"
+  /** On every worker that carries an OSD disk. */
+  | "osd-node"
+  /** On every control plane (Talos static pods). */
+  | "control-plane";
+
+export interface MemoryRequest {
+  readonly component: string;
+  readonly workload: string;
+  readonly memoryMiB: number;
+  readonly placement: Placement;
+  /** Replicas of a `cluster` request. @default 1 */
+  readonly replicas?: number;
+}
+
+/** Rook's per-daemon requests (set in the CephCluster spec from here). */
+export const ROOK_DAEMON_MEMORY_MIB = { mon: 1024, mgr: 512, osd: 4096 } as const;
+
+/** Kubelet system reservation by role (Talos pkg/machinery/constants: KubeletSystemReservedMemory*). */
+export const KUBELET_RESERVED_MIB = { controlPlane: 512, worker: 384 } as const;
+
+/** Share of allocatable memory above which the check warns. */
+export const WARN_AT_SHARE = 0.85;
+
+type Platform = ClusterConfig["platform"];
+
+/** Rook's mon and mgr counts for a number of storage nodes (the platform stack uses the same). */
+export function rookDaemonCounts(storageNodes: number): { mons: number; mgrs: number } {
+  return { mons: storageNodes >= 3 ? 3 : 1, mgrs: Math.min(2, storageNodes) };
+}
+
+/** Every request of a cluster with its components as configured. */
+export function memoryRequests(platform: Platform, storageNodes: number): MemoryRequest[] {
+  const rows: MemoryRequest[] = [
+    { component: "talos", workload: "kube-apiserver", memoryMiB: 512, placement: "control-plane" },
+    { component: "talos", workload: "kube-controller-manager", memoryMiB: 256, placement: "control-plane" },
+    { component: "talos", workload: "kube-scheduler", memoryMiB: 64, placement: "control-plane" },
+    { component: "talos", workload: "coredns", memoryMiB: 70, placement: "cluster", replicas: 2 },
+    { component: "cilium", workload: "agent, operator, clustermesh-apiserver, hubble (chart requests none)", memoryMiB: 0, placement: "every-node" },
+  ];
+  if (platform.tetragon.enabled) {
+    rows.push({ component: "tetragon", workload: "agent (chart requests none)", memoryMiB: 0, placement: "every-node" });
+    rows.push({ component: "tetragon", workload: "operator", memoryMiB: 64, placement: "cluster" });
+  }
+  if (platform.rookCeph.enabled) {
+    const { mons, mgrs } = rookDaemonCounts(storageNodes);
+    rows.push(
+      { component: "rook-ceph", workload: "operator", memoryMiB: 128, placement: "cluster" },
+      { component: "rook-ceph", workload: "ceph-csi-controller-manager", memoryMiB: 64, placement: "cluster" },
+      { component: "rook-ceph", workload: "toolbox", memoryMiB: 128, placement: "cluster" },
+      { component: "rook-ceph", workload: "mon", memoryMiB: ROOK_DAEMON_MEMORY_MIB.mon, placement: "cluster", replicas: mons },
+      { component: "rook-ceph", workload: "mgr", memoryMiB: ROOK_DAEMON_MEMORY_MIB.mgr, placement: "cluster", replicas: mgrs },
+      { component: "rook-ceph", workload: "osd", memoryMiB: ROOK_DAEMON_MEMORY_MIB.osd, placement: "osd-node" },
+    );
+  }
+  if (platform.openTelemetry.enabled) {
+    rows.push({ component: "opentelemetry-collector", workload: "daemonset (chart requests none)", memoryMiB: 0, placement: "every-node" });
+  }
+  if (platform.robusta.enabled) {
+    rows.push(
+      { component: "robusta", workload: "runner", memoryMiB: 1024, placement: "cluster" },
+      { component: "robusta", workload: "forwarder", memoryMiB: 512, placement: "cluster" },
+    );
+  }
+  if (platform.kubescape.enabled) {
+    rows.push(
+      { component: "kubescape", workload: "node-agent", memoryMiB: 180, placement: "every-node" },
+      { component: "kubescape", workload: "kubescape", memoryMiB: 400, placement: "cluster" },
+      { component: "kubescape", workload: "kubevuln", memoryMiB: 1000, placement: "cluster" },
+      { component: "kubescape", workload: "operator", memoryMiB: 100, placement: "cluster" },
+      { component: "kubescape", workload: "storage", memoryMiB: 400, placement: "cluster" },
+    );
+  }
+  return rows;
+}
+
+export interface CapacityFinding {
+  readonly level: "error" | "warning";
+  readonly message: string;
+  readonly fix: string;
+}
+
+const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
+
+/**
+ * Sums a cluster's requests against its nodes' allocatable memory (node
+ * memory less the kubelet reservation; on a control plane also its static
+ * pods). Workloads run on the workers, or on the control planes of a cluster
+ * without workers.
+ */
+export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
+  const workers = cluster.workers.nodes;
+  const cps = cluster.controlPlane.nodes;
+  const memMiB = (pool: { memoryGiB: number }, node: { memoryGiB?: number }) => Math.round((node.memoryGiB ?? pool.memoryGiB) * 1024);
+  const storageNodes = cluster.platform.rookCeph.enabled ? workers.length : 0;
+  const rows = memoryRequests(cluster.platform, storageNodes);
+  const sum = (p: Placement) => rows.filter((r) => r.placement === p).reduce((a, r) => a + r.memoryMiB * (r.replicas ?? 1), 0);
+  const perNode = sum("every-node");
+  const staticPods = sum("control-plane");
+  const findings: CapacityFinding[] = [];
+
+  // Control planes first: their static pods and the DaemonSets, whatever else runs there.
+  for (const n of cps) {
+    const free = memMiB(cluster.controlPlane, n) - KUBELET_RESERVED_MIB.controlPlane - staticPods - perNode;
+    if (free < 0) {
+      findings.push({ level: "error", message: `control plane ${n.name} has ${gib(memMiB(cluster.controlPlane, n))} but its kubelet reservation, static pods and DaemonSets request ${gib(memMiB(cluster.controlPlane, n) - free)}`, fix: `give control planes at least ${Math.ceil((memMiB(cluster.controlPlane, n) - free) / 1024)} GiB` });
+    }
+  }
+
+  const onWorkers = workers.length > 0;
+  const schedulable = onWorkers
+    ? workers.map((n) => memMiB(cluster.workers, n) - KUBELET_RESERVED_MIB.worker)
+    : cps.map((n) => memMiB(cluster.controlPlane, n) - KUBELET_RESERVED_MIB.controlPlane - staticPods);
+  const where = onWorkers ? "workers" : "control planes (no workers)";
+  const pool = onWorkers ? "workers.memoryGiB" : "controlPlane.memoryGiB";
+  const allocatable = schedulable.reduce((a, m) => a + m, 0);
+  const demand = sum("cluster") + perNode * schedulable.length + sum("osd-node") * storageNodes;
+  const share = demand / allocatable;
+  // What each node must hold at least: the DaemonSets, its OSD, and the largest single pod.
+  const largestPod = Math.max(0, ...rows.filter((r) => r.placement === "cluster").map((r) => r.memoryMiB));
+  const perNodeFloor = perNode + (storageNodes ? ROOK_DAEMON_MEMORY_MIB.osd : 0) + largestPod;
+  const smallest = Math.min(...schedulable);
+  // Enough that the check would not warn either.
+  const needGiB = (mib: number, nodes: number) => Math.ceil((mib / WARN_AT_SHARE / nodes + (onWorkers ? KUBELET_RESERVED_MIB.worker : KUBELET_RESERVED_MIB.controlPlane + staticPods)) / 1024);
+  if (share > 1) {
+    findings.push({ level: "error", message: `the platform requests ${gib(demand)} of memory but the ${where} offer ${gib(allocatable)} after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases`, fix: `give the ${where} at least ${needGiB(demand, schedulable.length)} GiB each (${pool}), add nodes, or switch components off (docs: the capacity table in the README)` });
+  } else if (smallest < perNodeFloor) {
+    findings.push({ level: "error", message: `a node of the ${where} has ${gib(smallest)} allocatable but one node must hold ${gib(perNodeFloor)} (DaemonSets${storageNodes ? ", its Ceph OSD" : ""} and the largest pod)`, fix: `give the ${where} at least ${needGiB(perNodeFloor, 1)} GiB (${pool})` });
+  } else if (share > WARN_AT_SHARE) {
+    findings.push({ level: "warning", message: `the platform requests ${gib(demand)}, ${Math.round(share * 100)}% of the ${gib(allocatable)} the ${where} offer: little room for workloads or a node failure`, fix: `give the ${where} more memory (${pool}) or add nodes` });
+  }
+  return findings;
+}
+
+/** The table as Markdown, for the README (every component on, 3 storage nodes). */
+export function capacityMarkdown(): string {
+  const all = { tetragon: { enabled: true }, rookCeph: { enabled: true }, openTelemetry: { enabled: true }, robusta: { enabled: true }, kubescape: { enabled: true } } as unknown as Platform;
+  const where: Record<Placement, string> = { cluster: "once per cluster", "every-node": "every node", "osd-node": "every worker with an OSD", "control-plane": "every control plane" };
+  return [
+    "| component | workload | memory request | where |",
+    "| --- | --- | --- | --- |",
+    ...memoryRequests(all, 3).map((r) => `| ${r.component} | ${r.workload} | ${r.memoryMiB} MiB${(r.replicas ?? 1) > 1 ? ` x ${r.replicas}` : ""} | ${where[r.placement]} |`),
+    `| talos | kubelet reservation | ${KUBELET_RESERVED_MIB.controlPlane} MiB (control plane), ${KUBELET_RESERVED_MIB.worker} MiB (worker) | every node |`,
+  ].join("\n");
+}
