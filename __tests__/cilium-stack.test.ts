@@ -54,6 +54,9 @@ describe("cilium stack", () => {
     expect(values(east).clustermesh.config.clusters.map((c: any) => [c.name, c.port])).toEqual([["talos-west", 32380]]);
     expect(values(west).clustermesh.config.clusters.map((c: any) => [c.name, c.port])).toEqual([["talos-east", 32379]]);
     expect(values(east).clustermesh.apiserver.service).toEqual({ type: "NodePort", nodePort: 32379 });
+    // Two apiserver replicas with workers to run them; per-cluster etcd users under the shared CA.
+    expect(values(east).clustermesh.apiserver.replicas).toBe(2);
+    expect(values(east).clustermesh.apiserver.tls.authMode).toBe("cluster");
   });
 
   it("uses the same mesh CA in both clusters, the key only as a sensitive value", () => {
@@ -71,6 +74,11 @@ describe("cilium stack", () => {
     const keyOutputs = Object.entries(ca.output).filter(([, o]: [string, any]) => /private_key_pem/.test(o.value));
     expect(keyOutputs).toHaveLength(1);
     expect((keyOutputs[0][1] as any).sensitive).toBe(true);
+  });
+
+  it("runs one clustermesh-apiserver on a cluster without two workers", () => {
+    const edge = buildCilium(threeClusterConfig()).stacks[2];
+    expect(JSON.parse(releaseOf(parse(Testing.synth(edge))).values[0]).clustermesh.apiserver.replicas).toBe(1);
   });
 
   it("meshes all three clusters of the three-cluster example", () => {

@@ -38,6 +38,7 @@ const east = ciliumValues({
   hubble: true,
   caCertBase64: CA,
   apiserverNodePort: 32379,
+  apiserverReplicas: 2,
   peers: meshPeers(config, "talos-east"),
 });
 

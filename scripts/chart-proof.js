@@ -131,6 +131,13 @@ const CHECKS = {
     const svc = find(docs, "Service", "clustermesh-apiserver");
     const port = svc?.spec.ports?.[0];
     if (svc?.spec.type !== "NodePort" || port?.nodePort !== values.clustermesh.apiserver.service.nodePort) problems.push(`clustermesh-apiserver service ${JSON.stringify(svc?.spec)}`);
+    const apiserver = find(docs, "Deployment", "clustermesh-apiserver");
+    if (apiserver?.spec.replicas !== values.clustermesh.apiserver.replicas) problems.push(`clustermesh-apiserver replicas ${apiserver?.spec.replicas}`);
+    // authMode cluster: one etcd user per peer, listed for the apiserver.
+    const users = find(docs, "ConfigMap", "clustermesh-remote-users");
+    const peers = (values.clustermesh.config.clusters ?? []).map((c) => c.name).sort();
+    const listed = (YAML.parse(users?.data?.["users.yaml"] ?? "{}")?.users ?? []).map((u) => u.name).sort();
+    if (JSON.stringify(listed) !== JSON.stringify(peers.map((p) => `remote-${p}`))) problems.push(`etcd users ${JSON.stringify(listed)} are not one per peer (authMode cluster)`);
     return problems;
   },
   tetragon: (docs) => {

@@ -19,6 +19,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly hubble: boolean;
   /** NodePort of this cluster's clustermesh-apiserver. */
   readonly apiserverNodePort: number;
+  /** clustermesh-apiserver replicas. */
+  readonly apiserverReplicas: 1 | 2;
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
   /** From the cluster's Talos stack (cross-stack references). */
@@ -55,6 +57,7 @@ export class CiliumStack extends Aggrik8sStack {
       hubble: props.hubble,
       caCertBase64: Fn.base64encode(props.meshCa.certificatePem),
       apiserverNodePort: props.apiserverNodePort,
+      apiserverReplicas: props.apiserverReplicas,
       peers: props.peers,
     });
     this.release = new ChartRelease(this, "cilium", {

@@ -76,6 +76,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       ciliumVersion: config.versions.cilium,
       hubble: cluster.platform.hubble.enabled,
       apiserverNodePort: cluster.clustermesh.nodePort,
+      apiserverReplicas: cluster.workers.nodes.length >= 2 ? 2 : 1,
       peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
       credentials: talos.credentials,
       meshCa: meshCa.ca,

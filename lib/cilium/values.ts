@@ -27,6 +27,11 @@ export interface CiliumValuesProps {
   readonly caCertBase64: string;
   /** NodePort of this cluster's clustermesh-apiserver. */
   readonly apiserverNodePort: number;
+  /**
+   * clustermesh-apiserver replicas: 2 once the cluster has two nodes to run
+   * them on (workers), so peers keep a connection through a node drain.
+   */
+  readonly apiserverReplicas: 1 | 2;
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
 }
@@ -47,8 +52,12 @@ export interface CiliumValues {
     readonly maxConnectedClusters: number;
     readonly config: { readonly enabled: boolean; readonly clusters: readonly { readonly name: string; readonly ips: readonly string[]; readonly port: number }[] };
     readonly apiserver: {
+      readonly replicas: number;
       readonly service: { readonly type: "NodePort"; readonly nodePort: number };
-      readonly tls: { readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string } };
+      readonly tls: {
+        readonly authMode: "cluster";
+        readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string };
+      };
     };
   };
 }
@@ -85,10 +94,16 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
         clusters: [...props.peers].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ name: p.name, ips: [...p.ips], port: p.port })),
       },
       apiserver: {
+        replicas: props.apiserverReplicas,
         service: { type: "NodePort", nodePort: props.apiserverNodePort },
         // cronJob: certificates are signed by the shared CA and renewed on a
         // schedule; the chart's default (helm) re-issues them only on upgrades.
-        tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: 1095, schedule: "0 0 1 */4 *" } },
+        tls: {
+          // One etcd user per peer cluster (remote-<name>), possible because every
+          // cluster shares the mesh CA; the chart's default, migration, also keeps the shared user.
+          authMode: "cluster",
+          auto: { enabled: true, method: "cronJob", certValidityDuration: 1095, schedule: "0 0 1 */4 *" },
+        },
       },
     },
   };
