@@ -2,8 +2,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { stackGraphMermaid } from "../lib/graph";
+import { firewallRules } from "../lib/cilium/firewall";
 import { generatedDocs, replaceSections } from "../lib/docs";
-import { meshGraph } from "../stacks/graph";
+import { resolvedConfig, threeClusterConfig } from "./helpers";
+import { projectDocs } from "../stacks/docs";
 
 const root = path.join(__dirname, "..");
 
@@ -13,7 +15,19 @@ it("config.schema.json is generated from the current schema (npm run docs)", () 
 
 it("the README's generated sections are current (npm run docs)", () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  expect(readme).toBe(replaceSections(readme, generatedDocs({ "stack-graph": meshGraph({}) }).readmeSections));
+  expect(readme).toBe(replaceSections(readme, projectDocs().readmeSections));
+});
+
+it("the firewall table names every port each cluster must reach on the other", () => {
+  const rows = firewallRules(resolvedConfig()).filter((r) => r.from.startsWith("talos-east nodes"));
+  expect(rows.map((r) => [r.to, r.port])).toEqual([
+    ["talos-west nodes (10.20.0.0/24)", "8472/udp"],
+    ["talos-west nodes (10.20.0.0/24)", "4240/tcp, ICMP echo"],
+    ["talos-west nodes (10.20.0.0/24)", "32380/tcp"],
+  ]);
+  const three = firewallRules(threeClusterConfig());
+  expect(three.filter((r) => r.port === "32381/tcp").map((r) => r.from)).toEqual(["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"]);
+  expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual(["talos-east API endpoint 10.10.0.10", "talos-west API endpoint 10.20.0.10", "talos-edge API endpoint 10.30.0.11"]);
 });
 
 it("the README documents every config field", () => {

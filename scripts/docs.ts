@@ -3,12 +3,12 @@
 // --check it changes nothing and exits 1 when a copy is stale (the tests do the same).
 import * as fs from "fs";
 import * as path from "path";
-import { generatedDocs, replaceSections } from "../lib/docs";
-import { meshGraph } from "../stacks/graph";
+import { replaceSections } from "../lib/docs";
+import { projectDocs } from "../stacks/docs";
 
 const root = path.resolve(__dirname, "..");
 const check = process.argv.includes("--check");
-const docs = generatedDocs({ "stack-graph": meshGraph({}) });
+const docs = projectDocs();
 const targets: [string, string][] = [
   ["config.schema.json", docs.jsonSchema],
   ["README.md", replaceSections(fs.readFileSync(path.join(root, "README.md"), "utf8"), docs.readmeSections)],

@@ -1,0 +1,51 @@
+/**
+ * What each cluster must reach on every other for ClusterMesh, and what the
+ * machine running the engine (the operator) must reach, derived from the
+ * config so the README's table always matches the mesh.
+ *
+ * @see https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
+ * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
+ */
+import { MeshConfig } from "../config/schema";
+
+/** Cilium's tunnel (VXLAN, the default routing mode). */
+export const VXLAN_PORT = 8472;
+/** Cilium's node-to-node health checks (plus ICMP echo). */
+export const HEALTH_PORT = 4240;
+/** Talos' API (apid), which the Talos stack talks to. */
+export const TALOS_API_PORT = 50000;
+export const KUBERNETES_API_PORT = 6443;
+
+export interface FirewallRule {
+  readonly from: string;
+  readonly to: string;
+  readonly port: string;
+  readonly why: string;
+}
+
+export function firewallRules(config: Pick<MeshConfig, "clusters">): FirewallRule[] {
+  const rules: FirewallRule[] = [];
+  for (const from of config.clusters) {
+    for (const to of config.clusters.filter((c) => c.name !== from.name)) {
+      const src = `${from.name} nodes (${from.network.nodeSubnet})`;
+      const dst = `${to.name} nodes (${to.network.nodeSubnet})`;
+      rules.push(
+        { from: src, to: dst, port: `${VXLAN_PORT}/udp`, why: "pod traffic between clusters (VXLAN)" },
+        { from: src, to: dst, port: `${HEALTH_PORT}/tcp, ICMP echo`, why: "Cilium health checks" },
+        { from: src, to: dst, port: `${to.clustermesh.nodePort}/tcp`, why: `${to.name}'s clustermesh-apiserver (NodePort)` },
+      );
+    }
+  }
+  for (const c of config.clusters) {
+    const endpoint = c.network.vip ?? c.controlPlane.nodes[0].ip;
+    rules.push(
+      { from: "the machine running the engine", to: `${c.name} nodes (${c.network.nodeSubnet})`, port: `${TALOS_API_PORT}/tcp`, why: "Talos API: config apply, bootstrap, health" },
+      { from: "the machine running the engine", to: `${c.name} API endpoint ${endpoint}`, port: `${KUBERNETES_API_PORT}/tcp`, why: "Kubernetes API: Helm and kubernetes providers, kubectl" },
+    );
+  }
+  return rules;
+}
+
+export function firewallMarkdown(config: Pick<MeshConfig, "clusters">): string {
+  return ["| from | to | port | why |", "| --- | --- | --- | --- |", ...firewallRules(config).map((r) => `| ${r.from} | ${r.to} | ${r.port} | ${r.why} |`)].join("\n");
+}
