@@ -53,9 +53,10 @@ describe("state backends", () => {
   it("refuses a pg URL with a password in it", () => {
     const input = defaultInput();
     (input as any).state = { backend: "pg", connStr: "postgres://u:secret@db:5432/tf" };
-    const r = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
+    const file = writeConfig(input);
+    const r = runSynth({ AGGRIK8S_CONFIG: file });
     expect(r.code).toBe(1);
-    expect(r.stderr[1]).toBe('  - state.connStr: not a postgres:// URL with a user and no password (got "postgres://u:****@db:5432/tf"). Fix: write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD');
+    expect(r.stderr[1].replace(/:\d+:\d+: /, ": ")).toBe(`  - ${file}: state.connStr: not a postgres:// URL with a user and no password (got "postgres://u:****@db:5432/tf"). Fix: write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD`);
     expect(r.stderr.join("\n")).not.toContain("secret");
   });
 });

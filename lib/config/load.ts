@@ -7,12 +7,12 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import YAML from "yaml";
 import { z } from "zod";
 import { ConfigError, Problem } from "../errors";
 import { DEFAULT_MESH } from "./default-mesh";
 import { checkMesh } from "./rules";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
+import { ConfigSource, SourceProblems, readConfigSource } from "./source";
 import { ClusterSchema, MeshConfig, MeshConfigSchema } from "./schema";
 
 /**
@@ -58,25 +58,55 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   if (file === undefined || file === "") {
     return validateConfig(DEFAULT_MESH, "embedded default mesh");
   }
-  const full = path.resolve(options.cwd ?? process.cwd(), file);
-  return validateConfig(readConfigFile(full), full);
+  const cwd = options.cwd ?? process.cwd();
+  const full = path.resolve(cwd, file);
+  // Problems name the file as the user would: relative to where they run, when it is below.
+  const shown = path.relative(cwd, full).startsWith("..") ? full : path.relative(cwd, full);
+  const source = readConfigFile(full, shown);
+  return validateConfig(source.value, full, source);
 }
 
-/** Validates an already-parsed config object: schema, defaults, then cross-field rules. */
-export function validateConfig(raw: unknown, source: string): LoadedConfig {
+/**
+ * Validates an already-parsed config object: schema, defaults, then
+ * cross-field rules; every problem found, in one ConfigError. With `source`,
+ * each problem carries its place in the file.
+ */
+export function validateConfig(raw: unknown, sourceName: string, source?: ConfigSource): LoadedConfig {
   const parsed = MeshConfigSchema.safeParse(raw, { reportInput: true });
+  const located = (p: Problem, parts: readonly PropertyKey[], key = false): Problem => {
+    const pos = source?.locate(parts, key);
+    return pos && source ? { ...p, location: { file: sourceFile(source), ...pos } } : p;
+  };
+  const fromRules = (ps: readonly Problem[]) => ps.map((p) => located(p, parsePath(p.path)));
   if (!parsed.success) {
     // Cross-field rules over whatever did parse, so every problem shows in one run.
     const partial = LenientMeshSchema.safeParse(raw);
     const ruleProblems = partial.success ? checkMesh(partial.data).problems : [];
-    throw new ConfigError(source, [...parsed.error.issues.map((issue) => issueToProblem(issue)), ...ruleProblems]);
+    const schemaProblems = parsed.error.issues.map((issue) =>
+      located(issueToProblem(issue), issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path, issue.code === "unrecognized_keys"),
+    );
+    throw new ConfigError(sourceName, inFileOrder([...schemaProblems, ...fromRules(ruleProblems)]));
   }
   const { problems, warnings } = checkMesh(parsed.data);
-  if (problems.length > 0) throw new ConfigError(source, problems);
-  return { config: parsed.data, source, warnings };
+  if (problems.length > 0) throw new ConfigError(sourceName, inFileOrder(fromRules(problems)));
+  return { config: parsed.data, source: sourceName, warnings: inFileOrder(fromRules(warnings)) };
 }
 
-function readConfigFile(full: string): unknown {
+/** Problems sorted by their place in the file (stable; unlocated ones keep their order, last). */
+function inFileOrder(problems: readonly Problem[]): Problem[] {
+  const key = (p: Problem) => (p.location ? p.location.line * 1e4 + p.location.column : Number.MAX_SAFE_INTEGER);
+  return [...problems].sort((a, b) => key(a) - key(b));
+}
+
+const sourceFiles = new WeakMap<ConfigSource, string>();
+const sourceFile = (s: ConfigSource) => sourceFiles.get(s) ?? "config";
+
+/** `clusters[0].network.vip` -> `["clusters", 0, "network", "vip"]`. */
+export function parsePath(text: string): PropertyKey[] {
+  return [...text.matchAll(/([^.[\]]+)|\[(\d+)\]/g)].map((m) => (m[2] !== undefined ? Number(m[2]) : m[1]));
+}
+
+function readConfigFile(full: string, shown: string): ConfigSource {
   const fail = (message: string, fix: string): never => {
     throw new ConfigError(full, [{ path: CONFIG_ENV, message, fix }]);
   };
@@ -85,21 +115,14 @@ function readConfigFile(full: string): unknown {
     fail(`${full} has extension "${ext}"`, "name a .yaml, .yml or .json file");
   }
   if (!fs.existsSync(full)) fail(`file ${full} does not exist`, "point AGGRIK8S_CONFIG at your mesh config, or unset it to use the embedded default mesh");
-  const text = fs.readFileSync(full, "utf8");
-  if (ext === ".json") {
-    try {
-      return JSON.parse(text);
-    } catch (e) {
-      return fail(`${full} is not valid JSON: ${(e as Error).message}`, "fix the JSON syntax");
-    }
+  try {
+    const source = readConfigSource(shown, fs.readFileSync(full, "utf8"), ext === ".json" ? "json" : "yaml");
+    sourceFiles.set(source, shown);
+    return source;
+  } catch (e) {
+    if (e instanceof SourceProblems) throw new ConfigError(full, e.problems);
+    throw e;
   }
-  const doc = YAML.parseDocument(text, { uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const first = doc.errors[0];
-    const where = first.linePos ? ` at line ${first.linePos[0].line}, column ${first.linePos[0].col}` : "";
-    fail(`${full} is not valid YAML${where}: ${first.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`, "fix the YAML syntax");
-  }
-  return doc.toJS();
 }
 
 /** `["clusters", 0, "network"]` -> `clusters[0].network`. */
@@ -140,9 +163,52 @@ function distance(a: string, b: string): number {
   return d[a.length][b.length];
 }
 
-/** Masks the password of a URL with credentials (e.g. a pg connStr written with one). */
-function redact<T>(value: T): T {
-  return (typeof value === "string" ? value.replace(/(:\/\/[^:/@]+):[^@/]*@/, "$1:****@") : value) as T;
+/** A value as it appears in a message: short, credentials masked later by formatProblem. */
+function excerpt(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Zod's type names as an operator reads them. */
+const TYPE_WORDS: Record<string, string> = {
+  int: "a whole number",
+  number: "a number",
+  string: "text",
+  boolean: "true or false",
+  object: "a mapping (key: value)",
+  array: "a list",
+  record: "a mapping (key: value)",
+};
+
+function kindOf(v: unknown): string {
+  if (v === null) return "nothing (null)";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  if (typeof v === "number") return Number.isInteger(v) ? "a whole number" : "a number";
+  return typeof v === "string" ? "text" : typeof v;
+}
+
+/** Why a number has its lower bound, by field name: said with the bound. */
+const MINIMUM_REASONS: Record<string, string> = {
+  cores: "a VM needs at least one vCPU core",
+  replicas: "Ceph keeps at least one copy of every object",
+  vlanId: "VLAN ids run from 1 to 4094",
+  dnsServers: "nodes need a DNS server to pull images",
+  clusters: "a mesh has at least one cluster",
+  bucket: "S3 bucket names have at least 3 characters",
+};
+
+/** Keys one level up and one level down from `parts`, by dotted path relative to `parts`' parent. */
+function nearbyKeys(parts: readonly PropertyKey[]): Map<string, string> {
+  const found = new Map<string, string>();
+  if (parts.length > 0) {
+    const parentParts = parts.slice(0, -1);
+    for (const k of allowedKeys(parentParts)) if (!found.has(k)) found.set(k, `${formatPath(parentParts)}.${k}`.replace(/^\(top level\)\./, ""));
+  }
+  for (const child of allowedKeys(parts)) {
+    for (const k of allowedKeys([...parts, child])) if (!found.has(k)) found.set(k, `${child}.${k}`);
+  }
+  return found;
 }
 
 function isPrimitive(v: unknown): v is string | number | boolean {
@@ -151,19 +217,23 @@ function isPrimitive(v: unknown): v is string | number | boolean {
 
 function issueToProblem(issue: z.core.$ZodIssue): Problem {
   const where = formatPath(issue.path);
+  const field = String([...issue.path].reverse().find((p) => typeof p === "string") ?? "value");
   if (issue.input === undefined && issue.code !== "unrecognized_keys" && issue.code !== "custom") {
     return { path: where, message: "required field is missing", fix: `add ${where} (see the README's config reference)` };
   }
   const [message, fix] = issue.message.split(". Fix: ");
-  // Echo the bad value, except where it may be a secret written inline.
-  const got = issue.code !== "invalid_union" && isPrimitive(issue.input) ? ` (got ${JSON.stringify(redact(issue.input))})` : "";
+  // Echo the bad value, except where it may be a secret written inline (formatProblem masks credentials too).
+  const got = issue.code !== "invalid_union" && isPrimitive(issue.input) ? ` (got ${excerpt(issue.input)})` : "";
   if (fix !== undefined) return { path: where, message: `${message}${got}`, fix };
   switch (issue.code) {
     case "unrecognized_keys": {
       const allowed = allowedKeys(issue.path);
+      const nearby = nearbyKeys(issue.path);
       const hints = issue.keys.map((k) => {
         const close = allowed.filter((a) => distance(a.toLowerCase(), k.toLowerCase()) <= 2);
-        return close.length ? `"${k}" -> did you mean "${close[0]}"?` : `remove "${k}"`;
+        if (close.length) return `"${k}" -> did you mean "${close[0]}"?`;
+        const moved = nearby.get(k);
+        return moved ? `"${k}" belongs elsewhere: did you mean \`${moved}\`?` : `remove "${k}"`;
       });
       return {
         path: where,
@@ -171,14 +241,30 @@ function issueToProblem(issue: z.core.$ZodIssue): Problem {
         fix: `${hints.join("; ")} (allowed here: ${allowed.join(", ")})`,
       };
     }
-    case "invalid_type":
-      return {
-        path: where,
-        message: `expected ${issue.expected}, got ${Array.isArray(issue.input) ? "array" : typeof issue.input} ${JSON.stringify(issue.input)}`,
-        fix: `write a ${issue.expected}`,
-      };
+    case "invalid_type": {
+      const want = TYPE_WORDS[issue.expected] ?? issue.expected;
+      if (issue.path.length === 0) {
+        return { path: where, message: `the config must be a mapping of sections (proxmox, clusters, ...), but the file holds ${kindOf(issue.input)} ${excerpt(issue.input)}`, fix: "start from examples/three-clusters.yaml" };
+      }
+      return { path: where, message: `${field} must be ${want}, but it is ${kindOf(issue.input)} ${excerpt(issue.input)}`, fix: `write ${field} as ${want}` };
+    }
+    case "too_small":
+    case "too_big": {
+      const bound = issue.code === "too_small" ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
+      const what = issue.origin === "array" ? `${field} must list at least ${bound} item${Number(bound) === 1 ? "" : "s"}` : issue.origin === "string" ? `${field} must have at least ${bound} characters` : `${field} must be ${issue.code === "too_small" ? "at least" : "at most"} ${bound}`;
+      const reason = issue.code === "too_small" ? MINIMUM_REASONS[field] : undefined;
+      const gotValue = Array.isArray(issue.input) ? ` (got ${issue.input.length})` : got;
+      return { path: where, message: `${what}${reason ? `: ${reason}` : ""}${gotValue}`, fix: `set ${field} to ${issue.code === "too_small" ? "at least" : "at most"} ${bound}` };
+    }
+    case "invalid_union": {
+      const input = issue.input as Record<string, unknown> | undefined;
+      if (field === "state" || (where.startsWith("state") && input && typeof input === "object" && "backend" in input)) {
+        return { path: issue.path.at(-1) === "backend" ? where : `${where}.backend`, message: `unknown state backend ${excerpt(input?.backend ?? issue.input)}`, fix: "use one of local, pg, s3, http" };
+      }
+      return { path: where, message: `${issue.message}${got}`, fix: "see the field in the README's config reference" };
+    }
     case "invalid_value":
-      return { path: where, message: `${JSON.stringify(issue.input)} is not allowed`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
+      return { path: where, message: `${excerpt(issue.input)} is not allowed`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
     default:
       return { path: where, message: `${issue.message}${got}`, fix: "see the field in the README's config reference" };
   }

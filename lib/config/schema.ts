@@ -29,8 +29,32 @@ const dnsLabel = (what: string, maxLength: number) =>
 
 const ipv4 = z.ipv4({ error: fix("not an IPv4 address", "write a dotted quad such as 10.10.0.11") });
 const cidr = z.cidrv4({ error: fix("not an IPv4 CIDR", "write network/prefix such as 10.244.0.0/16") });
-const gib = (what: string) =>
-  z.number().positive({ error: fix(`${what} must be positive`, "give a size in GiB greater than 0") });
+/**
+ * A size in GiB, refused past `plausibleMax`: such a value is almost always
+ * written in MiB (or MB) by mistake, and the message says so.
+ */
+const gib = (what: string, plausibleMax: number) =>
+  z
+    .number()
+    .positive({ error: fix(`${what} must be positive`, "give a size in GiB greater than 0") })
+    .max(plausibleMax, {
+      error: (issue) =>
+        fix(
+          `${issue.input} GiB is past any Proxmox host (over ${plausibleMax} GiB): it reads like MiB`,
+          `write ${what} in GiB: ${issue.input} MiB is ${Math.round((Number(issue.input) / 1024) * 10) / 10} GiB`,
+        ),
+    });
+/** vCPU cores of a VM: past 512 no Proxmox host has them. */
+const cores = () =>
+  z
+    .int({ error: fix("cores must be a whole number", "give a whole number of vCPU cores, e.g. 4") })
+    .min(1, { error: fix("cores must be at least 1: a VM needs a vCPU", "give at least 1 core (Talos wants 2 on control planes)") })
+    .max(512, { error: (issue) => fix(`${issue.input} cores is past any Proxmox host`, "give the vCPU count of the VM, e.g. 4") });
+
+/** Talos' minimum system disk. */
+export const TALOS_MIN_DISK_GIB = 10;
+const MEMORY_MAX_GIB = 4096;
+const DISK_MAX_GIB = 65536;
 
 /**
  * Where a secret comes from at deploy time. Secrets are never written in the
@@ -53,10 +77,13 @@ export const SecretRefSchema = z
       }),
     ],
     {
-      error: fix(
-        "secrets are never written inline",
-        "write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
-      ),
+      error: (issue) =>
+        issue.input !== null && typeof issue.input === "object" && "env" in issue.input && "doppler" in issue.input
+          ? fix("a secret comes from one of env or doppler, not both", "keep {env: NAME} or {doppler: NAME}")
+          : fix(
+              "secrets are never written inline",
+              "write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
+            ),
     },
   )
   .describe("A secret: {env: NAME} (environment variable at deploy time) or {doppler: NAME} (Doppler secret).");
@@ -72,17 +99,20 @@ const NodeSchema = z
       .max(999999999, { error: fix("vmId above 999999999", "use 100 to 999999999") })
       .describe("Proxmox VM id; unique across the mesh."),
     proxmoxNode: z.string().min(1).describe("Name of the Proxmox VE node the VM runs on."),
-    cores: z.int().positive().optional().describe("Overrides the pool's cores for this node."),
-    memoryGiB: gib("memoryGiB").optional().describe("Overrides the pool's memoryGiB for this node."),
+    cores: cores().optional().describe("Overrides the pool's cores for this node."),
+    memoryGiB: gib("memoryGiB", MEMORY_MAX_GIB).optional().describe("Overrides the pool's memoryGiB for this node."),
   })
   .describe("One Talos node (one Proxmox VM).");
 export type NodeConfig = z.infer<typeof NodeSchema>;
 
 /** Sizes shared by the nodes of a pool; defaults differ for control planes and workers. */
 const poolFields = (d: { cores: number; memoryGiB: number; diskSizeGiB: number }) => ({
-  cores: z.int().positive().default(d.cores).describe("vCPU cores per VM."),
-  memoryGiB: gib("memoryGiB").default(d.memoryGiB).describe("Memory per VM in GiB (ballooning is off: Talos needs it all)."),
-  diskSizeGiB: gib("diskSizeGiB").default(d.diskSizeGiB).describe("Boot/install disk size in GiB."),
+  cores: cores().default(d.cores).describe("vCPU cores per VM."),
+  memoryGiB: gib("memoryGiB", MEMORY_MAX_GIB).default(d.memoryGiB).describe("Memory per VM in GiB (ballooning is off: Talos needs it all)."),
+  diskSizeGiB: gib("diskSizeGiB", DISK_MAX_GIB)
+    .min(TALOS_MIN_DISK_GIB, { error: (issue) => fix(`${issue.input} GiB is below Talos' minimum system disk, ${TALOS_MIN_DISK_GIB} GiB`, `give diskSizeGiB at least ${TALOS_MIN_DISK_GIB} (the defaults are 32 and 64)`) })
+    .default(d.diskSizeGiB)
+    .describe(`Boot/install disk size in GiB; Talos needs at least ${TALOS_MIN_DISK_GIB}.`),
   cpuType: z.string().default("host").describe("Proxmox CPU type: `host`, or `x86-64-v2-AES` for live migration across mixed hosts."),
   datastore: z.string().default("local-lvm").describe("Proxmox datastore for the VM disks."),
 });
@@ -98,7 +128,7 @@ const WorkerSchema = z
   .strictObject({
     // 12 GiB: a Ceph OSD (4 GiB), a share of the mons, mgrs and day-2 pods, with room for workloads (lib/platform/capacity.ts).
     ...poolFields({ cores: 4, memoryGiB: 12, diskSizeGiB: 64 }),
-    cephDiskSizeGiB: gib("cephDiskSizeGiB").default(100).describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
+    cephDiskSizeGiB: gib("cephDiskSizeGiB", DISK_MAX_GIB).default(100).describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
     nodes: z.array(NodeSchema).default([]).describe("Worker nodes; may be empty (workloads then run on the control planes)."),
   })
   .describe("Worker pool.");
@@ -144,7 +174,10 @@ const ExtraReleaseSchema = z
     name: dnsLabel("release name", 53).describe("Helm release name; unique in the cluster."),
     repository: z.url({ error: fix("not a URL", "give the chart repository URL, e.g. https://charts.example.com") }).describe("Helm chart repository URL."),
     chart: z.string().min(1).describe("Chart name."),
-    version: z.string().min(1).describe("Exact chart version (pinned, never a range)."),
+    version: z
+      .string()
+      .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: fix("not an exact chart version: a range or tag floats, so two deploys could install different charts", "pin one version, e.g. 1.2.3") })
+      .describe("Exact chart version (pinned, never a range)."),
     namespace: dnsLabel("namespace", 63).describe("Namespace, created with the Pod Security level below."),
     podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("baseline").describe("Pod Security `enforce` level of the namespace."),
     values: z.record(z.string(), z.unknown()).default({}).describe("Helm values (no secrets: use secretValues)."),
