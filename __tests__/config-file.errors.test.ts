@@ -96,6 +96,10 @@ const CASES: [string, string, string, string[]][] = [
     "  - FILE:3:13: proxmox.apiToken: refers to a Doppler secret but doppler.enabled is false. Fix: set doppler.enabled: true (with project and config), or use {env: NAME}",
     "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0] (east). Fix: give every cluster a unique id from 1 to 255",
   ]],
+  ["a reused id is found even when the other cluster fails the schema", "yaml", `${replaceLine(BASE, "    id: 1\n", "    id: 1\n    colour: blue\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`, [
+    '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)',
+    "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0]. Fix: give every cluster a unique id",
+  ]],
 ];
 
 describe("mistakes in the file are located and said plainly", () => {

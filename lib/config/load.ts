@@ -81,7 +81,7 @@ export function validateConfig(raw: unknown, sourceName: string, source?: Config
   if (!parsed.success) {
     // Cross-field rules over whatever did parse, so every problem shows in one run.
     const partial = LenientMeshSchema.safeParse(raw);
-    const ruleProblems = partial.success ? checkMesh(partial.data).problems : [];
+    const ruleProblems = partial.success ? [...checkMesh(partial.data).problems, ...identityOfFailedClusters(raw, partial.data.clusters)] : [];
     const schemaProblems = parsed.error.issues.map((issue) =>
       located(issueToProblem(issue), issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]] : issue.path, issue.code === "unrecognized_keys"),
     );
@@ -90,6 +90,29 @@ export function validateConfig(raw: unknown, sourceName: string, source?: Config
   const { problems, warnings } = checkMesh(parsed.data);
   if (problems.length > 0) throw new ConfigError(sourceName, inFileOrder(fromRules(problems)));
   return { config: parsed.data, source: sourceName, warnings: inFileOrder(fromRules(warnings)) };
+}
+
+/**
+ * The cross-cluster rules skip a cluster that failed the schema; its name and
+ * id are still compared with the others', so a reused one shows in the same run.
+ */
+function identityOfFailedClusters(raw: unknown, parsed: readonly (unknown | null)[]): Problem[] {
+  const clusters = (raw as { clusters?: unknown })?.clusters;
+  if (!Array.isArray(clusters)) return [];
+  const problems: Problem[] = [];
+  for (const field of ["name", "id"] as const) {
+    const seen = new Map<unknown, number>();
+    clusters.forEach((c, i) => {
+      const value = (c as Record<string, unknown> | null)?.[field];
+      if (typeof value !== "string" && typeof value !== "number") return;
+      const first = seen.get(value);
+      if (first === undefined) seen.set(value, i);
+      else if (parsed[i] === null || parsed[first] === null) {
+        problems.push({ path: `clusters[${i}].${field}`, message: `cluster ${field} ${JSON.stringify(value)} is already used by clusters[${first}]`, fix: `give every cluster a unique ${field}` });
+      }
+    });
+  }
+  return problems;
 }
 
 /** Problems sorted by their place in the file (stable; unlocated ones keep their order, last). */
