@@ -2,7 +2,8 @@
 // synthesized stacks, the way `cdktf deploy '*'` orders them.
 import * as fs from "fs";
 import * as path from "path";
-import { runSynth, THREE_CLUSTER_FILE } from "./helpers";
+import { criticalPath } from "../lib/graph";
+import { meshApp, resolvedConfig, runSynth, threeClusterConfig, THREE_CLUSTER_FILE } from "./helpers";
 
 interface Manifest {
   stacks: Record<string, { name: string; dependencies: string[]; synthesizedStackPath: string }>;
@@ -61,5 +62,23 @@ describe.each([
     }
     expect(upstream("mesh-credentials")).toEqual(new Set(clusters.flatMap((c) => [`${c}-vms`, `${c}-talos`])));
     expect(upstream("mesh-ca")).toEqual(new Set());
+  });
+});
+
+describe("the deploy's critical path", () => {
+  it.each([
+    ["the embedded default mesh", resolvedConfig()],
+    ["examples/three-clusters.yaml", threeClusterConfig()],
+  ])("of %s is at most 4 stacks, one cluster's vms -> talos -> cilium -> platform", (_label, config) => {
+    const path = criticalPath(meshApp(config).app);
+    expect(path.length).toBeLessThanOrEqual(4);
+    const cluster = path[0].replace(/-vms$/, "");
+    expect(path).toEqual([`${cluster}-vms`, `${cluster}-talos`, `${cluster}-cilium`, `${cluster}-platform`]);
+  });
+
+  it("grows with a cross-cluster edge: the check can fail", () => {
+    const { app, stacks } = meshApp(resolvedConfig());
+    stacks.clusters[1].vms.addDependency(stacks.clusters[0].platform);
+    expect(criticalPath(app)).toHaveLength(8);
   });
 });

@@ -21,3 +21,22 @@ export function stackGraphMermaid(app: App, clusters: readonly string[]): string
   for (const s of stacks) for (const d of s.dependencies as TerraformStack[]) lines.push(`  ${id(d)} --> ${id(s)}`);
   return ["```mermaid", ...lines, "```"].join("\n");
 }
+
+/**
+ * The longest chain of stacks, by count, in deploy order: what a deploy of
+ * every stack waits for one after another (VM boot, Talos install, Cilium
+ * rollout run in sequence along it; everything off it runs alongside).
+ */
+export function criticalPath(app: App): string[] {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const longest = new Map<TerraformStack, string[]>();
+  const visit = (s: TerraformStack): string[] => {
+    const known = longest.get(s);
+    if (known) return known;
+    const before = (s.dependencies as TerraformStack[]).map(visit).sort((a, b) => b.length - a.length)[0] ?? [];
+    const path = [...before, s.node.id];
+    longest.set(s, path);
+    return path;
+  };
+  return stacks.map(visit).sort((a, b) => b.length - a.length)[0] ?? [];
+}

@@ -1,14 +1,18 @@
-// `npm run deploy|diff|destroy -- [stacks...]`: runs the cdktf CLI with the
-// secrets the stacks declare (sensitive variables named after the config's
-// {env: NAME} references) passed to Terraform as TF_VAR_NAME from NAME, so
-// values never pass through synth or cdktf.out/. A missing secret is named
-// before anything runs.
-import { spawnSync } from "child_process";
+// `npm run deploy|diff|destroy -- [stacks...]`: deploy and destroy run the
+// cdktf CLI; diff drives the engine itself in each synthesized stack
+// directory (what `cdktf diff` runs there, proven to give the same plan by
+// scripts/plan-proof.js), planning independent stacks concurrently. Secrets
+// the stacks declare (sensitive variables named after the config's {env:
+// NAME} references) go to the engine as TF_VAR_NAME from NAME, so values never
+// pass through synth or cdktf.out/. A missing secret is named before anything runs.
+import { spawn, spawnSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { runApp } from "../lib/app";
+import { loadConfig } from "../lib/config/load";
 import { MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
@@ -16,7 +20,7 @@ import { buildMesh } from "../stacks";
 
 const [command, ...args] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
-  process.stderr.write("usage: tsx scripts/cdktf.ts deploy|diff|destroy [stack ...] [cdktf options]\n");
+  process.stderr.write("usage: node scripts/run-ts.js scripts/cdktf.ts deploy|diff|destroy [stack ...] [options]\n");
   process.exit(2);
 }
 
@@ -29,9 +33,13 @@ interface Synthesized {
   readonly state: MeshConfig["state"];
 }
 
-/** Synthesizes once to learn the stacks' graph, their secrets (sensitive variables) and whether one leaves the Proxmox token to the provider's own env var. */
-function synthesized(): Synthesized {
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-secrets-"));
+/**
+ * Synthesizes once to learn the stacks' graph, their secrets (sensitive
+ * variables) and whether one leaves the Proxmox token to the provider's own
+ * env var; into `keepIn` when given (diff plans that output), else a scratch dir.
+ */
+function synthesized(keepIn?: string): Synthesized {
+  const outdir = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-secrets-"));
   try {
     let state: MeshConfig["state"] | undefined;
     const build = (app: App, config: MeshConfig) => {
@@ -51,13 +59,27 @@ function synthesized(): Synthesized {
     }
     return { secretsByStack, proxmoxEnvStacks, stacks, state: state! };
   } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+    if (!keepIn) fs.rmSync(outdir, { recursive: true, force: true });
   }
 }
 
-const { secretsByStack, proxmoxEnvStacks, stacks, state } = synthesized();
-const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1" };
 const { stacks: selected, options } = splitCdktfArgs(args);
+/** The value of a cdktf option given as `--name value` or `--name=value`. */
+const optionValue = (...names: string[]) => {
+  for (const [i, o] of options.entries()) {
+    for (const n of names) {
+      if (o === n) return options[i + 1];
+      if (o.startsWith(`${n}=`)) return o.slice(n.length + 1);
+    }
+  }
+  return undefined;
+};
+const outdir = path.resolve(optionValue("--output", "-o") ?? "cdktf.out");
+const skipSynth = options.includes("--skip-synth");
+// diff plans what synth wrote into the output directory (runApp replaces it only on success).
+const { secretsByStack, proxmoxEnvStacks, stacks, state } =
+  command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
+const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
 const named = selected.length === 0 || selected.includes("*") ? all : selected;
 
@@ -80,19 +102,102 @@ if (command === "diff") {
   const plan = diffPlan(stacks, named, deployed);
   for (const w of plan.waiting) process.stderr.write(`diff: ${w.stack} waits on undeployed upstream ${w.upstream.join(", ")}: deploy that first; not diffed\n`);
   passSecrets(plan.ready);
-  // `cdktf diff` takes one stack: diff each, synthesizing only for the first.
-  let failed = 0;
-  plan.ready.forEach((stack, i) => {
-    const r = spawnSync(cli(), ["diff", stack, ...options, ...(i > 0 && !options.includes("--skip-synth") ? ["--skip-synth"] : [])], { stdio: "inherit", env });
-    if (r.status !== 0) failed++;
+  // Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: README, Benchmark).
+  const parallel = Number(optionValue("--parallel") ?? os.cpus().length * 2);
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    process.stderr.write(`error: --parallel ${optionValue("--parallel")} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`);
+    process.exit(2);
+  }
+  diffStacks(plan.ready, parallel).then((failed) => {
+    process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);
+    process.exit(failed ? 1 : 0);
   });
-  process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);
-  process.exit(failed ? 1 : 0);
+} else {
+  passSecrets(named);
+  // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
+  const extra = command === "deploy" && !options.some((o) => o.startsWith("--parallelism")) ? ["--parallelism", "-1"] : [];
+  const r = spawnSync(cli(), [command, ...args, ...extra], { stdio: "inherit", env });
+  process.exit(r.status ?? 1);
 }
-passSecrets(named);
-const r = spawnSync(cli(), [command, ...args], { stdio: "inherit", env });
-process.exit(r.status ?? 1);
+
+/** The synthesized stacks in `dir` (diff --skip-synth). */
+function readSynthesized(dir: string): Synthesized {
+  if (!fs.existsSync(path.join(dir, "manifest.json"))) {
+    process.stderr.write(`error: ${dir}/manifest.json not found. Fix: run npm run synth first, or drop --skip-synth\n`);
+    process.exit(1);
+  }
+  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
+  const secretsByStack: Record<string, string[]> = {};
+  const proxmoxEnvStacks: string[] = [];
+  const list: ManifestStack[] = [];
+  for (const s of Object.values<{ name: string; dependencies: string[]; synthesizedStackPath: string }>(manifest.stacks)) {
+    const json = JSON.parse(fs.readFileSync(path.join(dir, s.synthesizedStackPath), "utf8"));
+    secretsByStack[s.name] = Object.entries<{ sensitive?: boolean }>(json.variable ?? {}).filter(([, v]) => v.sensitive).map(([n]) => n);
+    if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnvStacks.push(s.name);
+    list.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(json) });
+  }
+  // The config still says where state lives.
+  return { secretsByStack, proxmoxEnvStacks, stacks: list, state: loadConfig({ env: process.env }).config.state };
+}
+
+/**
+ * Plans each stack with the engine in its synthesized directory, as `cdktf
+ * diff` does: inits one after another (the shared plugin cache is not safe
+ * for concurrent writers), then plans up to `parallel` at once. Each stack's
+ * output is printed whole, in order. Returns how many failed.
+ */
+async function diffStacks(names: readonly string[], parallel: number): Promise<number> {
+  const bin = toolchain().engine();
+  const pluginCache = env.TF_PLUGIN_CACHE_DIR ?? path.join(cacheDir(), "plugin-cache");
+  fs.mkdirSync(pluginCache, { recursive: true });
+  const stackEnv = { ...env, TF_PLUGIN_CACHE_DIR: pluginCache, TF_INPUT: "0" };
+  const dirOf = (n: string) => path.join(outdir, "stacks", n);
+  const color = options.includes("--no-color") ? ["-no-color"] : [];
+  const results: Record<string, { code: number; out: string }> = {};
+  for (const n of names) {
+    // init only when providers or backend changed since the last one: its stamp is a digest of the terraform block.
+    const json = JSON.parse(fs.readFileSync(path.join(dirOf(n), "cdk.tf.json"), "utf8"));
+    const digest = createHash("sha256").update(JSON.stringify(json.terraform ?? {})).digest("hex");
+    const stamp = path.join(dirOf(n), ".terraform", "aggrik8s-init.sha256");
+    if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(path.join(dirOf(n), ".terraform.lock.hcl"))) continue;
+    const init = spawnSync(bin, ["init", "-input=false", ...color], { cwd: dirOf(n), env: stackEnv, encoding: "utf8" });
+    if (init.status !== 0) results[n] = { code: init.status ?? 1, out: `${init.stdout}${init.stderr}` };
+    else fs.writeFileSync(stamp, digest);
+  }
+  const queue = names.filter((n) => !results[n]);
+  const run = (n: string) =>
+    new Promise<void>((resolve) => {
+      let out = "";
+      // Saved as `plan`, where `cdktf diff` saves it: the deploy can apply exactly what was reviewed.
+      const child = spawn(bin, ["plan", "-input=false", "-out", "plan", ...color], { cwd: dirOf(n), env: stackEnv });
+      child.stdout.on("data", (d) => (out += d));
+      child.stderr.on("data", (d) => (out += d));
+      child.on("close", (code) => {
+        results[n] = { code: code ?? 1, out };
+        resolve();
+      });
+    });
+  const workers = Array.from({ length: Math.min(parallel, queue.length) }, async () => {
+    for (let n = queue.shift(); n !== undefined; n = queue.shift()) await run(n);
+  });
+  await Promise.all(workers);
+  let failed = 0;
+  for (const n of names) {
+    const r = results[n];
+    process.stdout.write(`\n=== ${n} ${r.code === 0 ? "" : "(FAILED)"}\n${r.out}`);
+    if (r.code !== 0) failed++;
+  }
+  return failed;
+}
+
+function cacheDir(): string {
+  return toolchain().cacheDir();
+}
 
 function cli(): string {
-  return path.join(__dirname, "..", "node_modules", ".bin", "cdktf");
+  return path.join(toolchain().repoRoot, "node_modules", ".bin", "cdktf");
+}
+
+function toolchain(): { repoRoot: string; engine: () => string; cacheDir: () => string } {
+  return require("./lib/toolchain");
 }

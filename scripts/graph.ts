@@ -2,10 +2,12 @@
 // (AGGRIK8S_CONFIG or the embedded default). The README embeds the default
 // mesh's copy (npm run docs), and a test fails when that copy is stale.
 import { Aggrik8sError } from "../lib/errors";
-import { meshGraph } from "../stacks/graph";
+import { meshCriticalPath, meshGraph } from "../stacks/graph";
 
 try {
   process.stdout.write(`${meshGraph(process.env)}\n`);
+  const path = meshCriticalPath(process.env);
+  process.stdout.write(`\ncritical path (${path.length} stacks, deployed one after another): ${path.join(" -> ")}\n`);
 } catch (e) {
   if (!(e instanceof Aggrik8sError)) throw e;
   process.stderr.write(`error: ${e.message}\n`);

@@ -117,13 +117,16 @@ async function main() {
   const fresh = diffPlan(manifest, ["*"], () => false);
   const dirOf = Object.fromEntries(stacks.map((s) => [s.name, s.dir]));
   const planned = {};
+  const planSeconds = {};
   for (const name of fresh.ready) {
     const dir = dirOf[name];
     const json = jsonOf(dir);
     const missing = Object.values(json.terraform.required_providers).map((p) => providerName(p.source)).filter((n) => !mirrored.has(n));
     if (missing.length) die(`${name}: providers not in the offline mirror (${missing.join(", ")}): run scripts/toolchain.sh`);
     engineRun(bin, dir, env, ["init", "-input=false", "-no-color"]);
+    const t0 = process.hrtime.bigint();
     engineRun(bin, dir, env, ["plan", "-input=false", "-no-color", "-out=plan.bin"]);
+    planSeconds[name] = Number(process.hrtime.bigint() - t0) / 1e9;
     const plan = JSON.parse(engineRun(bin, dir, env, ["show", "-json", "plan.bin"]));
     planned[name] = plan;
     const creates = {};
@@ -163,10 +166,12 @@ async function main() {
 
   // The same stacks through the README's command: npm run diff -> cdktf diff ->
   // the engine. --skip-provider-lock because `providers lock` asks the registry.
-  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], {
+  const diffStarted = process.hrtime.bigint();
+  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir], {
     cwd: repoRoot,
     env: { ...env, AGGRIK8S_CONFIG: configFile },
   });
+  const diffSeconds = Number(process.hrtime.bigint() - diffStarted) / 1e9;
   const summary = (diff.stderr.match(/^diff: \d+ of .*$/m) ?? ["(no summary)"])[0];
   const wantSummary = `diff: ${fresh.ready.length} of ${fresh.ready.length} stacks diffed, 0 failed, ${fresh.waiting.length} waiting on an undeployed upstream`;
   if (diff.status !== 0 || summary !== wantSummary) {
@@ -175,6 +180,29 @@ async function main() {
   } else {
     log(`PASS npm run diff: ${summary.replace(/^diff: /, "")}`);
   }
+  // Target: the whole mesh's diff in at most twice the slowest single stack's plan (warm: every stack was initialised above).
+  const [slowest, slowestSeconds] = Object.entries(planSeconds).sort(([, a], [, b]) => b - a)[0];
+  const ratio = diffSeconds / slowestSeconds;
+  log(`${ratio <= 2 ? "MET" : "MISSED"} target: npm run diff over ${fresh.ready.length} stacks took ${diffSeconds.toFixed(2)} s, ${ratio.toFixed(2)}x the slowest single plan (${slowest}, ${slowestSeconds.toFixed(2)} s); target <= 2x`);
+  fs.writeFileSync(path.join(scratch, "diff-timing.json"), JSON.stringify({ diffSeconds, slowest, slowestSeconds, ratio, stacks: fresh.ready.length }));
+  if (process.env.AGGRIK8S_DIFF_TIMING) fs.copyFileSync(path.join(scratch, "diff-timing.json"), process.env.AGGRIK8S_DIFF_TIMING);
+
+  // Sameness: npm run diff drives the engine itself; `cdktf diff` must plan the same for a stack.
+  const same = `${resolved.clusters[0].name}-vms`;
+  const sameDir = dirOf[same];
+  fs.copyFileSync(path.join(sameDir, "plan"), path.join(sameDir, "direct.plan"));
+  const viaCli = run(path.join(repoRoot, "node_modules", ".bin", "cdktf"), ["diff", same, "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } });
+  if (viaCli.status !== 0) die(`cdktf diff ${same} failed:\n${viaCli.stdout.slice(-3000)}${viaCli.stderr.slice(-3000)}`);
+  const shown = (file) => {
+    const plan = JSON.parse(engineRun(bin, sameDir, env, ["show", "-json", file]));
+    delete plan.timestamp;
+    // The engine lists these in no fixed order.
+    plan.relevant_attributes?.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+    return JSON.stringify(plan);
+  };
+  const identical = shown("direct.plan") === shown("plan");
+  if (!identical) failures++;
+  log(`${identical ? "PASS" : "FAIL"} ${same}: the plan npm run diff makes ${identical ? "equals" : "differs from"} the one cdktf diff makes (terraform show -json, timestamps aside)`);
   const uploads = factory.uploads();
   log(`Image Factory stand-in received ${uploads.length} schematic upload(s), ids ${[...new Set(uploads.map((u) => u.id.slice(0, 12)))].join(", ")}`);
   factory.child.removeAllListeners("exit");

@@ -9,7 +9,7 @@
 // - cdktf's token creation stacks are captured only on request (below).
 // Transpile-only, like tsx: `npm test` type-checks with `tsc --noEmit`.
 //
-//   node scripts/run-ts.js ENTRY.ts
+//   node scripts/run-ts.js ENTRY.ts [ARGS...]
 "use strict";
 const fs = require("fs");
 const path = require("path");
@@ -18,9 +18,11 @@ const Module = require("module");
 
 const entry = process.argv[2];
 if (!entry || !entry.endsWith(".ts")) {
-  console.error("usage: node scripts/run-ts.js ENTRY.ts");
+  console.error("usage: node scripts/run-ts.js ENTRY.ts [ARGS...]");
   process.exit(2);
 }
+// The entry sees its own arguments at process.argv.slice(2), as under tsx.
+process.argv.splice(2, 1);
 const root = path.resolve(__dirname, "..");
 // Under node_modules so anything left external resolves from the project's node_modules.
 const out = path.join(root, "node_modules", ".cache", "aggrik8s", `${path.relative(root, path.resolve(entry)).replace(/[\\/]/g, "__")}.js`);

@@ -3,11 +3,11 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { loadConfig } from "../lib/config/load";
-import { stackGraphMermaid } from "../lib/graph";
+import { criticalPath, stackGraphMermaid } from "../lib/graph";
 import { buildMesh } from ".";
 
-/** The stack graph of the mesh the environment's config describes, built by the same buildMesh as synth. */
-export function meshGraph(env: Readonly<Record<string, string | undefined>>): string {
+/** The stacks of the mesh the environment's config describes, built by the same buildMesh as synth and prepared (cross-stack edges in place). */
+function withMeshApp<T>(env: Readonly<Record<string, string | undefined>>, read: (app: App, clusters: string[]) => T): T {
   const { config } = loadConfig({ env });
   // Only the construct tree is read; the app is never synthesized, but App creates its outdir.
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-graph-"));
@@ -16,8 +16,18 @@ export function meshGraph(env: Readonly<Record<string, string | undefined>>): st
     buildMesh(app, config);
     // Cross-stack references become stack dependencies only when stacks are prepared (the first step of synth).
     app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-    return stackGraphMermaid(app, config.clusters.map((c) => c.name));
+    return read(app, config.clusters.map((c) => c.name));
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
+}
+
+/** The Mermaid stack graph of the mesh. */
+export function meshGraph(env: Readonly<Record<string, string | undefined>>): string {
+  return withMeshApp(env, stackGraphMermaid);
+}
+
+/** The mesh's longest chain of stacks (what a deploy waits for one after another). */
+export function meshCriticalPath(env: Readonly<Record<string, string | undefined>>): string[] {
+  return withMeshApp(env, (app) => criticalPath(app));
 }

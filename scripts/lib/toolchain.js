@@ -6,7 +6,14 @@ const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 
-const repoRoot = path.resolve(__dirname, "..", "..");
+/** The project root: the nearest folder above this file with versions.json (this file may run from a bundle in node_modules/.cache). */
+function findRoot(from) {
+  for (let dir = from; ; dir = path.dirname(dir)) {
+    if (fs.existsSync(path.join(dir, "versions.json")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
+    if (path.dirname(dir) === dir) throw new Error(`no versions.json above ${from}`);
+  }
+}
+const repoRoot = findRoot(__dirname);
 const versions = require(path.join(repoRoot, "versions.json"));
 
 function cacheDir() {
