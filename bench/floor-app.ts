@@ -1,37 +1,79 @@
-// The floor: a minimal app importing the same provider bindings the mesh uses,
-// one resource of each, no aggrik8s code. What synth costs before we add anything.
-import { App, TerraformStack } from "cdktf";
-import { HelmProvider } from "@cdktf/provider-helm/lib/provider";
-import { Release } from "@cdktf/provider-helm/lib/release";
-import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
-import { LocalProvider } from "@cdktf/provider-local/lib/provider";
-import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
-import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
-import { SelfSignedCert } from "@cdktf/provider-tls/lib/self-signed-cert";
-import { HttpProvider } from "@cdktf/provider-http/lib/provider";
-import { DataHttp } from "@cdktf/provider-http/lib/data-http";
-import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
-import { VirtualEnvironmentVm } from "../.gen/providers/proxmox/virtual-environment-vm";
-import { DownloadFile } from "../.gen/providers/proxmox/download-file";
+// The floor: plain cdktf, no aggrik8s code, synthesizing the same JSON as a
+// synthesized mesh (FLOOR_FROM: its cdktf.out directory). Every provider,
+// resource, data source, variable, output and the backend of every stack is
+// declared as its own construct, as generated bindings declare them, with
+// its attributes read from the mesh's cdk.tf.json. What synth of that output
+// costs in the framework alone (README: Benchmark); bench/floor.test.ts shows
+// the JSON is the same.
+import * as fs from "fs";
+import * as path from "path";
+import { App, LocalBackend, TerraformDataSource, TerraformOutput, TerraformProvider, TerraformResource, TerraformStack, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
 
+type Attributes = Record<string, unknown>;
+// Meta-arguments cdktf writes itself from its own fields; the rest are attributes.
+const META = new Set(["//", "provider", "depends_on", "count", "for_each", "lifecycle"]);
+const split = (body: Attributes) => Object.fromEntries(Object.entries(body).filter(([k]) => !META.has(k)));
+
+class PlainResource extends TerraformResource {
+  constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
+    super(scope, id, { terraformResourceType: type });
+    this.overrideLogicalId(id);
+    for (const key of ["provider", "depends_on", "count", "for_each", "lifecycle"]) if (key in attrs) this.addOverride(key, attrs[key]);
+  }
+  protected synthesizeAttributes(): Attributes {
+    return split(this.attrs);
+  }
+}
+
+class PlainDataSource extends TerraformDataSource {
+  constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
+    super(scope, id, { terraformResourceType: type });
+    this.overrideLogicalId(id);
+    for (const key of ["provider", "depends_on", "count", "for_each", "lifecycle"]) if (key in attrs) this.addOverride(key, attrs[key]);
+  }
+  protected synthesizeAttributes(): Attributes {
+    return split(this.attrs);
+  }
+}
+
+class PlainProvider extends TerraformProvider {
+  constructor(scope: Construct, id: string, type: string, source: { source: string; version: string }, private readonly attrs: Attributes) {
+    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: type, providerVersion: source.version }, terraformProviderSource: source.source });
+    if (typeof attrs.alias === "string") this.alias = attrs.alias;
+  }
+  protected synthesizeAttributes(): Attributes {
+    return split(this.attrs);
+  }
+}
+
+const from = process.env.FLOOR_FROM;
+if (!from) throw new Error("bench/floor-app.ts: set FLOOR_FROM to a synthesized cdktf.out directory");
+const manifest = JSON.parse(fs.readFileSync(path.join(from, "manifest.json"), "utf8")) as { stacks: Record<string, { synthesizedStackPath: string }> };
 const app = new App({ stackTraces: false });
-const s = new TerraformStack(app, "floor");
-new HelmProvider(s, "helm");
-new Release(s, "release", { name: "r", chart: "c" });
-new KubernetesProvider(s, "kubernetes");
-new NamespaceV1(s, "ns", { metadata: { name: "n" } });
-new SecretV1(s, "secret", { metadata: { name: "s" } });
-new LocalProvider(s, "local");
-new SensitiveFile(s, "file", { filename: "f", content: "c" });
-new TlsProvider(s, "tls");
-const key = new PrivateKey(s, "key", { algorithm: "RSA" });
-new SelfSignedCert(s, "cert", { privateKeyPem: key.privateKeyPem, validityPeriodHours: 1, allowedUses: [] });
-new HttpProvider(s, "http");
-new DataHttp(s, "schematic", { url: "https://example.invalid/schematics", method: "POST", requestBody: "{}" });
-new ProxmoxProvider(s, "proxmox");
-new VirtualEnvironmentVm(s, "vm", { nodeName: "pve1" });
-new DownloadFile(s, "iso", { nodeName: "pve1", contentType: "iso", datastoreId: "local", url: "https://example.invalid/x.iso" });
+for (const [name, s] of Object.entries(manifest.stacks)) {
+  const json = JSON.parse(fs.readFileSync(path.join(from, s.synthesizedStackPath), "utf8"));
+  const stack = new TerraformStack(app, name);
+  for (const [kind, config] of Object.entries(json.terraform?.backend ?? {})) {
+    if (kind !== "local") throw new Error(`bench/floor-app.ts: backend ${kind}: the floor declares the local backend only`);
+    new LocalBackend(stack, config as { path: string });
+  }
+  const sources = json.terraform?.required_providers ?? {};
+  for (const [type, list] of Object.entries<Attributes[]>(json.provider ?? {})) {
+    list.forEach((attrs, i) => new PlainProvider(stack, `${type}${i || ""}`, type, sources[type], attrs));
+  }
+  for (const [type, byId] of Object.entries<Record<string, Attributes>>(json.resource ?? {})) {
+    for (const [id, attrs] of Object.entries(byId)) new PlainResource(stack, id, type, attrs);
+  }
+  for (const [type, byId] of Object.entries<Record<string, Attributes>>(json.data ?? {})) {
+    for (const [id, attrs] of Object.entries(byId)) new PlainDataSource(stack, id, type, attrs);
+  }
+  for (const [id, v] of Object.entries<Attributes>(json.variable ?? {})) {
+    new TerraformVariable(stack, id, v as never);
+  }
+  for (const [id, o] of Object.entries<Attributes>(json.output ?? {})) {
+    const out = new TerraformOutput(stack, id, { value: o.value, sensitive: o.sensitive as boolean | undefined, description: o.description as string | undefined });
+    out.overrideLogicalId(id);
+  }
+}
 app.synth();

@@ -2,7 +2,7 @@
 import { MeshConfigInput } from "../lib/config/schema";
 
 export function generatedMesh(n: number): MeshConfigInput {
-  if (n < 1 || n > 200) throw new Error(`generatedMesh: ${n} clusters; use 1 to 200`);
+  if (n < 1 || n > 255) throw new Error(`generatedMesh: ${n} clusters; use 1 to 255 (ClusterMesh's limit)`);
   const clusters = Array.from({ length: n }, (_, i) => {
     const id = i + 1;
     const net = `10.${id}.0`;

@@ -42,6 +42,8 @@ export function runApp(options: RunOptions): number {
   const outdir = path.resolve(options.outdir ?? options.env.CDKTF_OUTDIR ?? "cdktf.out");
   const scratch = `${outdir}.partial-${process.pid}`;
   fs.rmSync(scratch, { recursive: true, force: true });
+  // cdktf's App creates its outdir, but not the folders above it.
+  fs.mkdirSync(path.dirname(scratch), { recursive: true });
   try {
     const { config, warnings } = loadConfig({ env: options.env });
     for (const w of warnings) stderr(`warning: ${formatProblem(w)}`);
