@@ -3,7 +3,7 @@ import * as path from "path";
 import { spawnSync } from "child_process";
 import { TerraformOutput, TerraformStack } from "cdktf";
 import { runApp } from "../lib/app";
-import { defaultInput, expectSameTree, scratchDir, writeConfig } from "./helpers";
+import { defaultInput, expectSameTree, runSynth, scratchDir, THREE_CLUSTER_FILE, writeConfig } from "./helpers";
 
 const root = path.join(__dirname, "..");
 
@@ -88,4 +88,18 @@ describe("main.ts as cdktf runs it", () => {
     expect(r.stderr).toContain("clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east)");
     expect(fs.existsSync(outdir)).toBe(false);
   });
+});
+
+it("leaves cdktf.out/stacks/ holding exactly the stacks of the config synthesized last", () => {
+  const outdir = path.join(scratchDir(), "cdktf.out");
+  const three = runSynth({ AGGRIK8S_CONFIG: THREE_CLUSTER_FILE }, outdir);
+  expect(three.code).toBe(0);
+  expect(fs.readdirSync(path.join(outdir, "stacks"))).toHaveLength(17);
+  // An engine working file of a stack both configs have survives.
+  fs.mkdirSync(path.join(outdir, "stacks", "mesh-ca", ".terraform"));
+  const two = runSynth({}, outdir);
+  expect(two.code).toBe(0);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(Object.keys(manifest.stacks).sort());
+  expect(fs.existsSync(path.join(outdir, "stacks", "mesh-ca", ".terraform"))).toBe(true);
 });

@@ -61,6 +61,11 @@ export function runApp(options: RunOptions): number {
     }
     fs.mkdirSync(outdir, { recursive: true });
     fs.cpSync(scratch, outdir, { recursive: true });
+    // Stacks of an earlier config go; the current ones keep their engine working files (.terraform, saved plans).
+    const current = new Set(fs.readdirSync(path.join(scratch, "stacks")));
+    for (const old of fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")) : []) {
+      if (!current.has(old)) fs.rmSync(path.join(outdir, "stacks", old), { recursive: true, force: true });
+    }
     if (options.announce) {
       const stacks = app.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id);
       const shown = path.relative(process.cwd(), outdir);
