@@ -118,7 +118,7 @@ clusters:
   - name: talos-east
     id: 1
     network: { nodeSubnet: 10.10.0.0/24, gateway: 10.10.0.1, podSubnet: 10.110.0.0/16, serviceSubnet: 10.210.0.0/16 }
-    controlPlane: { nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
+    controlPlane: { memoryGiB: 8, nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
     platform: { rookCeph: { enabled: false } }
 YAML
   (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js __tests__/fixtures/state-app.ts)
