@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { applyPolicies } from "./aspects";
-import { loadConfig } from "./config/load";
+import { describeConfig, loadConfig } from "./config/load";
 import { MeshConfig } from "./config/schema";
 import { Aggrik8sError, formatProblem } from "./errors";
 
@@ -45,7 +45,9 @@ export function runApp(options: RunOptions): number {
   // cdktf's App creates its outdir, but not the folders above it.
   fs.mkdirSync(path.dirname(scratch), { recursive: true });
   try {
-    const { config, warnings } = loadConfig({ env: options.env });
+    const loaded = loadConfig({ env: options.env });
+    const { config, warnings } = loaded;
+    if (options.announce) stderr(describeConfig(loaded));
     for (const w of warnings) stderr(`warning: ${formatProblem(w)}`);
     // Construct stack traces are for debugging cdktf itself; capturing one per
     // construct was a measurable share of synth time (see README: Benchmark).

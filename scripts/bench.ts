@@ -14,11 +14,18 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { generatedMesh } from "../bench/mesh-config";
+import { cli } from "./lib/cli";
 
 const root = path.resolve(__dirname, "..");
 const reps = Number(process.env.BENCH_REPS ?? 3);
+const countInstructions = Boolean(
+  cli({
+    name: "bench",
+    summary: "Times synth (and its floor), the tests, validate and a whole-mesh diff on this machine; prints every target as met or missed (BENCH_REPS repetitions, default 3).",
+    options: { instructions: { type: "boolean", description: "also count instructions with valgrind (stable where wall time is noisy)" } },
+  }).values.instructions,
+);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-bench-"));
-const countInstructions = process.argv.includes("--instructions");
 const TIME = "/usr/bin/time";
 if (!fs.existsSync(TIME)) {
   console.error("bench: GNU time (/usr/bin/time) is needed for peak memory: apt-get install time");

@@ -12,16 +12,53 @@ import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
 import { runApp } from "../lib/app";
-import { loadConfig } from "../lib/config/load";
+import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../lib/config/load";
+import { CliSpec, cli as parseCli } from "./lib/cli";
 import { MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
-const [command, ...args] = process.argv.slice(2);
+const [command, ...argv] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
   process.stderr.write("usage: node scripts/run-ts.js scripts/cdktf.ts deploy|diff|destroy [stack ...] [options]\n");
   process.exit(2);
+}
+const COMMON = {
+  output: { type: "string", short: "o", description: "the synth output directory (default cdktf.out)" },
+  "no-color": { type: "boolean", description: "plain output" },
+} as const;
+const SPECS: Record<string, CliSpec> = {
+  diff: {
+    name: "diff",
+    summary: "Plans every stack of the config (or those named) with the engine, independent stacks at once; names the stacks that wait on an undeployed upstream.",
+    positionals: "[stack ...]",
+    options: { ...COMMON, "skip-synth": { type: "boolean", description: "plan what cdktf.out/ holds, without synthesizing first" }, parallel: { type: "string", description: "stacks planned at once (default: twice the cores)" } },
+  },
+  deploy: {
+    name: "deploy",
+    summary: "Deploys every stack of the config (or those named) with cdktf, in dependency order, every cluster's chain at once. Refuses the embedded demo mesh.",
+    positionals: "[stack ...]",
+    options: { ...COMMON, "auto-approve": { type: "boolean", description: "apply without asking" }, "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" }, parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" } },
+  },
+  destroy: {
+    name: "destroy",
+    summary: "Destroys every stack of the config (or those named) with cdktf, in reverse dependency order. Refuses the embedded demo mesh.",
+    positionals: "[stack ...]",
+    options: { ...COMMON, "auto-approve": { type: "boolean", description: "destroy without asking" } },
+  },
+};
+const parsed = parseCli({ ...SPECS[command], argv });
+// Back to cdktf's own spelling, for the commands that pass them on.
+const args = [
+  ...parsed.positionals,
+  ...Object.entries(parsed.values).flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
+];
+const loaded = loadConfig({ env: process.env });
+process.stderr.write(`${describeConfig(loaded)}\n`);
+if (command !== "diff" && loaded.origin === "demo") {
+  process.stderr.write(`error: ${command} refuses the embedded demo mesh: its Proxmox endpoint and addresses are examples. Fix: npm run init writes ./${LOCAL_CONFIG_FILE} to edit (or set ${CONFIG_ENV} to your config file)\n`);
+  process.exit(1);
 }
 
 interface Synthesized {
@@ -114,9 +151,16 @@ if (command === "diff") {
   });
 } else {
   passSecrets(named);
+  // Every stack of the config unless some are named; cdktf orders them (destroy in reverse).
+  const order = diffPlan(stacks, named, () => true).ready;
+  const listed = command === "destroy" ? [...order].reverse() : order;
+  process.stderr.write(`${command}: ${listed.length} stack${listed.length === 1 ? "" : "s"}, in this order: ${listed.join(", ")}\n`);
+  if (command === "destroy" && !parsed.values["auto-approve"]) process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
   const extra = command === "deploy" && !options.some((o) => o.startsWith("--parallelism")) ? ["--parallelism", "-1"] : [];
-  const r = spawnSync(cli(), [command, ...args, ...extra], { stdio: "inherit", env });
+  const stackArgs = selected.length === 0 ? ["*"] : [];
+  const r = spawnSync(cli(), [command, ...stackArgs, ...args, ...extra], { stdio: "inherit", env });
+  process.stderr.write(`${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`);
   process.exit(r.status ?? 1);
 }
 
@@ -137,7 +181,7 @@ function readSynthesized(dir: string): Synthesized {
     list.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(json) });
   }
   // The config still says where state lives.
-  return { secretsByStack, proxmoxEnvStacks, stacks: list, state: loadConfig({ env: process.env }).config.state };
+  return { secretsByStack, proxmoxEnvStacks, stacks: list, state: loaded.config.state };
 }
 
 /**

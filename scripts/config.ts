@@ -3,12 +3,16 @@
 // ever references; for each {env: NAME} it says whether NAME is set, never its value.
 import YAML from "yaml";
 import { Aggrik8sError, formatProblem } from "../lib/errors";
-import { loadConfig } from "../lib/config/load";
+import { describeConfig, loadConfig } from "../lib/config/load";
+import { cli } from "./lib/cli";
+
+cli({ name: "config", summary: "Prints the resolved mesh config (defaults filled in) as YAML, and which secret variables the stacks read and whether each is set." });
 import { secretRefs } from "../lib/config/secret-refs";
 
 try {
-  const { config, source, warnings } = loadConfig({ env: process.env });
-  process.stdout.write(`# source: ${source}\n${YAML.stringify(config)}`);
+  const loaded = loadConfig({ env: process.env });
+  const { config, warnings } = loaded;
+  process.stdout.write(`# ${describeConfig(loaded)}\n${YAML.stringify(config)}`);
   // The Doppler token is only read when Doppler is on.
   const found = secretRefs({ ...config, doppler: config.doppler.enabled ? config.doppler : undefined });
   const names = [...new Set(found.flatMap(({ ref }) => ("env" in ref ? [ref.env] : [])))];

@@ -5,9 +5,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { replaceSections } from "../lib/docs";
 import { projectDocs } from "../stacks/docs";
+import { cli } from "./lib/cli";
 
 const root = path.resolve(__dirname, "..");
-const check = process.argv.includes("--check");
+const check = Boolean(
+  cli({ name: "docs", summary: "Regenerates config.schema.json and the README's generated sections from the code.", options: { check: { type: "boolean", description: "change nothing; exit 1 when a copy is stale" } } }).values.check,
+);
 const docs = projectDocs();
 const targets: [string, string][] = [
   ["config.schema.json", docs.jsonSchema],

@@ -18,8 +18,11 @@ const path = require("path");
 const { generateProviderBindingsFromSchema } = require("@cdktf/provider-generator");
 const { repoRoot, versions } = require("./lib/toolchain");
 
-const outArg = process.argv.indexOf("--out");
-const out = outArg > 0 ? path.resolve(process.argv[outArg + 1]) : path.join(repoRoot, ".gen");
+const { cli } = require("./lib/cli");
+const { values } = require.main === module
+  ? cli({ name: "gen", summary: "Regenerates .gen/ offline from the committed provider schemas (schemas/<name>.json).", options: { out: { type: "string", description: "write the bindings here instead of .gen/" } } })
+  : { values: {} };
+const out = values.out ? path.resolve(String(values.out)) : path.join(repoRoot, ".gen");
 
 /** Keeps the listed resources and data sources; names a listed one the schema lacks. */
 function filterSchema(name, schema, wanted) {

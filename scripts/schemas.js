@@ -14,10 +14,14 @@ const { repoRoot, versions, engine, engineEnv, run } = require("./lib/toolchain"
 const generated = Object.entries(versions.providers)
   .filter(([, p]) => typeof p.bindings === "object")
   .map(([name]) => name);
-const argv = process.argv.slice(2);
-const outAt = argv.indexOf("--out");
-const outDir = outAt >= 0 ? path.resolve(argv[outAt + 1] ?? "") : path.join(repoRoot, "schemas");
-const names = outAt >= 0 ? argv.filter((_, i) => i !== outAt && i !== outAt + 1) : argv;
+const { cli } = require("./lib/cli");
+const { values, positionals: names } = cli({
+  name: "schemas",
+  summary: "Dumps the real `providers schema -json` of the generated-binding providers into schemas/ (from the offline mirror, else the registry).",
+  positionals: "[provider ...]",
+  options: { out: { type: "string", description: "write the schemas here instead of schemas/" } },
+});
+const outDir = values.out ? path.resolve(String(values.out)) : path.join(repoRoot, "schemas");
 const wanted = names.length ? names : generated;
 const unknown = wanted.filter((n) => !generated.includes(n));
 if (unknown.length) {

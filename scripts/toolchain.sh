@@ -65,6 +65,21 @@ print_env() {
   printf 'export AGGRIK8S_MIRROR=%q\n' "$mirror"
 }
 
+usage() {
+  cat <<'USAGE'
+usage: npm run toolchain -- [options]
+
+Builds every pinned provider at its exact version (release sources in
+$AGGRIK8S_PROVIDER_SRC, else the Go module proxy), and OpenTofu when no engine
+is on PATH, into a filesystem mirror outside the repo.
+
+options:
+  --strict  fail when any pinned provider cannot be built
+  --with-opentofu  build OpenTofu even when terraform is on PATH
+  --env  print the shell exports for the mirror and exit
+  -h, --help  show this and exit
+USAGE
+}
 strict=false
 with_opentofu=false
 for arg in "$@"; do
@@ -72,7 +87,8 @@ for arg in "$@"; do
     --strict) strict=true ;;
     --with-opentofu) with_opentofu=true ;;
     --env) print_env; exit 0 ;;
-    *) die "unknown option $arg (see the header of $0)" ;;
+    -h|--help) usage; exit 0 ;;
+    *) printf 'toolchain: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
   esac
 done
 

@@ -18,8 +18,16 @@ const os = require("os");
 const path = require("path");
 const { versions, engine, engineEnv, providerName, synthesize, run } = require("./lib/toolchain");
 
-const args = new Set(process.argv.slice(2));
-const allowSkip = args.has("--allow-skip");
+const { cli } = require("./lib/cli");
+const { values: flags } = cli({
+  name: "validate",
+  summary: "Synthesizes every stack of the config, of examples/three-clusters.yaml and of the fixtures, and runs the engine's init + validate in each with the pinned providers.",
+  options: {
+    "allow-skip": { type: "boolean", description: "report a stack whose providers cannot be had as SKIP instead of failing" },
+    keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" },
+  },
+});
+const allowSkip = Boolean(flags["allow-skip"]);
 const CANARY = "canary-unknown-attribute";
 
 function synth(label, entry, outdir, env = {}) {
@@ -101,7 +109,7 @@ function main() {
   }
   const passed = stacks.length - failed - skipped;
   console.log(`validate: ${passed} passed, ${failed} failed, ${skipped} skipped of ${stacks.length} stacks`);
-  if (!args.has("--keep")) fs.rmSync(scratch, { recursive: true, force: true });
+  if (!flags.keep) fs.rmSync(scratch, { recursive: true, force: true });
   if (failed > 0) process.exit(1);
   if (skipped > 0 && !allowSkip) {
     console.error("validate: some stacks could not be checked (SKIP): run scripts/toolchain.sh, or give the engine registry access; --allow-skip accepts this");

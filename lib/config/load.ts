@@ -38,10 +38,17 @@ const LenientMeshSchema = MeshConfigSchema.extend({
 /** Environment variable naming the mesh config file. */
 export const CONFIG_ENV = "AGGRIK8S_CONFIG";
 
+/** The config file a working directory may hold, used when AGGRIK8S_CONFIG is unset (`npm run init` writes it). */
+export const LOCAL_CONFIG_FILE = "aggrik8s.yaml";
+
+/** Where the config came from. */
+export type ConfigOrigin = "env" | "local-file" | "demo";
+
 export interface LoadedConfig {
   readonly config: MeshConfig;
   /** The file path, or "embedded default mesh". */
   readonly source: string;
+  readonly origin: ConfigOrigin;
   /** Findings that do not stop synth. */
   readonly warnings: readonly Problem[];
 }
@@ -53,17 +60,36 @@ export interface LoadOptions {
   readonly cwd?: string;
 }
 
+/**
+ * Reads the config: the file AGGRIK8S_CONFIG names; with the variable unset,
+ * ./aggrik8s.yaml when the working directory has one; else (or with the
+ * variable set to "") the embedded demo mesh.
+ */
 export function loadConfig(options: LoadOptions): LoadedConfig {
-  const file = options.env[CONFIG_ENV];
-  if (file === undefined || file === "") {
-    return validateConfig(DEFAULT_MESH, "embedded default mesh");
-  }
   const cwd = options.cwd ?? process.cwd();
+  const named = options.env[CONFIG_ENV];
+  const local = path.join(cwd, LOCAL_CONFIG_FILE);
+  const file = named === undefined && fs.existsSync(local) ? local : named;
+  if (file === undefined || file === "") {
+    return { ...validateConfig(DEFAULT_MESH, "embedded default mesh"), origin: "demo" };
+  }
   const full = path.resolve(cwd, file);
   // Problems name the file as the user would: relative to where they run, when it is below.
   const shown = path.relative(cwd, full).startsWith("..") ? full : path.relative(cwd, full);
   const source = readConfigFile(full, shown);
-  return validateConfig(source.value, full, source);
+  return { ...validateConfig(source.value, full, source), origin: named === undefined ? "local-file" : "env" };
+}
+
+/** The line every command starts with: which config, and why that one. */
+export function describeConfig(loaded: Pick<LoadedConfig, "source" | "origin">): string {
+  switch (loaded.origin) {
+    case "env":
+      return `config: ${loaded.source} (from ${CONFIG_ENV})`;
+    case "local-file":
+      return `config: ${loaded.source} (./${LOCAL_CONFIG_FILE}; ${CONFIG_ENV} is unset)`;
+    default:
+      return `config: the embedded demo mesh (no ${CONFIG_ENV}, no ./${LOCAL_CONFIG_FILE}: npm run init writes one)`;
+  }
 }
 
 /**
@@ -71,7 +97,7 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
  * cross-field rules; every problem found, in one ConfigError. With `source`,
  * each problem carries its place in the file.
  */
-export function validateConfig(raw: unknown, sourceName: string, source?: ConfigSource): LoadedConfig {
+export function validateConfig(raw: unknown, sourceName: string, source?: ConfigSource): Omit<LoadedConfig, "origin"> {
   const parsed = MeshConfigSchema.safeParse(raw, { reportInput: true });
   const located = (p: Problem, parts: readonly PropertyKey[], key = false): Problem => {
     const pos = source?.locate(parts, key);
