@@ -4,7 +4,8 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import pkg from "../package.json";
-import { scratchDir } from "./helpers";
+import { Testing } from "cdktf";
+import { defaultInput, meshApp, resolvedConfig, runSynth, scratchDir, writeConfig } from "./helpers";
 
 const root = path.join(__dirname, "..");
 const run = (script: string, arg: string) => spawnSync("sh", ["-c", `${pkg.scripts[script as keyof typeof pkg.scripts]} ${arg}`], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: "" } });
@@ -55,4 +56,48 @@ describe("which config a command uses", () => {
     ]);
     expect(deploy.status).toBe(1);
   });
+});
+
+describe("destroying one cluster", () => {
+  const destroy = (cluster: string) =>
+    spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "--cluster", cluster], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
+    });
+
+  it("is refused while the cluster's PKI is protected, saying how to lift it", () => {
+    const r = destroy("talos-edge");
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n")[1]).toBe(
+      "error: --cluster talos-edge: its Talos machine secrets are protected (prevent_destroy), so destroy would stop halfway. Fix: set allowPkiDestroy: true on that cluster in the config, run npm run deploy -- talos-edge-talos so the protection is lifted, then destroy",
+    );
+  });
+
+  it("names the clusters when the one asked for is not in the config", () => {
+    const r = destroy("talos-north");
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n")[1]).toBe(
+      "error: --cluster talos-north: no such cluster in the config (talos-east, talos-west, talos-edge). Fix: name one of them; a cluster already removed from the config must be put back to be destroyed",
+    );
+  });
+
+  it("lifts prevent_destroy from one cluster's machine secrets with its own allowPkiDestroy", () => {
+    const { stacks } = meshApp(resolvedConfig((c) => (c.clusters[1].allowPkiDestroy = true)));
+    const lifecycle = (i: number) => (Object.values(JSON.parse(Testing.synth(stacks.clusters[i].talos)).resource.talos_machine_secrets)[0] as { lifecycle: unknown }).lifecycle;
+    expect([lifecycle(0), lifecycle(1)]).toEqual([{ prevent_destroy: true }, { prevent_destroy: false }]);
+  });
+});
+
+it("synth warns about local state of a stack the config no longer has", () => {
+  const dir = scratchDir();
+  fs.mkdirSync(path.join(dir, "state"));
+  fs.writeFileSync(path.join(dir, "state", "talos-north-vms.tfstate"), "{}");
+  const input = defaultInput();
+  input.state = { backend: "local", dir: path.join(dir, "state") };
+  const r = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
+  expect(r.code).toBe(0);
+  expect(r.stderr).toEqual([
+    `warning: ${path.join(dir, "state", "talos-north-vms.tfstate")}: stack talos-north-vms has state but is no longer in the config, so nothing manages what it deployed. Fix: put its cluster back and run npm run destroy -- --cluster <name>, or remove the state file if those resources are gone (docs/operations.md: removing a cluster)`,
+  ]);
 });

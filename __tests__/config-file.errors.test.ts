@@ -90,14 +90,14 @@ const CASES: [string, string, string, string[]][] = [
     "  - FILE:3:13: proxmox.apiToken: a secret comes from one of env or doppler, not both. Fix: keep {env: NAME} or {doppler: NAME}",
   ]],
   ["a key one level too high", "yaml", replaceLine(BASE, "    id: 1\n", "    id: 1\n    podSubnet: 10.110.0.0/16\n"), [
-    '  - FILE:6:5: clusters[0]: unknown key "podSubnet". Fix: "podSubnet" belongs elsewhere: did you mean `network.podSubnet`? (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)',
+    '  - FILE:6:5: clusters[0]: unknown key "podSubnet". Fix: "podSubnet" belongs elsewhere: did you mean `network.podSubnet`? (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
   ]],
   ["every problem in one run: a Doppler reference without Doppler and a reused id", "yaml", `${replaceLine(BASE, "  endpoint: https://pve1.example.internal:8006/\n", "  endpoint: https://pve1.example.internal:8006/\n  apiToken: { doppler: PVE_TOKEN }\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`, [
     "  - FILE:3:13: proxmox.apiToken: refers to a Doppler secret but doppler.enabled is false. Fix: set doppler.enabled: true (with project and config), or use {env: NAME}",
     "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0] (east). Fix: give every cluster a unique id from 1 to 255",
   ]],
   ["a reused id is found even when the other cluster fails the schema", "yaml", `${replaceLine(BASE, "    id: 1\n", "    id: 1\n    colour: blue\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`, [
-    '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)',
+    '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
     "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0]. Fix: give every cluster a unique id",
   ]],
 ];

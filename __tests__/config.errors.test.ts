@@ -13,7 +13,7 @@ const west = (c: MeshConfigInput) => c.clusters[1];
 const CASES: [string, Edit, string[]][] = [
   ["unknown top-level key", (c) => { c.extra = 1; }, ["(top level): unknown key \"extra\". Fix: remove \"extra\" (allowed here: versions, proxmox, doppler, credentials, state, allowPkiDestroy, clusters)"]],
   ["misspelt key gets a suggestion", (c) => { const n: any = east(c).network; n.podSubent = n.podSubnet; delete n.podSubnet; }, [
-    "clusters[0].network.podSubnet: required field is missing. Fix: add clusters[0].network.podSubnet (see the README's config reference)",
+    "clusters[0].network.podSubnet: required field is missing. Fix: add clusters[0].network.podSubnet (see docs/config.md)",
     "clusters[0].network: unknown key \"podSubent\". Fix: \"podSubent\" -> did you mean \"podSubnet\"? (allowed here: nodeSubnet, gateway, dnsServers, bridge, vlanId, vip, podSubnet, serviceSubnet)",
   ]],
   ["cluster id of the wrong type", (c) => { (east(c) as any).id = "1"; }, ["clusters[0].id: cluster id must be a whole number (got \"1\"). Fix: use 1 to 255"]],
@@ -49,11 +49,11 @@ const CASES: [string, Edit, string[]][] = [
     "clusters[0].workers.memoryGiB: a node of the workers has 0.1 GiB allocatable but one node must hold 5.2 GiB (DaemonSets, its Ceph OSD and the largest pod). Fix: give the workers at least 7 GiB (workers.memoryGiB)",
     "clusters[0].workers.nodes[1].memoryGiB: 0.5 GiB (talos-east-w-2) is below the Talos minimum for a worker, 1 GiB. Fix: give it at least 1 GiB",
   ]],
-  ["workers too small for the platform", (c) => { east(c).workers!.memoryGiB = 4; }, ["clusters[0].workers.memoryGiB: the platform requests 20.4 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs: the capacity table in the README)"]],
-  ["single-node cluster of 4 GiB", (c) => { c.clusters = [{ ...east(c), controlPlane: { nodes: [east(c).controlPlane.nodes[0]] }, workers: { nodes: [] }, platform: { rookCeph: { enabled: false } } }]; }, ["clusters[0].controlPlane.memoryGiB: the platform requests 3.7 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs: the capacity table in the README)"]],
-  ["Talos version not in the table", (c) => { c.versions = { talos: "v1.9.5" }; }, ["versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x). Fix: choose a Talos version from the table in the README, or extend lib/config/compat.ts from the Talos machinery sources"]],
+  ["workers too small for the platform", (c) => { east(c).workers!.memoryGiB = 4; }, ["clusters[0].workers.memoryGiB: the platform requests 20.4 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
+  ["single-node cluster of 4 GiB", (c) => { c.clusters = [{ ...east(c), controlPlane: { nodes: [east(c).controlPlane.nodes[0]] }, workers: { nodes: [] }, platform: { rookCeph: { enabled: false } } }]; }, ["clusters[0].controlPlane.memoryGiB: the platform requests 3.7 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
+  ["Talos version not in the table", (c) => { c.versions = { talos: "v1.9.5" }; }, ["versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x). Fix: choose a Talos version from the table in docs/config.md, or extend lib/config/compat.ts from the Talos machinery sources"]],
   ["Kubernetes outside the Talos range", (c) => { c.versions = { kubernetes: "1.36.0" }; }, ["versions.kubernetes: Kubernetes 1.36.0 is outside what Talos v1.12.4 supports (1.30 - 1.35). Fix: choose Kubernetes 1.30 to 1.35, or another Talos version"]],
-  ["Cilium version not in the table", (c) => { c.versions = { cilium: "1.18.4" }; }, ["versions.cilium: Cilium 1.18.4 is not in the compatibility table (1.19.x, 1.20.x). Fix: choose a Cilium version from the table in the README"]],
+  ["Cilium version not in the table", (c) => { c.versions = { cilium: "1.18.4" }; }, ["versions.cilium: Cilium 1.18.4 is not in the compatibility table (1.19.x, 1.20.x). Fix: choose a Cilium version from the table in docs/config.md"]],
   ["clustermesh NodePort reused", (c) => { west(c).clustermesh = { nodePort: 32379 }; }, ["clusters[1].clustermesh.nodePort: nodePort 32379 is already used by clusters[0] (talos-east). Fix: give every cluster's clustermesh-apiserver its own NodePort, so peers and firewall rules can tell them apart"]],
   ["clustermesh NodePort out of range", (c) => { east(c).clustermesh = { nodePort: 40000 }; }, ["clusters[0].clustermesh.nodePort: nodePort above 32767 (got 40000). Fix: use a port in the Kubernetes NodePort range 30000-32767"]],
   ["LoadBalancer for the clustermesh-apiserver", (c) => { east(c).clustermesh = { serviceType: "LoadBalancer" as any }; }, ["clusters[0].clustermesh.serviceType: only NodePort is supported: a LoadBalancer service on Proxmox stays <pending> (no cloud load balancer, and aggrik8s sets up no Cilium LB-IPAM pool or L2 announcement), so Helm's wait runs out and atomic uninstalls Cilium on first install (got \"LoadBalancer\"). Fix: use serviceType: NodePort (the default)"]],
@@ -66,7 +66,7 @@ const CASES: [string, Edit, string[]][] = [
   ["extra release relabels a built-in namespace", (c) => { east(c).platform = { extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "rook-ceph", podSecurity: "baseline" }] }; }, ["clusters[0].platform.extraReleases[0].podSecurity: namespace rook-ceph is privileged for a built-in component, not baseline. Fix: use podSecurity: privileged, or another namespace"]],
   ["extension not an official name", (c) => { east(c).talos = { extensions: ["qemu-guest-agent"] }; }, ["clusters[0].talos.extensions[0]: not an official extension name (got \"qemu-guest-agent\"). Fix: write it as siderolabs/<name>"]],
   ["image factory not an http(s) URL", (c) => { east(c).talos = { imageFactoryUrl: "ftp://factory.lab.internal" }; }, ["clusters[0].talos.imageFactoryUrl: not an http(s) URL (got \"ftp://factory.lab.internal\"). Fix: write the Image Factory's base URL, e.g. https://factory.talos.dev"]],
-  ["proxmox section missing", (c) => { delete (c as any).proxmox; }, ["proxmox: required field is missing. Fix: add proxmox (see the README's config reference)"]],
+  ["proxmox section missing", (c) => { delete (c as any).proxmox; }, ["proxmox: required field is missing. Fix: add proxmox (see docs/config.md)"]],
 ];
 
 /** Problem lines with their `file:line:column: ` prefix checked and removed (positions have their own table below). */
@@ -129,7 +129,7 @@ it("keeps checking the other clusters when one fails the schema, with their own 
   const file = writeConfig(input);
   const r = runSynth({ AGGRIK8S_CONFIG: file });
   expect(located(r.stderr.slice(1), file)).toEqual([
-    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform)',
+    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
     "  - clusters[1].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum",
   ]);
 });

@@ -3,7 +3,7 @@ import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
 import { stackGraphMermaid } from "../lib/graph";
 import { firewallRules } from "../lib/cilium/firewall";
-import { generatedDocs, replaceSections } from "../lib/docs";
+import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../lib/docs";
 import { resolvedConfig, threeClusterConfig } from "./helpers";
 import { projectDocs } from "../stacks/docs";
 
@@ -13,9 +13,17 @@ it("config.schema.json is generated from the current schema (npm run docs)", () 
   expect(fs.readFileSync(path.join(root, "config.schema.json"), "utf8")).toBe(generatedDocs().jsonSchema);
 });
 
-it("the README's generated sections are current (npm run docs)", () => {
+it("the generated sections of the README and docs/ are current (npm run docs)", () => {
+  const files = Object.fromEntries(DOC_FILES.map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));
+  expect(replaceSectionsIn(files, projectDocs().readmeSections)).toEqual(files);
+});
+
+it("the README stays short and in user order; the rest is in docs/", () => {
   const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
-  expect(readme).toBe(replaceSections(readme, projectDocs().readmeSections));
+  expect(readme.length).toBeLessThanOrEqual(12 * 1024);
+  const headings = readme.split("\n").filter((l) => l.startsWith("## "));
+  expect(headings).toEqual(["## The chain", "## Prerequisites", "## Deploy, step by step", "## Config essentials", "## More"]);
+  for (const link of readme.match(/\]\((docs\/[^)#]+)/g) ?? []) expect(fs.existsSync(path.join(root, link.slice(2)))).toBe(true);
 });
 
 it("the firewall table names every port each cluster must reach on the other", () => {
@@ -30,8 +38,8 @@ it("the firewall table names every port each cluster must reach on the other", (
   expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual(["talos-east API endpoint 10.10.0.10", "talos-west API endpoint 10.20.0.10", "talos-edge API endpoint 10.30.0.11"]);
 });
 
-it("the README documents every config field", () => {
-  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+it("docs/config.md documents every config field", () => {
+  const readme = fs.readFileSync(path.join(root, "docs", "config.md"), "utf8");
   for (const field of ["clusters[].network.podSubnet", "clusters[].platform.extraReleases[].secretValues", "proxmox.apiToken", "versions.cilium"]) {
     expect(readme).toContain(`| \`${field}\` |`);
   }

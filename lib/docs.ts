@@ -26,6 +26,24 @@ export function generatedDocs(extraSections: Record<string, string> = {}): Gener
   };
 }
 
+/** The files that hold generated sections: the README and docs/. */
+export const DOC_FILES = ["README.md", "docs/config.md", "docs/architecture.md", "docs/operations.md", "docs/validation.md", "docs/benchmark.md", "docs/troubleshooting.md"];
+
+/**
+ * Each file's text with the generated sections it holds replaced; every
+ * section must stand in exactly one of them.
+ */
+export function replaceSectionsIn(files: Readonly<Record<string, string>>, sections: Readonly<Record<string, string>>): Record<string, string> {
+  const holder = (name: string) => Object.keys(files).filter((f) => files[f].includes(`<!-- generated:${name} -->`));
+  const out: Record<string, string> = { ...files };
+  for (const [name, body] of Object.entries(sections)) {
+    const where = holder(name);
+    if (where.length !== 1) throw new Error(`generated section ${name} must stand in exactly one of ${Object.keys(files).join(", ")}; it stands in ${where.length ? where.join(", ") : "none"}`);
+    out[where[0]] = replaceSections(out[where[0]], { [name]: body });
+  }
+  return out;
+}
+
 /** Replaces the body between `<!-- generated:NAME -->` and `<!-- /generated:NAME -->` for each section. */
 export function replaceSections(text: string, sections: Readonly<Record<string, string>>): string {
   let out = text;

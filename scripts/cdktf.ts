@@ -45,17 +45,35 @@ const SPECS: Record<string, CliSpec> = {
     name: "destroy",
     summary: "Destroys every stack of the config (or those named) with cdktf, in reverse dependency order. Refuses the embedded demo mesh.",
     positionals: "[stack ...]",
-    options: { ...COMMON, "auto-approve": { type: "boolean", description: "destroy without asking" } },
+    options: {
+      ...COMMON,
+      "auto-approve": { type: "boolean", description: "destroy without asking" },
+      cluster: { type: "string", description: "destroy one cluster's stacks (platform, cilium, credentials, talos, vms); refused while its PKI is protected" },
+    },
   },
 };
 const parsed = parseCli({ ...SPECS[command], argv });
 // Back to cdktf's own spelling, for the commands that pass them on.
+const clusterToDestroy = parsed.values.cluster as string | undefined;
 const args = [
   ...parsed.positionals,
-  ...Object.entries(parsed.values).flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
+  ...Object.entries(parsed.values)
+    .filter(([k]) => k !== "cluster")
+    .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
 const loaded = loadConfig({ env: process.env });
 process.stderr.write(`${describeConfig(loaded)}\n`);
+if (clusterToDestroy !== undefined) {
+  const cluster = loaded.config.clusters.find((c) => c.name === clusterToDestroy);
+  if (!cluster) {
+    process.stderr.write(`error: --cluster ${clusterToDestroy}: no such cluster in the config (${loaded.config.clusters.map((c) => c.name).join(", ")}). Fix: name one of them; a cluster already removed from the config must be put back to be destroyed\n`);
+    process.exit(1);
+  }
+  if (!(cluster.allowPkiDestroy ?? loaded.config.allowPkiDestroy)) {
+    process.stderr.write(`error: --cluster ${clusterToDestroy}: its Talos machine secrets are protected (prevent_destroy), so destroy would stop halfway. Fix: set allowPkiDestroy: true on that cluster in the config, run npm run deploy -- ${clusterToDestroy}-talos so the protection is lifted, then destroy\n`);
+    process.exit(1);
+  }
+}
 if (command !== "diff" && loaded.origin === "demo") {
   process.stderr.write(`error: ${command} refuses the embedded demo mesh: its Proxmox endpoint and addresses are examples. Fix: npm run init writes ./${LOCAL_CONFIG_FILE} to edit (or set ${CONFIG_ENV} to your config file)\n`);
   process.exit(1);
@@ -118,7 +136,9 @@ const { secretsByStack, proxmoxEnvStacks, stacks, state } =
   command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
-const named = selected.length === 0 || selected.includes("*") ? all : selected;
+const named = clusterToDestroy !== undefined
+  ? all.filter((n) => n.startsWith(`${clusterToDestroy}-`) && ["vms", "talos", "cilium", "platform", "credentials"].includes(n.slice(clusterToDestroy.length + 1)))
+  : selected.length === 0 || selected.includes("*") ? all : selected;
 
 /** Passes the secrets `run` stacks need as TF_VAR_*; names the missing ones and exits, unless destroying. */
 function passSecrets(run: readonly string[]): void {
@@ -158,8 +178,11 @@ if (command === "diff") {
   if (command === "destroy" && !parsed.values["auto-approve"]) process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
   const extra = command === "deploy" && !options.some((o) => o.startsWith("--parallelism")) ? ["--parallelism", "-1"] : [];
-  const stackArgs = selected.length === 0 ? ["*"] : [];
-  const r = spawnSync(cli(), [command, ...stackArgs, ...args, ...extra], { stdio: "inherit", env });
+  // A cluster's stacks by name (cdktf orders them); otherwise what was named, or every stack.
+  const stackArgs = clusterToDestroy !== undefined ? named : selected.length === 0 ? ["*"] : [];
+  // mesh-credentials reads every cluster's Talos stack; it is redeployed once the cluster leaves the config.
+  const alone = clusterToDestroy !== undefined ? ["--ignore-missing-stack-dependencies"] : [];
+  const r = spawnSync(cli(), [command, ...stackArgs, ...args, ...extra, ...alone], { stdio: "inherit", env });
   process.stderr.write(`${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`);
   process.exit(r.status ?? 1);
 }

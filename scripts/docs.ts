@@ -3,7 +3,7 @@
 // --check it changes nothing and exits 1 when a copy is stale (the tests do the same).
 import * as fs from "fs";
 import * as path from "path";
-import { replaceSections } from "../lib/docs";
+import { DOC_FILES, replaceSectionsIn } from "../lib/docs";
 import { projectDocs } from "../stacks/docs";
 import { cli } from "./lib/cli";
 
@@ -12,10 +12,8 @@ const check = Boolean(
   cli({ name: "docs", summary: "Regenerates config.schema.json and the README's generated sections from the code.", options: { check: { type: "boolean", description: "change nothing; exit 1 when a copy is stale" } } }).values.check,
 );
 const docs = projectDocs();
-const targets: [string, string][] = [
-  ["config.schema.json", docs.jsonSchema],
-  ["README.md", replaceSections(fs.readFileSync(path.join(root, "README.md"), "utf8"), docs.readmeSections)],
-];
+const current = Object.fromEntries(DOC_FILES.map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));
+const targets: [string, string][] = [["config.schema.json", docs.jsonSchema], ...Object.entries(replaceSectionsIn(current, docs.readmeSections))];
 let stale = 0;
 for (const [file, text] of targets) {
   const full = path.join(root, file);

@@ -64,7 +64,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       imageFactoryUrl: cluster.talos.imageFactoryUrl,
       extensions: cluster.talos.extensions,
       nodes,
-      preventSecretsDestroy: !config.allowPkiDestroy,
+      preventSecretsDestroy: !(cluster.allowPkiDestroy ?? config.allowPkiDestroy),
       state,
     });
     // Node IPs are plain config values, so nothing else orders Talos after its VMs.

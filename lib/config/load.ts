@@ -268,7 +268,7 @@ function issueToProblem(issue: z.core.$ZodIssue): Problem {
   const where = formatPath(issue.path);
   const field = String([...issue.path].reverse().find((p) => typeof p === "string") ?? "value");
   if (issue.input === undefined && issue.code !== "unrecognized_keys" && issue.code !== "custom") {
-    return { path: where, message: "required field is missing", fix: `add ${where} (see the README's config reference)` };
+    return { path: where, message: "required field is missing", fix: `add ${where} (see docs/config.md)` };
   }
   const [message, fix] = issue.message.split(". Fix: ");
   // Echo the bad value, except where it may be a secret written inline (formatProblem masks credentials too).
@@ -310,11 +310,11 @@ function issueToProblem(issue: z.core.$ZodIssue): Problem {
       if (field === "state" || (where.startsWith("state") && input && typeof input === "object" && "backend" in input)) {
         return { path: issue.path.at(-1) === "backend" ? where : `${where}.backend`, message: `unknown state backend ${excerpt(input?.backend ?? issue.input)}`, fix: "use one of local, pg, s3, http" };
       }
-      return { path: where, message: `${issue.message}${got}`, fix: "see the field in the README's config reference" };
+      return { path: where, message: `${issue.message}${got}`, fix: "see the field in docs/config.md" };
     }
     case "invalid_value":
       return { path: where, message: `${excerpt(issue.input)} is not allowed`, fix: `use one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}` };
     default:
-      return { path: where, message: `${issue.message}${got}`, fix: "see the field in the README's config reference" };
+      return { path: where, message: `${issue.message}${got}`, fix: "see the field in docs/config.md" };
   }
 }

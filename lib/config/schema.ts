@@ -258,6 +258,10 @@ export const ClusterSchema = z
       .describe("Talos image and install settings."),
     clustermesh: ClusterMeshSchema.prefault({}),
     platform: PlatformSchema,
+    allowPkiDestroy: z
+      .boolean()
+      .optional()
+      .describe("Overrides the mesh-wide allowPkiDestroy for this cluster's Talos machine secrets: set it (and deploy) before destroying one cluster for good."),
   })
   .describe("One Talos cluster.");
 export type ClusterConfig = z.infer<typeof ClusterSchema>;

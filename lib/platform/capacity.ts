@@ -146,7 +146,7 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
   // Enough that the check would not warn either.
   const needGiB = (mib: number, nodes: number) => Math.ceil((mib / WARN_AT_SHARE / nodes + (onWorkers ? KUBELET_RESERVED_MIB.worker : KUBELET_RESERVED_MIB.controlPlane + staticPods)) / 1024);
   if (share > 1) {
-    findings.push({ level: "error", message: `the platform requests ${gib(demand)} of memory but the ${where} offer ${gib(allocatable)} after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases`, fix: `give the ${where} at least ${needGiB(demand, schedulable.length)} GiB each (${pool}), add nodes, or switch components off (docs: the capacity table in the README)` });
+    findings.push({ level: "error", message: `the platform requests ${gib(demand)} of memory but the ${where} offer ${gib(allocatable)} after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases`, fix: `give the ${where} at least ${needGiB(demand, schedulable.length)} GiB each (${pool}), add nodes, or switch components off (docs/config.md: capacity)` });
   } else if (smallest < perNodeFloor) {
     findings.push({ level: "error", message: `a node of the ${where} has ${gib(smallest)} allocatable but one node must hold ${gib(perNodeFloor)} (DaemonSets${storageNodes ? ", its Ceph OSD" : ""} and the largest pod)`, fix: `give the ${where} at least ${needGiB(perNodeFloor, 1)} GiB (${pool})` });
   } else if (share > WARN_AT_SHARE) {
