@@ -101,3 +101,31 @@ it("synth warns about local state of a stack the config no longer has", () => {
     `warning: ${path.join(dir, "state", "talos-north-vms.tfstate")}: stack talos-north-vms has state but is no longer in the config, so nothing manages what it deployed. Fix: put its cluster back and run npm run destroy -- --cluster <name>, or remove the state file if those resources are gone (docs/operations.md: removing a cluster)`,
   ]);
 });
+
+it("npm run config lists only the secrets the stacks read, with the stacks that read them", () => {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "config.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml"), HONEYCOMB_API_KEY: "x" },
+  });
+  expect(r.status).toBe(0);
+  const listed = r.stdout.split("\n").filter((l) => l.startsWith("#   "));
+  // Robusta is off in talos-west, so its secrets are listed for the other two clusters only.
+  expect(listed).toEqual([
+    "#   GROUNDCOVER_TOKEN: NOT SET (talos-edge-platform)",
+    "#   HONEYCOMB_API_KEY: set (value hidden) (talos-east-platform, talos-edge-platform, talos-west-platform)",
+    "#   PROXMOX_VE_API_TOKEN: NOT SET (talos-east-vms, talos-edge-vms, talos-west-vms)",
+    "#   ROBUSTA_ACCOUNT_ID: NOT SET (talos-east-platform, talos-edge-platform)",
+    "#   ROBUSTA_SIGNING_KEY: NOT SET (talos-east-platform, talos-edge-platform)",
+    "#   ROBUSTA_UI_SINK_TOKEN: NOT SET (talos-east-platform, talos-edge-platform)",
+  ]);
+  expect(r.stdout).not.toContain("\nx\n");
+});
+
+it("destroy checks the secrets like the other commands, before anything runs", () => {
+  const env: NodeJS.ProcessEnv = { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") };
+  for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"]) delete env[k];
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "talos-edge-vms"], { cwd: root, encoding: "utf8", env });
+  expect(r.status).toBe(1);
+  expect(r.stderr.split("\n")[1]).toBe("error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN. Fix: export them before destroy.");
+});

@@ -29,5 +29,7 @@ export const CHARTS: Readonly<Record<ChartName, ChartPin>> = pins.charts;
 /** Default Talos, Kubernetes and Cilium versions of a mesh (the config may choose others the compatibility table allows). */
 export const PLATFORM = pins.platform;
 
-/** Manifests Talos applies at bootstrap (`cluster.extraManifests`), each at a release tag. */
-export const MANIFESTS = pins.manifests;
+/** Manifests Talos applies at bootstrap (`cluster.extraManifests`), each at a release tag: its URL with the tag filled in. */
+export const MANIFESTS = Object.fromEntries(
+  Object.entries(pins.manifests).map(([name, m]) => [name, { ...m, url: m.url.replace("{version}", m.version) }]),
+) as unknown as Readonly<Record<keyof typeof pins.manifests, { readonly version: string; readonly url: string }>>;

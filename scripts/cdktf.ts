@@ -14,8 +14,8 @@ import { App } from "cdktf";
 import { runApp } from "../lib/app";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
+import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { MeshConfig } from "../lib/config/schema";
-import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
 import { buildMesh } from "../stacks";
 
@@ -80,10 +80,8 @@ if (command !== "diff" && loaded.origin === "demo") {
 }
 
 interface Synthesized {
-  /** Sensitive variables (secrets) each stack declares. */
-  readonly secretsByStack: Readonly<Record<string, readonly string[]>>;
-  /** Stacks whose proxmox provider reads the token from its own variable. */
-  readonly proxmoxEnvStacks: readonly string[];
+  /** The secrets each stack reads at deploy time. */
+  readonly secretsByStack: Readonly<Record<string, StackSecretNames>>;
   readonly stacks: ManifestStack[];
   readonly state: MeshConfig["state"];
 }
@@ -102,17 +100,8 @@ function synthesized(keepIn?: string): Synthesized {
       buildMesh(app, config);
     };
     if (runApp({ env: process.env, build, outdir }) !== 0) process.exit(1);
-    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    const secretsByStack: Record<string, string[]> = {};
-    const proxmoxEnvStacks: string[] = [];
-    const stacks: ManifestStack[] = [];
-    for (const s of Object.values<{ name: string; dependencies: string[]; synthesizedStackPath: string }>(manifest.stacks)) {
-      const json = JSON.parse(fs.readFileSync(path.join(outdir, s.synthesizedStackPath), "utf8"));
-      secretsByStack[s.name] = Object.entries<{ sensitive?: boolean }>(json.variable ?? {}).filter(([, v]) => v.sensitive).map(([name]) => name);
-      if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnvStacks.push(s.name);
-      stacks.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(json) });
-    }
-    return { secretsByStack, proxmoxEnvStacks, stacks, state: state! };
+    const { secretsByStack, stacks } = fromOutdir(outdir);
+    return { secretsByStack, stacks, state: state! };
   } finally {
     if (!keepIn) fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -132,7 +121,7 @@ const optionValue = (...names: string[]) => {
 const outdir = path.resolve(optionValue("--output", "-o") ?? "cdktf.out");
 const skipSynth = options.includes("--skip-synth");
 // diff plans what synth wrote into the output directory (runApp replaces it only on success).
-const { secretsByStack, proxmoxEnvStacks, stacks, state } =
+const { secretsByStack, stacks, state } =
   command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
@@ -142,12 +131,13 @@ const named = clusterToDestroy !== undefined
 
 /** Passes the secrets `run` stacks need as TF_VAR_*; names the missing ones and exits, unless destroying. */
 function passSecrets(run: readonly string[]): void {
-  const missing = run.some((s) => proxmoxEnvStacks.includes(s)) && !process.env[PROXMOX_TOKEN_ENV] ? [PROXMOX_TOKEN_ENV] : [];
-  for (const name of [...new Set(run.flatMap((s) => secretsByStack[s] ?? []))].sort()) {
+  const missing = [...new Set(run.flatMap((s) => secretsByStack[s]?.providerEnv ?? []))].sort().filter((name) => !process.env[name]);
+  for (const name of [...new Set(run.flatMap((s) => secretsByStack[s]?.variables ?? []))].sort()) {
     if (process.env[name]) env[`TF_VAR_${name}`] = process.env[name];
     else if (!process.env[`TF_VAR_${name}`]) missing.push(name);
   }
-  if (missing.length && command !== "destroy") {
+  // destroy too: the providers and variables need them to read what they destroy.
+  if (missing.length) {
     process.stderr.write(`error: secrets the stacks need are not set: ${missing.join(", ")}. Fix: export them before ${command}.\n`);
     process.exit(1);
   }
@@ -193,18 +183,19 @@ function readSynthesized(dir: string): Synthesized {
     process.stderr.write(`error: ${dir}/manifest.json not found. Fix: run npm run synth first, or drop --skip-synth\n`);
     process.exit(1);
   }
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8"));
-  const secretsByStack: Record<string, string[]> = {};
-  const proxmoxEnvStacks: string[] = [];
-  const list: ManifestStack[] = [];
-  for (const s of Object.values<{ name: string; dependencies: string[]; synthesizedStackPath: string }>(manifest.stacks)) {
-    const json = JSON.parse(fs.readFileSync(path.join(dir, s.synthesizedStackPath), "utf8"));
-    secretsByStack[s.name] = Object.entries<{ sensitive?: boolean }>(json.variable ?? {}).filter(([, v]) => v.sensitive).map(([n]) => n);
-    if (json.provider?.proxmox && !json.provider.proxmox[0].api_token) proxmoxEnvStacks.push(s.name);
-    list.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(json) });
-  }
   // The config still says where state lives.
-  return { secretsByStack, proxmoxEnvStacks, stacks: list, state: loaded.config.state };
+  return { ...fromOutdir(dir), state: loaded.config.state };
+}
+
+/** Each stack's graph entry and secrets, from a synth output directory. */
+function fromOutdir(dir: string): Omit<Synthesized, "state"> {
+  const secretsByStack: Record<string, StackSecretNames> = {};
+  const list: ManifestStack[] = [];
+  for (const s of synthesizedStacks(dir)) {
+    secretsByStack[s.name] = stackSecretNames(s.json);
+    list.push({ name: s.name, dependencies: s.dependencies, reads: remoteStateReads(s.json) });
+  }
+  return { secretsByStack, stacks: list };
 }
 
 /**

@@ -1,23 +1,40 @@
-// `npm run config`: prints the resolved mesh config (AGGRIK8S_CONFIG or the
-// embedded default) with every default filled in, as YAML. Secrets are only
-// ever references; for each {env: NAME} it says whether NAME is set, never its value.
+// `npm run config`: prints the resolved mesh config with every default filled
+// in, as YAML, then the secrets the synthesized stacks read at deploy time
+// (only those: a switched-off component's defaults are not listed), each with
+// whether it is set, never its value.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
 import YAML from "yaml";
+import { runApp } from "../lib/app";
+import { buildMesh } from "../stacks";
+import { stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { Aggrik8sError, formatProblem } from "../lib/errors";
 import { describeConfig, loadConfig } from "../lib/config/load";
 import { cli } from "./lib/cli";
 
 cli({ name: "config", summary: "Prints the resolved mesh config (defaults filled in) as YAML, and which secret variables the stacks read and whether each is set." });
-import { secretRefs } from "../lib/config/secret-refs";
 
 try {
   const loaded = loadConfig({ env: process.env });
   const { config, warnings } = loaded;
   process.stdout.write(`# ${describeConfig(loaded)}\n${YAML.stringify(config)}`);
-  // The Doppler token is only read when Doppler is on.
-  const found = secretRefs({ ...config, doppler: config.doppler.enabled ? config.doppler : undefined });
-  const names = [...new Set(found.flatMap(({ ref }) => ("env" in ref ? [ref.env] : [])))];
-  process.stdout.write(`# secrets read from the environment at deploy time:\n`);
-  for (const name of names) process.stdout.write(`#   ${name}: ${process.env[name] ? "set (value hidden)" : "NOT SET"}\n`);
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-config-"));
+  try {
+    if (runApp({ env: process.env, build: buildMesh, outdir, stderr: () => {} }) === 0) {
+      const byName = new Map<string, string[]>();
+      for (const s of synthesizedStacks(outdir)) {
+        const names = stackSecretNames(s.json);
+        for (const n of [...names.variables, ...names.providerEnv]) byName.set(n, [...(byName.get(n) ?? []), s.name]);
+      }
+      process.stdout.write(`# secrets the stacks read from the environment at deploy time:\n`);
+      for (const [name, stacks] of [...byName].sort(([a], [b]) => a.localeCompare(b))) {
+        process.stdout.write(`#   ${name}: ${process.env[name] ? "set (value hidden)" : "NOT SET"} (${stacks.join(", ")})\n`);
+      }
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
   for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
 } catch (e) {
   if (!(e instanceof Aggrik8sError)) throw e;
