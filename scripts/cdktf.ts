@@ -33,13 +33,24 @@ const SPECS: Record<string, CliSpec> = {
     name: "diff",
     summary: "Plans every stack of the config (or those named) with the engine, independent stacks at once; names the stacks that wait on an undeployed upstream.",
     positionals: "[stack ...]",
-    options: { ...COMMON, "skip-synth": { type: "boolean", description: "plan what cdktf.out/ holds, without synthesizing first" }, parallel: { type: "string", description: "stacks planned at once (default: twice the cores)" } },
+    options: {
+      ...COMMON,
+      "skip-synth": { type: "boolean", description: "plan what cdktf.out/ holds, without synthesizing first" },
+      parallel: { type: "string", description: "stacks planned at once (default: twice the cores)" },
+      summary: { type: "string", description: "append every stack's plan as Markdown to this file (e.g. $GITHUB_STEP_SUMMARY)" },
+    },
   },
   deploy: {
     name: "deploy",
     summary: "Deploys every stack of the config (or those named) with cdktf, in dependency order, every cluster's chain at once. Refuses the embedded demo mesh.",
     positionals: "[stack ...]",
-    options: { ...COMMON, "auto-approve": { type: "boolean", description: "apply without asking" }, "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" }, parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" } },
+    options: {
+      ...COMMON,
+      "auto-approve": { type: "boolean", description: "apply without asking" },
+      "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" },
+      parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" },
+      "from-plans": { type: "boolean", description: "apply exactly the plans npm run diff saved in the output directory, in dependency order (no new plan)" },
+    },
   },
   destroy: {
     name: "destroy",
@@ -55,10 +66,12 @@ const SPECS: Record<string, CliSpec> = {
 const parsed = parseCli({ ...SPECS[command], argv });
 // Back to cdktf's own spelling, for the commands that pass them on.
 const clusterToDestroy = parsed.values.cluster as string | undefined;
+const summaryFile = parsed.values.summary as string | undefined;
+const fromPlans = Boolean(parsed.values["from-plans"]);
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
-    .filter(([k]) => k !== "cluster")
+    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel"].includes(k))
     .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
 const loaded = loadConfig({ env: process.env });
@@ -156,9 +169,14 @@ if (command === "diff") {
     process.exit(2);
   }
   diffStacks(plan.ready, parallel).then((failed) => {
-    process.stderr.write(`diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream\n`);
+    const line = `diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream`;
+    if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line);
+    process.stderr.write(`${line}\n`);
     process.exit(failed ? 1 : 0);
   });
+} else if (command === "deploy" && fromPlans) {
+  passSecrets(named);
+  process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready));
 } else {
   passSecrets(named);
   // Every stack of the config unless some are named; cdktf orders them (destroy in reverse).
@@ -246,6 +264,48 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
     if (r.code !== 0) failed++;
   }
   return failed;
+}
+
+/** Every planned stack's plan as Markdown (for a CI job summary); sensitive values stay masked by the engine. */
+function writeSummary(file: string, planned: readonly string[], waiting: readonly { stack: string; upstream: string[] }[], line: string): void {
+  const bin = toolchain().engine();
+  const parts = [`## aggrik8s diff\n\n${line}\n`];
+  for (const n of planned) {
+    const dir = path.join(outdir, "stacks", n);
+    const shown = fs.existsSync(path.join(dir, "plan")) ? spawnSync(bin, ["show", "-no-color", "plan"], { cwd: dir, env, encoding: "utf8" }).stdout : "(no plan: it failed, see the job log)";
+    parts.push(`<details><summary>${n}</summary>\n\n\`\`\`\n${shown.trim()}\n\`\`\`\n</details>\n`);
+  }
+  for (const w of waiting) parts.push(`- ${w.stack}: waits on ${w.upstream.join(", ")} (not planned)\n`);
+  fs.appendFileSync(file, `${parts.join("\n")}\n`);
+}
+
+/**
+ * Applies the plans `npm run diff` saved (`plan` in each stack directory), in
+ * dependency order, stopping at the first failure: what was reviewed is what
+ * is applied (the engine refuses a plan whose state changed since). Stacks
+ * without a saved plan are skipped and named.
+ */
+function applySavedPlans(order: readonly string[]): number {
+  const bin = toolchain().engine();
+  let applied = 0;
+  const skipped: string[] = [];
+  for (const n of order) {
+    const dir = path.join(outdir, "stacks", n);
+    if (!fs.existsSync(path.join(dir, "plan"))) {
+      skipped.push(n);
+      continue;
+    }
+    for (const step of [["init", "-input=false"], ["apply", "-input=false", "plan"]]) {
+      const r = spawnSync(bin, step, { cwd: dir, env, stdio: "inherit" });
+      if (r.status !== 0) {
+        process.stderr.write(`deploy: ${step[0]} of ${n} failed (exit ${r.status}); ${applied} stack${applied === 1 ? "" : "s"} applied before it\n`);
+        return 1;
+      }
+    }
+    applied++;
+  }
+  process.stderr.write(`deploy: ${applied} of ${order.length} stacks applied from their saved plans${skipped.length ? `; no saved plan (run npm run diff again after this deploy): ${skipped.join(", ")}` : ""}\n`);
+  return 0;
 }
 
 function cacheDir(): string {

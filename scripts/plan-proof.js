@@ -167,7 +167,8 @@ async function main() {
   // The same stacks through the README's command: npm run diff -> cdktf diff ->
   // the engine. --skip-provider-lock because `providers lock` asks the registry.
   const diffStarted = process.hrtime.bigint();
-  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir], {
+  const summaryFile = path.join(scratch, "summary.md");
+  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir, "--summary", summaryFile], {
     cwd: repoRoot,
     env: { ...env, AGGRIK8S_CONFIG: configFile },
   });
@@ -186,6 +187,20 @@ async function main() {
   log(`${ratio <= 2 ? "MET" : "MISSED"} target: npm run diff over ${fresh.ready.length} stacks took ${diffSeconds.toFixed(2)} s, ${ratio.toFixed(2)}x the slowest single plan (${slowest}, ${slowestSeconds.toFixed(2)} s); target <= 2x`);
   fs.writeFileSync(path.join(scratch, "diff-timing.json"), JSON.stringify({ diffSeconds, slowest, slowestSeconds, ratio, stacks: fresh.ready.length }));
   if (process.env.AGGRIK8S_DIFF_TIMING) fs.copyFileSync(path.join(scratch, "diff-timing.json"), process.env.AGGRIK8S_DIFF_TIMING);
+
+  // The job summary CI posts: every planned stack's plan, every waiting stack named.
+  const markdown = fs.readFileSync(summaryFile, "utf8");
+  const summarized = fresh.ready.filter((n) => new RegExp(`<summary>${n}</summary>[\\s\\S]*?Plan: \\d+ to add`).test(markdown.slice(markdown.indexOf(`<summary>${n}</summary>`))));
+  const summaryOk = summarized.length === fresh.ready.length && fresh.waiting.every((w) => markdown.includes(`- ${w.stack}: waits on`));
+  if (!summaryOk) failures++;
+  log(`${summaryOk ? "PASS" : "FAIL"} npm run diff --summary: ${summarized.length} of ${fresh.ready.length} plans and ${fresh.waiting.length} waiting stacks in the Markdown summary`);
+
+  // Apply exactly the reviewed plan: mesh-ca from the plan npm run diff saved (the only stack that needs no Proxmox or node to apply).
+  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--output", outdir], { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } });
+  const caState = JSON.parse(engineRun(bin, dirOf["mesh-ca"], env, ["show", "-json"]));
+  const caApplied = applied.status === 0 && (caState.values?.root_module?.resources ?? []).some((r) => r.type === "tls_self_signed_cert");
+  if (!caApplied) failures++;
+  log(`${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans: mesh-ca applied from its saved plan${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`);
 
   // Sameness: npm run diff drives the engine itself; `cdktf diff` must plan the same for a stack.
   const same = `${resolved.clusters[0].name}-vms`;
