@@ -1,4 +1,17 @@
-// cdktf's jest matchers (toHaveResourceWithProperties, ...), and removal of
-// the scratch directories a test file made.
+// cdktf's jest matchers (toHaveResourceWithProperties, ...); every temporary
+// folder a test file makes (cdktf's Testing.app() outdirs included) goes into
+// one folder of its own, removed after the file, so tests leave nothing in the
+// system's temp directory.
+const fs = require("fs");
+const os = require("os");
+const path = require("path");
+
 require("cdktf").Testing.setupJest();
-afterAll(() => require("./helpers").removeScratchDirs());
+const systemTmp = os.tmpdir();
+const ours = fs.mkdtempSync(path.join(systemTmp, "aggrik8s-jest-"));
+os.tmpdir = () => ours;
+afterAll(() => {
+  require("./helpers").removeScratchDirs();
+  os.tmpdir = () => systemTmp;
+  fs.rmSync(ours, { recursive: true, force: true });
+});

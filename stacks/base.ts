@@ -1,6 +1,6 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
-import { ALLOW_INSECURE_CONTEXT } from "../lib/aspects/no-insecure";
+import { allowInsecureTls } from "../lib/insecure-tls";
 import { DEFAULT_STATE, StateConfig, configureBackend } from "../lib/state/backend";
 
 /** Settings every stack shares. */
@@ -26,7 +26,7 @@ export class Aggrik8sStack extends TerraformStack {
   constructor(scope: Construct, name: string, props: Aggrik8sStackProps = {}) {
     super(scope, name);
     // Context must be set before the first child construct exists.
-    if (props.allowInsecureTls) this.node.setContext(ALLOW_INSECURE_CONTEXT, true);
+    if (props.allowInsecureTls) allowInsecureTls(this);
     configureBackend(this, props.state ?? DEFAULT_STATE);
   }
 }

@@ -1,5 +1,6 @@
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { ALLOW_INSECURE_CONTEXT, NoInsecure } from "../../lib/aspects/no-insecure";
+import { NoInsecure } from "../../lib/aspects/no-insecure";
+import { ALLOW_INSECURE_CONTEXT } from "../../lib/insecure-tls";
 import { violations } from "./harness";
 
 describe("no-insecure", () => {

@@ -1,6 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
-import { PSA_ENFORCE_LABEL, PsaLabels } from "../../lib/aspects/psa-labels";
+import { PsaLabels } from "../../lib/aspects/psa-labels";
+import { PSA_ENFORCE_LABEL } from "../../lib/kubernetes/pod-security-namespace";
 import { violations } from "./harness";
 
 describe("psa-labels", () => {

@@ -2,8 +2,7 @@ import { TerraformElement } from "cdktf";
 import { IConstruct } from "constructs";
 import { PolicyRule, leaves, resolvedJson } from "./rule";
 
-/** Context key a stack sets (from the config) when the operator chose to skip TLS verification there. */
-export const ALLOW_INSECURE_CONTEXT = "aggrik8s:allowInsecureTls";
+import { ALLOW_INSECURE_CONTEXT } from "../insecure-tls";
 
 /**
  * TLS verification stays on: no `insecure` / `skip_tls_verify` set to true

@@ -1,8 +1,7 @@
 import { TerraformResource } from "cdktf";
 import { IConstruct } from "constructs";
+import { PSA_ENFORCE_LABEL } from "../kubernetes/pod-security-namespace";
 import { PolicyRule, resolvedJson } from "./rule";
-
-export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
 /**
  * Talos enforces Pod Security `baseline` cluster-wide, so every namespace we

@@ -1,7 +1,9 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { Construct } from "constructs";
-import { PSA_ENFORCE_LABEL } from "../aspects/psa-labels";
 import { PropsError } from "../errors";
+
+/** The label Pod Security admission reads a namespace's level from. */
+export const PSA_ENFORCE_LABEL = "pod-security.kubernetes.io/enforce";
 
 /** Pod Security Standards level. @see https://kubernetes.io/docs/concepts/security/pod-security-standards/ */
 export type PodSecurityLevel = "privileged" | "baseline" | "restricted";
