@@ -11,15 +11,19 @@ import { App, LocalBackend, TerraformDataSource, TerraformOutput, TerraformProvi
 import { Construct } from "constructs";
 
 type Attributes = Record<string, unknown>;
-// Meta-arguments cdktf writes itself from its own fields; the rest are attributes.
-const META = new Set(["//", "provider", "depends_on", "count", "for_each", "lifecycle"]);
-const split = (body: Attributes) => Object.fromEntries(Object.entries(body).filter(([k]) => !META.has(k)));
+// Meta-arguments, which cdktf writes from overrides; the rest are attributes.
+const META = ["provider", "depends_on", "count", "for_each", "lifecycle"];
+const split = (body: Attributes) => Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//" && !META.includes(k)));
+/** The block's logical id and meta-arguments as the mesh wrote them. */
+function asWritten(el: TerraformResource | TerraformDataSource, id: string, attrs: Attributes): void {
+  el.overrideLogicalId(id);
+  for (const key of META) if (key in attrs) el.addOverride(key, attrs[key]);
+}
 
 class PlainResource extends TerraformResource {
   constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
     super(scope, id, { terraformResourceType: type });
-    this.overrideLogicalId(id);
-    for (const key of ["provider", "depends_on", "count", "for_each", "lifecycle"]) if (key in attrs) this.addOverride(key, attrs[key]);
+    asWritten(this, id, attrs);
   }
   protected synthesizeAttributes(): Attributes {
     return split(this.attrs);
@@ -29,8 +33,7 @@ class PlainResource extends TerraformResource {
 class PlainDataSource extends TerraformDataSource {
   constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
     super(scope, id, { terraformResourceType: type });
-    this.overrideLogicalId(id);
-    for (const key of ["provider", "depends_on", "count", "for_each", "lifecycle"]) if (key in attrs) this.addOverride(key, attrs[key]);
+    asWritten(this, id, attrs);
   }
   protected synthesizeAttributes(): Attributes {
     return split(this.attrs);
