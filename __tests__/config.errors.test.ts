@@ -49,8 +49,8 @@ const CASES: [string, Edit, string[]][] = [
     "clusters[0].workers.memoryGiB: a node of the workers has 0.1 GiB allocatable but one node must hold 5.2 GiB (DaemonSets, its Ceph OSD and the largest pod). Fix: give the workers at least 7 GiB (workers.memoryGiB)",
     "clusters[0].workers.nodes[1].memoryGiB: 0.5 GiB (talos-east-w-2) is below the Talos minimum for a worker, 1 GiB. Fix: give it at least 1 GiB",
   ]],
-  ["workers too small for the platform", (c) => { east(c).workers!.memoryGiB = 4; }, ["clusters[0].workers.memoryGiB: the platform requests 20.4 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
-  ["single-node cluster of 4 GiB", (c) => { c.clusters = [{ ...east(c), controlPlane: { nodes: [east(c).controlPlane.nodes[0]] }, workers: { nodes: [] }, platform: { rookCeph: { enabled: false } } }]; }, ["clusters[0].controlPlane.memoryGiB: the platform requests 3.7 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
+  ["workers too small for the platform", (c) => { east(c).workers!.memoryGiB = 4; }, ["clusters[0].workers.memoryGiB: the platform requests 20.6 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
+  ["single-node cluster of 4 GiB", (c) => { c.clusters = [{ ...east(c), controlPlane: { nodes: [east(c).controlPlane.nodes[0]] }, workers: { nodes: [] }, platform: { rookCeph: { enabled: false } } }]; }, ["clusters[0].controlPlane.memoryGiB: the platform requests 3.9 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)"]],
   ["Talos version not in the table", (c) => { c.versions = { talos: "v1.9.5" }; }, ["versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x). Fix: choose a Talos version from the table in docs/config.md, or extend lib/config/compat.ts from the Talos machinery sources"]],
   ["Kubernetes outside the Talos range", (c) => { c.versions = { kubernetes: "1.36.0" }; }, ["versions.kubernetes: Kubernetes 1.36.0 is outside what Talos v1.12.4 supports (1.30 - 1.35). Fix: choose Kubernetes 1.30 to 1.35, or another Talos version"]],
   ["Cilium version not in the table", (c) => { c.versions = { cilium: "1.18.4" }; }, ["versions.cilium: Cilium 1.18.4 is not in the compatibility table (1.19.x, 1.20.x). Fix: choose a Cilium version from the table in docs/config.md"]],
@@ -137,7 +137,7 @@ it("keeps checking the other clusters when one fails the schema, with their own 
 it("prints warnings but synthesizes", () => {
   const input = defaultInput();
   input.clusters[0].workers!.memoryGiB = 1.5;
-  input.clusters[0].platform = { tetragon: { enabled: false }, rookCeph: { enabled: false }, openTelemetry: { enabled: false }, robusta: { enabled: false }, kubescape: { enabled: false } };
+  input.clusters[0].platform = { tetragon: { enabled: false }, rookCeph: { enabled: false }, openTelemetry: { enabled: false }, robusta: { enabled: false }, kubescape: { enabled: false }, metricsServer: { enabled: false } };
   input.clusters[1].workers!.memoryGiB = 8;
   input.proxmox.insecure = true;
   input.clusters[1].talos = { extensions: ["siderolabs/iscsi-tools"] };
@@ -148,7 +148,7 @@ it("prints warnings but synthesizes", () => {
   expect(result.stderr.map((l) => l.replace(new RegExp(`^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: `), "warning: "))).toEqual([
     "warning: proxmox.insecure: TLS verification of the Proxmox API is off. Fix: give Proxmox a trusted certificate and remove insecure",
     "warning: clusters[0].workers.memoryGiB: 1.5 GiB (talos-east-w-1, talos-east-w-2, talos-east-w-3) is below the Talos recommendation for a worker, 2 GiB. Fix: give it 2 GiB for production",
-    "warning: clusters[1].workers.memoryGiB: the platform requests 20.4 GiB, 89% of the 22.9 GiB the workers offer: little room for workloads or a node failure. Fix: give the workers more memory (workers.memoryGiB) or add nodes",
+    "warning: clusters[1].workers.memoryGiB: the platform requests 20.6 GiB, 90% of the 22.9 GiB the workers offer: little room for workloads or a node failure. Fix: give the workers more memory (workers.memoryGiB) or add nodes",
     "warning: clusters[1].talos.extensions: no siderolabs/qemu-guest-agent: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses. Fix: add siderolabs/qemu-guest-agent",
   ]);
   expect(fs.existsSync(path.join(result.outdir, "manifest.json"))).toBe(true);

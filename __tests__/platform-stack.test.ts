@@ -28,6 +28,7 @@ describe("platform stack", () => {
       "opentelemetry-collector": expect.stringMatching(/^opentelemetry-collector@0\.170\.0 in \$\{kubernetes_namespace_v1\.namespaces_opentelemetry_ns_/),
       robusta: expect.stringMatching(/^robusta@0\.47\.0 in /),
       kubescape: expect.stringMatching(/^kubescape-operator@1\.40\.3 in /),
+      "metrics-server": "metrics-server@3.13.1 in kube-system",
     });
   });
 
@@ -84,7 +85,7 @@ describe("platform stack", () => {
 
   it("switches each component off in the config", () => {
     const off = resolvedConfig((c) => {
-      c.clusters[0].platform = { tetragon: { enabled: false }, rookCeph: { enabled: false }, openTelemetry: { enabled: false }, robusta: { enabled: false }, kubescape: { enabled: false } };
+      c.clusters[0].platform = { tetragon: { enabled: false }, rookCeph: { enabled: false }, openTelemetry: { enabled: false }, robusta: { enabled: false }, kubescape: { enabled: false }, metricsServer: { enabled: false } };
     });
     const { json: none } = synthPlatform(off);
     expect(none.resource).toBeUndefined();

@@ -5,9 +5,9 @@ import { DopplerSettings } from "../lib/doppler/access";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
-import { OTEL_API_KEY_SECRET, ROBUSTA_SECRET_KEYS, kubescapeValues, openTelemetryValues, robustaValues } from "../lib/platform/observability";
-import { tetragonValues } from "../lib/platform/tetragon";
-import { ROOK_NAMESPACE, rookClusterValues, rookOperatorValues } from "../lib/platform/rook-ceph";
+import { ITerraformDependable } from "cdktf";
+import { PLATFORM_COMPONENTS } from "../lib/platform/components";
+import { ComponentRelease, ComponentSecret } from "../lib/platform/component";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
@@ -25,10 +25,11 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
 }
 
 /**
- * The day-2 platform of one cluster, each component switchable in the config:
- * Tetragon, Rook/Ceph, the OpenTelemetry collector, Robusta, Kubescape and
- * the config's extra releases. Deployed after the cluster's Cilium stack,
- * so pods have a network.
+ * The day-2 platform of one cluster: every component of
+ * lib/platform/components.ts the config switches on, each in its namespace
+ * (created at its Pod Security level), with its Kubernetes secrets and Helm
+ * releases, then the config's extra releases. Deployed after the cluster's
+ * Cilium stack, so pods have a network.
  */
 export class PlatformStack extends Aggrik8sStack {
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -36,62 +37,37 @@ export class PlatformStack extends Aggrik8sStack {
     new KubernetesAccess(this, "access", { credentials: props.credentials });
     const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
     const namespaces = new PodSecurityNamespaces(this, "namespaces");
-    const p = props.platform;
-    const clusterName = props.clusterName;
+    const ctx = { clusterName: props.clusterName, workerCount: props.workerCount };
 
-    if (p.tetragon.enabled) {
-      // kube-system exists, and Talos already runs it privileged.
-      new ChartRelease(this, "tetragon", { name: "tetragon", chart: CHARTS.tetragon, namespace: "kube-system", values: tetragonValues() });
+    for (const component of PLATFORM_COMPONENTS) {
+      const config = props.platform[component.key] as never;
+      if (!(config as { enabled: boolean }).enabled) continue;
+      const namespace = component.namespace ? namespaces.get(component.namespace.name, component.namespace.level) : "kube-system";
+      const waitFor: ITerraformDependable[] = (("kubernetesSecrets" in component && component.kubernetesSecrets?.(config)) || []).map(
+        (s: ComponentSecret) =>
+          new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }),
+      );
+      const installed = new Map<string, ChartRelease>();
+      for (const r of component.releases(config, ctx) as ComponentRelease[]) {
+        const after = r.after ? installed.get(r.after) : undefined;
+        installed.set(
+          r.id,
+          new ChartRelease(this, r.id, {
+            name: r.name,
+            chart: CHARTS[r.chart],
+            namespace,
+            values: r.values,
+            sensitiveValues: r.secretValues
+              ? Object.fromEntries(Object.entries(r.secretValues).map(([key, s]) => [key, secrets.value(s.ref, s.description)]))
+              : undefined,
+            timeoutSeconds: r.timeoutSeconds,
+            dependsOn: after ? [after.release] : waitFor.length ? waitFor : undefined,
+          }),
+        );
+      }
     }
 
-    if (p.rookCeph.enabled) {
-      const workers = props.workerCount;
-      const namespace = namespaces.get(ROOK_NAMESPACE, "privileged");
-      const operator = new ChartRelease(this, "rook-ceph", { name: "rook-ceph", chart: CHARTS.rookCeph, namespace, values: rookOperatorValues() });
-      new ChartRelease(this, "rook-ceph-cluster", {
-        name: "rook-ceph-cluster", chart: CHARTS.rookCephCluster, namespace,
-        values: rookClusterValues({ storageNodes: workers, replicas: p.rookCeph.replicas ?? Math.min(3, workers) }),
-        // OSD preparation on fresh disks takes a while.
-        timeoutSeconds: 1800,
-        dependsOn: [operator.release],
-      });
-    }
-
-    if (p.openTelemetry.enabled) {
-      // logsCollection mounts /var/log from the host.
-      const namespace = namespaces.get("opentelemetry", "privileged");
-      const key = new SecretV1(this, "otel-exporter-secret", {
-        metadata: { name: OTEL_API_KEY_SECRET.name, namespace },
-        data: { [OTEL_API_KEY_SECRET.key]: secrets.value(p.openTelemetry.apiKey, "OTLP exporter API key") },
-      });
-      new ChartRelease(this, "opentelemetry-collector", {
-        name: "opentelemetry-collector", chart: CHARTS.openTelemetryCollector, namespace,
-        values: openTelemetryValues({ clusterName, otlpEndpoint: p.openTelemetry.otlpEndpoint, metricsDataset: p.openTelemetry.metricsDataset ?? `${clusterName}-metrics` }),
-        dependsOn: [key],
-      });
-    }
-
-    if (p.robusta.enabled) {
-      const r = p.robusta;
-      new ChartRelease(this, "robusta", {
-        name: "robusta", chart: CHARTS.robusta, namespace: namespaces.get("robusta", "baseline"),
-        values: robustaValues({ clusterName }),
-        sensitiveValues: {
-          [ROBUSTA_SECRET_KEYS.signingKey]: secrets.value(r.signingKey, "Robusta signing key"),
-          [ROBUSTA_SECRET_KEYS.accountId]: secrets.value(r.accountId, "Robusta account id"),
-          [ROBUSTA_SECRET_KEYS.sinkToken]: secrets.value(r.sinkToken, "Robusta UI sink token"),
-        },
-      });
-    }
-
-    if (p.kubescape.enabled) {
-      // The node agent reads host processes and files.
-      new ChartRelease(this, "kubescape", {
-        name: "kubescape", chart: CHARTS.kubescape, namespace: namespaces.get("kubescape", "privileged"), values: kubescapeValues({ clusterName }),
-      });
-    }
-
-    p.extraReleases.forEach((r) => {
+    props.platform.extraReleases.forEach((r) => {
       new ChartRelease(this, `extra-${r.name}`, {
         name: r.name, chart: { repository: r.repository, chart: r.chart, version: r.version }, namespace: namespaces.get(r.namespace, r.podSecurity),
         values: r.values,

@@ -10,13 +10,14 @@ import { z } from "zod";
 import { PLATFORM } from "../versions";
 import { DEFAULT_IMAGE_FACTORY, QEMU_GUEST_AGENT } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
+import { SecretRefSchema, fix, toggle } from "./schema-parts";
+import { PLATFORM_COMPONENT_SCHEMAS } from "../platform/components";
 import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
 
 // A config is parsed once per process: compiling zod's fast path for object
 // schemas (new Function) costs more than it saves (README: Benchmark).
 z.config({ jitless: true });
 
-const fix = (what: string, how: string) => `${what}. Fix: ${how}`;
 
 /** RFC 1123 label: what Kubernetes, Talos hostnames and Cilium cluster names accept. */
 const dnsLabel = (what: string, maxLength: number) =>
@@ -56,38 +57,7 @@ export const TALOS_MIN_DISK_GIB = 10;
 const MEMORY_MAX_GIB = 4096;
 const DISK_MAX_GIB = 65536;
 
-/**
- * Where a secret comes from at deploy time. Secrets are never written in the
- * config: it names an environment variable or a Doppler secret instead.
- */
-export const SecretRefSchema = z
-  .union(
-    [
-      z.strictObject({
-        env: z
-          .string()
-          .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: fix("not an environment variable name", "use letters, digits and '_'") })
-          .describe("Name of the environment variable that holds the secret at deploy time."),
-      }),
-      z.strictObject({
-        doppler: z
-          .string()
-          .regex(/^[A-Z_][A-Z0-9_]*$/, { error: fix("not a Doppler secret name", "use upper-case letters, digits and '_'") })
-          .describe("Name of the secret in the Doppler project/config of `doppler`."),
-      }),
-    ],
-    {
-      error: (issue) =>
-        issue.input !== null && typeof issue.input === "object" && "env" in issue.input && "doppler" in issue.input
-          ? fix("a secret comes from one of env or doppler, not both", "keep {env: NAME} or {doppler: NAME}")
-          : fix(
-              "secrets are never written inline",
-              "write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
-            ),
-    },
-  )
-  .describe("A secret: {env: NAME} (environment variable at deploy time) or {doppler: NAME} (Doppler secret).");
-export type SecretRef = z.infer<typeof SecretRefSchema>;
+export { SecretRefSchema, type SecretRef } from "./schema-parts";
 
 const NodeSchema = z
   .strictObject({
@@ -166,8 +136,6 @@ const ClusterMeshSchema = z
   })
   .describe("How peers reach this cluster's clustermesh-apiserver.");
 
-const enabled = () => z.boolean().default(true).describe("Install it.");
-const toggle = (description: string) => z.strictObject({ enabled: enabled() }).prefault({}).describe(description);
 
 const ExtraReleaseSchema = z
   .strictObject({
@@ -191,37 +159,8 @@ const ExtraReleaseSchema = z
 const PlatformSchema = z
   .strictObject({
     hubble: toggle("Hubble relay and UI (part of the Cilium release)."),
-    tetragon: toggle("Tetragon runtime security, in kube-system."),
-    rookCeph: z
-      .strictObject({
-        enabled: enabled(),
-        replicas: z.int().min(1).optional().describe("Ceph pool replica count; at most the worker count. Default: min(3, workers)."),
-      })
-      .prefault({})
-      .describe("Rook operator and a CephCluster whose OSDs use the workers' extra disks."),
-    openTelemetry: z
-      .strictObject({
-        enabled: enabled(),
-        otlpEndpoint: z.string().default("api.honeycomb.io:443").describe("OTLP/gRPC endpoint the collector exports to."),
-        apiKey: SecretRefSchema.default({ env: "HONEYCOMB_API_KEY" }).describe("API key sent as `x-honeycomb-team`."),
-        metricsDataset: z
-          .string()
-          .min(1)
-          .optional()
-          .describe("Honeycomb dataset of the metrics (`x-honeycomb-dataset`); without it they land in `unknown_metrics`. Default: `<cluster name>-metrics`."),
-      })
-      .prefault({})
-      .describe("OpenTelemetry collector (daemonset)."),
-    robusta: z
-      .strictObject({
-        enabled: enabled(),
-        signingKey: SecretRefSchema.default({ env: "ROBUSTA_SIGNING_KEY" }).describe("Robusta `globalConfig.signing_key`."),
-        accountId: SecretRefSchema.default({ env: "ROBUSTA_ACCOUNT_ID" }).describe("Robusta `globalConfig.account_id`."),
-        sinkToken: SecretRefSchema.default({ env: "ROBUSTA_UI_SINK_TOKEN" }).describe("Token of the Robusta UI sink."),
-      })
-      .prefault({})
-      .describe("Robusta alert enrichment."),
-    kubescape: toggle("Kubescape operator (posture and vulnerability scanning)."),
+    // One key per day-2 component, in install order (lib/platform/components.ts).
+    ...PLATFORM_COMPONENT_SCHEMAS,
     extraReleases: z.array(ExtraReleaseSchema).default([]),
   })
   .prefault({})

@@ -14,7 +14,9 @@
  *
  * Kept free of cdktf: the config rules use it.
  */
-import { ClusterConfig } from "../config/schema";
+import type { ClusterConfig } from "../config/schema";
+import { PLATFORM_COMPONENTS } from "./components";
+import { ROOK_DAEMON_MEMORY_MIB } from "./rook-ceph";
 
 /** Where a request lands. */
 export type Placement =
@@ -36,9 +38,6 @@ export interface MemoryRequest {
   readonly replicas?: number;
 }
 
-/** Rook's per-daemon requests (set in the CephCluster spec from here). */
-export const ROOK_DAEMON_MEMORY_MIB = { mon: 1024, mgr: 512, osd: 4096 } as const;
-
 /** Kubelet system reservation by role (Talos pkg/machinery/constants: KubeletSystemReservedMemory*). */
 export const KUBELET_RESERVED_MIB = { controlPlane: 512, worker: 384 } as const;
 
@@ -47,54 +46,20 @@ export const WARN_AT_SHARE = 0.85;
 
 type Platform = ClusterConfig["platform"];
 
-/** Rook's mon and mgr counts for a number of storage nodes (the platform stack uses the same). */
-export function rookDaemonCounts(storageNodes: number): { mons: number; mgrs: number } {
-  return { mons: storageNodes >= 3 ? 3 : 1, mgrs: Math.min(2, storageNodes) };
-}
-
 /** Every request of a cluster with its components as configured. */
 export function memoryRequests(platform: Platform, storageNodes: number): MemoryRequest[] {
-  const rows: MemoryRequest[] = [
+  return [
     { component: "talos", workload: "kube-apiserver", memoryMiB: 512, placement: "control-plane" },
     { component: "talos", workload: "kube-controller-manager", memoryMiB: 256, placement: "control-plane" },
     { component: "talos", workload: "kube-scheduler", memoryMiB: 64, placement: "control-plane" },
     { component: "talos", workload: "coredns", memoryMiB: 70, placement: "cluster", replicas: 2 },
     { component: "cilium", workload: "agent, operator, clustermesh-apiserver, hubble (chart requests none)", memoryMiB: 0, placement: "every-node" },
+    // Each enabled component's own requests (lib/platform/<component>.ts).
+    ...PLATFORM_COMPONENTS.flatMap((c) => {
+      const config = platform[c.key] as never;
+      return (config as { enabled: boolean }).enabled ? c.memoryRequests(config, storageNodes) : [];
+    }),
   ];
-  if (platform.tetragon.enabled) {
-    rows.push({ component: "tetragon", workload: "agent (chart requests none)", memoryMiB: 0, placement: "every-node" });
-    rows.push({ component: "tetragon", workload: "operator", memoryMiB: 64, placement: "cluster" });
-  }
-  if (platform.rookCeph.enabled) {
-    const { mons, mgrs } = rookDaemonCounts(storageNodes);
-    rows.push(
-      { component: "rook-ceph", workload: "operator", memoryMiB: 128, placement: "cluster" },
-      { component: "rook-ceph", workload: "ceph-csi-controller-manager", memoryMiB: 64, placement: "cluster" },
-      { component: "rook-ceph", workload: "toolbox", memoryMiB: 128, placement: "cluster" },
-      { component: "rook-ceph", workload: "mon", memoryMiB: ROOK_DAEMON_MEMORY_MIB.mon, placement: "cluster", replicas: mons },
-      { component: "rook-ceph", workload: "mgr", memoryMiB: ROOK_DAEMON_MEMORY_MIB.mgr, placement: "cluster", replicas: mgrs },
-      { component: "rook-ceph", workload: "osd", memoryMiB: ROOK_DAEMON_MEMORY_MIB.osd, placement: "osd-node" },
-    );
-  }
-  if (platform.openTelemetry.enabled) {
-    rows.push({ component: "opentelemetry-collector", workload: "daemonset (chart requests none)", memoryMiB: 0, placement: "every-node" });
-  }
-  if (platform.robusta.enabled) {
-    rows.push(
-      { component: "robusta", workload: "runner", memoryMiB: 1024, placement: "cluster" },
-      { component: "robusta", workload: "forwarder", memoryMiB: 512, placement: "cluster" },
-    );
-  }
-  if (platform.kubescape.enabled) {
-    rows.push(
-      { component: "kubescape", workload: "node-agent", memoryMiB: 180, placement: "every-node" },
-      { component: "kubescape", workload: "kubescape", memoryMiB: 400, placement: "cluster" },
-      { component: "kubescape", workload: "kubevuln", memoryMiB: 1000, placement: "cluster" },
-      { component: "kubescape", workload: "operator", memoryMiB: 100, placement: "cluster" },
-      { component: "kubescape", workload: "storage", memoryMiB: 400, placement: "cluster" },
-    );
-  }
-  return rows;
 }
 
 export interface CapacityFinding {
@@ -157,7 +122,7 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
 
 /** The table as Markdown, for the README (every component on, 3 storage nodes). */
 export function capacityMarkdown(): string {
-  const all = { tetragon: { enabled: true }, rookCeph: { enabled: true }, openTelemetry: { enabled: true }, robusta: { enabled: true }, kubescape: { enabled: true } } as unknown as Platform;
+  const all = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, { enabled: true }])) as unknown as Platform;
   const where: Record<Placement, string> = { cluster: "once per cluster", "every-node": "every node", "osd-node": "every worker with an OSD", "control-plane": "every control plane" };
   return [
     "| component | workload | memory request | where |",

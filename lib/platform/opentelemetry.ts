@@ -1,11 +1,13 @@
 /**
- * Values of the OpenTelemetry collector, Robusta and Kubescape charts.
+ * The OpenTelemetry collector as a daemonset, exporting to Honeycomb (or any
+ * OTLP/gRPC endpoint): traces and logs, and metrics with their dataset header.
  *
  * @see https://github.com/open-telemetry/opentelemetry-helm-charts/tree/main/charts/opentelemetry-collector
- * @see https://docs.robusta.dev/master/setup-robusta/installation/index.html
- * @see https://kubescape.io/docs/install-operator/
  */
-import { terraformLiteral } from "../helm/chart-release";
+import { z } from "zod";
+import { SecretRefSchema, enabled } from "../config/schema-parts";
+import { terraformLiteral } from "../helm/literal";
+import { defineComponent } from "./component";
 
 /** Secret (created by the platform stack) and key the collector reads its exporter API key from. */
 export const OTEL_API_KEY_SECRET = { name: "otel-exporter", key: "api-key" } as const;
@@ -59,22 +61,31 @@ export function openTelemetryValues(props: OpenTelemetryValuesProps) {
   };
 }
 
-/** Robusta chart keys that are secrets: set with set_sensitive, never in values. */
-export const ROBUSTA_SECRET_KEYS = {
-  signingKey: "globalConfig.signing_key",
-  accountId: "globalConfig.account_id",
-  sinkToken: "sinksConfig[0].robusta_sink.token",
-} as const;
-
-export function robustaValues(props: { readonly clusterName: string }) {
-  return {
-    clusterName: props.clusterName,
-    // Metrics come from Hubble and the OTel collector; Robusta's bundled Prometheus stack stays off.
-    enablePrometheusStack: false,
-    sinksConfig: [{ robusta_sink: { name: "robusta_ui_sink" } }],
-  };
-}
-
-export function kubescapeValues(props: { readonly clusterName: string }) {
-  return { clusterName: props.clusterName, capabilities: { continuousScan: "enable" } };
-}
+export const openTelemetry = defineComponent({
+  key: "openTelemetry",
+  schema: z
+    .strictObject({
+      enabled: enabled(),
+      otlpEndpoint: z.string().default("api.honeycomb.io:443").describe("OTLP/gRPC endpoint the collector exports to."),
+      apiKey: SecretRefSchema.default({ env: "HONEYCOMB_API_KEY" }).describe("API key sent as `x-honeycomb-team`."),
+      metricsDataset: z
+        .string()
+        .min(1)
+        .optional()
+        .describe("Honeycomb dataset of the metrics (`x-honeycomb-dataset`); without it they land in `unknown_metrics`. Default: `<cluster name>-metrics`."),
+    })
+    .prefault({})
+    .describe("OpenTelemetry collector (daemonset)."),
+  // logsCollection mounts /var/log from the host.
+  namespace: { name: "opentelemetry", level: "privileged" },
+  kubernetesSecrets: (c) => [{ id: "otel-exporter-secret", ...OTEL_API_KEY_SECRET, ref: c.apiKey, description: "OTLP exporter API key" }],
+  releases: (c, { clusterName }) => [
+    {
+      id: "opentelemetry-collector",
+      name: "opentelemetry-collector",
+      chart: "openTelemetryCollector",
+      values: openTelemetryValues({ clusterName, otlpEndpoint: c.otlpEndpoint, metricsDataset: c.metricsDataset ?? `${clusterName}-metrics` }),
+    },
+  ],
+  memoryRequests: () => [{ component: "opentelemetry-collector", workload: "daemonset (chart requests none)", memoryMiB: 0, placement: "every-node" }],
+});

@@ -1,0 +1,26 @@
+/**
+ * The Kubescape operator: posture and vulnerability scanning.
+ *
+ * @see https://kubescape.io/docs/install-operator/
+ */
+import { toggle } from "../config/schema-parts";
+import { defineComponent } from "./component";
+
+export function kubescapeValues(props: { readonly clusterName: string }) {
+  return { clusterName: props.clusterName, capabilities: { continuousScan: "enable" } };
+}
+
+export const kubescape = defineComponent({
+  key: "kubescape",
+  schema: toggle("Kubescape operator (posture and vulnerability scanning)."),
+  // The node agent reads host processes and files.
+  namespace: { name: "kubescape", level: "privileged" },
+  releases: (_c, { clusterName }) => [{ id: "kubescape", name: "kubescape", chart: "kubescape", values: kubescapeValues({ clusterName }) }],
+  memoryRequests: () => [
+    { component: "kubescape", workload: "node-agent", memoryMiB: 180, placement: "every-node" },
+    { component: "kubescape", workload: "kubescape", memoryMiB: 400, placement: "cluster" },
+    { component: "kubescape", workload: "kubevuln", memoryMiB: 1000, placement: "cluster" },
+    { component: "kubescape", workload: "operator", memoryMiB: 100, placement: "cluster" },
+    { component: "kubescape", workload: "storage", memoryMiB: 400, placement: "cluster" },
+  ],
+});
