@@ -103,3 +103,13 @@ it("leaves cdktf.out/stacks/ holding exactly the stacks of the config synthesize
   expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(Object.keys(manifest.stacks).sort());
   expect(fs.existsSync(path.join(outdir, "stacks", "mesh-ca", ".terraform"))).toBe(true);
 });
+
+it("writes state and credential paths that reach the config's folders from any output directory", () => {
+  const outdir = path.join(scratchDir(), "somewhere", "else", "out");
+  expect(runSynth({}, outdir).code).toBe(0);
+  const stackDir = path.join(outdir, "stacks", "talos-east-credentials");
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  expect(path.resolve(stackDir, json.terraform.backend.local.path)).toBe(path.resolve("state", "talos-east-credentials.tfstate"));
+  const [kubeconfig] = Object.values(json.resource.local_sensitive_file) as { filename: string }[];
+  expect(path.resolve(stackDir, kubeconfig.filename)).toBe(path.resolve("credentials", "talos-east", "kubeconfig"));
+});

@@ -10,6 +10,7 @@ import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { applyPolicies } from "./aspects";
 import { describeConfig, loadConfig } from "./config/load";
+import { setProjectPaths } from "./project-path";
 import { MeshConfig } from "./config/schema";
 import { Aggrik8sError, formatProblem } from "./errors";
 
@@ -52,6 +53,8 @@ export function runApp(options: RunOptions): number {
     // Construct stack traces are for debugging cdktf itself; capturing one per
     // construct was a measurable share of synth time (see README: Benchmark).
     const app = new App({ outdir: scratch, stackTraces: false });
+    // Relative state and credential paths are written as seen from the final output directory.
+    setProjectPaths(app, process.cwd(), outdir);
     options.build(app, config);
     applyPolicies(app);
     app.synth();

@@ -22,7 +22,7 @@ export class CredentialFiles extends Construct {
     const paths: Record<string, string> = {};
     for (const [name, content] of Object.entries(props.files)) {
       const projectPath = `${props.dir}/${name}`;
-      new SensitiveFile(this, name, { filename: fromStackDir(projectPath), content, filePermission: "0600", directoryPermission: "0700" });
+      new SensitiveFile(this, name, { filename: fromStackDir(projectPath, this), content, filePermission: "0600", directoryPermission: "0700" });
       paths[name] = projectPath;
     }
     this.paths = paths;

@@ -20,7 +20,7 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
   switch (state.backend) {
     case "local":
       // Relative to the stack's working directory, so state survives `rm -rf cdktf.out`.
-      new LocalBackend(stack, { path: fromStackDir(`${state.dir}/${name}.tfstate`) });
+      new LocalBackend(stack, { path: fromStackDir(`${state.dir}/${name}.tfstate`, stack) });
       return;
     case "pg":
       new PgBackend(stack, { connStr: state.connStr, schemaName: `${state.schemaPrefix}_${name.replace(/-/g, "_")}` });
