@@ -1,0 +1,39 @@
+/**
+ * Rules that span fields or clusters, run after the schema has accepted each
+ * field on its own; one rule per file in this folder. Every rule runs, so one
+ * synth reports everything wrong at once. A new rule: a file exporting a
+ * `MeshRule`, one line in RULES, a row in __tests__/config.errors.test.ts.
+ */
+import { Problem } from "../../errors";
+import { namesAndIds } from "./names";
+import { addressRanges } from "./address-ranges";
+import { subnetAddresses } from "./subnet-addresses";
+import { clusterShape } from "./cluster-shape";
+import { extraReleaseNamespaces } from "./extra-release-namespaces";
+import { resources } from "./resources";
+import { capacity } from "./capacity";
+import { versions } from "./versions";
+import { clustermesh } from "./clustermesh";
+import { secretsAndTls } from "./secrets-and-tls";
+import { CheckableMesh } from "./rule";
+
+export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
+
+export interface RuleFindings {
+  readonly problems: Problem[];
+  readonly warnings: Problem[];
+}
+
+/** Every rule, in the order their findings are reported. */
+export const RULES = { namesAndIds, addressRanges, subnetAddresses, clusterShape, extraReleaseNamespaces, resources, capacity, versions, clustermesh, secretsAndTls };
+
+export function checkMesh(config: CheckableMesh): RuleFindings {
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  const report = {
+    err: (path: string, message: string, fix: string) => problems.push({ path, message, fix }),
+    warn: (path: string, message: string, fix: string) => warnings.push({ path, message, fix }),
+  };
+  for (const rule of Object.values(RULES)) rule(config, report);
+  return { problems, warnings };
+}
