@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { TerraformOutput, TerraformStack } from "cdktf";
-import { runApp } from "../lib/app";
+import { runApp } from "../tools/app";
 import { defaultInput, expectSameTree, runSynth, scratchDir, THREE_CLUSTER_FILE, writeConfig } from "./helpers";
 
 const root = path.join(__dirname, "..");

@@ -2,7 +2,7 @@
 // synthesized stacks, the way `cdktf deploy '*'` orders them.
 import * as fs from "fs";
 import * as path from "path";
-import { criticalPath } from "../lib/graph";
+import { criticalPath } from "../tools/graph";
 import { meshApp, resolvedConfig, runSynth, threeClusterConfig, THREE_CLUSTER_FILE } from "./helpers";
 
 interface Manifest {

@@ -1,4 +1,4 @@
-import { diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
+import { diffPlan, remoteStateReads, splitCdktfArgs } from "../tools/diff-plan";
 
 const STACKS = [
   { name: "talos-east-cilium", dependencies: ["mesh-ca", "talos-east-talos"] },

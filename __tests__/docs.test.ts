@@ -1,11 +1,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { TerraformStack, Testing } from "cdktf";
-import { stackGraphMermaid } from "../lib/graph";
+import { stackGraphMermaid } from "../tools/graph";
 import { firewallRules } from "../lib/cilium/firewall";
-import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../lib/docs";
+import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../tools/docs";
 import { resolvedConfig, threeClusterConfig } from "./helpers";
-import { projectDocs } from "../stacks/docs";
+import { projectDocs } from "../tools/mesh-docs";
 
 const root = path.join(__dirname, "..");
 

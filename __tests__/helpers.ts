@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack, Testing } from "cdktf";
 import YAML from "yaml";
-import { runApp } from "../lib/app";
+import { runApp } from "../tools/app";
 import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { loadConfig, validateConfig } from "../lib/config/load";
 import { MeshConfig, MeshConfigInput } from "../lib/config/schema";

@@ -1,5 +1,5 @@
 import { buildMesh } from "../stacks";
-import { runApp } from "../lib/app";
+import { runApp } from "../tools/app";
 import { scratchDir, writeConfig, threeClusterConfig } from "./helpers";
 import * as fs from "fs";
 import * as path from "path";

@@ -69,17 +69,17 @@ describe("scripts/run-ts.js", () => {
     expect(codeCaches()).toHaveLength(1);
   });
 
-  it("gives the entry its own arguments, as tsx does", () => {
+  it("gives the entry its own arguments, as if node ran it", () => {
     const entry = path.join(dir, "args.ts");
     fs.writeFileSync(entry, "process.stdout.write(JSON.stringify(process.argv.slice(2)));\n");
     const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), entry, "diff", "--parallel", "3"], { cwd: root, encoding: "utf8" });
     expect(r.stdout).toBe('["diff","--parallel","3"]');
   });
 
-  it("refuses an entry that is not TypeScript", () => {
-    const r = runTs(path.join(dir, "entry.js"));
+  it("refuses an entry that is neither TypeScript nor JavaScript", () => {
+    const r = runTs(path.join(dir, "entry.json"));
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe("usage: node scripts/run-ts.js ENTRY.ts [ARGS...]\n");
+    expect(r.stderr).toBe("usage: node scripts/run-ts.js ENTRY.ts|ENTRY.js [ARGS...]\n");
   });
 });
 

@@ -16,7 +16,8 @@ import YAML from "yaml";
 import { generatedMesh } from "../bench/mesh-config";
 import { cli } from "./lib/cli";
 
-const root = path.resolve(__dirname, "..");
+// From the toolchain helper: this runs from a bundle in node_modules/.cache.
+const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const countInstructions = Boolean(
   cli({
@@ -47,7 +48,7 @@ function median(xs: number[]): number {
 function measure(id: string, name: string, cmd: string[], env: Record<string, string> = {}, times = reps, warmUp = true): Row {
   const runs: number[] = [];
   const peaks: number[] = [];
-  // One untimed run first (i = -1): warm caches (the bundle and its code cache, tsx's transform cache, the OS page cache).
+  // One untimed run first (i = -1): warm caches (the bundle and its code cache, the OS page cache).
   for (let i = warmUp ? -1 : 0; i < times; i++) {
     const out = path.join(scratch, `out-${name.replace(/\W+/g, "_")}-${i}`);
     // Wall time from our own clock: GNU time's %e has 10 ms steps, too coarse for a 0.1 s synth.
@@ -194,7 +195,7 @@ const diff = fs.existsSync(timingFile) ? (JSON.parse(fs.readFileSync(timingFile,
 if (!diff) console.error(`bench: whole-mesh diff not measured (plan-proof: ${proof.stderr.trim().split("\n").pop()})`);
 
 // The critical path of the three-cluster example.
-const graph = spawnSync("node", ["--require", "tsx/cjs", "scripts/graph.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") } });
+const graph = spawnSync("node", ["scripts/run-ts.js", "scripts/graph.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") } });
 const critical = Number(/critical path \((\d+) stacks/.exec(graph.stdout)?.[1] ?? NaN);
 
 // The targets of the performance issue (#18), stated next to the figures.

@@ -11,12 +11,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { App } from "cdktf";
-import { runApp } from "../lib/app";
+import { runApp } from "../tools/app";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { MeshConfig } from "../lib/config/schema";
-import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../lib/diff-plan";
+import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../tools/diff-plan";
 import { buildMesh } from "../stacks";
 
 const [command, ...argv] = process.argv.slice(2);

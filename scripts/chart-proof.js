@@ -17,7 +17,6 @@ const os = require("os");
 const path = require("path");
 const YAML = require("yaml");
 const { repoRoot, versions, cacheDir, synthesize, run } = require("./lib/toolchain");
-require("tsx/cjs");
 const { memoryRequests } = require("../lib/platform/capacity");
 const { ROOK_DAEMON_MEMORY_MIB } = require("../lib/platform/rook-ceph");
 const { PLATFORM_COMPONENTS } = require("../lib/platform/components");

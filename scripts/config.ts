@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
-import { runApp } from "../lib/app";
+import { runApp } from "../tools/app";
 import { buildMesh } from "../stacks";
 import { stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { Aggrik8sError, formatProblem } from "../lib/errors";

@@ -3,11 +3,12 @@
 // --check it changes nothing and exits 1 when a copy is stale (the tests do the same).
 import * as fs from "fs";
 import * as path from "path";
-import { DOC_FILES, replaceSectionsIn } from "../lib/docs";
-import { projectDocs } from "../stacks/docs";
+import { DOC_FILES, replaceSectionsIn } from "../tools/docs";
+import { projectDocs } from "../tools/mesh-docs";
 import { cli } from "./lib/cli";
 
-const root = path.resolve(__dirname, "..");
+// From the toolchain helper: this runs from a bundle in node_modules/.cache.
+const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
 const check = Boolean(
   cli({ name: "docs", summary: "Regenerates config.schema.json and the README's generated sections from the code.", options: { check: { type: "boolean", description: "change nothing; exit 1 when a copy is stale" } } }).values.check,
 );

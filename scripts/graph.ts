@@ -3,7 +3,7 @@
 // mesh's copy (npm run docs), and a test fails when that copy is stale.
 import { Aggrik8sError } from "../lib/errors";
 import { describeConfig, loadConfig } from "../lib/config/load";
-import { meshCriticalPath, meshGraph } from "../stacks/graph";
+import { meshCriticalPath, meshGraph } from "../tools/mesh-graph";
 import { cli } from "./lib/cli";
 
 cli({ name: "graph", summary: "Prints the Mermaid graph of the stacks the config builds, and the deploy's critical path." });

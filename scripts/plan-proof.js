@@ -26,8 +26,7 @@ const os = require("os");
 const path = require("path");
 const crypto = require("crypto");
 const YAML = require("yaml");
-require("tsx/cjs");
-const { diffPlan, remoteStateReads } = require("../lib/diff-plan");
+const { diffPlan, remoteStateReads } = require("../tools/diff-plan");
 const { repoRoot, engine, engineEnv, mirroredProviders, providerName, synthesize, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
@@ -108,7 +107,7 @@ async function main() {
   };
   // The resolved config (defaults filled in) as `npm run config` prints it.
   const resolved = YAML.parse(
-    run(process.execPath, ["--require", "tsx/cjs", "scripts/config.ts"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
+    run(process.execPath, ["scripts/run-ts.js", "scripts/config.ts"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
   );
   let failures = 0;
   const mirrored = new Set(mirroredProviders());

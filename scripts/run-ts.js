@@ -1,13 +1,15 @@
 #!/usr/bin/env node
-// Runs a TypeScript entry point (main.ts, for `npm run synth` and as the
-// cdktf CLI's app command) the fastest way measured here (README: Benchmark):
+// The project's one TypeScript runner: runs an entry point (main.ts, for `npm
+// run synth` and as the cdktf CLI's app command; the npm scripts; a JS proof
+// script that requires TypeScript modules) the fastest way measured here
+// (docs/benchmark.md):
 // - esbuild bundles the entry with everything it imports, packages included,
 //   into one CommonJS file, so node resolves and reads no module files;
 // - the bundle is rebuilt only when one of the files it was built from changed;
 // - V8's code cache for the bundle is kept next to it, so later runs skip
 //   compiling the functions the previous run compiled.
 // - cdktf's token creation stacks are captured only on request (below).
-// Transpile-only, like tsx: `npm test` type-checks with `tsc --noEmit`.
+// Transpile-only: `npm test` type-checks with `tsc --noEmit`.
 //
 //   node scripts/run-ts.js ENTRY.ts [ARGS...]
 "use strict";
@@ -17,11 +19,11 @@ const vm = require("vm");
 const Module = require("module");
 
 const entry = process.argv[2];
-if (!entry || !entry.endsWith(".ts")) {
-  console.error("usage: node scripts/run-ts.js ENTRY.ts [ARGS...]");
+if (!entry || !/\.(ts|js)$/.test(entry)) {
+  console.error("usage: node scripts/run-ts.js ENTRY.ts|ENTRY.js [ARGS...]");
   process.exit(2);
 }
-// The entry sees its own arguments at process.argv.slice(2), as under tsx.
+// The entry sees its own arguments at process.argv.slice(2), as if node ran it.
 process.argv.splice(2, 1);
 const root = path.resolve(__dirname, "..");
 // Under node_modules so anything left external resolves from the project's node_modules.
@@ -136,7 +138,8 @@ function runWithCodeCache() {
   } catch {
     // First run of this build: compile, and write the cache on exit.
   }
-  const script = new vm.Script(Module.wrap(source), { filename: out, cachedData });
+  // A script entry's shebang, kept by esbuild, is not JavaScript inside the module wrapper.
+  const script = new vm.Script(Module.wrap(source.replace(/^#!.*/, "")), { filename: out, cachedData });
   if (cachedData === undefined || script.cachedDataRejected) {
     // On exit, so the cache holds the functions this run compiled lazily too.
     process.once("exit", () => {

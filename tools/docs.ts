@@ -4,9 +4,9 @@
  * stacks, the stack graph). `npm run docs` writes them; a test fails when the
  * committed copies are stale.
  */
-import { compatibilityMarkdown } from "./config/compat";
-import { configJsonSchema, configReferenceMarkdown } from "./config/reference";
-import { capacityMarkdown } from "./platform/capacity";
+import { compatibilityMarkdown } from "../lib/config/compat";
+import { configJsonSchema, configReferenceMarkdown } from "../lib/config/reference";
+import { capacityMarkdown } from "../lib/platform/capacity";
 
 export interface GeneratedDocs {
   readonly jsonSchema: string;

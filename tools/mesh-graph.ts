@@ -3,8 +3,8 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { loadConfig } from "../lib/config/load";
-import { criticalPath, stackGraphMermaid } from "../lib/graph";
-import { buildMesh } from ".";
+import { criticalPath, stackGraphMermaid } from "./graph";
+import { buildMesh } from "../stacks";
 
 /** The stacks of the mesh the environment's config describes, built by the same buildMesh as synth and prepared (cross-stack edges in place). */
 function withMeshApp<T>(env: Readonly<Record<string, string | undefined>>, read: (app: App, clusters: string[]) => T): T {

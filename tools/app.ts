@@ -8,11 +8,11 @@
 import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
-import { applyPolicies } from "./aspects";
-import { describeConfig, loadConfig } from "./config/load";
-import { setProjectPaths } from "./project-path";
-import { MeshConfig } from "./config/schema";
-import { Aggrik8sError, formatProblem } from "./errors";
+import { applyPolicies } from "../lib/aspects";
+import { describeConfig, loadConfig } from "../lib/config/load";
+import { setProjectPaths } from "../lib/project-path";
+import { MeshConfig } from "../lib/config/schema";
+import { Aggrik8sError, formatProblem } from "../lib/errors";
 
 export interface RunOptions {
   /** The process environment; only the config loader reads it. */
