@@ -27,7 +27,16 @@ describe("runApp", () => {
   });
 
   it("lets bugs (non-input errors) propagate", () => {
-    expect(() => runApp({ env: {}, outdir: scratchDir(), stderr: () => {}, build: () => { throw new TypeError("bug"); } })).toThrow("bug");
+    expect(() =>
+      runApp({
+        env: {},
+        outdir: scratchDir(),
+        stderr: () => {},
+        build: () => {
+          throw new TypeError("bug");
+        },
+      }),
+    ).toThrow("bug");
   });
 });
 
@@ -46,9 +55,15 @@ describe("main.ts as cdktf runs it", () => {
     const r = run({ CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
-    const stacks = ["mesh-ca", ...["talos-east", "talos-west"].flatMap((c) => ["vms", "talos", "cilium", "platform", "credentials"].map((k) => `${c}-${k}`)), "mesh-credentials"];
+    const stacks = [
+      "mesh-ca",
+      ...["talos-east", "talos-west"].flatMap((c) => ["vms", "talos", "cilium", "platform", "credentials"].map((k) => `${c}-${k}`)),
+      "mesh-credentials",
+    ];
     expect(Object.keys(manifest.stacks).sort()).toEqual([...stacks].sort());
-    expect(r.stderr).toBe(`config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml: npm run init writes one)\nsynthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`);
+    expect(r.stderr).toBe(
+      `config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml: npm run init writes one)\nsynthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`,
+    );
   });
 
   it("leaves the list of stacks to the cdktf CLI when the CLI runs it", () => {

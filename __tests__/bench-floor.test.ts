@@ -7,10 +7,22 @@ import { filesUnder, scratchDir } from "./helpers";
 
 const root = path.join(__dirname, "..");
 const synth = (entry: string, outdir: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["scripts/run-ts.js", entry], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: "", CDKTF_OUTDIR: outdir, ...env } });
+  spawnSync(process.execPath, ["scripts/run-ts.js", entry], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, AGGRIK8S_CONFIG: "", CDKTF_OUTDIR: outdir, ...env },
+  });
 /** A stack's JSON less cdktf's construct metadata ("//"), which names construct paths. */
 const withoutMetadata = (v: unknown): unknown =>
-  Array.isArray(v) ? v.map(withoutMetadata) : v && typeof v === "object" ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== "//").map(([k, x]) => [k, withoutMetadata(x)])) : v;
+  Array.isArray(v)
+    ? v.map(withoutMetadata)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v)
+            .filter(([k]) => k !== "//")
+            .map(([k, x]) => [k, withoutMetadata(x)]),
+        )
+      : v;
 
 it("the floor synthesizes the same stacks as main.ts, through plain cdktf", () => {
   const dir = scratchDir();

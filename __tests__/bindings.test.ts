@@ -29,11 +29,15 @@ it("every provider binding requires exactly the version versions.json pins", () 
   new TalosProvider(stack, "talos");
   new DopplerProvider(stack, "doppler");
   const required = Object.fromEntries(
-    Object.entries(JSON.parse(Testing.synth(stack)).terraform.required_providers as Record<string, { source: string; version: string }>)
-      .map(([name, p]) => [name, { source: canonicalSource(p.source).toLowerCase(), version: p.version }]),
+    Object.entries(JSON.parse(Testing.synth(stack)).terraform.required_providers as Record<string, { source: string; version: string }>).map(([name, p]) => [
+      name,
+      { source: canonicalSource(p.source).toLowerCase(), version: p.version },
+    ]),
   );
   const pinned = Object.fromEntries(
-    Object.entries(PROVIDERS).filter(([name]) => name in required).map(([name, p]) => [name, { source: p.source.toLowerCase(), version: p.version }]),
+    Object.entries(PROVIDERS)
+      .filter(([name]) => name in required)
+      .map(([name, p]) => [name, { source: p.source.toLowerCase(), version: p.version }]),
   );
   expect(Object.keys(pinned).sort()).toEqual(Object.keys(required).sort());
   // Every pinned provider but http (prebuilt, used by the Talos stack) is checked here.
@@ -57,12 +61,18 @@ const haveBuilt = ["talos", "doppler"].every((n) => mirrored.includes(n));
   expect(r.stderr).toBe("");
   expect(r.status).toBe(0);
   for (const name of ["talos", "doppler"]) {
-    expect({ name, text: fs.readFileSync(path.join(out, `${name}.json`), "utf8") }).toEqual({ name, text: fs.readFileSync(path.join(root, "schemas", `${name}.json`), "utf8") });
+    expect({ name, text: fs.readFileSync(path.join(out, `${name}.json`), "utf8") }).toEqual({
+      name,
+      text: fs.readFileSync(path.join(root, "schemas", `${name}.json`), "utf8"),
+    });
   }
 });
 
 it("the committed talos and doppler schemas are of the pinned versions, with what the stacks use", () => {
-  for (const [name, fqn] of [["talos", "registry.terraform.io/siderolabs/talos"], ["doppler", "registry.terraform.io/dopplerhq/doppler"]] as const) {
+  for (const [name, fqn] of [
+    ["talos", "registry.terraform.io/siderolabs/talos"],
+    ["doppler", "registry.terraform.io/dopplerhq/doppler"],
+  ] as const) {
     const schema = JSON.parse(fs.readFileSync(path.join(root, "schemas", `${name}.json`), "utf8"));
     expect(schema.provider_versions).toEqual({ [fqn]: PROVIDERS[name].version });
     const bindings = pins.providers[name].bindings;
@@ -87,7 +97,8 @@ describe("gen-bindings: what a binding keeps", () => {
   const vm = "proxmox_virtual_environment_vm";
 
   it("keeps only the listed resources, and of a resource in `blocks` only the listed nested blocks", () => {
-    const kept = filterSchema("proxmox", schema, { resources: [vm, "proxmox_download_file"], dataSources: [], blocks: { [vm]: ["disk", "cpu"] } }).provider_schemas[fqn];
+    const kept = filterSchema("proxmox", schema, { resources: [vm, "proxmox_download_file"], dataSources: [], blocks: { [vm]: ["disk", "cpu"] } })
+      .provider_schemas[fqn];
     expect(Object.keys(kept.resource_schemas)).toEqual([vm, "proxmox_download_file"]);
     expect(Object.keys(kept.resource_schemas[vm].block.block_types)).toEqual(["disk", "cpu"]);
     // Attributes stay whole; the download_file resource is untouched.

@@ -44,7 +44,11 @@ describe.each([
       for (const p of [...(providers.helm ?? []).map((h: any) => h.kubernetes), ...(providers.kubernetes ?? [])]) {
         // Every credential comes from the cluster's own Talos stack, whose talos_cluster_kubeconfig makes it.
         for (const key of ["host", "cluster_ca_certificate", "client_certificate", "client_key"]) {
-          expect({ stack, key, value: p[key] }).toEqual({ stack, key, value: expect.stringContaining(`cross-stack-reference-input-${cluster}-talos.outputs.cross-stack-output-talos_cluster_kubeconfig`) });
+          expect({ stack, key, value: p[key] }).toEqual({
+            stack,
+            key,
+            value: expect.stringContaining(`cross-stack-reference-input-${cluster}-talos.outputs.cross-stack-output-talos_cluster_kubeconfig`),
+          });
         }
       }
       expect(json(`${cluster}-talos`).resource.talos_cluster_kubeconfig).toBeDefined();

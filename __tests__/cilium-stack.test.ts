@@ -24,8 +24,18 @@ describe("cilium stack", () => {
   });
 
   it("configures helm from the Talos stack's outputs, TLS verified, and no unused kubernetes provider", () => {
-    const remote = (attr: string) => expect.stringMatching(new RegExp(`^\\$\\{${attr === "host" ? "" : "base64decode\\("}data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-talos_cluster_kubeconfigcluster_kubeconfig_[0-9A-F]+kubernetes_client_configuration${attr}${attr === "host" ? "" : "\\)"}\\}$`));
-    const tls = { host: remote("host"), cluster_ca_certificate: remote("ca_certificate"), client_certificate: remote("client_certificate"), client_key: remote("client_key") };
+    const remote = (attr: string) =>
+      expect.stringMatching(
+        new RegExp(
+          `^\\$\\{${attr === "host" ? "" : "base64decode\\("}data\\.terraform_remote_state\\.cross-stack-reference-input-talos-east-talos\\.outputs\\.cross-stack-output-talos_cluster_kubeconfigcluster_kubeconfig_[0-9A-F]+kubernetes_client_configuration${attr}${attr === "host" ? "" : "\\)"}\\}$`,
+        ),
+      );
+    const tls = {
+      host: remote("host"),
+      cluster_ca_certificate: remote("ca_certificate"),
+      client_certificate: remote("client_certificate"),
+      client_key: remote("client_key"),
+    };
     expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
     expect(Object.keys(east.provider).sort()).toEqual(["helm", "talos"]);
     expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "talos"]);
@@ -42,8 +52,14 @@ describe("cilium stack", () => {
 
   it("installs the pinned Cilium chart into kube-system, waiting for it", () => {
     expect(releaseOf(east)).toMatchObject({
-      name: "cilium", chart: "cilium", repository: "https://helm.cilium.io/", version: config.versions.cilium,
-      namespace: "kube-system", create_namespace: false, wait: true, atomic: true,
+      name: "cilium",
+      chart: "cilium",
+      repository: "https://helm.cilium.io/",
+      version: config.versions.cilium,
+      namespace: "kube-system",
+      create_namespace: false,
+      wait: true,
+      atomic: true,
     });
   });
 
@@ -61,10 +77,19 @@ describe("cilium stack", () => {
 
   it("uses the same mesh CA in both clusters, the key only as a sensitive value", () => {
     const caCert = (json: any) => JSON.parse(releaseOf(json).values[0]).tls.ca.cert;
-    expect(caCert(east)).toBe("${base64encode(data.terraform_remote_state.cross-stack-reference-input-mesh-ca.outputs.cross-stack-output-tls_self_signed_certca_cert_ACFAC989cert_pem)}");
+    expect(caCert(east)).toBe(
+      "${base64encode(data.terraform_remote_state.cross-stack-reference-input-mesh-ca.outputs.cross-stack-output-tls_self_signed_certca_cert_ACFAC989cert_pem)}",
+    );
     expect(caCert(west)).toBe(caCert(east));
     const key = (json: any) => releaseOf(json).set_sensitive;
-    expect(key(east)).toEqual([{ name: "tls.ca.key", value: expect.stringMatching(/^\$\{base64encode\(data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.cross-stack-output-tls_private_keyca_key_[0-9A-F]+private_key_pem\)\}$/) }]);
+    expect(key(east)).toEqual([
+      {
+        name: "tls.ca.key",
+        value: expect.stringMatching(
+          /^\$\{base64encode\(data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.cross-stack-output-tls_private_keyca_key_[0-9A-F]+private_key_pem\)\}$/,
+        ),
+      },
+    ]);
     expect(key(west)).toEqual(key(east));
     expect(JSON.stringify(releaseOf(east).values)).not.toContain("private_key");
   });

@@ -56,7 +56,8 @@ describe.each(["1.19.6", "1.20.0"])("Cilium values against the chart %s schema",
   });
 
   it("keep the chart's own capability lists, less SYS_MODULE (Talos forbids it)", () => {
-    const defaults = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "schemas", "charts", `cilium-${version}.values.yaml`), "utf8")).securityContext.capabilities;
+    const defaults = YAML.parse(fs.readFileSync(path.join(__dirname, "..", "schemas", "charts", `cilium-${version}.values.yaml`), "utf8")).securityContext
+      .capabilities;
     const lessSysModule = (l: string[]) => l.filter((c) => c !== "SYS_MODULE");
     expect(east.securityContext.capabilities.ciliumAgent).toEqual(lessSysModule(defaults.ciliumAgent));
     expect(east.securityContext.capabilities.cleanCiliumState).toEqual(lessSysModule(defaults.cleanCiliumState));
@@ -107,8 +108,9 @@ describe("Cilium values for Talos", () => {
   });
 
   it("drop a cluster removed from the config from every peer list on the next deploy", () => {
-    const withoutWest = resolvedConfig((c) => { c.clusters.pop(); });
+    const withoutWest = resolvedConfig((c) => {
+      c.clusters.pop();
+    });
     expect(meshPeers(withoutWest, "talos-east")).toEqual([]);
   });
-
 });

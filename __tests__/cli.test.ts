@@ -8,12 +8,21 @@ import { Testing } from "cdktf";
 import { defaultInput, meshApp, resolvedConfig, runSynth, scratchDir, writeConfig } from "./helpers";
 
 const root = path.join(__dirname, "..");
-const run = (script: string, arg: string) => spawnSync("sh", ["-c", `${pkg.scripts[script as keyof typeof pkg.scripts]} ${arg}`], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: "" } });
+const run = (script: string, arg: string) =>
+  spawnSync("sh", ["-c", `${pkg.scripts[script as keyof typeof pkg.scripts]} ${arg}`], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, AGGRIK8S_CONFIG: "" },
+  });
 
 describe.each(Object.keys(pkg.scripts))("npm run %s", (script) => {
   it("answers --help with its usage", () => {
     const r = run(script, "--help");
-    expect({ script, status: r.status, usage: r.stdout.split("\n")[0] }).toEqual({ script, status: 0, usage: expect.stringMatching(new RegExp(`^usage: npm run ${script} --`)) });
+    expect({ script, status: r.status, usage: r.stdout.split("\n")[0] }).toEqual({
+      script,
+      status: 0,
+      usage: expect.stringMatching(new RegExp(`^usage: npm run ${script} --`)),
+    });
   });
 
   it("refuses an unknown flag with exit 2 and the usage", () => {
@@ -28,8 +37,13 @@ describe("which config a command uses", () => {
   const tool = (cwd: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
     const clean = { ...process.env, ...env };
     delete clean.AGGRIK8S_CONFIG;
-    for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"]) delete clean[k];
-    return spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", entry), ...args], { cwd, encoding: "utf8", env: clean });
+    for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"])
+      delete clean[k];
+    return spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", entry), ...args], {
+      cwd,
+      encoding: "utf8",
+      env: clean,
+    });
   };
 
   it("deploy refuses the embedded demo mesh and says how to start your own", () => {
@@ -84,7 +98,8 @@ describe("destroying one cluster", () => {
 
   it("lifts prevent_destroy from one cluster's machine secrets with its own allowPkiDestroy", () => {
     const { stacks } = meshApp(resolvedConfig((c) => (c.clusters[1].allowPkiDestroy = true)));
-    const lifecycle = (i: number) => (Object.values(JSON.parse(Testing.synth(stacks.clusters[i].talos)).resource.talos_machine_secrets)[0] as { lifecycle: unknown }).lifecycle;
+    const lifecycle = (i: number) =>
+      (Object.values(JSON.parse(Testing.synth(stacks.clusters[i].talos)).resource.talos_machine_secrets)[0] as { lifecycle: unknown }).lifecycle;
     expect([lifecycle(0), lifecycle(1)]).toEqual([{ prevent_destroy: true }, { prevent_destroy: false }]);
   });
 });
@@ -124,8 +139,13 @@ it("npm run config lists only the secrets the stacks read, with the stacks that 
 
 it("destroy checks the secrets like the other commands, before anything runs", () => {
   const env: NodeJS.ProcessEnv = { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") };
-  for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"]) delete env[k];
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "talos-edge-vms"], { cwd: root, encoding: "utf8", env });
+  for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"])
+    delete env[k];
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "talos-edge-vms"], {
+    cwd: root,
+    encoding: "utf8",
+    env,
+  });
   expect(r.status).toBe(1);
   expect(r.stderr.split("\n")[1]).toBe("error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN. Fix: export them before destroy.");
 });

@@ -23,16 +23,32 @@ describe("the embedded default mesh", () => {
   it("has every day-2 component on", () => {
     for (const c of config.clusters) {
       const p = c.platform;
-      expect([p.hubble.enabled, p.tetragon.enabled, p.rookCeph.enabled, p.openTelemetry.enabled, p.robusta.enabled, p.kubescape.enabled]).toEqual([true, true, true, true, true, true]);
+      expect([p.hubble.enabled, p.tetragon.enabled, p.rookCeph.enabled, p.openTelemetry.enabled, p.robusta.enabled, p.kubescape.enabled]).toEqual([
+        true,
+        true,
+        true,
+        true,
+        true,
+        true,
+      ]);
     }
   });
 
   it("fills the defaults from the schema and versions.json", () => {
     expect(config.versions).toEqual(PLATFORM);
-    expect(config.proxmox).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false, apiToken: { env: "PROXMOX_VE_API_TOKEN" }, isoTransfer: "download" });
+    expect(config.proxmox).toEqual({
+      endpoint: "https://pve1.example.internal:8006/",
+      insecure: false,
+      apiToken: { env: "PROXMOX_VE_API_TOKEN" },
+      isoTransfer: "download",
+    });
     const east = config.clusters[0];
     expect(east.network.bridge).toBe("vmbr0");
-    expect(east.talos).toEqual({ installDisk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os", extensions: ["siderolabs/qemu-guest-agent"], imageFactoryUrl: "https://factory.talos.dev" });
+    expect(east.talos).toEqual({
+      installDisk: "/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_talos-os",
+      extensions: ["siderolabs/qemu-guest-agent"],
+      imageFactoryUrl: "https://factory.talos.dev",
+    });
     expect(east.clustermesh).toEqual({ serviceType: "NodePort", nodePort: 32379 });
     expect(config.clusters[1].clustermesh.nodePort).toBe(32380);
     expect(east.workers).toMatchObject({ cores: 4, memoryGiB: 12, cephDiskSizeGiB: 100 });
@@ -63,6 +79,10 @@ describe("config files", () => {
     expect(config.clusters.map((c) => c.name)).toEqual(["talos-east", "talos-west", "talos-edge"]);
     expect(config.clusters[1].platform.rookCeph).toEqual({ enabled: true, replicas: 2 });
     expect(config.clusters[2].workers.nodes).toEqual([]);
-    expect(config.clusters[2].platform.extraReleases[0]).toMatchObject({ name: "groundcover", podSecurity: "privileged", secretValues: { "global.groundcover_token": { env: "GROUNDCOVER_TOKEN" } } });
+    expect(config.clusters[2].platform.extraReleases[0]).toMatchObject({
+      name: "groundcover",
+      podSecurity: "privileged",
+      secretValues: { "global.groundcover_token": { env: "GROUNDCOVER_TOKEN" } },
+    });
   });
 });

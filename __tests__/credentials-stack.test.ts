@@ -24,11 +24,16 @@ describe("credential export", () => {
       ["../../../credentials/talos-east/kubeconfig", "0600", "0700"],
       ["../../../credentials/talos-east/talosconfig", "0600", "0700"],
     ]);
-    expect(east.output).toEqual({ kubeconfig_path: { value: "credentials/talos-east/kubeconfig" }, talosconfig_path: { value: "credentials/talos-east/talosconfig" } });
+    expect(east.output).toEqual({
+      kubeconfig_path: { value: "credentials/talos-east/kubeconfig" },
+      talosconfig_path: { value: "credentials/talos-east/talosconfig" },
+    });
   });
 
   it("takes the talosconfig from the Talos stack", () => {
-    expect(files(east)[1].content).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-talos-east-talos\.outputs\.cross-stack-output-datatalos_client_configurationcluster_talosconfig_[0-9A-F]+talos_config\}$/);
+    expect(files(east)[1].content).toMatch(
+      /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-talos-east-talos\.outputs\.cross-stack-output-datatalos_client_configurationcluster_talosconfig_[0-9A-F]+talos_config\}$/,
+    );
   });
 
   it("writes nothing to Doppler unless it is on", () => {
@@ -57,7 +62,11 @@ describe("credential export", () => {
     expect(content).toContain('"current-context" = "admin@talos-east"');
     for (const c of ["talos-east", "talos-west"]) {
       expect(content).toContain(`"name" = "admin@${c}"`);
-      expect(content).toMatch(new RegExp(`base64encode\\(base64decode\\(data\\.terraform_remote_state\\.cross-stack-reference-input-${c}-talos\\.outputs\\.cross-stack-output-[A-Za-z0-9_.]+client_key\\)`));
+      expect(content).toMatch(
+        new RegExp(
+          `base64encode\\(base64decode\\(data\\.terraform_remote_state\\.cross-stack-reference-input-${c}-talos\\.outputs\\.cross-stack-output-[A-Za-z0-9_.]+client_key\\)`,
+        ),
+      );
     }
   });
 });

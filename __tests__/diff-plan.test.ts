@@ -31,7 +31,9 @@ describe("diff plan", () => {
   });
 
   it("reads the upstreams from a stack's cross-stack remote state", () => {
-    const json = { data: { terraform_remote_state: { "cross-stack-reference-input-talos-east-talos": {}, "cross-stack-reference-input-mesh-ca": {}, other: {} } } };
+    const json = {
+      data: { terraform_remote_state: { "cross-stack-reference-input-talos-east-talos": {}, "cross-stack-reference-input-mesh-ca": {}, other: {} } },
+    };
     expect(remoteStateReads(json)).toEqual(["mesh-ca", "talos-east-talos"]);
     expect(remoteStateReads({})).toEqual([]);
   });

@@ -35,7 +35,11 @@ it("the firewall table names every port each cluster must reach on the other", (
   ]);
   const three = firewallRules(threeClusterConfig());
   expect(three.filter((r) => r.port === "32381/tcp").map((r) => r.from)).toEqual(["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"]);
-  expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual(["talos-east API endpoint 10.10.0.10", "talos-west API endpoint 10.20.0.10", "talos-edge API endpoint 10.30.0.11"]);
+  expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual([
+    "talos-east API endpoint 10.10.0.10",
+    "talos-west API endpoint 10.20.0.10",
+    "talos-edge API endpoint 10.30.0.11",
+  ]);
 });
 
 it("docs/config.md documents every config field", () => {

@@ -15,7 +15,10 @@ describe("{doppler: NAME} secrets", () => {
   it("are read in the stack that needs them from one doppler_secrets data source, checked to exist", () => {
     const [data] = Object.values(platform.data.doppler_secrets) as any[];
     expect(data).toMatchObject({ project: "infra", config: "prd" });
-    expect(data.lifecycle.postcondition.map((p: any) => p.condition)).toEqual(['${contains(keys(self.map), "ROBUSTA_SIGNING_KEY")}', '${contains(keys(self.map), "ROBUSTA_ACCOUNT_ID")}']);
+    expect(data.lifecycle.postcondition.map((p: any) => p.condition)).toEqual([
+      '${contains(keys(self.map), "ROBUSTA_SIGNING_KEY")}',
+      '${contains(keys(self.map), "ROBUSTA_ACCOUNT_ID")}',
+    ]);
     const robusta = (Object.values(platform.resource.helm_release) as any[]).find((r) => r.name === "robusta");
     const sensitive = Object.fromEntries(robusta.set_sensitive.map((s: any) => [s.name, s.value]));
     expect(sensitive["globalConfig.signing_key"]).toMatch(/^\$\{data\.doppler_secrets\.secrets_doppler-secrets_[0-9A-F]+\.map\.ROBUSTA_SIGNING_KEY\}$/);
@@ -36,7 +39,9 @@ describe("{doppler: NAME} secrets", () => {
 
   it("are refused by a stack given no Doppler settings, naming the fix", () => {
     const secrets = new StackSecrets(new TerraformStack(Testing.app(), "s"), "secrets");
-    expect(() => secrets.value({ doppler: "X" }, "x")).toThrow("s/secrets: {doppler: X} given but this stack has no Doppler settings. Fix: set doppler.enabled: true in the config");
+    expect(() => secrets.value({ doppler: "X" }, "x")).toThrow(
+      "s/secrets: {doppler: X} given but this stack has no Doppler settings. Fix: set doppler.enabled: true in the config",
+    );
   });
 
   it("leave no Doppler provider in a mesh that does not use Doppler", () => {

@@ -85,7 +85,10 @@ export function parse(synth: string): any {
 
 /** Runs cdktf's cross-stack wiring (what app.synth() does first) so a stack synthesizes alone. */
 export function prepareAll(app: App): void {
-  app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
+  app.node
+    .findAll()
+    .filter(TerraformStack.isStack)
+    .forEach((s) => s.prepareStack());
 }
 
 /** Every file under `dir`, as sorted paths relative to it. */

@@ -8,7 +8,10 @@ const root = path.join(__dirname, "..");
 const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.js"], { cwd: root, encoding: "utf8" })
   .split("\n")
   .filter((f) => f && fs.existsSync(path.join(root, f)));
-const imports = (file: string) => [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/(?:from |require\()["']([^"']+)["']/g)].map((m) => path.normalize(path.join(path.dirname(file), m[1])));
+const imports = (file: string) =>
+  [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/(?:from |require\()["']([^"']+)["']/g)].map((m) =>
+    path.normalize(path.join(path.dirname(file), m[1])),
+  );
 
 it("no production file imports from the tests", () => {
   const production = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith(".gen/"));

@@ -25,7 +25,14 @@ describe("mesh-ca stack", () => {
       const [r] = Object.values(json.resource[type]) as any[];
       expect(r.lifecycle).toEqual({ prevent_destroy: true });
     }
-    const allowed = parse(synthMeshStack(resolvedConfig((c) => { c.allowPkiDestroy = true; }), "mesh-ca"));
+    const allowed = parse(
+      synthMeshStack(
+        resolvedConfig((c) => {
+          c.allowPkiDestroy = true;
+        }),
+        "mesh-ca",
+      ),
+    );
     expect((Object.values(allowed.resource.tls_private_key)[0] as any).lifecycle).toEqual({ prevent_destroy: false });
   });
 

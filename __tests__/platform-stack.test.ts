@@ -9,7 +9,10 @@ function synthPlatform(config: MeshConfig, clusterIndex = 0) {
 }
 
 const releases = (json: any) => Object.fromEntries(Object.values(json.resource.helm_release ?? {}).map((r: any) => [r.name, r]));
-const namespaces = (json: any) => Object.fromEntries(Object.values(json.resource.kubernetes_namespace_v1 ?? {}).map((n: any) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]));
+const namespaces = (json: any) =>
+  Object.fromEntries(
+    Object.values(json.resource.kubernetes_namespace_v1 ?? {}).map((n: any) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]]),
+  );
 
 describe("platform stack", () => {
   const { stack, synth, json } = synthPlatform(resolvedConfig());
@@ -40,11 +43,19 @@ describe("platform stack", () => {
   it("puts Ceph OSDs on the workers' extra disk with replicas no larger than the worker count", () => {
     const values = JSON.parse(r["rook-ceph-cluster"].values[0]);
     // By the serial the VMs stack gives the disk, never by a kernel name such as sdb (probe order).
-    expect(values.cephClusterSpec.storage).toEqual({ useAllNodes: true, useAllDevices: false, devicePathFilter: "^/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_data-[0-9]+$" });
+    expect(values.cephClusterSpec.storage).toEqual({
+      useAllNodes: true,
+      useAllDevices: false,
+      devicePathFilter: "^/dev/disk/by-id/scsi-0QEMU_QEMU_HARDDISK_data-[0-9]+$",
+    });
     expect(values.cephBlockPools[0].spec.replicated).toEqual({ size: 3, requireSafeReplicaSize: true });
     expect(values.cephClusterSpec.mon.count).toBe(3);
     // The requests the capacity check counts.
-    expect(values.cephClusterSpec.resources).toEqual({ mon: { requests: { memory: "1024Mi" } }, mgr: { requests: { memory: "512Mi" } }, osd: { requests: { memory: "4096Mi" } } });
+    expect(values.cephClusterSpec.resources).toEqual({
+      mon: { requests: { memory: "1024Mi" } },
+      mgr: { requests: { memory: "512Mi" } },
+      osd: { requests: { memory: "4096Mi" } },
+    });
     expect(r["rook-ceph-cluster"].depends_on).toEqual([expect.stringMatching(/^helm_release\.rook-ceph_release_/)]);
     const two = releases(synthPlatform(threeClusterConfig(), 1).json);
     const twoValues = JSON.parse(two["rook-ceph-cluster"].values[0]);
@@ -53,7 +64,10 @@ describe("platform stack", () => {
 
   it("takes every secret from a sensitive variable, never a literal", () => {
     expect(Object.entries(json.variable).map(([n, v]: [string, any]) => [n, v.sensitive])).toEqual([
-      ["HONEYCOMB_API_KEY", true], ["ROBUSTA_ACCOUNT_ID", true], ["ROBUSTA_SIGNING_KEY", true], ["ROBUSTA_UI_SINK_TOKEN", true],
+      ["HONEYCOMB_API_KEY", true],
+      ["ROBUSTA_ACCOUNT_ID", true],
+      ["ROBUSTA_SIGNING_KEY", true],
+      ["ROBUSTA_UI_SINK_TOKEN", true],
     ]);
     expect(r.robusta.set_sensitive).toEqual([
       { name: "globalConfig.signing_key", value: "${var.ROBUSTA_SIGNING_KEY}" },
@@ -71,9 +85,14 @@ describe("platform stack", () => {
     // Terraform turns $${ into ${, so the collector receives ${env:OTLP_API_KEY}.
     expect(values.config.exporters.otlp_grpc.headers).toEqual({ "x-honeycomb-team": "$${env:OTLP_API_KEY}" });
     // Metrics carry the dataset header, or Honeycomb files them in unknown_metrics.
-    expect(values.config.exporters["otlp_grpc/metrics"].headers).toEqual({ "x-honeycomb-team": "$${env:OTLP_API_KEY}", "x-honeycomb-dataset": "talos-east-metrics" });
+    expect(values.config.exporters["otlp_grpc/metrics"].headers).toEqual({
+      "x-honeycomb-team": "$${env:OTLP_API_KEY}",
+      "x-honeycomb-dataset": "talos-east-metrics",
+    });
     expect(Object.fromEntries(Object.entries(values.config.service.pipelines).map(([k, v]: [string, any]) => [k, v.exporters]))).toEqual({
-      traces: ["otlp_grpc"], metrics: ["otlp_grpc/metrics"], logs: ["otlp_grpc"],
+      traces: ["otlp_grpc"],
+      metrics: ["otlp_grpc/metrics"],
+      logs: ["otlp_grpc"],
     });
     expect(values.mode).toBe("daemonset");
     expect(otel.depends_on).toEqual([expect.stringMatching(/^kubernetes_secret_v1\.otel-exporter-secret/)]);
@@ -85,7 +104,14 @@ describe("platform stack", () => {
 
   it("switches each component off in the config", () => {
     const off = resolvedConfig((c) => {
-      c.clusters[0].platform = { tetragon: { enabled: false }, rookCeph: { enabled: false }, openTelemetry: { enabled: false }, robusta: { enabled: false }, kubescape: { enabled: false }, metricsServer: { enabled: false } };
+      c.clusters[0].platform = {
+        tetragon: { enabled: false },
+        rookCeph: { enabled: false },
+        openTelemetry: { enabled: false },
+        robusta: { enabled: false },
+        kubescape: { enabled: false },
+        metricsServer: { enabled: false },
+      };
     });
     const { json: none } = synthPlatform(off);
     expect(none.resource).toBeUndefined();

@@ -9,7 +9,12 @@ it("every stack kind, for every cluster of the three-cluster example, passes the
   const stderr: string[] = [];
   const outdir = scratchDir();
   const file = path.join(__dirname, "..", "examples", "three-clusters.yaml");
-  const code = runApp({ env: { AGGRIK8S_CONFIG: writeConfig(YAML.parse(fs.readFileSync(file, "utf8"))) }, outdir, stderr: (l) => stderr.push(l), build: buildMesh });
+  const code = runApp({
+    env: { AGGRIK8S_CONFIG: writeConfig(YAML.parse(fs.readFileSync(file, "utf8"))) },
+    outdir,
+    stderr: (l) => stderr.push(l),
+    build: buildMesh,
+  });
   expect(stderr).toEqual([]);
   expect(code).toBe(0);
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));

@@ -13,7 +13,9 @@ const matches = (description: string) => {
 };
 
 it("sees every provider pin, with its source and version", () => {
-  expect(matches("Terraform providers")).toEqual(Object.values(pins.providers).map((p) => expect.objectContaining({ depName: p.source, currentValue: p.version })));
+  expect(matches("Terraform providers")).toEqual(
+    Object.values(pins.providers).map((p) => expect.objectContaining({ depName: p.source, currentValue: p.version })),
+  );
 });
 
 it("sees every chart pin, with its repository", () => {
@@ -29,9 +31,15 @@ it("sees the Talos, Kubernetes and Cilium versions, once each", () => {
 it("sees the Go-built engine and tools, and the manifest Talos applies", () => {
   const go = matches("Go-built tools").map((m) => m.depName);
   expect(go).toEqual(expect.arrayContaining([pins.engine.opentofu.go.module, pins.tools.actionlint.module, pins.tools.helm.module]));
-  expect(matches("Manifests")).toEqual([{ currentValue: pins.manifests.kubeletServingCertApprover.version, depName: "alex1989hu/kubelet-serving-cert-approver" }]);
+  expect(matches("Manifests")).toEqual([
+    { currentValue: pins.manifests.kubeletServingCertApprover.version, depName: "alex1989hu/kubelet-serving-cert-approver" },
+  ]);
 });
 
 it("covers every section of versions.json that pins something", () => {
-  expect(Object.keys(pins).filter((k) => !k.startsWith("$")).sort()).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools"]);
+  expect(
+    Object.keys(pins)
+      .filter((k) => !k.startsWith("$"))
+      .sort(),
+  ).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools"]);
 });

@@ -17,7 +17,8 @@ describe("scripts/run-ts.js", () => {
   const bundle = path.join(root, "node_modules", ".cache", "aggrik8s", `${path.relative(root, entry).replace(/[\\/]/g, "__")}.js`);
   const codeCaches = () => fs.readdirSync(path.dirname(bundle)).filter((f) => f.startsWith(`${path.basename(bundle)}.`) && f.endsWith(".v8cache"));
   afterAll(() => {
-    for (const f of [bundle, `${bundle}.map`, `${bundle}.inputs.json`, ...codeCaches().map((c) => path.join(path.dirname(bundle), c))]) fs.rmSync(f, { force: true });
+    for (const f of [bundle, `${bundle}.map`, `${bundle}.inputs.json`, ...codeCaches().map((c) => path.join(path.dirname(bundle), c))])
+      fs.rmSync(f, { force: true });
   });
 
   it("runs a TypeScript entry point", () => {
@@ -103,6 +104,6 @@ describe("token creation stacks in a run-ts bundle", () => {
     expect(r.stderr).toContain("Resolution error: this token cannot resolve.");
     const creation = r.stderr.slice(r.stderr.indexOf("Object creation stack:"));
     // Line 8 of the fixture calls Lazy.stringValue.
-    expect(creation).toMatch(/\n  at Function\.stringValue \(.*lazy\.ts:\d+:\d+\)\n  at .*token-error-app\.ts:8:\d+\)/);
+    expect(creation).toMatch(/\n {2}at Function\.stringValue \(.*lazy\.ts:\d+:\d+\)\n {2}at .*token-error-app\.ts:8:\d+\)/);
   });
 });

@@ -19,7 +19,10 @@ describe("state backends", () => {
     expect(resolvedConfig().state).toEqual({ backend: "local", dir: "state" });
     const { producer, consumer } = pair({ backend: "local", dir: "state" });
     expect(producer.terraform.backend).toEqual({ local: { path: "../../../state/mesh-ca.tfstate" } });
-    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({ backend: "local", config: { path: "../../../state/mesh-ca.tfstate" } });
+    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({
+      backend: "local",
+      config: { path: "../../../state/mesh-ca.tfstate" },
+    });
   });
 
   it("pg: one schema per stack, the password left to PGPASSWORD", () => {
@@ -27,15 +30,31 @@ describe("state backends", () => {
     const { producer, consumer } = pair({ backend: "pg", connStr, schemaPrefix: "aggrik8s" });
     expect(producer.terraform.backend).toEqual({ pg: { conn_str: connStr, schema_name: "aggrik8s_mesh_ca" } });
     expect(consumer.terraform.backend.pg.schema_name).toBe("aggrik8s_talos_east_cilium");
-    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({ backend: "pg", config: { conn_str: connStr, schema_name: "aggrik8s_mesh_ca" } });
+    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({
+      backend: "pg",
+      config: { conn_str: connStr, schema_name: "aggrik8s_mesh_ca" },
+    });
   });
 
   it("s3-compatible: path-style endpoint and lockfile locking", () => {
-    const { producer, consumer } = pair({ backend: "s3", bucket: "tfstate", endpoint: "https://minio.example:9000", region: "us-east-1", keyPrefix: "aggrik8s" });
-    expect(producer.terraform.backend.s3).toMatchObject({
-      bucket: "tfstate", key: "aggrik8s/mesh-ca.tfstate", endpoints: { s3: "https://minio.example:9000" }, use_path_style: true, use_lockfile: true,
+    const { producer, consumer } = pair({
+      backend: "s3",
+      bucket: "tfstate",
+      endpoint: "https://minio.example:9000",
+      region: "us-east-1",
+      keyPrefix: "aggrik8s",
     });
-    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({ backend: "s3", config: { key: "aggrik8s/mesh-ca.tfstate" } });
+    expect(producer.terraform.backend.s3).toMatchObject({
+      bucket: "tfstate",
+      key: "aggrik8s/mesh-ca.tfstate",
+      endpoints: { s3: "https://minio.example:9000" },
+      use_path_style: true,
+      use_lockfile: true,
+    });
+    expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({
+      backend: "s3",
+      config: { key: "aggrik8s/mesh-ca.tfstate" },
+    });
   });
 
   it("http (GitLab layout): state and lock per stack", () => {
@@ -56,7 +75,9 @@ describe("state backends", () => {
     const file = writeConfig(input);
     const r = runSynth({ AGGRIK8S_CONFIG: file });
     expect(r.code).toBe(1);
-    expect(r.stderr[1].replace(/:\d+:\d+: /, ": ")).toBe(`  - ${file}: state.connStr: not a postgres:// URL with a user and no password (got "postgres://u:****@db:5432/tf"). Fix: write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD`);
+    expect(r.stderr[1].replace(/:\d+:\d+: /, ": ")).toBe(
+      `  - ${file}: state.connStr: not a postgres:// URL with a user and no password (got "postgres://u:****@db:5432/tf"). Fix: write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD`,
+    );
     expect(r.stderr.join("\n")).not.toContain("secret");
   });
 });

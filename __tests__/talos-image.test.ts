@@ -16,7 +16,13 @@ describe("imageSchematic", () => {
     expect(imageSchematic([]).id).toBe(STOCK);
     expect(imageSchematic(["siderolabs/qemu-guest-agent"]).id).toBe(QEMU_AGENT);
     expect(
-      imageSchematic(["siderolabs/util-linux-tools", "siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools", "siderolabs/nfs-utils", "siderolabs/trident-iscsi-tools"]).id,
+      imageSchematic([
+        "siderolabs/util-linux-tools",
+        "siderolabs/qemu-guest-agent",
+        "siderolabs/iscsi-tools",
+        "siderolabs/nfs-utils",
+        "siderolabs/trident-iscsi-tools",
+      ]).id,
     ).toBe(FIVE);
   });
 
@@ -24,7 +30,9 @@ describe("imageSchematic", () => {
     const a = imageSchematic(["siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"]);
     const b = imageSchematic(["siderolabs/qemu-guest-agent", "siderolabs/iscsi-tools", "siderolabs/qemu-guest-agent"]);
     expect(b).toEqual(a);
-    expect(a.yaml).toBe("customization:\n    systemExtensions:\n        officialExtensions:\n            - siderolabs/iscsi-tools\n            - siderolabs/qemu-guest-agent\n");
+    expect(a.yaml).toBe(
+      "customization:\n    systemExtensions:\n        officialExtensions:\n            - siderolabs/iscsi-tools\n            - siderolabs/qemu-guest-agent\n",
+    );
   });
 });
 
@@ -33,7 +41,12 @@ function synthImage(props: TalosImageProps) {
   new TalosProvider(stack, "talos");
   const image = new TalosImage(stack, "talos-image", props);
   const json = parse(Testing.synth(stack));
-  return { image, json, urls: (Object.values(json.data.talos_image_factory_urls) as any[])[0], schematic: (Object.values(json.resource?.talos_image_factory_schematic ?? {}) as any[])[0] };
+  return {
+    image,
+    json,
+    urls: (Object.values(json.data.talos_image_factory_urls) as any[])[0],
+    schematic: (Object.values(json.resource?.talos_image_factory_schematic ?? {}) as any[])[0],
+  };
 }
 
 describe("TalosImage", () => {
@@ -42,7 +55,12 @@ describe("TalosImage", () => {
     expect(schematic.schematic).toBe(imageSchematic(["siderolabs/qemu-guest-agent"]).yaml);
     expect(schematic.lifecycle.postcondition.map((p: any) => p.condition)).toEqual([`\${self.id == "${QEMU_AGENT}"}`]);
     // The URLs follow the registration, so the ISO download waits for it.
-    expect(urls).toMatchObject({ talos_version: "v1.12.4", platform: "nocloud", architecture: "amd64", schematic_id: expect.stringMatching(/^\$\{talos_image_factory_schematic\./) });
+    expect(urls).toMatchObject({
+      talos_version: "v1.12.4",
+      platform: "nocloud",
+      architecture: "amd64",
+      schematic_id: expect.stringMatching(/^\$\{talos_image_factory_schematic\./),
+    });
     expect(image.schematic.id).toBe(QEMU_AGENT);
   });
 

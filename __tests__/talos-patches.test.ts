@@ -16,7 +16,11 @@ const schema = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "schemas", 
 function withoutRequired(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutRequired);
   if (node === null || typeof node !== "object") return node;
-  return Object.fromEntries(Object.entries(node).filter(([k]) => k !== "required").map(([k, v]) => [k, withoutRequired(v)]));
+  return Object.fromEntries(
+    Object.entries(node)
+      .filter(([k]) => k !== "required")
+      .map(([k, v]) => [k, withoutRequired(v)]),
+  );
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: false });
@@ -28,7 +32,9 @@ function problems(yamlText: string): unknown[] {
   return YAML.parseAllDocuments(yamlText).flatMap((doc) => {
     const value = doc.toJS();
     const validate = "kind" in value ? validateDocument : validatePartialV1alpha1;
-    return validate(value) ? [] : (validate.errors ?? []).map((e) => ({ kind: value.kind ?? "v1alpha1", path: e.instancePath, message: e.message, params: e.params }));
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map((e) => ({ kind: value.kind ?? "v1alpha1", path: e.instancePath, message: e.message, params: e.params }));
   });
 }
 
@@ -40,7 +46,8 @@ describe("Talos patches", () => {
 
   it("validate against Talos' own config schema, for every node of every example cluster", () => {
     for (const cluster of [...resolvedConfig().clusters, ...threeClusterConfig().clusters]) {
-      for (const p of clusterNodes(cluster).map((n) => ({ name: n.name, documents: n.patches(INSTALLER) }))) expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
+      for (const p of clusterNodes(cluster).map((n) => ({ name: n.name, documents: n.patches(INSTALLER) })))
+        expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
     }
   });
 
@@ -69,7 +76,9 @@ describe("Talos patches", () => {
     expect(cp1.documents[3]).toEqual({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "10.10.0.10", link: "net0" });
     expect((cp1.documents[0] as any).cluster.etcd).toEqual({ advertisedSubnets: ["10.10.0.0/24"] });
     // The approver of the kubelets' serving-certificate requests, at a pinned tag.
-    expect((cp1.documents[0] as any).cluster.extraManifests).toEqual(["https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/v0.11.0/deploy/standalone-install.yaml"]);
+    expect((cp1.documents[0] as any).cluster.extraManifests).toEqual([
+      "https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/v0.11.0/deploy/standalone-install.yaml",
+    ]);
     expect((worker.documents[0] as any).cluster.extraManifests).toBeUndefined();
     expect((cp1.documents[0] as any).cluster.apiServer.certSANs).toEqual(["10.10.0.10", "10.10.0.11", "10.10.0.12", "10.10.0.13"]);
     expect(worker.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig"]);

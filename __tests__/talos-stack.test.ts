@@ -30,11 +30,22 @@ describe("talos stack", () => {
   it("renders each node's full config with its own patches and the cluster's versions", () => {
     const configs = values(json, "talos_machine_configuration", "data");
     expect(Object.entries(json.data.talos_machine_configuration).map(([id, c]: [string, any]) => [id.replace(/_[0-9A-F]+$/, ""), c.machine_type])).toEqual([
-      ["cluster_config-talos-east-cp-1", "controlplane"], ["cluster_config-talos-east-cp-2", "controlplane"], ["cluster_config-talos-east-cp-3", "controlplane"],
-      ["cluster_config-talos-east-w-1", "worker"], ["cluster_config-talos-east-w-2", "worker"], ["cluster_config-talos-east-w-3", "worker"],
+      ["cluster_config-talos-east-cp-1", "controlplane"],
+      ["cluster_config-talos-east-cp-2", "controlplane"],
+      ["cluster_config-talos-east-cp-3", "controlplane"],
+      ["cluster_config-talos-east-w-1", "worker"],
+      ["cluster_config-talos-east-w-2", "worker"],
+      ["cluster_config-talos-east-w-3", "worker"],
     ]);
     for (const c of configs) {
-      expect(c).toMatchObject({ cluster_name: "talos-east", cluster_endpoint: "https://10.10.0.10:6443", talos_version: "v1.12.4", kubernetes_version: "1.34.1", docs: false, examples: false });
+      expect(c).toMatchObject({
+        cluster_name: "talos-east",
+        cluster_endpoint: "https://10.10.0.10:6443",
+        talos_version: "v1.12.4",
+        kubernetes_version: "1.34.1",
+        docs: false,
+        examples: false,
+      });
       expect(c.machine_secrets).toMatch(/^\$\{talos_machine_secrets\.cluster_secrets_[0-9A-F]+\.machine_secrets\}$/);
       expect(c.config_patches).toHaveLength(1);
       expect(c.config_patches[0]).toContain("image: ${data.talos_image_factory_urls.talos-image_urls_");
@@ -47,7 +58,9 @@ describe("talos stack", () => {
     expect(applies.map((a) => [a.node, a.endpoint])).toEqual(
       ["10.10.0.11", "10.10.0.12", "10.10.0.13", "10.10.0.21", "10.10.0.22", "10.10.0.23"].map((ip) => [ip, ip]),
     );
-    expect(applies[0].machine_configuration_input).toMatch(/^\$\{data\.talos_machine_configuration\.cluster_config-talos-east-cp-1_[0-9A-F]+\.machine_configuration\}$/);
+    expect(applies[0].machine_configuration_input).toMatch(
+      /^\$\{data\.talos_machine_configuration\.cluster_config-talos-east-cp-1_[0-9A-F]+\.machine_configuration\}$/,
+    );
     expect(applies[0].client_configuration.client_key).toMatch(/^\$\{talos_machine_secrets\.cluster_secrets_[0-9A-F]+\.client_configuration\.client_key\}$/);
     const [bootstrap] = values(json, "talos_machine_bootstrap");
     expect(bootstrap).toMatchObject({ node: "10.10.0.11", endpoint: "10.10.0.11" });
@@ -56,7 +69,11 @@ describe("talos stack", () => {
 
   it("gates on Talos' boot checks only (no CNI yet), then takes the kubeconfig and waits for the API server", () => {
     const [health] = values(json, "talos_cluster_health", "data");
-    expect(health).toMatchObject({ skip_kubernetes_checks: true, control_plane_nodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"], endpoints: ["10.10.0.11", "10.10.0.12", "10.10.0.13"] });
+    expect(health).toMatchObject({
+      skip_kubernetes_checks: true,
+      control_plane_nodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
+      endpoints: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
+    });
     expect(health.depends_on).toContainEqual(address("talos_machine_bootstrap", "cluster_bootstrap"));
     const [kubeconfig] = values(json, "talos_cluster_kubeconfig");
     expect(kubeconfig.depends_on).toEqual([address("data.talos_cluster_health", "cluster_health_check")]);

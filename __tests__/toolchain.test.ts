@@ -41,5 +41,7 @@ it("the mirror counts a provider only when its pinned binary is there", () => {
   put(tc.mirroredBinary("tls"));
   put(tc.mirroredBinary("helm", "9.9.9"));
   expect(tc.mirroredProviders()).toEqual(["tls"]);
-  expect(tc.mirroredBinary("doppler")).toMatch(/registry\.terraform\.io\/dopplerhq\/doppler\/1\.21\.4\/[a-z]+_[a-z0-9]+\/terraform-provider-doppler_v1\.21\.4$/);
+  expect(tc.mirroredBinary("doppler")).toMatch(
+    /registry\.terraform\.io\/dopplerhq\/doppler\/1\.21\.4\/[a-z]+_[a-z0-9]+\/terraform-provider-doppler_v1\.21\.4$/,
+  );
 });

@@ -3,11 +3,14 @@ import { MeshConfig } from "../lib/config/schema";
 import { VmsStack } from "../stacks/vms-stack";
 import { parse, resolvedConfig } from "./helpers";
 
-
-
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
   const app = Testing.app();
-  const stack = new VmsStack(app, `${config.clusters[cluster].name}-vms`, { cluster: config.clusters[cluster], proxmox: config.proxmox, talosVersion: config.versions.talos, cephDisks });
+  const stack = new VmsStack(app, `${config.clusters[cluster].name}-vms`, {
+    cluster: config.clusters[cluster],
+    proxmox: config.proxmox,
+    talosVersion: config.versions.talos,
+    cephDisks,
+  });
   return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
 }
 
@@ -28,8 +31,12 @@ describe("vms stack", () => {
   it("creates one VM per node with the Talos-on-Proxmox settings", () => {
     const vms = vmsOf(json);
     expect(vms.map((v) => [v.name, v.vm_id, v.node_name])).toEqual([
-      ["talos-east-cp-1", 1011, "pve1"], ["talos-east-cp-2", 1012, "pve2"], ["talos-east-cp-3", 1013, "pve3"],
-      ["talos-east-w-1", 1021, "pve1"], ["talos-east-w-2", 1022, "pve2"], ["talos-east-w-3", 1023, "pve3"],
+      ["talos-east-cp-1", 1011, "pve1"],
+      ["talos-east-cp-2", 1012, "pve2"],
+      ["talos-east-cp-3", 1013, "pve3"],
+      ["talos-east-w-1", 1021, "pve1"],
+      ["talos-east-w-2", 1022, "pve2"],
+      ["talos-east-w-3", 1023, "pve3"],
     ]);
     for (const vm of vms) {
       expect(vm).toMatchObject({
@@ -70,7 +77,9 @@ describe("vms stack", () => {
     expect(urls.schematic_id).toMatch(/^\$\{talos_image_factory_schematic\.talos-image_schematic_[0-9A-F]+\.id\}$/);
     expect(json.provider.talos).toEqual([{ image_factory_url: "https://factory.talos.dev" }]);
     expect(Object.values(downloads).map((d: any) => [d.node_name, d.content_type, d.url])).toEqual([
-      ["pve1", "iso", isoUrl], ["pve2", "iso", isoUrl], ["pve3", "iso", isoUrl],
+      ["pve1", "iso", isoUrl],
+      ["pve2", "iso", isoUrl],
+      ["pve3", "iso", isoUrl],
     ]);
     const [cp1, cp2] = vmsOf(json);
     expect(cp1.boot_order).toEqual(["scsi0", "ide0"]);
@@ -89,26 +98,44 @@ describe("vms stack", () => {
     expect(withCeph.slice(0, 3).map((v) => v.disk.length)).toEqual([1, 1, 1]);
     // Serials short enough to survive Proxmox's 20-character cut, and what Talos and Rook select by.
     expect(withCeph.map((v) => v.disk[0])).toEqual(withCeph.map(() => expect.objectContaining({ interface: "scsi0", serial: "talos-os" })));
-    expect(withCeph.slice(3).map((v) => v.disk[1])).toEqual(withCeph.slice(3).map(() => expect.objectContaining({ interface: "scsi1", size: 100, serial: "data-1" })));
+    expect(withCeph.slice(3).map((v) => v.disk[1])).toEqual(
+      withCeph.slice(3).map(() => expect.objectContaining({ interface: "scsi1", size: 100, serial: "data-1" })),
+    );
     const without = vmsOf(synthVms(config, false).json);
     expect(without.map((v) => v.disk.length)).toEqual([1, 1, 1, 1, 1, 1]);
   });
 
   it("passes the VLAN tag when the config has one", () => {
-    const tagged = vmsOf(synthVms(resolvedConfig((c) => { c.clusters[0].network.vlanId = 42; })).json);
+    const tagged = vmsOf(
+      synthVms(
+        resolvedConfig((c) => {
+          c.clusters[0].network.vlanId = 42;
+        }),
+      ).json,
+    );
     expect(tagged[0].network_device[0].vlan_id).toBe(42);
   });
 
   it("enables the QEMU guest agent only when the image carries its extension", () => {
     expect(vmsOf(json).map((v) => v.agent.enabled)).toEqual([true, true, true, true, true, true]);
-    const without = vmsOf(synthVms(resolvedConfig((c) => { c.clusters[0].talos = { extensions: ["siderolabs/iscsi-tools"] }; })).json);
+    const without = vmsOf(
+      synthVms(
+        resolvedConfig((c) => {
+          c.clusters[0].talos = { extensions: ["siderolabs/iscsi-tools"] };
+        }),
+      ).json,
+    );
     expect(without.map((v) => v.agent.enabled)).toEqual([false, false, false, false, false, false]);
   });
 
   it("leaves the API token to PROXMOX_VE_API_TOKEN, or reads another variable as a sensitive input", () => {
     expect(json.provider.proxmox[0]).toEqual({ endpoint: "https://pve1.example.internal:8006/", insecure: false });
     expect(json.variable).toBeUndefined();
-    const other = synthVms(resolvedConfig((c) => { c.proxmox.apiToken = { env: "PVE_TOKEN_EAST" }; })).json;
+    const other = synthVms(
+      resolvedConfig((c) => {
+        c.proxmox.apiToken = { env: "PVE_TOKEN_EAST" };
+      }),
+    ).json;
     expect(other.variable.PVE_TOKEN_EAST).toMatchObject({ sensitive: true, type: "string" });
     expect(other.provider.proxmox[0].api_token).toBe("${var.PVE_TOKEN_EAST}");
   });
@@ -132,8 +159,12 @@ describe("vms stack VM settings a real Proxmox needs", () => {
 
   it("starts control planes before workers on boot", () => {
     expect(vms.map((v) => [v.name, v.startup])).toEqual([
-      ["talos-east-cp-1", { order: 1, up_delay: 30 }], ["talos-east-cp-2", { order: 1, up_delay: 30 }], ["talos-east-cp-3", { order: 1, up_delay: 30 }],
-      ["talos-east-w-1", { order: 2, up_delay: 0 }], ["talos-east-w-2", { order: 2, up_delay: 0 }], ["talos-east-w-3", { order: 2, up_delay: 0 }],
+      ["talos-east-cp-1", { order: 1, up_delay: 30 }],
+      ["talos-east-cp-2", { order: 1, up_delay: 30 }],
+      ["talos-east-cp-3", { order: 1, up_delay: 30 }],
+      ["talos-east-w-1", { order: 2, up_delay: 0 }],
+      ["talos-east-w-2", { order: 2, up_delay: 0 }],
+      ["talos-east-w-3", { order: 2, up_delay: 0 }],
     ]);
   });
 

@@ -21,7 +21,12 @@ function asWritten(el: TerraformResource | TerraformDataSource, id: string, attr
 }
 
 class PlainResource extends TerraformResource {
-  constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
+  constructor(
+    scope: Construct,
+    id: string,
+    type: string,
+    private readonly attrs: Attributes,
+  ) {
     super(scope, id, { terraformResourceType: type });
     asWritten(this, id, attrs);
   }
@@ -31,7 +36,12 @@ class PlainResource extends TerraformResource {
 }
 
 class PlainDataSource extends TerraformDataSource {
-  constructor(scope: Construct, id: string, type: string, private readonly attrs: Attributes) {
+  constructor(
+    scope: Construct,
+    id: string,
+    type: string,
+    private readonly attrs: Attributes,
+  ) {
     super(scope, id, { terraformResourceType: type });
     asWritten(this, id, attrs);
   }
@@ -41,8 +51,18 @@ class PlainDataSource extends TerraformDataSource {
 }
 
 class PlainProvider extends TerraformProvider {
-  constructor(scope: Construct, id: string, type: string, source: { source: string; version: string }, private readonly attrs: Attributes) {
-    super(scope, id, { terraformResourceType: type, terraformGeneratorMetadata: { providerName: type, providerVersion: source.version }, terraformProviderSource: source.source });
+  constructor(
+    scope: Construct,
+    id: string,
+    type: string,
+    source: { source: string; version: string },
+    private readonly attrs: Attributes,
+  ) {
+    super(scope, id, {
+      terraformResourceType: type,
+      terraformGeneratorMetadata: { providerName: type, providerVersion: source.version },
+      terraformProviderSource: source.source,
+    });
     if (typeof attrs.alias === "string") this.alias = attrs.alias;
   }
   protected synthesizeAttributes(): Attributes {
@@ -75,7 +95,11 @@ for (const [name, s] of Object.entries(manifest.stacks)) {
     new TerraformVariable(stack, id, v as never);
   }
   for (const [id, o] of Object.entries<Attributes>(json.output ?? {})) {
-    const out = new TerraformOutput(stack, id, { value: o.value, sensitive: o.sensitive as boolean | undefined, description: o.description as string | undefined });
+    const out = new TerraformOutput(stack, id, {
+      value: o.value,
+      sensitive: o.sensitive as boolean | undefined,
+      description: o.description as string | undefined,
+    });
     out.overrideLogicalId(id);
   }
 }

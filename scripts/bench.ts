@@ -22,7 +22,8 @@ const reps = Number(process.env.BENCH_REPS ?? 3);
 const countInstructions = Boolean(
   cli({
     name: "bench",
-    summary: "Times synth (and its floor), the tests, validate and a whole-mesh diff on this machine; prints every target as met or missed (BENCH_REPS repetitions, default 3).",
+    summary:
+      "Times synth (and its floor), the tests, validate and a whole-mesh diff on this machine; prints every target as met or missed (BENCH_REPS repetitions, default 3).",
     options: { instructions: { type: "boolean", description: "also count instructions with valgrind (stable where wall time is noisy)" } },
   }).values.instructions,
 );
@@ -38,7 +39,14 @@ if (countInstructions && spawnSync("valgrind", ["--version"]).status !== 0) {
   process.exit(1);
 }
 
-interface Row { readonly id: string; readonly name: string; readonly seconds: number; readonly peakMiB: number; readonly runs: number[]; readonly megaInstructions?: number }
+interface Row {
+  readonly id: string;
+  readonly name: string;
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly runs: number[];
+  readonly megaInstructions?: number;
+}
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -53,7 +61,11 @@ function measure(id: string, name: string, cmd: string[], env: Record<string, st
     const out = path.join(scratch, `out-${name.replace(/\W+/g, "_")}-${i}`);
     // Wall time from our own clock: GNU time's %e has 10 ms steps, too coarse for a 0.1 s synth.
     const started = process.hrtime.bigint();
-    const r = spawnSync(TIME, ["-f", "%M", ...cmd], { cwd: root, encoding: "utf8", env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env } });
+    const r = spawnSync(TIME, ["-f", "%M", ...cmd], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env },
+    });
     const secs = Number(process.hrtime.bigint() - started) / 1e9;
     if (r.status !== 0) throw new Error(`bench: ${name} failed:\n${r.stderr.slice(-2000)}`);
     const kib = Number(r.stderr.trim().split("\n").pop());
@@ -80,11 +92,15 @@ function instructions(name: string, cmd: string[], env: Record<string, string> =
   let count = NaN;
   for (let i = 0; i < 2; i++) {
     const out = path.join(scratch, `ir-${name.replace(/\W+/g, "_")}-${i}`);
-    const r = spawnSync("valgrind", ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", "node", "--predictable", ...cmd.slice(1)], {
-      cwd: root,
-      encoding: "utf8",
-      env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env },
-    });
+    const r = spawnSync(
+      "valgrind",
+      ["--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null", "--smc-check=all", "node", "--predictable", ...cmd.slice(1)],
+      {
+        cwd: root,
+        encoding: "utf8",
+        env: { ...process.env, CDKTF_OUTDIR: out, CHECKPOINT_DISABLE: "1", ...env },
+      },
+    );
     if (r.status !== 0) throw new Error(`bench: ${name} under valgrind failed:\n${r.stderr.slice(-2000)}`);
     const refs = /I\s+refs:\s+([\d,]+)/.exec(r.stderr);
     if (!refs) throw new Error(`bench: no instruction count in valgrind's output for ${name}`);
@@ -113,7 +129,9 @@ function synthOnce(entry: string, env: Record<string, string>, name: string): st
   return out;
 }
 const bytesUnder = (dir: string): number =>
-  fs.readdirSync(dir, { withFileTypes: true }).reduce((a, e) => a + (e.isDirectory() ? bytesUnder(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
+  fs
+    .readdirSync(dir, { withFileTypes: true })
+    .reduce((a, e) => a + (e.isDirectory() ? bytesUnder(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 
 // The floor: plain cdktf declaring exactly the JSON main.ts writes for the default mesh.
 const floorFrom = synthOnce("main.ts", defaultMesh, "floor-from");
@@ -133,10 +151,21 @@ interface Case {
 }
 const mesh255 = meshFile(255);
 const cases: Case[] = [
-  { id: "floor", name: "floor: the default mesh's JSON through plain cdktf", cmd: [...bundle, "bench/floor-app.ts"], env: { FLOOR_FROM: floorFrom }, synth: true },
+  {
+    id: "floor",
+    name: "floor: the default mesh's JSON through plain cdktf",
+    cmd: [...bundle, "bench/floor-app.ts"],
+    env: { FLOOR_FROM: floorFrom },
+    synth: true,
+  },
   { id: "main", name: "main.ts, default mesh (12 stacks)", cmd: [...bundle, "main.ts"], env: defaultMesh, synth: true },
   // The same two without the one lever that patches cdktf (token creation stacks captured, as cdktf does by default).
-  { id: "floorStacks", name: "floor, cdktf's token stacks on", cmd: [...bundle, "bench/floor-app.ts"], env: { FLOOR_FROM: floorFrom, AGGRIK8S_TOKEN_STACKS: "1" } },
+  {
+    id: "floorStacks",
+    name: "floor, cdktf's token stacks on",
+    cmd: [...bundle, "bench/floor-app.ts"],
+    env: { FLOOR_FROM: floorFrom, AGGRIK8S_TOKEN_STACKS: "1" },
+  },
   { id: "mainStacks", name: "main.ts, cdktf's token stacks on", cmd: [...bundle, "main.ts"], env: { ...defaultMesh, AGGRIK8S_TOKEN_STACKS: "1" } },
   { id: "all2", name: "every stack, 2 generated clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(2) }, synth: true },
   { id: "all8", name: "every stack, 8 clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
@@ -145,7 +174,13 @@ const cases: Case[] = [
   { id: "all255", name: "every stack, 255 clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: mesh255 }, times: Math.min(reps, 3) },
   // What an operator waits for: the README's main command, and the same synth through the cdktf CLI.
   { id: "npmSynth", name: "npm run synth (with npm's own start)", cmd: ["npm", "run", "synth", "--silent"], env: defaultMesh },
-  { id: "cliSynth", name: "cdktf synth (the cdktf CLI, same output)", cmd: ["npx", "cdktf", "synth", "--output", path.join(scratch, "cli-out")], env: defaultMesh, times: 3 },
+  {
+    id: "cliSynth",
+    name: "cdktf synth (the cdktf CLI, same output)",
+    cmd: ["npx", "cdktf", "synth", "--output", path.join(scratch, "cli-out")],
+    env: defaultMesh,
+    times: 3,
+  },
   // Once each, no untimed run first (they take seconds): "warm" means dependencies, jest's cache and the provider mirror are in place.
   { id: "test", name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
   { id: "validate", name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1, warmUp: false },
@@ -154,7 +189,14 @@ const timed = cases.map((c) => measure(c.id, c.name, c.cmd, c.env, c.times, c.wa
 // Counted after all timed runs: counting leaves code caches made under valgrind, which the next native run replaces.
 const rows: Row[] = countInstructions
   ? [
-      { id: "bareNode", name: "node -e 0 (node's own start, no synth)", seconds: NaN, peakMiB: NaN, runs: [], megaInstructions: instructions("bare node", ["node", "-e", "0"]) },
+      {
+        id: "bareNode",
+        name: "node -e 0 (node's own start, no synth)",
+        seconds: NaN,
+        peakMiB: NaN,
+        runs: [],
+        megaInstructions: instructions("bare node", ["node", "-e", "0"]),
+      },
       ...timed.map((r, i) => (cases[i].synth ? { ...r, megaInstructions: instructions(r.name, cases[i].cmd, cases[i].env) } : r)),
     ]
   : timed;
@@ -191,11 +233,17 @@ const growth = {
 // Whole-mesh diff: scripts/plan-proof.js times it against the slowest single plan (needs the provider mirror).
 const timingFile = path.join(scratch, "diff-timing.json");
 const proof = spawnSync("node", ["scripts/plan-proof.js"], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_DIFF_TIMING: timingFile } });
-const diff = fs.existsSync(timingFile) ? (JSON.parse(fs.readFileSync(timingFile, "utf8")) as { diffSeconds: number; slowestSeconds: number; ratio: number; sequential: number; stacks: number }) : undefined;
+const diff = fs.existsSync(timingFile)
+  ? (JSON.parse(fs.readFileSync(timingFile, "utf8")) as { diffSeconds: number; slowestSeconds: number; ratio: number; sequential: number; stacks: number })
+  : undefined;
 if (!diff) console.error(`bench: whole-mesh diff not measured (plan-proof: ${proof.stderr.trim().split("\n").pop()})`);
 
 // The critical path of the three-cluster example.
-const graph = spawnSync("node", ["scripts/run-ts.js", "scripts/graph.ts"], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") } });
+const graph = spawnSync("node", ["scripts/run-ts.js", "scripts/graph.ts"], {
+  cwd: root,
+  encoding: "utf8",
+  env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
+});
 const critical = Number(/critical path \((\d+) stacks/.exec(graph.stdout)?.[1] ?? NaN);
 
 // The targets of the performance issue (#18), stated next to the figures.
@@ -208,7 +256,17 @@ const targets = [
   { target: "deploy critical path <= 4 stacks", met: critical <= 4 },
   { target: "npm test (warm) <= 60 s", met: by("test").seconds <= 60 },
 ];
-const result = { date: new Date().toISOString(), machine: `${os.cpus().length} cpu, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`, reps, rows, ratios, growth, diff, critical, targets };
+const result = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus().length} cpu, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}`,
+  reps,
+  rows,
+  ratios,
+  growth,
+  diff,
+  critical,
+  targets,
+};
 fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true });
 fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(result, null, 2));
 
@@ -219,8 +277,14 @@ for (const r of rows) {
   console.log(`| ${r.name} | ${cell(r.seconds, 3)} | ${cell(r.peakMiB, 0)} |${countInstructions ? ` ${cell(r.megaInstructions, 0)} |` : ""}`);
 }
 for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}`);
-console.log(`growth from 32 to 255 clusters: ${growth.secondsPerCluster.toFixed(3)} s and ${growth.kibPerCluster.toFixed(0)} KiB of cdktf.out per cluster (255 clusters: ${growth.mib255.toFixed(0)} MiB)`);
-console.log(diff ? `whole-mesh diff: ${diff.stacks} stacks in ${diff.diffSeconds.toFixed(2)} s, slowest single plan ${diff.slowestSeconds.toFixed(2)} s (${diff.ratio.toFixed(2)}x), all single plans in sequence ${diff.sequential.toFixed(2)} s` : "whole-mesh diff: not measured (run npm run toolchain)");
+console.log(
+  `growth from 32 to 255 clusters: ${growth.secondsPerCluster.toFixed(3)} s and ${growth.kibPerCluster.toFixed(0)} KiB of cdktf.out per cluster (255 clusters: ${growth.mib255.toFixed(0)} MiB)`,
+);
+console.log(
+  diff
+    ? `whole-mesh diff: ${diff.stacks} stacks in ${diff.diffSeconds.toFixed(2)} s, slowest single plan ${diff.slowestSeconds.toFixed(2)} s (${diff.ratio.toFixed(2)}x), all single plans in sequence ${diff.sequential.toFixed(2)} s`
+    : "whole-mesh diff: not measured (run npm run toolchain)",
+);
 console.log(`deploy critical path: ${critical} stacks`);
 for (const t of targets) console.log(`target ${t.target}: ${t.met ? "met" : "MISSED"}`);
 fs.rmSync(scratch, { recursive: true, force: true });

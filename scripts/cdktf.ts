@@ -31,7 +31,8 @@ const COMMON = {
 const SPECS: Record<string, CliSpec> = {
   diff: {
     name: "diff",
-    summary: "Plans every stack of the config (or those named) with the engine, independent stacks at once; names the stacks that wait on an undeployed upstream.",
+    summary:
+      "Plans every stack of the config (or those named) with the engine, independent stacks at once; names the stacks that wait on an undeployed upstream.",
     positionals: "[stack ...]",
     options: {
       ...COMMON,
@@ -42,7 +43,8 @@ const SPECS: Record<string, CliSpec> = {
   },
   deploy: {
     name: "deploy",
-    summary: "Deploys every stack of the config (or those named) with cdktf, in dependency order, every cluster's chain at once. Refuses the embedded demo mesh.",
+    summary:
+      "Deploys every stack of the config (or those named) with cdktf, in dependency order, every cluster's chain at once. Refuses the embedded demo mesh.",
     positionals: "[stack ...]",
     options: {
       ...COMMON,
@@ -79,16 +81,22 @@ process.stderr.write(`${describeConfig(loaded)}\n`);
 if (clusterToDestroy !== undefined) {
   const cluster = loaded.config.clusters.find((c) => c.name === clusterToDestroy);
   if (!cluster) {
-    process.stderr.write(`error: --cluster ${clusterToDestroy}: no such cluster in the config (${loaded.config.clusters.map((c) => c.name).join(", ")}). Fix: name one of them; a cluster already removed from the config must be put back to be destroyed\n`);
+    process.stderr.write(
+      `error: --cluster ${clusterToDestroy}: no such cluster in the config (${loaded.config.clusters.map((c) => c.name).join(", ")}). Fix: name one of them; a cluster already removed from the config must be put back to be destroyed\n`,
+    );
     process.exit(1);
   }
   if (!(cluster.allowPkiDestroy ?? loaded.config.allowPkiDestroy)) {
-    process.stderr.write(`error: --cluster ${clusterToDestroy}: its Talos machine secrets are protected (prevent_destroy), so destroy would stop halfway. Fix: set allowPkiDestroy: true on that cluster in the config, run npm run deploy -- ${clusterToDestroy}-talos so the protection is lifted, then destroy\n`);
+    process.stderr.write(
+      `error: --cluster ${clusterToDestroy}: its Talos machine secrets are protected (prevent_destroy), so destroy would stop halfway. Fix: set allowPkiDestroy: true on that cluster in the config, run npm run deploy -- ${clusterToDestroy}-talos so the protection is lifted, then destroy\n`,
+    );
     process.exit(1);
   }
 }
 if (command !== "diff" && loaded.origin === "demo") {
-  process.stderr.write(`error: ${command} refuses the embedded demo mesh: its Proxmox endpoint and addresses are examples. Fix: npm run init writes ./${LOCAL_CONFIG_FILE} to edit (or set ${CONFIG_ENV} to your config file)\n`);
+  process.stderr.write(
+    `error: ${command} refuses the embedded demo mesh: its Proxmox endpoint and addresses are examples. Fix: npm run init writes ./${LOCAL_CONFIG_FILE} to edit (or set ${CONFIG_ENV} to your config file)\n`,
+  );
   process.exit(1);
 }
 
@@ -134,13 +142,17 @@ const optionValue = (...names: string[]) => {
 const outdir = path.resolve(optionValue("--output", "-o") ?? "cdktf.out");
 const skipSynth = options.includes("--skip-synth");
 // diff plans what synth wrote into the output directory (runApp replaces it only on success).
-const { secretsByStack, stacks, state } =
-  command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
+const { secretsByStack, stacks, state } = command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
-const named = clusterToDestroy !== undefined
-  ? all.filter((n) => n.startsWith(`${clusterToDestroy}-`) && ["vms", "talos", "cilium", "platform", "credentials"].includes(n.slice(clusterToDestroy.length + 1)))
-  : selected.length === 0 || selected.includes("*") ? all : selected;
+const named =
+  clusterToDestroy !== undefined
+    ? all.filter(
+        (n) => n.startsWith(`${clusterToDestroy}-`) && ["vms", "talos", "cilium", "platform", "credentials"].includes(n.slice(clusterToDestroy.length + 1)),
+      )
+    : selected.length === 0 || selected.includes("*")
+      ? all
+      : selected;
 
 /** Passes the secrets `run` stacks need as TF_VAR_*; names the missing ones and exits, unless destroying. */
 function passSecrets(run: readonly string[]): void {
@@ -165,7 +177,9 @@ if (command === "diff") {
   // Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: README, Benchmark).
   const parallel = Number(optionValue("--parallel") ?? os.cpus().length * 2);
   if (!Number.isInteger(parallel) || parallel < 1) {
-    process.stderr.write(`error: --parallel ${optionValue("--parallel")} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`);
+    process.stderr.write(
+      `error: --parallel ${optionValue("--parallel")} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`,
+    );
     process.exit(2);
   }
   diffStacks(plan.ready, parallel).then((failed) => {
@@ -183,7 +197,8 @@ if (command === "diff") {
   const order = diffPlan(stacks, named, () => true).ready;
   const listed = command === "destroy" ? [...order].reverse() : order;
   process.stderr.write(`${command}: ${listed.length} stack${listed.length === 1 ? "" : "s"}, in this order: ${listed.join(", ")}\n`);
-  if (command === "destroy" && !parsed.values["auto-approve"]) process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
+  if (command === "destroy" && !parsed.values["auto-approve"])
+    process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
   const extra = command === "deploy" && !options.some((o) => o.startsWith("--parallelism")) ? ["--parallelism", "-1"] : [];
   // A cluster's stacks by name (cdktf orders them); otherwise what was named, or every stack.
@@ -191,7 +206,9 @@ if (command === "diff") {
   // mesh-credentials reads every cluster's Talos stack; it is redeployed once the cluster leaves the config.
   const alone = clusterToDestroy !== undefined ? ["--ignore-missing-stack-dependencies"] : [];
   const r = spawnSync(cli(), [command, ...stackArgs, ...args, ...extra, ...alone], { stdio: "inherit", env });
-  process.stderr.write(`${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`);
+  process.stderr.write(
+    `${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`,
+  );
   process.exit(r.status ?? 1);
 }
 
@@ -233,7 +250,9 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
   for (const n of names) {
     // init only when providers or backend changed since the last one: its stamp is a digest of the terraform block.
     const json = JSON.parse(fs.readFileSync(path.join(dirOf(n), "cdk.tf.json"), "utf8"));
-    const digest = createHash("sha256").update(JSON.stringify(json.terraform ?? {})).digest("hex");
+    const digest = createHash("sha256")
+      .update(JSON.stringify(json.terraform ?? {}))
+      .digest("hex");
     const stamp = path.join(dirOf(n), ".terraform", "aggrik8s-init.sha256");
     if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(path.join(dirOf(n), ".terraform.lock.hcl"))) continue;
     const init = spawnSync(bin, ["init", "-input=false", ...color], { cwd: dirOf(n), env: stackEnv, encoding: "utf8" });
@@ -272,7 +291,9 @@ function writeSummary(file: string, planned: readonly string[], waiting: readonl
   const parts = [`## aggrik8s diff\n\n${line}\n`];
   for (const n of planned) {
     const dir = path.join(outdir, "stacks", n);
-    const shown = fs.existsSync(path.join(dir, "plan")) ? spawnSync(bin, ["show", "-no-color", "plan"], { cwd: dir, env, encoding: "utf8" }).stdout : "(no plan: it failed, see the job log)";
+    const shown = fs.existsSync(path.join(dir, "plan"))
+      ? spawnSync(bin, ["show", "-no-color", "plan"], { cwd: dir, env, encoding: "utf8" }).stdout
+      : "(no plan: it failed, see the job log)";
     parts.push(`<details><summary>${n}</summary>\n\n\`\`\`\n${shown.trim()}\n\`\`\`\n</details>\n`);
   }
   for (const w of waiting) parts.push(`- ${w.stack}: waits on ${w.upstream.join(", ")} (not planned)\n`);
@@ -295,7 +316,10 @@ function applySavedPlans(order: readonly string[]): number {
       skipped.push(n);
       continue;
     }
-    for (const step of [["init", "-input=false"], ["apply", "-input=false", "plan"]]) {
+    for (const step of [
+      ["init", "-input=false"],
+      ["apply", "-input=false", "plan"],
+    ]) {
       const r = spawnSync(bin, step, { cwd: dir, env, stdio: "inherit" });
       if (r.status !== 0) {
         process.stderr.write(`deploy: ${step[0]} of ${n} failed (exit ${r.status}); ${applied} stack${applied === 1 ? "" : "s"} applied before it\n`);
@@ -304,7 +328,9 @@ function applySavedPlans(order: readonly string[]): number {
     }
     applied++;
   }
-  process.stderr.write(`deploy: ${applied} of ${order.length} stacks applied from their saved plans${skipped.length ? `; no saved plan (run npm run diff again after this deploy): ${skipped.join(", ")}` : ""}\n`);
+  process.stderr.write(
+    `deploy: ${applied} of ${order.length} stacks applied from their saved plans${skipped.length ? `; no saved plan (run npm run diff again after this deploy): ${skipped.join(", ")}` : ""}\n`,
+  );
   return 0;
 }
 

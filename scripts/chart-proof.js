@@ -37,7 +37,15 @@ function helmBin() {
 }
 
 function helm(bin, args, cwd) {
-  const r = run(bin, args, { cwd, env: { ...process.env, HELM_CACHE_HOME: path.join(cacheDir(), "helm", "cache"), HELM_CONFIG_HOME: path.join(cacheDir(), "helm", "config"), HELM_DATA_HOME: path.join(cacheDir(), "helm", "data") } });
+  const r = run(bin, args, {
+    cwd,
+    env: {
+      ...process.env,
+      HELM_CACHE_HOME: path.join(cacheDir(), "helm", "cache"),
+      HELM_CONFIG_HOME: path.join(cacheDir(), "helm", "config"),
+      HELM_DATA_HOME: path.join(cacheDir(), "helm", "data"),
+    },
+  });
   return r;
 }
 
@@ -95,7 +103,23 @@ function prepareChart(bin, key, scratch) {
 /** A throwaway CA in the shape the mesh-ca stack makes: Cilium builds certificates from it while rendering. */
 function throwawayCa(scratch) {
   const dir = fs.mkdtempSync(path.join(scratch, "ca-"));
-  const r = run("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-subj", "/CN=aggrik8s chart-proof CA", "-days", "1", "-keyout", path.join(dir, "key.pem"), "-out", path.join(dir, "cert.pem")]);
+  const r = run("openssl", [
+    "req",
+    "-x509",
+    "-newkey",
+    "ec",
+    "-pkeyopt",
+    "ec_paramgen_curve:P-256",
+    "-nodes",
+    "-subj",
+    "/CN=aggrik8s chart-proof CA",
+    "-days",
+    "1",
+    "-keyout",
+    path.join(dir, "key.pem"),
+    "-out",
+    path.join(dir, "cert.pem"),
+  ]);
   if (r.status !== 0) die(`openssl could not make a CA: ${r.stderr}`);
   const b64 = (f) => fs.readFileSync(path.join(dir, f)).toString("base64");
   return { certBase64: b64("cert.pem"), keyBase64: b64("key.pem") };
@@ -104,10 +128,8 @@ function throwawayCa(scratch) {
 /** A release's values as Helm would receive them, with Terraform references replaced by placeholders. */
 function releaseValues(release, namespaces, ca) {
   const PLACEHOLDER = "cGxhY2Vob2xkZXI="; // base64 of "placeholder": fits fields that want base64 too
-  const text = (release.values ?? ["{}"])[0]
-    .replace(/\$\$\{/g, "\u0000")
-    .replace(/\$\{[^}]*\}/g, PLACEHOLDER)
-    .replace(/\u0000/g, "${");
+  // Terraform's escape $${ stands for a literal ${ (the collector's own ${env:...}); every other ${...} is a reference.
+  const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
   const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_, id) => namespaces[id]);
   const values = JSON.parse(text);
   // Cilium signs Hubble's and the clustermesh-apiserver's certificates with the mesh CA as it renders.
@@ -117,7 +139,10 @@ function releaseValues(release, namespaces, ca) {
   return { values, namespace: ns, sets };
 }
 
-const docsOf = (yamlText) => YAML.parseAllDocuments(yamlText).map((d) => d.toJS()).filter(Boolean);
+const docsOf = (yamlText) =>
+  YAML.parseAllDocuments(yamlText)
+    .map((d) => d.toJS())
+    .filter(Boolean);
 const find = (docs, kind, name) => docs.find((d) => d.kind === kind && (!name || d.metadata?.name === name));
 
 /** What each chart's rendering must show; returns the problems. */
@@ -131,14 +156,16 @@ const CHECKS = {
     if (caps.includes("SYS_MODULE")) problems.push("agent asks for SYS_MODULE, which Talos refuses");
     const svc = find(docs, "Service", "clustermesh-apiserver");
     const port = svc?.spec.ports?.[0];
-    if (svc?.spec.type !== "NodePort" || port?.nodePort !== values.clustermesh.apiserver.service.nodePort) problems.push(`clustermesh-apiserver service ${JSON.stringify(svc?.spec)}`);
+    if (svc?.spec.type !== "NodePort" || port?.nodePort !== values.clustermesh.apiserver.service.nodePort)
+      problems.push(`clustermesh-apiserver service ${JSON.stringify(svc?.spec)}`);
     const apiserver = find(docs, "Deployment", "clustermesh-apiserver");
     if (apiserver?.spec.replicas !== values.clustermesh.apiserver.replicas) problems.push(`clustermesh-apiserver replicas ${apiserver?.spec.replicas}`);
     // authMode cluster: one etcd user per peer, listed for the apiserver.
     const users = find(docs, "ConfigMap", "clustermesh-remote-users");
     const peers = (values.clustermesh.config.clusters ?? []).map((c) => c.name).sort();
     const listed = (YAML.parse(users?.data?.["users.yaml"] ?? "{}")?.users ?? []).map((u) => u.name).sort();
-    if (JSON.stringify(listed) !== JSON.stringify(peers.map((p) => `remote-${p}`))) problems.push(`etcd users ${JSON.stringify(listed)} are not one per peer (authMode cluster)`);
+    if (JSON.stringify(listed) !== JSON.stringify(peers.map((p) => `remote-${p}`)))
+      problems.push(`etcd users ${JSON.stringify(listed)} are not one per peer (authMode cluster)`);
     return problems;
   },
   tetragon: (docs) => {
@@ -154,7 +181,8 @@ const CHECKS = {
     const problems = [];
     if (config.exporters.otlp) problems.push("the deprecated otlp exporter is configured");
     if (!config.exporters["otlp_grpc/metrics"]?.headers?.["x-honeycomb-dataset"]) problems.push("metrics exporter has no x-honeycomb-dataset header");
-    if (JSON.stringify(config.service.pipelines.metrics.exporters) !== JSON.stringify(["otlp_grpc/metrics"])) problems.push(`metrics exporters ${JSON.stringify(config.service.pipelines.metrics.exporters)}`);
+    if (JSON.stringify(config.service.pipelines.metrics.exporters) !== JSON.stringify(["otlp_grpc/metrics"]))
+      problems.push(`metrics exporters ${JSON.stringify(config.service.pipelines.metrics.exporters)}`);
     const kubelet = config.receivers.kubeletstats;
     if (!kubelet) problems.push("no kubeletstats receiver");
     if (kubelet?.insecure_skip_verify) problems.push("kubelet scrape skips TLS verification");
@@ -168,7 +196,9 @@ const CHECKS = {
   "rook-ceph-cluster": (docs, values) => {
     const cluster = find(docs, "CephCluster");
     const filter = cluster?.spec.storage?.devicePathFilter;
-    return filter === values.cephClusterSpec.storage.devicePathFilter && !cluster.spec.storage.deviceFilter ? [] : [`CephCluster storage ${JSON.stringify(cluster?.spec.storage)}`];
+    return filter === values.cephClusterSpec.storage.devicePathFilter && !cluster.spec.storage.deviceFilter
+      ? []
+      : [`CephCluster storage ${JSON.stringify(cluster?.spec.storage)}`];
   },
 };
 
@@ -194,7 +224,16 @@ function renderedRequests(docs) {
 }
 
 /** Which capacity-table component a release belongs to. */
-const COMPONENT_OF = { cilium: "cilium", tetragon: "tetragon", "rook-ceph": "rook-ceph", "rook-ceph-cluster": "rook-ceph", "opentelemetry-collector": "opentelemetry-collector", robusta: "robusta", kubescape: "kubescape", "metrics-server": "metrics-server" };
+const COMPONENT_OF = {
+  cilium: "cilium",
+  tetragon: "tetragon",
+  "rook-ceph": "rook-ceph",
+  "rook-ceph-cluster": "rook-ceph",
+  "opentelemetry-collector": "opentelemetry-collector",
+  robusta: "robusta",
+  kubescape: "kubescape",
+  "metrics-server": "metrics-server",
+};
 
 /** The capacity table's chart-rendered requests of a component (Rook's operator-made daemons excluded). */
 function tableRequests(platform, component) {
@@ -213,7 +252,8 @@ function main() {
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-chart-proof-"));
   process.on("exit", () => (keep ? log(`kept ${scratch}`) : fs.rmSync(scratch, { recursive: true, force: true })));
   const chartDirs = {};
-  const chartKey = (release) => Object.keys(versions.charts).find((k) => versions.charts[k].chart === release.chart && versions.charts[k].repository === release.repository);
+  const chartKey = (release) =>
+    Object.keys(versions.charts).find((k) => versions.charts[k].chart === release.chart && versions.charts[k].repository === release.repository);
   const stacks = synthesize("main.ts", path.join(scratch, "out"), { AGGRIK8S_CONFIG: "" });
   const ca = throwawayCa(scratch);
   let failures = 0;
@@ -239,7 +279,12 @@ function main() {
           log(`SKIP ${release.chart} ${release.version}: no release source in ${chartSrc} (versions.json charts.${key}.source); not rendered here`);
           continue;
         }
-        if (fs.existsSync(path.join(chartDirs[pinKey], "requirements.yaml")) || (YAML.parse(fs.readFileSync(path.join(chartDirs[pinKey], "Chart.yaml"), "utf8")).dependencies ?? []).some((d) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDirs[pinKey], "charts", d.name, "Chart.yaml")))) {
+        if (
+          fs.existsSync(path.join(chartDirs[pinKey], "requirements.yaml")) ||
+          (YAML.parse(fs.readFileSync(path.join(chartDirs[pinKey], "Chart.yaml"), "utf8")).dependencies ?? []).some(
+            (d) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDirs[pinKey], "charts", d.name, "Chart.yaml")),
+          )
+        ) {
           const dep = helm(bin, ["dependency", "build", chartDirs[pinKey]]);
           if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
         }
@@ -247,7 +292,18 @@ function main() {
       const { values, namespace, sets } = releaseValues(release, namespaces, ca);
       const valuesFile = path.join(scratch, `${stack.name}-${release.name}.json`);
       fs.writeFileSync(valuesFile, JSON.stringify(values));
-      const r = helm(bin, ["template", release.name, chartDirs[pinKey], "--namespace", namespace, "--kube-version", versions.platform.kubernetes, "-f", valuesFile, ...sets]);
+      const r = helm(bin, [
+        "template",
+        release.name,
+        chartDirs[pinKey],
+        "--namespace",
+        namespace,
+        "--kube-version",
+        versions.platform.kubernetes,
+        "-f",
+        valuesFile,
+        ...sets,
+      ]);
       rendered++;
       if (r.status !== 0) {
         failures++;
@@ -264,7 +320,9 @@ function main() {
       }
       const problems = (CHECKS[release.name] ?? (() => []))(docs, values);
       if (problems.length) failures++;
-      log(`${problems.length ? "FAIL" : "PASS"} ${stack.name} ${release.name} (${release.chart} ${release.version}): ${docs.length} objects${problems.length ? `: ${problems.join("; ")}` : CHECKS[release.name] ? ", checked" : ""}`);
+      log(
+        `${problems.length ? "FAIL" : "PASS"} ${stack.name} ${release.name} (${release.chart} ${release.version}): ${docs.length} objects${problems.length ? `: ${problems.join("; ")}` : CHECKS[release.name] ? ", checked" : ""}`,
+      );
     }
   }
   // The capacity table (lib/platform/capacity.ts) must say what the charts request.
@@ -273,7 +331,9 @@ function main() {
     const want = tableRequests(all, component);
     const same = want.cluster === got.cluster && want.perNode === got.perNode;
     if (!same) failures++;
-    log(`${same ? "PASS" : "FAIL"} capacity table, ${component}: charts request ${got.cluster} MiB per cluster and ${got.perNode} MiB per node${same ? ", as the table says" : `; the table says ${want.cluster} and ${want.perNode}: update lib/platform/capacity.ts`}`);
+    log(
+      `${same ? "PASS" : "FAIL"} capacity table, ${component}: charts request ${got.cluster} MiB per cluster and ${got.perNode} MiB per node${same ? ", as the table says" : `; the table says ${want.cluster} and ${want.perNode}: update lib/platform/capacity.ts`}`,
+    );
   }
 
   // The checks can fail: Cilium with the chart's own capability list (SYS_MODULE in it) must be refused.
@@ -285,7 +345,9 @@ function main() {
   log(`${refused ? "PASS" : "FAIL"} canary: the chart's default values ${refused ? "are refused (SYS_MODULE)" : "were not refused"}`);
   if (!refused) failures++;
   if (failures) die(`${failures} check(s) failed`);
-  log(`passed: ${rendered} releases rendered with the pinned charts${skipped.length ? `; not rendered, no source here: ${[...new Set(skipped)].join(", ")}` : ""}`);
+  log(
+    `passed: ${rendered} releases rendered with the pinned charts${skipped.length ? `; not rendered, no source here: ${[...new Set(skipped)].join(", ")}` : ""}`,
+  );
 }
 
 main();

@@ -13,7 +13,10 @@ import { Aggrik8sError, formatProblem } from "../lib/errors";
 import { describeConfig, loadConfig } from "../lib/config/load";
 import { cli } from "./lib/cli";
 
-cli({ name: "config", summary: "Prints the resolved mesh config (defaults filled in) as YAML, and which secret variables the stacks read and whether each is set." });
+cli({
+  name: "config",
+  summary: "Prints the resolved mesh config (defaults filled in) as YAML, and which secret variables the stacks read and whether each is set.",
+});
 
 try {
   const loaded = loadConfig({ env: process.env });

@@ -10,7 +10,11 @@ import { cli } from "./lib/cli";
 // From the toolchain helper: this runs from a bundle in node_modules/.cache.
 const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
 const check = Boolean(
-  cli({ name: "docs", summary: "Regenerates config.schema.json and the README's generated sections from the code.", options: { check: { type: "boolean", description: "change nothing; exit 1 when a copy is stale" } } }).values.check,
+  cli({
+    name: "docs",
+    summary: "Regenerates config.schema.json and the README's generated sections from the code.",
+    options: { check: { type: "boolean", description: "change nothing; exit 1 when a copy is stale" } },
+  }).values.check,
 );
 const docs = projectDocs();
 const current = Object.fromEntries(DOC_FILES.map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));

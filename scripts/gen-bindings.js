@@ -19,9 +19,14 @@ const { generateProviderBindingsFromSchema } = require("@cdktf/provider-generato
 const { repoRoot, versions } = require("./lib/toolchain");
 
 const { cli } = require("./lib/cli");
-const { values } = require.main === module
-  ? cli({ name: "gen", summary: "Regenerates .gen/ offline from the committed provider schemas (schemas/<name>.json).", options: { out: { type: "string", description: "write the bindings here instead of .gen/" } } })
-  : { values: {} };
+const { values } =
+  require.main === module
+    ? cli({
+        name: "gen",
+        summary: "Regenerates .gen/ offline from the committed provider schemas (schemas/<name>.json).",
+        options: { out: { type: "string", description: "write the bindings here instead of .gen/" } },
+      })
+    : { values: {} };
 const out = values.out ? path.resolve(String(values.out)) : path.join(repoRoot, ".gen");
 
 /** Keeps the listed resources and data sources; names a listed one the schema lacks. */
@@ -32,7 +37,9 @@ function filterSchema(name, schema, wanted) {
     Object.fromEntries(
       names.map((n) => {
         if (!all || !all[n]) {
-          throw new Error(`gen: versions.json providers.${name}.bindings.${kind} lists "${n}", which schemas/${name}.json does not have; fix the name or run scripts/schemas.js ${name}`);
+          throw new Error(
+            `gen: versions.json providers.${name}.bindings.${kind} lists "${n}", which schemas/${name}.json does not have; fix the name or run scripts/schemas.js ${name}`,
+          );
         }
         return [n, all[n]];
       }),
@@ -41,12 +48,16 @@ function filterSchema(name, schema, wanted) {
   for (const [resource, blocks] of Object.entries(wanted.blocks ?? {})) {
     const kept = resources[resource];
     if (!kept) {
-      throw new Error(`gen: versions.json providers.${name}.bindings.blocks names "${resource}", which is not in its resources list; add it there or remove it here`);
+      throw new Error(
+        `gen: versions.json providers.${name}.bindings.blocks names "${resource}", which is not in its resources list; add it there or remove it here`,
+      );
     }
     const all = kept.block.block_types ?? {};
     for (const b of blocks) {
       if (!all[b]) {
-        throw new Error(`gen: versions.json providers.${name}.bindings.blocks.${resource} lists "${b}", which is not a nested block of ${resource} in schemas/${name}.json (blocks: ${Object.keys(all).join(", ")})`);
+        throw new Error(
+          `gen: versions.json providers.${name}.bindings.blocks.${resource} lists "${b}", which is not a nested block of ${resource} in schemas/${name}.json (blocks: ${Object.keys(all).join(", ")})`,
+        );
       }
     }
     resources[resource] = { ...kept, block: { ...kept.block, block_types: Object.fromEntries(blocks.map((b) => [b, all[b]])) } };

@@ -66,7 +66,12 @@ require("http").createServer((req, res) => {
 function standInFactory(port, logFile) {
   fs.writeFileSync(logFile, "");
   const child = spawn(process.execPath, ["-e", FACTORY, String(port), logFile], { stdio: ["ignore", "pipe", "inherit"] });
-  const uploads = () => fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
+  const uploads = () =>
+    fs
+      .readFileSync(logFile, "utf8")
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
   factoryChild = child;
   return new Promise((resolve, reject) => {
     child.on("exit", (code) => reject(new Error(`the Image Factory stand-in exited (${code})`)));
@@ -120,7 +125,9 @@ async function main() {
   for (const name of fresh.ready) {
     const dir = dirOf[name];
     const json = jsonOf(dir);
-    const missing = Object.values(json.terraform.required_providers).map((p) => providerName(p.source)).filter((n) => !mirrored.has(n));
+    const missing = Object.values(json.terraform.required_providers)
+      .map((p) => providerName(p.source))
+      .filter((n) => !mirrored.has(n));
     if (missing.length) die(`${name}: providers not in the offline mirror (${missing.join(", ")}): run scripts/toolchain.sh`);
     engineRun(bin, dir, env, ["init", "-input=false", "-no-color"]);
     const t0 = process.hrtime.bigint();
@@ -154,7 +161,9 @@ async function main() {
     const want = `${factoryUrl.replace(/^https?:\/\//, "")}/nocloud-installer/${id}:${resolved.versions.talos}`;
     const sameImage = installer === want;
     if (!sameImage) failures++;
-    log(`${sameImage ? "PASS" : "FAIL"} ${cluster.name}: the Talos stack installs ${installer}${sameImage ? ", the schematic its VMs stack registers" : `, expected ${want}`}`);
+    log(
+      `${sameImage ? "PASS" : "FAIL"} ${cluster.name}: the Talos stack installs ${installer}${sameImage ? ", the schematic its VMs stack registers" : `, expected ${want}`}`,
+    );
     // Register it for real (the stand-in hashes what the provider sends): the postcondition must pass.
     const dir = dirOf[`${cluster.name}-vms`];
     engineRun(bin, dir, env, ["apply", "-auto-approve", "-input=false", "-no-color", `-target=${schematic.address}`]);
@@ -172,7 +181,10 @@ async function main() {
   });
   // Timed on its own, without the summary (which shows every plan once more): what a PR's diff waits for.
   const diffStarted = process.hrtime.bigint();
-  const timed = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir], { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } });
+  const timed = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir], {
+    cwd: repoRoot,
+    env: { ...env, AGGRIK8S_CONFIG: configFile },
+  });
   const diffSeconds = Number(process.hrtime.bigint() - diffStarted) / 1e9;
   if (timed.status !== 0) die(`npm run diff (timed) failed:\n${timed.stderr.slice(-3000)}`);
   const summary = (diff.stderr.match(/^diff: \d+ of .*$/m) ?? ["(no summary)"])[0];
@@ -187,29 +199,47 @@ async function main() {
   const [slowest, slowestSeconds] = Object.entries(planSeconds).sort(([, a], [, b]) => b - a)[0];
   const ratio = diffSeconds / slowestSeconds;
   const sequential = Object.values(planSeconds).reduce((a, b) => a + b, 0);
-  log(`${ratio <= 2 ? "MET" : "MISSED"} target: npm run diff over ${fresh.ready.length} stacks took ${diffSeconds.toFixed(2)} s, ${ratio.toFixed(2)}x the slowest single plan (${slowest}, ${slowestSeconds.toFixed(2)} s); target <= 2x; the single plans one after another: ${sequential.toFixed(2)} s on ${require("os").cpus().length} cores`);
-  fs.writeFileSync(path.join(scratch, "diff-timing.json"), JSON.stringify({ diffSeconds, slowest, slowestSeconds, ratio, sequential, stacks: fresh.ready.length }));
+  log(
+    `${ratio <= 2 ? "MET" : "MISSED"} target: npm run diff over ${fresh.ready.length} stacks took ${diffSeconds.toFixed(2)} s, ${ratio.toFixed(2)}x the slowest single plan (${slowest}, ${slowestSeconds.toFixed(2)} s); target <= 2x; the single plans one after another: ${sequential.toFixed(2)} s on ${require("os").cpus().length} cores`,
+  );
+  fs.writeFileSync(
+    path.join(scratch, "diff-timing.json"),
+    JSON.stringify({ diffSeconds, slowest, slowestSeconds, ratio, sequential, stacks: fresh.ready.length }),
+  );
   if (process.env.AGGRIK8S_DIFF_TIMING) fs.copyFileSync(path.join(scratch, "diff-timing.json"), process.env.AGGRIK8S_DIFF_TIMING);
 
   // The job summary CI posts: every planned stack's plan, every waiting stack named.
   const markdown = fs.readFileSync(summaryFile, "utf8");
-  const summarized = fresh.ready.filter((n) => new RegExp(`<summary>${n}</summary>[\\s\\S]*?Plan: \\d+ to add`).test(markdown.slice(markdown.indexOf(`<summary>${n}</summary>`))));
+  const summarized = fresh.ready.filter((n) =>
+    new RegExp(`<summary>${n}</summary>[\\s\\S]*?Plan: \\d+ to add`).test(markdown.slice(markdown.indexOf(`<summary>${n}</summary>`))),
+  );
   const summaryOk = summarized.length === fresh.ready.length && fresh.waiting.every((w) => markdown.includes(`- ${w.stack}: waits on`));
   if (!summaryOk) failures++;
-  log(`${summaryOk ? "PASS" : "FAIL"} npm run diff --summary: ${summarized.length} of ${fresh.ready.length} plans and ${fresh.waiting.length} waiting stacks in the Markdown summary`);
+  log(
+    `${summaryOk ? "PASS" : "FAIL"} npm run diff --summary: ${summarized.length} of ${fresh.ready.length} plans and ${fresh.waiting.length} waiting stacks in the Markdown summary`,
+  );
 
   // Apply exactly the reviewed plan: mesh-ca from the plan npm run diff saved (the only stack that needs no Proxmox or node to apply).
-  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--output", outdir], { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } });
+  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--output", outdir], {
+    cwd: repoRoot,
+    env: { ...env, AGGRIK8S_CONFIG: configFile },
+  });
   const caState = JSON.parse(engineRun(bin, dirOf["mesh-ca"], env, ["show", "-json"]));
   const caApplied = applied.status === 0 && (caState.values?.root_module?.resources ?? []).some((r) => r.type === "tls_self_signed_cert");
   if (!caApplied) failures++;
-  log(`${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans: mesh-ca applied from its saved plan${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`);
+  log(
+    `${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans: mesh-ca applied from its saved plan${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`,
+  );
 
   // Sameness: npm run diff drives the engine itself; `cdktf diff` must plan the same for a stack.
   const same = `${resolved.clusters[0].name}-vms`;
   const sameDir = dirOf[same];
   fs.copyFileSync(path.join(sameDir, "plan"), path.join(sameDir, "direct.plan"));
-  const viaCli = run(path.join(repoRoot, "node_modules", ".bin", "cdktf"), ["diff", same, "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir], { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } });
+  const viaCli = run(
+    path.join(repoRoot, "node_modules", ".bin", "cdktf"),
+    ["diff", same, "--skip-synth", "--skip-provider-lock", "--no-color", "--output", outdir],
+    { cwd: repoRoot, env: { ...env, AGGRIK8S_CONFIG: configFile } },
+  );
   if (viaCli.status !== 0) die(`cdktf diff ${same} failed:\n${viaCli.stdout.slice(-3000)}${viaCli.stderr.slice(-3000)}`);
   const shown = (file) => {
     const plan = JSON.parse(engineRun(bin, sameDir, env, ["show", "-json", file]));
@@ -220,7 +250,9 @@ async function main() {
   };
   const identical = shown("direct.plan") === shown("plan");
   if (!identical) failures++;
-  log(`${identical ? "PASS" : "FAIL"} ${same}: the plan npm run diff makes ${identical ? "equals" : "differs from"} the one cdktf diff makes (terraform show -json, timestamps aside)`);
+  log(
+    `${identical ? "PASS" : "FAIL"} ${same}: the plan npm run diff makes ${identical ? "equals" : "differs from"} the one cdktf diff makes (terraform show -json, timestamps aside)`,
+  );
   const uploads = factory.uploads();
   log(`Image Factory stand-in received ${uploads.length} schematic upload(s), ids ${[...new Set(uploads.map((u) => u.id.slice(0, 12)))].join(", ")}`);
   factory.child.removeAllListeners("exit");
@@ -240,7 +272,11 @@ function expectedCreates(stackName, config) {
   if (stackName.endsWith("-talos")) {
     return { talos_machine_secrets: 1, talos_machine_configuration_apply: nodes.length, talos_machine_bootstrap: 1, talos_cluster_kubeconfig: 1 };
   }
-  return { proxmox_download_file: new Set(nodes.map((n) => n.proxmoxNode)).size, proxmox_virtual_environment_vm: nodes.length, talos_image_factory_schematic: 1 };
+  return {
+    proxmox_download_file: new Set(nodes.map((n) => n.proxmoxNode)).size,
+    proxmox_virtual_environment_vm: nodes.length,
+    talos_image_factory_schematic: 1,
+  };
 }
 
 main().catch((e) => die(e.stack || String(e)));

@@ -45,7 +45,9 @@ const tokenStacksOnDemand = {
     b.onLoad({ filter: /[\\/]stack-trace\.js$/ }, (args) => {
       // Any other stack-trace.js loads as usual.
       if (path.relative(root, args.path).split(path.sep).join("/") !== TOKEN_STACK_MODULE) return undefined;
-      return { loader: "js", contents: `${fs.readFileSync(args.path, "utf8")}
+      return {
+        loader: "js",
+        contents: `${fs.readFileSync(args.path, "utf8")}
 ;{
   const capture = exports.captureStackTrace;
   if (typeof capture !== "function") throw new Error("scripts/run-ts.js: cdktf's stack-trace module no longer exports captureStackTrace; update tokenStacksOnDemand");
@@ -55,7 +57,8 @@ const tokenStacksOnDemand = {
     return on ? capture(below || captureStackTrace) : off;
   };
 }
-` };
+`,
+      };
     });
   },
 };
@@ -113,7 +116,10 @@ async function build() {
   for (const f of result.outputFiles) writeAtomically(f.path, f.contents);
   // Inputs list last; an input edited while esbuild ran may not be in the
   // bundle: no stamp, so the next run rebuilds.
-  writeAtomically(inputsFile, JSON.stringify(Object.fromEntries(inputs.map((f) => [f, fs.statSync(path.join(root, f)).mtimeMs < startedAt ? stamp(f) : "edited during build"]))));
+  writeAtomically(
+    inputsFile,
+    JSON.stringify(Object.fromEntries(inputs.map((f) => [f, fs.statSync(path.join(root, f)).mtimeMs < startedAt ? stamp(f) : "edited during build"]))),
+  );
 }
 
 /**

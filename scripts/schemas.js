@@ -34,10 +34,7 @@ let failed = 0;
 for (const name of wanted) {
   const p = versions.providers[name];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `aggrik8s-schema-${name}-`));
-  fs.writeFileSync(
-    path.join(dir, "main.tf.json"),
-    JSON.stringify({ terraform: { required_providers: { [name]: { source: p.source, version: p.version } } } }),
-  );
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { required_providers: { [name]: { source: p.source, version: p.version } } } }));
   const { env, offline } = engineEnv([name]);
   const init = run(bin, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: dir, env });
   if (init.status !== 0) {

@@ -2,5 +2,8 @@
 // shape every npm script shares (--help; unknown flags refused).
 import { cli } from "./lib/cli";
 
-cli({ name: "synth", summary: "Synthesizes every stack of the mesh config into cdktf.out/ (AGGRIK8S_CONFIG, else ./aggrik8s.yaml, else the embedded demo mesh)." });
+cli({
+  name: "synth",
+  summary: "Synthesizes every stack of the mesh config into cdktf.out/ (AGGRIK8S_CONFIG, else ./aggrik8s.yaml, else the embedded demo mesh).",
+});
 require("../main");

@@ -34,7 +34,11 @@ function checker() {
   if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newest) {
     log("building scripts/talos-check (Talos machinery from the Go module proxy) ...");
     fs.mkdirSync(path.dirname(bin), { recursive: true });
-    const r = run("go", ["build", "-o", `${bin}.partial`, "."], { cwd: src, env: { ...process.env, CGO_ENABLED: "0" }, stdio: ["ignore", "inherit", "inherit"] });
+    const r = run("go", ["build", "-o", `${bin}.partial`, "."], {
+      cwd: src,
+      env: { ...process.env, CGO_ENABLED: "0" },
+      stdio: ["ignore", "inherit", "inherit"],
+    });
     if (r.status !== 0) die("building talos-check failed (output above)");
     fs.renameSync(`${bin}.partial`, bin);
   }
@@ -48,7 +52,10 @@ function renderConfig(stack) {
   if (!configs || !json.resource?.talos_machine_secrets) die(`${stack.name}: no talos_machine_secrets / talos_machine_configuration to render`);
   const output = {};
   for (const [id, c] of Object.entries(configs)) {
-    const node = c["//"].metadata.path.split("/").pop().replace(/^config-/, "");
+    const node = c["//"].metadata.path
+      .split("/")
+      .pop()
+      .replace(/^config-/, "");
     output[node] = { value: `\${data.talos_machine_configuration.${id}.machine_configuration}`, sensitive: true };
   }
   // The canary: the first node's patch without `auto: off`, as the patches were before.
@@ -73,10 +80,12 @@ function main() {
   const args = process.argv.slice(2);
   const keep = args.includes("--keep");
   const configs = args.filter((a) => a !== "--keep");
-  const targets = configs.length ? configs.map((c) => ({ label: path.basename(c), env: { AGGRIK8S_CONFIG: c } })) : [
-    { label: "default mesh", env: { AGGRIK8S_CONFIG: "" } },
-    { label: "three-clusters.yaml", env: { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") } },
-  ];
+  const targets = configs.length
+    ? configs.map((c) => ({ label: path.basename(c), env: { AGGRIK8S_CONFIG: c } }))
+    : [
+        { label: "default mesh", env: { AGGRIK8S_CONFIG: "" } },
+        { label: "three-clusters.yaml", env: { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") } },
+      ];
   const bin = engine();
   const check = checker();
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-talos-proof-"));
@@ -93,7 +102,10 @@ function main() {
       fs.mkdirSync(dir);
       const { firstId, ...config } = renderConfig(stack);
       fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(config, null, 1));
-      for (const cmd of [["init", "-input=false", "-no-color"], ["apply", "-auto-approve", "-input=false", "-no-color"]]) {
+      for (const cmd of [
+        ["init", "-input=false", "-no-color"],
+        ["apply", "-auto-approve", "-input=false", "-no-color"],
+      ]) {
         const r = run(bin, cmd, { cwd: dir, env });
         if (r.status !== 0) die(`${t.label} ${stack.name}: ${cmd[0]} failed:\n${r.stderr}${r.stdout}`);
       }
@@ -105,14 +117,24 @@ function main() {
         files[node] = path.join(dir, `${node}.yaml`);
         fs.writeFileSync(files[node], o.value, { mode: 0o600 });
       }
-      const nodeFiles = Object.entries(files).filter(([n]) => !n.startsWith("canary")).map(([, f]) => f);
+      const nodeFiles = Object.entries(files)
+        .filter(([n]) => !n.startsWith("canary"))
+        .map(([, f]) => f);
       const result = run(check, ["-strict", ...nodeFiles], {});
-      process.stdout.write(result.stdout.split("\n").filter(Boolean).map((l) => `[talos-proof] ${t.label} ${stack.name}: ${l.replace(dir + "/", "")}\n`).join(""));
+      process.stdout.write(
+        result.stdout
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => `[talos-proof] ${t.label} ${stack.name}: ${l.replace(dir + "/", "")}\n`)
+          .join(""),
+      );
       if (result.status !== 0) failures++;
       nodes += nodeFiles.length;
       const canary = run(check, ["-strict", files["canary-hostname-without-auto-off"]], {});
       const refused = canary.status === 1 && canary.stdout.includes("'auto' and 'hostname' cannot be set at the same time");
-      log(`${t.label} ${stack.name}: canary (${firstId} with the hostname patch of before) ${refused ? "refused by Talos, as it must be" : `NOT refused: ${canary.stdout.trim()}`}`);
+      log(
+        `${t.label} ${stack.name}: canary (${firstId} with the hostname patch of before) ${refused ? "refused by Talos, as it must be" : `NOT refused: ${canary.stdout.trim()}`}`,
+      );
       if (!refused) failures++;
     }
   }

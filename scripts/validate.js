@@ -21,7 +21,8 @@ const { versions, engine, engineEnv, providerName, synthesize, run } = require("
 const { cli } = require("./lib/cli");
 const { values: flags } = cli({
   name: "validate",
-  summary: "Synthesizes every stack of the config, of examples/three-clusters.yaml and of the fixtures, and runs the engine's init + validate in each with the pinned providers.",
+  summary:
+    "Synthesizes every stack of the config, of examples/three-clusters.yaml and of the fixtures, and runs the engine's init + validate in each with the pinned providers.",
   options: {
     "allow-skip": { type: "boolean", description: "report a stack whose providers cannot be had as SKIP instead of failing" },
     keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" },
@@ -53,7 +54,8 @@ function providersOf(dir) {
   });
 }
 
-const UNREACHABLE = /could not connect to registry|failed to request discovery document|no such host|Failed to query available provider packages|provider registry .* does not have a provider/i;
+const UNREACHABLE =
+  /could not connect to registry|failed to request discovery document|no such host|Failed to query available provider packages|provider registry .* does not have a provider/i;
 
 function validateStack(bin, stack) {
   const wanted = providersOf(stack.dir);
@@ -76,7 +78,9 @@ function validateStack(bin, stack) {
   } catch {
     return { status: "FAIL", source, detail: `validate printed no JSON:\n${v.stderr}${v.stdout}` };
   }
-  const diags = (result.diagnostics ?? []).map((d) => `${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}${d.range ? ` (${d.range.filename}:${d.range.start.line})` : ""}`);
+  const diags = (result.diagnostics ?? []).map(
+    (d) => `${d.severity}: ${d.summary}${d.detail ? ` - ${d.detail}` : ""}${d.range ? ` (${d.range.filename}:${d.range.start.line})` : ""}`,
+  );
   const seconds = ((Date.now() - t0) / 1000).toFixed(1);
   return result.valid
     ? { status: "PASS", source, detail: `${seconds}s${diags.length ? `; ${diags.join("; ")}` : ""}` }
@@ -98,7 +102,9 @@ function main() {
     const r = validateStack(bin, stack);
     if (stack.name === CANARY) {
       const rejected = r.status === "FAIL" && /Unsupported argument|Extraneous JSON object property/.test(r.detail);
-      console.log(`${rejected ? "PASS" : "FAIL"}  ${stack.label} [${r.source}]: ${rejected ? "rejected as it must be (unknown attribute)" : `expected the engine to reject it, got ${r.status}: ${r.detail}`}`);
+      console.log(
+        `${rejected ? "PASS" : "FAIL"}  ${stack.label} [${r.source}]: ${rejected ? "rejected as it must be (unknown attribute)" : `expected the engine to reject it, got ${r.status}: ${r.detail}`}`,
+      );
       if (!rejected && r.status !== "SKIP") failed++;
       if (r.status === "SKIP") skipped++;
       continue;

@@ -44,8 +44,7 @@ export class PlatformStack extends Aggrik8sStack {
       if (!(config as { enabled: boolean }).enabled) continue;
       const namespace = component.namespace ? namespaces.get(component.namespace.name, component.namespace.level) : "kube-system";
       const waitFor: ITerraformDependable[] = (("kubernetesSecrets" in component && component.kubernetesSecrets?.(config)) || []).map(
-        (s: ComponentSecret) =>
-          new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }),
+        (s: ComponentSecret) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }),
       );
       const installed = new Map<string, ChartRelease>();
       for (const r of component.releases(config, ctx) as ComponentRelease[]) {
@@ -69,11 +68,11 @@ export class PlatformStack extends Aggrik8sStack {
 
     props.platform.extraReleases.forEach((r) => {
       new ChartRelease(this, `extra-${r.name}`, {
-        name: r.name, chart: { repository: r.repository, chart: r.chart, version: r.version }, namespace: namespaces.get(r.namespace, r.podSecurity),
+        name: r.name,
+        chart: { repository: r.repository, chart: r.chart, version: r.version },
+        namespace: namespaces.get(r.namespace, r.podSecurity),
         values: r.values,
-        sensitiveValues: Object.fromEntries(
-          Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, `${r.name} ${key}`)]),
-        ),
+        sensitiveValues: Object.fromEntries(Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, `${r.name} ${key}`)])),
       });
     });
   }

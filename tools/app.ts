@@ -71,9 +71,21 @@ export function runApp(options: RunOptions): number {
     for (const old of fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")) : []) {
       if (!current.has(old)) fs.rmSync(path.join(outdir, "stacks", old), { recursive: true, force: true });
     }
-    for (const w of orphanedState(config, new Set(app.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id)))) stderr(`warning: ${w}`);
+    for (const w of orphanedState(
+      config,
+      new Set(
+        app.node
+          .findAll()
+          .filter(TerraformStack.isStack)
+          .map((s) => s.node.id),
+      ),
+    ))
+      stderr(`warning: ${w}`);
     if (options.announce) {
-      const stacks = app.node.findAll().filter(TerraformStack.isStack).map((s) => s.node.id);
+      const stacks = app.node
+        .findAll()
+        .filter(TerraformStack.isStack)
+        .map((s) => s.node.id);
       const shown = path.relative(process.cwd(), outdir);
       const where = shown === "" ? "." : shown.startsWith("..") ? outdir : shown;
       stderr(`synthesized ${stacks.length} stack${stacks.length === 1 ? "" : "s"} into ${where}/: ${stacks.join(", ")}`);

@@ -63,8 +63,19 @@ export function diffPlan(stacks: readonly ManifestStack[], selected: readonly st
 
 // cdktf options that take a value: the value is not a stack name.
 const OPTIONS_WITH_VALUE = new Set([
-  "-a", "--app", "-o", "--output", "--var", "--var-file", "--terraform-parallelism", "--parallelism", "--parallel",
-  "--outputs-file", "--log-level", "--log-file-directory", "--experimental-provider-schema-cache-path",
+  "-a",
+  "--app",
+  "-o",
+  "--output",
+  "--var",
+  "--var-file",
+  "--terraform-parallelism",
+  "--parallelism",
+  "--parallel",
+  "--outputs-file",
+  "--log-level",
+  "--log-file-directory",
+  "--experimental-provider-schema-cache-path",
 ]);
 
 /** Splits `npm run diff|deploy|destroy -- ...` arguments into stack names and cdktf options (values kept with their option). */

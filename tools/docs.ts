@@ -27,7 +27,15 @@ export function generatedDocs(extraSections: Record<string, string> = {}): Gener
 }
 
 /** The files that hold generated sections: the README and docs/. */
-export const DOC_FILES = ["README.md", "docs/config.md", "docs/architecture.md", "docs/operations.md", "docs/validation.md", "docs/benchmark.md", "docs/troubleshooting.md"];
+export const DOC_FILES = [
+  "README.md",
+  "docs/config.md",
+  "docs/architecture.md",
+  "docs/operations.md",
+  "docs/validation.md",
+  "docs/benchmark.md",
+  "docs/troubleshooting.md",
+];
 
 /**
  * Each file's text with the generated sections it holds replaced; every
@@ -38,7 +46,10 @@ export function replaceSectionsIn(files: Readonly<Record<string, string>>, secti
   const out: Record<string, string> = { ...files };
   for (const [name, body] of Object.entries(sections)) {
     const where = holder(name);
-    if (where.length !== 1) throw new Error(`generated section ${name} must stand in exactly one of ${Object.keys(files).join(", ")}; it stands in ${where.length ? where.join(", ") : "none"}`);
+    if (where.length !== 1)
+      throw new Error(
+        `generated section ${name} must stand in exactly one of ${Object.keys(files).join(", ")}; it stands in ${where.length ? where.join(", ") : "none"}`,
+      );
     out[where[0]] = replaceSections(out[where[0]], { [name]: body });
   }
   return out;

@@ -15,8 +15,14 @@ function withMeshApp<T>(env: Readonly<Record<string, string | undefined>>, read:
     const app = new App({ outdir, stackTraces: false });
     buildMesh(app, config);
     // Cross-stack references become stack dependencies only when stacks are prepared (the first step of synth).
-    app.node.findAll().filter(TerraformStack.isStack).forEach((s) => s.prepareStack());
-    return read(app, config.clusters.map((c) => c.name));
+    app.node
+      .findAll()
+      .filter(TerraformStack.isStack)
+      .forEach((s) => s.prepareStack());
+    return read(
+      app,
+      config.clusters.map((c) => c.name),
+    );
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }

@@ -6,7 +6,5 @@ export function violations(rule: IAspect, build: (stack: TerraformStack) => void
   const stack = new TerraformStack(Testing.app(), "policy-test");
   build(stack);
   for (const node of stack.node.findAll()) rule.visit(node);
-  return stack.node
-    .findAll()
-    .flatMap((n) => n.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data)));
+  return stack.node.findAll().flatMap((n) => n.node.metadata.filter((m) => m.type === "@cdktf/error").map((m) => String(m.data)));
 }

@@ -8,9 +8,11 @@ const PEM_KEY = ["-----BEGIN", "RSA PRIVATE KEY-----\nMIIB\n-----END RSA PRIVATE
 
 describe("the policy pack", () => {
   it("reports every rule's violations of one construct", () => {
-    expect(violations(new PolicyPack(policyRules()), (s) => {
-      new KubernetesProvider(s, "k8s", { host: "https://10.0.0.1:6443", insecure: true, clientKey: PEM_KEY });
-    })).toEqual([
+    expect(
+      violations(new PolicyPack(policyRules()), (s) => {
+        new KubernetesProvider(s, "k8s", { host: "https://10.0.0.1:6443", insecure: true, clientKey: PEM_KEY });
+      }),
+    ).toEqual([
       expect.stringMatching(/^\[no-insecure\] policy-test\/k8s: /),
       expect.stringMatching(/^\[no-literal-secrets\] policy-test\/k8s: provider\.kubernetes\[0\]\.client_key holds a PEM private key/),
     ]);

@@ -24,7 +24,12 @@ export class NoLiteralSecrets extends PolicyRule {
       if (typeof value !== "string") return [];
       const hit = SECRET_SHAPES.find(([, re]) => re.test(value));
       return hit
-        ? [{ message: `${key} holds ${hit[0]} as a literal`, fix: "reference the secret from the config ({env: NAME} or {doppler: NAME}) instead of writing it in code" }]
+        ? [
+            {
+              message: `${key} holds ${hit[0]} as a literal`,
+              fix: "reference the secret from the config ({env: NAME} or {doppler: NAME}) instead of writing it in code",
+            },
+          ]
         : [];
     });
   }

@@ -17,9 +17,11 @@ export class SensitiveOutputs extends PolicyRule {
     const name = node.friendlyUniqueId;
     // Where a credential was written is not itself a credential.
     if (node.sensitive === true || !CREDENTIAL_NAME.test(name) || /_(path|file|filename)$/.test(name)) return [];
-    return [{
-      message: `output "${node.friendlyUniqueId}" carries credentials but is not sensitive`,
-      fix: "pass sensitive: true to the TerraformOutput",
-    }];
+    return [
+      {
+        message: `output "${node.friendlyUniqueId}" carries credentials but is not sensitive`,
+        fix: "pass sensitive: true to the TerraformOutput",
+      },
+    ];
   }
 }

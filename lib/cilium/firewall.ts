@@ -39,13 +39,27 @@ export function firewallRules(config: Pick<MeshConfig, "clusters">): FirewallRul
   for (const c of config.clusters) {
     const endpoint = c.network.vip ?? c.controlPlane.nodes[0].ip;
     rules.push(
-      { from: "the machine running the engine", to: `${c.name} nodes (${c.network.nodeSubnet})`, port: `${TALOS_API_PORT}/tcp`, why: "Talos API: config apply, bootstrap, health" },
-      { from: "the machine running the engine", to: `${c.name} API endpoint ${endpoint}`, port: `${KUBERNETES_API_PORT}/tcp`, why: "Kubernetes API: Helm and kubernetes providers, kubectl" },
+      {
+        from: "the machine running the engine",
+        to: `${c.name} nodes (${c.network.nodeSubnet})`,
+        port: `${TALOS_API_PORT}/tcp`,
+        why: "Talos API: config apply, bootstrap, health",
+      },
+      {
+        from: "the machine running the engine",
+        to: `${c.name} API endpoint ${endpoint}`,
+        port: `${KUBERNETES_API_PORT}/tcp`,
+        why: "Kubernetes API: Helm and kubernetes providers, kubectl",
+      },
     );
   }
   return rules;
 }
 
 export function firewallMarkdown(config: Pick<MeshConfig, "clusters">): string {
-  return ["| from | to | port | why |", "| --- | --- | --- | --- |", ...firewallRules(config).map((r) => `| ${r.from} | ${r.to} | ${r.port} | ${r.why} |`)].join("\n");
+  return [
+    "| from | to | port | why |",
+    "| --- | --- | --- | --- |",
+    ...firewallRules(config).map((r) => `| ${r.from} | ${r.to} | ${r.port} | ${r.why} |`),
+  ].join("\n");
 }

@@ -50,7 +50,10 @@ export interface CiliumValues {
   readonly clustermesh: {
     readonly useAPIServer: boolean;
     readonly maxConnectedClusters: number;
-    readonly config: { readonly enabled: boolean; readonly clusters: readonly { readonly name: string; readonly ips: readonly string[]; readonly port: number }[] };
+    readonly config: {
+      readonly enabled: boolean;
+      readonly clusters: readonly { readonly name: string; readonly ips: readonly string[]; readonly port: number }[];
+    };
     readonly apiserver: {
       readonly replicas: number;
       readonly service: { readonly type: "NodePort"; readonly nodePort: number };
@@ -67,7 +70,20 @@ export interface CiliumValues {
  * privileged pods (a test compares them with the chart's values.yaml of every
  * supported Cilium version). SYSLOG came with 1.19.
  */
-const AGENT_CAPABILITIES = ["CHOWN", "KILL", "NET_ADMIN", "NET_RAW", "IPC_LOCK", "SYS_ADMIN", "SYS_RESOURCE", "DAC_OVERRIDE", "FOWNER", "SETGID", "SETUID", "SYSLOG"];
+const AGENT_CAPABILITIES = [
+  "CHOWN",
+  "KILL",
+  "NET_ADMIN",
+  "NET_RAW",
+  "IPC_LOCK",
+  "SYS_ADMIN",
+  "SYS_RESOURCE",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "SETGID",
+  "SETUID",
+  "SYSLOG",
+];
 const CLEAN_STATE_CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
 
 /** Same in every cluster: Cilium refuses peers with a different value. */

@@ -134,7 +134,11 @@ function identityOfFailedClusters(raw: unknown, parsed: readonly (unknown | null
       const first = seen.get(value);
       if (first === undefined) seen.set(value, i);
       else if (parsed[i] === null || parsed[first] === null) {
-        problems.push({ path: `clusters[${i}].${field}`, message: `cluster ${field} ${JSON.stringify(value)} is already used by clusters[${first}]`, fix: `give every cluster a unique ${field}` });
+        problems.push({
+          path: `clusters[${i}].${field}`,
+          message: `cluster ${field} ${JSON.stringify(value)} is already used by clusters[${first}]`,
+          fix: `give every cluster a unique ${field}`,
+        });
       }
     });
   }
@@ -176,9 +180,7 @@ function readConfigFile(full: string, shown: string): ConfigSource {
 
 /** `["clusters", 0, "network"]` -> `clusters[0].network`. */
 export function formatPath(parts: readonly PropertyKey[]): string {
-  return parts
-    .map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`))
-    .join("") || "(top level)";
+  return parts.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? String(p) : `.${String(p)}`)).join("") || "(top level)";
 }
 
 let jsonSchema: JsonSchemaNode | undefined;
@@ -293,22 +295,39 @@ function issueToProblem(issue: z.core.$ZodIssue): Problem {
     case "invalid_type": {
       const want = TYPE_WORDS[issue.expected] ?? issue.expected;
       if (issue.path.length === 0) {
-        return { path: where, message: `the config must be a mapping of sections (proxmox, clusters, ...), but the file holds ${kindOf(issue.input)} ${excerpt(issue.input)}`, fix: "start from examples/three-clusters.yaml" };
+        return {
+          path: where,
+          message: `the config must be a mapping of sections (proxmox, clusters, ...), but the file holds ${kindOf(issue.input)} ${excerpt(issue.input)}`,
+          fix: "start from examples/three-clusters.yaml",
+        };
       }
       return { path: where, message: `${field} must be ${want}, but it is ${kindOf(issue.input)} ${excerpt(issue.input)}`, fix: `write ${field} as ${want}` };
     }
     case "too_small":
     case "too_big": {
       const bound = issue.code === "too_small" ? (issue as { minimum: number | bigint }).minimum : (issue as { maximum: number | bigint }).maximum;
-      const what = issue.origin === "array" ? `${field} must list at least ${bound} item${Number(bound) === 1 ? "" : "s"}` : issue.origin === "string" ? `${field} must have at least ${bound} characters` : `${field} must be ${issue.code === "too_small" ? "at least" : "at most"} ${bound}`;
+      const what =
+        issue.origin === "array"
+          ? `${field} must list at least ${bound} item${Number(bound) === 1 ? "" : "s"}`
+          : issue.origin === "string"
+            ? `${field} must have at least ${bound} characters`
+            : `${field} must be ${issue.code === "too_small" ? "at least" : "at most"} ${bound}`;
       const reason = issue.code === "too_small" ? MINIMUM_REASONS[field] : undefined;
       const gotValue = Array.isArray(issue.input) ? ` (got ${issue.input.length})` : got;
-      return { path: where, message: `${what}${reason ? `: ${reason}` : ""}${gotValue}`, fix: `set ${field} to ${issue.code === "too_small" ? "at least" : "at most"} ${bound}` };
+      return {
+        path: where,
+        message: `${what}${reason ? `: ${reason}` : ""}${gotValue}`,
+        fix: `set ${field} to ${issue.code === "too_small" ? "at least" : "at most"} ${bound}`,
+      };
     }
     case "invalid_union": {
       const input = issue.input as Record<string, unknown> | undefined;
       if (field === "state" || (where.startsWith("state") && input && typeof input === "object" && "backend" in input)) {
-        return { path: issue.path.at(-1) === "backend" ? where : `${where}.backend`, message: `unknown state backend ${excerpt(input?.backend ?? issue.input)}`, fix: "use one of local, pg, s3, http" };
+        return {
+          path: issue.path.at(-1) === "backend" ? where : `${where}.backend`,
+          message: `unknown state backend ${excerpt(input?.backend ?? issue.input)}`,
+          fix: "use one of local, pg, s3, http",
+        };
       }
       return { path: where, message: `${issue.message}${got}`, fix: "see the field in docs/config.md" };
     }

@@ -18,7 +18,6 @@ import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
 // schemas (new Function) costs more than it saves (README: Benchmark).
 z.config({ jitless: true });
 
-
 /** RFC 1123 label: what Kubernetes, Talos hostnames and Cilium cluster names accept. */
 const dnsLabel = (what: string, maxLength: number) =>
   z
@@ -80,7 +79,13 @@ const poolFields = (d: { cores: number; memoryGiB: number; diskSizeGiB: number }
   cores: cores().default(d.cores).describe("vCPU cores per VM."),
   memoryGiB: gib("memoryGiB", MEMORY_MAX_GIB).default(d.memoryGiB).describe("Memory per VM in GiB (ballooning is off: Talos needs it all)."),
   diskSizeGiB: gib("diskSizeGiB", DISK_MAX_GIB)
-    .min(TALOS_MIN_DISK_GIB, { error: (issue) => fix(`${issue.input} GiB is below Talos' minimum system disk, ${TALOS_MIN_DISK_GIB} GiB`, `give diskSizeGiB at least ${TALOS_MIN_DISK_GIB} (the defaults are 32 and 64)`) })
+    .min(TALOS_MIN_DISK_GIB, {
+      error: (issue) =>
+        fix(
+          `${issue.input} GiB is below Talos' minimum system disk, ${TALOS_MIN_DISK_GIB} GiB`,
+          `give diskSizeGiB at least ${TALOS_MIN_DISK_GIB} (the defaults are 32 and 64)`,
+        ),
+    })
     .default(d.diskSizeGiB)
     .describe(`Boot/install disk size in GiB; Talos needs at least ${TALOS_MIN_DISK_GIB}.`),
   cpuType: z.string().default("host").describe("Proxmox CPU type: `host`, or `x86-64-v2-AES` for live migration across mixed hosts."),
@@ -98,7 +103,9 @@ const WorkerSchema = z
   .strictObject({
     // 12 GiB: a Ceph OSD (4 GiB), a share of the mons, mgrs and day-2 pods, with room for workloads (lib/platform/capacity.ts).
     ...poolFields({ cores: 4, memoryGiB: 12, diskSizeGiB: 64 }),
-    cephDiskSizeGiB: gib("cephDiskSizeGiB", DISK_MAX_GIB).default(100).describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
+    cephDiskSizeGiB: gib("cephDiskSizeGiB", DISK_MAX_GIB)
+      .default(100)
+      .describe("Size of the extra empty disk each worker gets for a Ceph OSD when rook-ceph is on."),
     nodes: z.array(NodeSchema).default([]).describe("Worker nodes; may be empty (workloads then run on the control planes)."),
   })
   .describe("Worker pool.");
@@ -136,7 +143,6 @@ const ClusterMeshSchema = z
   })
   .describe("How peers reach this cluster's clustermesh-apiserver.");
 
-
 const ExtraReleaseSchema = z
   .strictObject({
     name: dnsLabel("release name", 53).describe("Helm release name; unique in the cluster."),
@@ -144,15 +150,14 @@ const ExtraReleaseSchema = z
     chart: z.string().min(1).describe("Chart name."),
     version: z
       .string()
-      .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, { error: fix("not an exact chart version: a range or tag floats, so two deploys could install different charts", "pin one version, e.g. 1.2.3") })
+      .regex(/^v?\d+\.\d+\.\d+([-+][0-9A-Za-z.-]+)?$/, {
+        error: fix("not an exact chart version: a range or tag floats, so two deploys could install different charts", "pin one version, e.g. 1.2.3"),
+      })
       .describe("Exact chart version (pinned, never a range)."),
     namespace: dnsLabel("namespace", 63).describe("Namespace, created with the Pod Security level below."),
     podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("baseline").describe("Pod Security `enforce` level of the namespace."),
     values: z.record(z.string(), z.unknown()).default({}).describe("Helm values (no secrets: use secretValues)."),
-    secretValues: z
-      .record(z.string(), SecretRefSchema)
-      .default({})
-      .describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`)."),
+    secretValues: z.record(z.string(), SecretRefSchema).default({}).describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`)."),
   })
   .describe("A Helm release the config adds with no code (e.g. Groundcover).");
 
@@ -183,7 +188,9 @@ export const ClusterSchema = z
           .string()
           .regex(/^\/dev\//, { error: fix("not a device path", `write a path under /dev, best a stable one such as ${diskByIdPath(OS_DISK_SERIAL)}`) })
           .default(diskByIdPath(OS_DISK_SERIAL))
-          .describe("Disk Talos installs to: by default the VM's first disk by its serial (stable, unlike /dev/sda, which is whichever disk the kernel finds first)."),
+          .describe(
+            "Disk Talos installs to: by default the VM's first disk by its serial (stable, unlike /dev/sda, which is whichever disk the kernel finds first).",
+          ),
         extensions: z
           .array(z.string().regex(/^siderolabs\/[a-z0-9-]+$/, { error: fix("not an official extension name", "write it as siderolabs/<name>") }))
           .default([QEMU_GUEST_AGENT])
@@ -200,7 +207,9 @@ export const ClusterSchema = z
     allowPkiDestroy: z
       .boolean()
       .optional()
-      .describe("Overrides the mesh-wide allowPkiDestroy for this cluster's Talos machine secrets: set it (and deploy) before destroying one cluster for good."),
+      .describe(
+        "Overrides the mesh-wide allowPkiDestroy for this cluster's Talos machine secrets: set it (and deploy) before destroying one cluster for good.",
+      ),
   })
   .describe("One Talos cluster.");
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
@@ -220,14 +229,26 @@ const StateSchema = z
       backend: z.literal("pg"),
       connStr: z
         .string()
-        .regex(/^postgres(ql)?:\/\/[^:@/]+@/, { error: fix("not a postgres:// URL with a user and no password", "write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD") })
+        .regex(/^postgres(ql)?:\/\/[^:@/]+@/, {
+          error: fix(
+            "not a postgres:// URL with a user and no password",
+            "write postgres://USER@HOST:5432/DB?sslmode=verify-full and put the password in PGPASSWORD",
+          ),
+        })
         .describe("PostgreSQL URL without the password (PGPASSWORD holds it); one schema per stack, locked with advisory locks."),
-      schemaPrefix: z.string().regex(/^[a-z_][a-z0-9_]*$/).default("aggrik8s").describe("Schema of a stack: `<prefix>_<stack>` (dashes become underscores)."),
+      schemaPrefix: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/)
+        .default("aggrik8s")
+        .describe("Schema of a stack: `<prefix>_<stack>` (dashes become underscores)."),
     }),
     z.strictObject({
       backend: z.literal("s3"),
       bucket: z.string().min(3),
-      endpoint: z.url({ protocol: /^https?$/ }).optional().describe("S3-compatible endpoint (MinIO, Ceph RGW); AWS when absent."),
+      endpoint: z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .describe("S3-compatible endpoint (MinIO, Ceph RGW); AWS when absent."),
       region: z.string().default("us-east-1"),
       keyPrefix: z.string().default("aggrik8s").describe("State object of a stack: `<keyPrefix>/<stack>.tfstate`, locked with a lockfile beside it."),
     }),
@@ -274,7 +295,9 @@ export const MeshConfigSchema = z
         isoTransfer: z
           .enum(["download", "upload"])
           .default("download")
-          .describe("How the Talos ISO reaches each Proxmox node: `download` (the node fetches it; needs Sys.Audit and Sys.Modify for Proxmox's URL metadata query) or `upload` (fetched where the engine runs and uploaded through the API: the fallback when the metadata query is refused)."),
+          .describe(
+            "How the Talos ISO reaches each Proxmox node: `download` (the node fetches it; needs Sys.Audit and Sys.Modify for Proxmox's URL metadata query) or `upload` (fetched where the engine runs and uploaded through the API: the fallback when the metadata query is refused).",
+          ),
       })
       .describe("Proxmox VE API access."),
     doppler: z
@@ -283,7 +306,12 @@ export const MeshConfigSchema = z
         project: z.string().default("aggrik8s").describe("Doppler project."),
         config: z.string().default("prd").describe("Doppler config (environment) in the project."),
         token: z
-          .strictObject({ env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).describe("Environment variable holding the Doppler service token.") })
+          .strictObject({
+            env: z
+              .string()
+              .regex(/^[A-Za-z_][A-Za-z0-9_]*$/)
+              .describe("Environment variable holding the Doppler service token."),
+          })
           .default({ env: "DOPPLER_TOKEN" })
           .describe("The Doppler service token comes from the environment (it cannot come from Doppler)."),
       })
@@ -299,7 +327,9 @@ export const MeshConfigSchema = z
     allowPkiDestroy: z
       .boolean()
       .default(false)
-      .describe("Let `destroy` delete the mesh CA (and each cluster's Talos machine secrets). Off: they carry `prevent_destroy`, since losing them breaks every peering and node trust."),
+      .describe(
+        "Let `destroy` delete the mesh CA (and each cluster's Talos machine secrets). Off: they carry `prevent_destroy`, since losing them breaks every peering and node trust.",
+      ),
     clusters: z
       .array(ClusterSchema)
       .min(1, { error: fix("no clusters", "list at least one cluster under clusters") })

@@ -88,7 +88,14 @@ export function readConfigSource(file: string, text: string, format: "yaml" | "j
         const name = String(pair.key.value);
         const pos = at(pair.key.range[0]);
         const first = seen.get(name);
-        if (first) duplicates.push(problem(pos, `key "${name}" appears twice: at line ${first.line} and line ${pos.line}`, "keep one of them (the parser would silently take the last)"));
+        if (first)
+          duplicates.push(
+            problem(
+              pos,
+              `key "${name}" appears twice: at line ${first.line} and line ${pos.line}`,
+              "keep one of them (the parser would silently take the last)",
+            ),
+          );
         else seen.set(name, pos);
       }
     },

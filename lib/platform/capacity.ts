@@ -91,7 +91,11 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
   for (const n of cps) {
     const free = memMiB(cluster.controlPlane, n) - KUBELET_RESERVED_MIB.controlPlane - staticPods - perNode;
     if (free < 0) {
-      findings.push({ level: "error", message: `control plane ${n.name} has ${gib(memMiB(cluster.controlPlane, n))} but its kubelet reservation, static pods and DaemonSets request ${gib(memMiB(cluster.controlPlane, n) - free)}`, fix: `give control planes at least ${Math.ceil((memMiB(cluster.controlPlane, n) - free) / 1024)} GiB` });
+      findings.push({
+        level: "error",
+        message: `control plane ${n.name} has ${gib(memMiB(cluster.controlPlane, n))} but its kubelet reservation, static pods and DaemonSets request ${gib(memMiB(cluster.controlPlane, n) - free)}`,
+        fix: `give control planes at least ${Math.ceil((memMiB(cluster.controlPlane, n) - free) / 1024)} GiB`,
+      });
     }
   }
 
@@ -109,13 +113,26 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
   const perNodeFloor = perNode + (storageNodes ? ROOK_DAEMON_MEMORY_MIB.osd : 0) + largestPod;
   const smallest = Math.min(...schedulable);
   // Enough that the check would not warn either.
-  const needGiB = (mib: number, nodes: number) => Math.ceil((mib / WARN_AT_SHARE / nodes + (onWorkers ? KUBELET_RESERVED_MIB.worker : KUBELET_RESERVED_MIB.controlPlane + staticPods)) / 1024);
+  const needGiB = (mib: number, nodes: number) =>
+    Math.ceil((mib / WARN_AT_SHARE / nodes + (onWorkers ? KUBELET_RESERVED_MIB.worker : KUBELET_RESERVED_MIB.controlPlane + staticPods)) / 1024);
   if (share > 1) {
-    findings.push({ level: "error", message: `the platform requests ${gib(demand)} of memory but the ${where} offer ${gib(allocatable)} after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases`, fix: `give the ${where} at least ${needGiB(demand, schedulable.length)} GiB each (${pool}), add nodes, or switch components off (docs/config.md: capacity)` });
+    findings.push({
+      level: "error",
+      message: `the platform requests ${gib(demand)} of memory but the ${where} offer ${gib(allocatable)} after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases`,
+      fix: `give the ${where} at least ${needGiB(demand, schedulable.length)} GiB each (${pool}), add nodes, or switch components off (docs/config.md: capacity)`,
+    });
   } else if (smallest < perNodeFloor) {
-    findings.push({ level: "error", message: `a node of the ${where} has ${gib(smallest)} allocatable but one node must hold ${gib(perNodeFloor)} (DaemonSets${storageNodes ? ", its Ceph OSD" : ""} and the largest pod)`, fix: `give the ${where} at least ${needGiB(perNodeFloor, 1)} GiB (${pool})` });
+    findings.push({
+      level: "error",
+      message: `a node of the ${where} has ${gib(smallest)} allocatable but one node must hold ${gib(perNodeFloor)} (DaemonSets${storageNodes ? ", its Ceph OSD" : ""} and the largest pod)`,
+      fix: `give the ${where} at least ${needGiB(perNodeFloor, 1)} GiB (${pool})`,
+    });
   } else if (share > WARN_AT_SHARE) {
-    findings.push({ level: "warning", message: `the platform requests ${gib(demand)}, ${Math.round(share * 100)}% of the ${gib(allocatable)} the ${where} offer: little room for workloads or a node failure`, fix: `give the ${where} more memory (${pool}) or add nodes` });
+    findings.push({
+      level: "warning",
+      message: `the platform requests ${gib(demand)}, ${Math.round(share * 100)}% of the ${gib(allocatable)} the ${where} offer: little room for workloads or a node failure`,
+      fix: `give the ${where} more memory (${pool}) or add nodes`,
+    });
   }
   return findings;
 }
@@ -123,11 +140,18 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
 /** The table as Markdown, for the README (every component on, 3 storage nodes). */
 export function capacityMarkdown(): string {
   const all = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, { enabled: true }])) as unknown as Platform;
-  const where: Record<Placement, string> = { cluster: "once per cluster", "every-node": "every node", "osd-node": "every worker with an OSD", "control-plane": "every control plane" };
+  const where: Record<Placement, string> = {
+    cluster: "once per cluster",
+    "every-node": "every node",
+    "osd-node": "every worker with an OSD",
+    "control-plane": "every control plane",
+  };
   return [
     "| component | workload | memory request | where |",
     "| --- | --- | --- | --- |",
-    ...memoryRequests(all, 3).map((r) => `| ${r.component} | ${r.workload} | ${r.memoryMiB} MiB${(r.replicas ?? 1) > 1 ? ` x ${r.replicas}` : ""} | ${where[r.placement]} |`),
+    ...memoryRequests(all, 3).map(
+      (r) => `| ${r.component} | ${r.workload} | ${r.memoryMiB} MiB${(r.replicas ?? 1) > 1 ? ` x ${r.replicas}` : ""} | ${where[r.placement]} |`,
+    ),
     `| talos | kubelet reservation | ${KUBELET_RESERVED_MIB.controlPlane} MiB (control plane), ${KUBELET_RESERVED_MIB.worker} MiB (worker) | every node |`,
   ].join("\n");
 }

@@ -91,7 +91,16 @@ export class TalosVm extends Construct {
       memory: { dedicated: Math.round(props.memoryGiB * 1024), floating: 0 },
       scsiHardware: "virtio-scsi-pci",
       disk: [
-        { interface: "scsi0", datastoreId: datastore, size: props.diskSizeGiB, fileFormat: "raw", discard: "on", ssd: true, iothread: false, serial: OS_DISK_SERIAL },
+        {
+          interface: "scsi0",
+          datastoreId: datastore,
+          size: props.diskSizeGiB,
+          fileFormat: "raw",
+          discard: "on",
+          ssd: true,
+          iothread: false,
+          serial: OS_DISK_SERIAL,
+        },
         ...(props.extraDisksGiB ?? []).map((size, i) => ({
           interface: `scsi${i + 1}`,
           datastoreId: datastore,

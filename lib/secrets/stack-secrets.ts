@@ -25,7 +25,11 @@ export class StackSecrets extends Construct {
   private readonly dopplerNames: string[] = [];
   private dopplerData?: DataDopplerSecrets;
 
-  constructor(scope: Construct, id: string, private readonly props: StackSecretsProps = {}) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: StackSecretsProps = {},
+  ) {
     super(scope, id);
   }
 
@@ -43,7 +47,11 @@ export class StackSecrets extends Construct {
   private fromDoppler(name: string): string {
     const settings = this.props.doppler;
     if (!settings) {
-      throw new PropsError({ path: this.node.path, message: `{doppler: ${name}} given but this stack has no Doppler settings`, fix: "set doppler.enabled: true in the config" });
+      throw new PropsError({
+        path: this.node.path,
+        message: `{doppler: ${name}} given but this stack has no Doppler settings`,
+        fix: "set doppler.enabled: true in the config",
+      });
     }
     if (!this.dopplerData) {
       const access = new DopplerAccess(this, "doppler", { settings });

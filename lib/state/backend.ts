@@ -31,7 +31,14 @@ export function configureBackend(stack: TerraformStack, state: StateConfig): voi
         key: `${state.keyPrefix}/${name}.tfstate`,
         region: state.region,
         ...(state.endpoint
-          ? { endpoints: { s3: state.endpoint }, usePathStyle: true, skipCredentialsValidation: true, skipRegionValidation: true, skipRequestingAccountId: true, skipMetadataApiCheck: true }
+          ? {
+              endpoints: { s3: state.endpoint },
+              usePathStyle: true,
+              skipCredentialsValidation: true,
+              skipRegionValidation: true,
+              skipRequestingAccountId: true,
+              skipMetadataApiCheck: true,
+            }
           : {}),
       });
       // S3-native locking (Terraform >= 1.10); cdktf 0.21's types predate it.

@@ -72,7 +72,11 @@ export class TalosCluster extends Construct {
     super(scope, id);
     const controlPlanes = props.nodes.filter((n) => n.role === "controlplane");
     if (controlPlanes.length === 0) {
-      throw new PropsError({ path: this.node.path, message: `cluster ${props.clusterName} has no control plane node`, fix: "list at least one node with role controlplane" });
+      throw new PropsError({
+        path: this.node.path,
+        message: `cluster ${props.clusterName} has no control plane node`,
+        fix: "list at least one node with role controlplane",
+      });
     }
     const cpIps = controlPlanes.map((n) => n.ip);
     const workerIps = props.nodes.filter((n) => n.role === "worker").map((n) => n.ip);

@@ -27,11 +27,19 @@ function cli(spec) {
   ].join("\n");
   // parseArgs refuses keys set to undefined.
   const parseOptions = Object.fromEntries(
-    Object.entries(options).map(([k, o]) => [k, Object.fromEntries(Object.entries({ type: o.type, short: o.short, default: o.default }).filter(([, v]) => v !== undefined))]),
+    Object.entries(options).map(([k, o]) => [
+      k,
+      Object.fromEntries(Object.entries({ type: o.type, short: o.short, default: o.default }).filter(([, v]) => v !== undefined)),
+    ]),
   );
   let parsed;
   try {
-    parsed = parseArgs({ args: spec.argv ?? process.argv.slice(2), options: { ...parseOptions, help: { type: "boolean", short: "h" } }, allowPositionals: Boolean(spec.positionals), strict: true });
+    parsed = parseArgs({
+      args: spec.argv ?? process.argv.slice(2),
+      options: { ...parseOptions, help: { type: "boolean", short: "h" } },
+      allowPositionals: Boolean(spec.positionals),
+      strict: true,
+    });
   } catch (e) {
     process.stderr.write(`${spec.name}: ${e.message.replace(/\. To specify a positional argument.*$/s, "")}\n\n${usage}\n`);
     process.exit(2);

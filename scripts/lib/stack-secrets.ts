@@ -15,8 +15,13 @@ export interface StackSecretNames {
   readonly providerEnv: readonly string[];
 }
 
-export function stackSecretNames(stackJson: { variable?: Record<string, { sensitive?: boolean }>; provider?: Record<string, Record<string, unknown>[]> }): StackSecretNames {
-  const variables = Object.entries(stackJson.variable ?? {}).filter(([, v]) => v.sensitive).map(([name]) => name);
+export function stackSecretNames(stackJson: {
+  variable?: Record<string, { sensitive?: boolean }>;
+  provider?: Record<string, Record<string, unknown>[]>;
+}): StackSecretNames {
+  const variables = Object.entries(stackJson.variable ?? {})
+    .filter(([, v]) => v.sensitive)
+    .map(([name]) => name);
   const providerEnv: string[] = [];
   if (stackJson.provider?.proxmox?.some((p) => p.api_token === undefined)) providerEnv.push(PROXMOX_TOKEN_ENV);
   if (stackJson.provider?.doppler?.some((p) => p.doppler_token === undefined)) providerEnv.push(DOPPLER_TOKEN_ENV);

@@ -34,12 +34,9 @@ function onPath(bin) {
 /** The engine binary: $TERRAFORM_BINARY_NAME, terraform, tofu, or the OpenTofu toolchain.sh built. */
 function engine() {
   const wanted = process.env.TERRAFORM_BINARY_NAME;
-  const found =
-    (wanted && onPath(wanted)) || onPath("terraform") || onPath("tofu") || onPath(path.join(cacheDir(), "bin", "tofu"));
+  const found = (wanted && onPath(wanted)) || onPath("terraform") || onPath("tofu") || onPath(path.join(cacheDir(), "bin", "tofu"));
   if (!found) {
-    throw new Error(
-      "no Terraform engine: put terraform or tofu on PATH, or run scripts/toolchain.sh to build OpenTofu from its Go module",
-    );
+    throw new Error("no Terraform engine: put terraform or tofu on PATH, or run scripts/toolchain.sh to build OpenTofu from its Go module");
   }
   return found;
 }
@@ -53,8 +50,14 @@ function mirroredBinary(name, version = versions.providers[name].version) {
   const p = versions.providers[name];
   const [ns, type] = p.source.toLowerCase().split("/");
   return path.join(
-    cacheDir(), "providers", "registry.terraform.io", ns, type, version,
-    `${process.platform}_${goArch()}`, `terraform-provider-${type}_v${version}`,
+    cacheDir(),
+    "providers",
+    "registry.terraform.io",
+    ns,
+    type,
+    version,
+    `${process.platform}_${goArch()}`,
+    `terraform-provider-${type}_v${version}`,
   );
 }
 
@@ -109,6 +112,15 @@ function run(cmd, args, opts) {
 }
 
 module.exports = {
-  repoRoot, versions, cacheDir, engine, engineEnv, mirroredProviders, mirroredBinary,
-  canonicalSource, providerName, synthesize, run,
+  repoRoot,
+  versions,
+  cacheDir,
+  engine,
+  engineEnv,
+  mirroredProviders,
+  mirroredBinary,
+  canonicalSource,
+  providerName,
+  synthesize,
+  run,
 };

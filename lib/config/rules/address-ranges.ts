@@ -18,7 +18,8 @@ export const addressRanges: MeshRule = (config, { err }) => {
   }
   ranges.forEach((a, i) =>
     ranges.slice(0, i).forEach((b) => {
-      if (overlaps(a, b)) err(a.path, `${a.cidr} overlaps ${b.path} (${b.cidr})`, "give every node, pod and service range in the mesh its own non-overlapping CIDR");
+      if (overlaps(a, b))
+        err(a.path, `${a.cidr} overlaps ${b.path} (${b.cidr})`, "give every node, pod and service range in the mesh its own non-overlapping CIDR");
     }),
   );
 };

@@ -11,11 +11,23 @@ export const clusterShape: MeshRule = (config, { err }) => {
     const workers = c.workers.nodes.length;
     const rook = c.platform.rookCeph;
     if (rook.enabled && workers === 0) {
-      err(`${path}.platform.rookCeph.enabled`, "rook-ceph is on but the cluster has no workers for its OSDs", "add workers, or set platform.rookCeph.enabled: false");
+      err(
+        `${path}.platform.rookCeph.enabled`,
+        "rook-ceph is on but the cluster has no workers for its OSDs",
+        "add workers, or set platform.rookCeph.enabled: false",
+      );
     } else if (rook.enabled && rook.replicas !== undefined && rook.replicas > workers) {
-      err(`${path}.platform.rookCeph.replicas`, `replica count ${rook.replicas} is larger than the worker count ${workers}`, `use at most ${workers}, or add workers`);
+      err(
+        `${path}.platform.rookCeph.replicas`,
+        `replica count ${rook.replicas} is larger than the worker count ${workers}`,
+        `use at most ${workers}, or add workers`,
+      );
     }
-    unique(c.platform.extraReleases.map((r, i) => ({ r, p: `${path}.platform.extraReleases[${i}]` })), (x) => x.r.name, (x) => x.p, (x, first) =>
-      err(`${x.p}.name`, `release name "${x.r.name}" is already used by ${first.p}`, "give every extra release in the cluster a unique name"));
+    unique(
+      c.platform.extraReleases.map((r, i) => ({ r, p: `${path}.platform.extraReleases[${i}]` })),
+      (x) => x.r.name,
+      (x) => x.p,
+      (x, first) => err(`${x.p}.name`, `release name "${x.r.name}" is already used by ${first.p}`, "give every extra release in the cluster a unique name"),
+    );
   }
 };

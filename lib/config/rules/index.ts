@@ -25,7 +25,18 @@ export interface RuleFindings {
 }
 
 /** Every rule, in the order their findings are reported. */
-export const RULES = { namesAndIds, addressRanges, subnetAddresses, clusterShape, extraReleaseNamespaces, resources, capacity, versions, clustermesh, secretsAndTls };
+export const RULES = {
+  namesAndIds,
+  addressRanges,
+  subnetAddresses,
+  clusterShape,
+  extraReleaseNamespaces,
+  resources,
+  capacity,
+  versions,
+  clustermesh,
+  secretsAndTls,
+};
 
 export function checkMesh(config: CheckableMesh): RuleFindings {
   const problems: Problem[] = [];

@@ -9,14 +9,40 @@ export const namesAndIds: MeshRule = (config, { err }) => {
       err(`${path}.name`, `cluster name "default" is reserved by Cilium`, "choose another name, e.g. talos-east");
     }
   }
-  unique(clusters, (x) => x.c.name, (x) => x.path, (x, first) =>
-    err(`${x.path}.name`, `cluster name "${x.c.name}" is already used by ${first.path}`, "give every cluster a unique name"));
-  unique(clusters, (x) => x.c.id, (x) => x.path, (x, first) =>
-    err(`${x.path}.id`, `cluster id ${x.c.id} is already used by ${first.path} (${first.c.name})`, "give every cluster a unique id from 1 to 255"));
-  unique(nodes, (n) => n.node.name, (n) => n.path, (n, first) =>
-    err(`${n.path}.name`, `node name "${n.node.name}" is already used by ${first.path}`, "give every node in the mesh a unique name (it is the hostname and the VM name)"));
-  unique(nodes, (n) => n.node.vmId, (n) => n.path, (n, first) =>
-    err(`${n.path}.vmId`, `vmId ${n.node.vmId} is already used by ${first.path}`, "give every VM in the mesh a unique Proxmox id"));
-  unique(nodes, (n) => n.node.ip, (n) => n.path, (n, first) =>
-    err(`${n.path}.ip`, `IP ${n.node.ip} is already used by ${first.path}`, "give every node in the mesh its own address"));
+  unique(
+    clusters,
+    (x) => x.c.name,
+    (x) => x.path,
+    (x, first) => err(`${x.path}.name`, `cluster name "${x.c.name}" is already used by ${first.path}`, "give every cluster a unique name"),
+  );
+  unique(
+    clusters,
+    (x) => x.c.id,
+    (x) => x.path,
+    (x, first) =>
+      err(`${x.path}.id`, `cluster id ${x.c.id} is already used by ${first.path} (${first.c.name})`, "give every cluster a unique id from 1 to 255"),
+  );
+  unique(
+    nodes,
+    (n) => n.node.name,
+    (n) => n.path,
+    (n, first) =>
+      err(
+        `${n.path}.name`,
+        `node name "${n.node.name}" is already used by ${first.path}`,
+        "give every node in the mesh a unique name (it is the hostname and the VM name)",
+      ),
+  );
+  unique(
+    nodes,
+    (n) => n.node.vmId,
+    (n) => n.path,
+    (n, first) => err(`${n.path}.vmId`, `vmId ${n.node.vmId} is already used by ${first.path}`, "give every VM in the mesh a unique Proxmox id"),
+  );
+  unique(
+    nodes,
+    (n) => n.node.ip,
+    (n) => n.path,
+    (n, first) => err(`${n.path}.ip`, `IP ${n.node.ip} is already used by ${first.path}`, "give every node in the mesh its own address"),
+  );
 };

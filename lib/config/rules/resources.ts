@@ -21,9 +21,17 @@ export const resources: MeshRule = (config, { err, warn }) => {
         for (const [at, { value, names }] of groups) {
           const who = names.join(", ");
           if (value < limits.minimum[field]) {
-            err(at, `${value}${unit} (${who}) is below the Talos minimum for ${label}, ${limits.minimum[field]}${unit}`, `give it at least ${limits.minimum[field]}${unit}`);
+            err(
+              at,
+              `${value}${unit} (${who}) is below the Talos minimum for ${label}, ${limits.minimum[field]}${unit}`,
+              `give it at least ${limits.minimum[field]}${unit}`,
+            );
           } else if (value < limits.recommended[field]) {
-            warn(at, `${value}${unit} (${who}) is below the Talos recommendation for ${label}, ${limits.recommended[field]}${unit}`, `give it ${limits.recommended[field]}${unit} for production`);
+            warn(
+              at,
+              `${value}${unit} (${who}) is below the Talos recommendation for ${label}, ${limits.recommended[field]}${unit}`,
+              `give it ${limits.recommended[field]}${unit} for production`,
+            );
           }
         }
       }

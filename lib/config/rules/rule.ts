@@ -32,19 +32,16 @@ export type CheckableMesh = Omit<MeshConfig, "clusters"> & { readonly clusters: 
 
 export function nodesOf(config: CheckableMesh): PlacedNode[] {
   return config.clusters.flatMap((cluster, ci) =>
-    cluster === null ? [] : (["controlPlane", "workers"] as const).flatMap((role) =>
-      cluster[role].nodes.map((node, ni) => ({ node, cluster, path: `clusters[${ci}].${role}.nodes[${ni}]` })),
-    ),
+    cluster === null
+      ? []
+      : (["controlPlane", "workers"] as const).flatMap((role) =>
+          cluster[role].nodes.map((node, ni) => ({ node, cluster, path: `clusters[${ci}].${role}.nodes[${ni}]` })),
+        ),
   );
 }
 
 /** Reports every value after its first use, naming where that first use was. */
-export function unique<T>(
-  items: readonly T[],
-  key: (t: T) => string | number | undefined,
-  where: (t: T) => string,
-  report: (t: T, first: T) => void,
-): void {
+export function unique<T>(items: readonly T[], key: (t: T) => string | number | undefined, where: (t: T) => string, report: (t: T, first: T) => void): void {
   const seen = new Map<string | number, T>();
   for (const item of items) {
     const k = key(item);

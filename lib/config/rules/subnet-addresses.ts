@@ -8,12 +8,19 @@ export const subnetAddresses: MeshRule = (config, { err }) => {
   for (const { c, path } of clusters) {
     const { net, network, broadcast } = subnetFacts(c.network.nodeSubnet);
     const subnet = c.network.nodeSubnet;
-    const reserved = new Map([[network, "the network address"], [broadcast, "the broadcast address"]]);
+    const reserved = new Map([
+      [network, "the network address"],
+      [broadcast, "the broadcast address"],
+    ]);
     const inSubnet = (ip: string) => ipaddr.IPv4.parse(ip).match(net);
     if (!inSubnet(c.network.gateway)) {
       err(`${path}.network.gateway`, `gateway ${c.network.gateway} is outside nodeSubnet ${subnet}`, "use the router address of the node subnet");
     } else if (reserved.has(c.network.gateway)) {
-      err(`${path}.network.gateway`, `gateway ${c.network.gateway} is ${reserved.get(c.network.gateway)} of ${subnet}`, "use the router address of the node subnet");
+      err(
+        `${path}.network.gateway`,
+        `gateway ${c.network.gateway} is ${reserved.get(c.network.gateway)} of ${subnet}`,
+        "use the router address of the node subnet",
+      );
     }
     reserved.set(c.network.gateway, "the gateway");
     for (const n of nodes.filter((n) => n.cluster === c)) {
@@ -31,7 +38,8 @@ export const subnetAddresses: MeshRule = (config, { err }) => {
         err(`${path}.network.vip`, `VIP ${vip} is ${reserved.get(vip)} of ${subnet}`, "use a free host address of the node subnet");
       } else {
         const owner = nodes.find((n) => n.node.ip === vip);
-        if (owner) err(`${path}.network.vip`, `VIP ${vip} is the IP of ${owner.path}`, "use an address no node has: Talos moves the VIP between control planes");
+        if (owner)
+          err(`${path}.network.vip`, `VIP ${vip} is the IP of ${owner.path}`, "use an address no node has: Talos moves the VIP between control planes");
       }
     }
   }
