@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Proves the shared state backends for real, on loopback, with
-# __tests__/fixtures/state-app.ts:
+# integration/state-app.ts:
 #  - two stacks chained by a cross-stack reference, reading the value back
 #    through the consumer's terraform_remote_state;
 #  - the mesh CA as main.ts builds it, and a stack that reads its certificate
@@ -121,7 +121,7 @@ clusters:
     controlPlane: { memoryGiB: 8, nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
     platform: { rookCeph: { enabled: false } }
 YAML
-  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js __tests__/fixtures/state-app.ts)
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js integration/state-app.ts)
 
   deploy() { # stack
     (cd "$out/stacks/$1" && "$engine" init -input=false -no-color >"$out/$1.init.log" 2>&1) || { cat "$out/$1.init.log"; die "$label: init of $1 failed"; }

@@ -94,7 +94,7 @@ function main() {
   const stacks = [
     ...synth("mesh", "main.ts", path.join(scratch, "mesh")),
     ...synth("three-clusters", "main.ts", path.join(scratch, "three-clusters"), { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") }),
-    ...synth("fixtures", path.join("__tests__", "fixtures", "validate-app.ts"), path.join(scratch, "fixtures")),
+    ...synth("fixtures", path.join("integration", "validate-app.ts"), path.join(scratch, "fixtures")),
   ];
   let failed = 0;
   let skipped = 0;

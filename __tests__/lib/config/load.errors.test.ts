@@ -1,0 +1,519 @@
+// Every bad config goes through runApp, the entry point `cdktf synth` runs
+// (main.ts), and must: exit 1, print exactly the expected problems, and leave
+// the output directory as it was.
+import * as fs from "fs";
+import * as path from "path";
+import { MeshConfigInput } from "../../../lib/config/schema";
+import { defaultInput, runSynth, scratchDir, writeConfig } from "../../helpers";
+
+type Edit = (c: MeshConfigInput & Record<string, any>) => void;
+const east = (c: MeshConfigInput) => c.clusters[0];
+const west = (c: MeshConfigInput) => c.clusters[1];
+
+const CASES: [string, Edit, string[]][] = [
+  [
+    "unknown top-level key",
+    (c) => {
+      c.extra = 1;
+    },
+    ['(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, allowPkiDestroy, clusters)'],
+  ],
+  [
+    "misspelt key gets a suggestion",
+    (c) => {
+      const n: any = east(c).network;
+      n.podSubent = n.podSubnet;
+      delete n.podSubnet;
+    },
+    [
+      "clusters[0].network.podSubnet: required field is missing. Fix: add clusters[0].network.podSubnet (see docs/config.md)",
+      'clusters[0].network: unknown key "podSubent". Fix: "podSubent" -> did you mean "podSubnet"? (allowed here: nodeSubnet, gateway, dnsServers, bridge, vlanId, vip, podSubnet, serviceSubnet)',
+    ],
+  ],
+  [
+    "cluster id of the wrong type",
+    (c) => {
+      (east(c) as any).id = "1";
+    },
+    ['clusters[0].id: cluster id must be a whole number (got "1"). Fix: use 1 to 255'],
+  ],
+  [
+    "cluster name not a DNS label",
+    (c) => {
+      east(c).name = "Talos_East";
+    },
+    [
+      "clusters[0].name: cluster name is not a DNS label (got \"Talos_East\"). Fix: use lower-case letters, digits and '-', starting and ending with a letter or digit",
+    ],
+  ],
+  [
+    "cluster name over 32 characters",
+    (c) => {
+      east(c).name = "a".repeat(33);
+    },
+    ['clusters[0].name: cluster name is longer than 32 characters (got "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"). Fix: shorten it to 32 or fewer'],
+  ],
+  [
+    "cluster name default",
+    (c) => {
+      east(c).name = "default";
+    },
+    ['clusters[0].name: cluster name "default" is reserved by Cilium. Fix: choose another name, e.g. talos-east'],
+  ],
+  [
+    "duplicate cluster names",
+    (c) => {
+      west(c).name = "talos-east";
+    },
+    ['clusters[1].name: cluster name "talos-east" is already used by clusters[0]. Fix: give every cluster a unique name'],
+  ],
+  [
+    "cluster id 0",
+    (c) => {
+      east(c).id = 0;
+    },
+    ["clusters[0].id: cluster id below 1 (got 0). Fix: use 1 to 255 (0 means 'no ClusterMesh' to Cilium)"],
+  ],
+  [
+    "cluster id 256",
+    (c) => {
+      east(c).id = 256;
+    },
+    ["clusters[0].id: cluster id above 255 (got 256). Fix: use 1 to 255 (Cilium's limit with maxConnectedClusters 255)"],
+  ],
+  [
+    "duplicate cluster ids",
+    (c) => {
+      west(c).id = 1;
+    },
+    ["clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255"],
+  ],
+  [
+    "pod CIDR not a CIDR",
+    (c) => {
+      east(c).network.podSubnet = "10.300.0.0/16";
+    },
+    ['clusters[0].network.podSubnet: not an IPv4 CIDR (got "10.300.0.0/16"). Fix: write network/prefix such as 10.244.0.0/16'],
+  ],
+  [
+    "pod CIDR with host bits",
+    (c) => {
+      east(c).network.podSubnet = "10.110.1.0/16";
+    },
+    ["clusters[0].network.podSubnet: 10.110.1.0/16 has host bits set. Fix: write the network address: 10.110.0.0/16"],
+  ],
+  [
+    "pod CIDRs overlap across clusters",
+    (c) => {
+      west(c).network.podSubnet = "10.110.128.0/17";
+    },
+    [
+      "clusters[1].network.podSubnet: 10.110.128.0/17 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+    ],
+  ],
+  [
+    "service CIDR overlaps own pod CIDR",
+    (c) => {
+      east(c).network.serviceSubnet = "10.110.0.0/20";
+    },
+    [
+      "clusters[0].network.serviceSubnet: 10.110.0.0/20 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+    ],
+  ],
+  [
+    "node subnet overlaps another cluster's service CIDR",
+    (c) => {
+      west(c).network.serviceSubnet = "10.10.0.0/16";
+    },
+    [
+      "clusters[1].network.serviceSubnet: 10.10.0.0/16 overlaps clusters[0].network.nodeSubnet (10.10.0.0/24). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+    ],
+  ],
+  [
+    "node IP outside the node subnet",
+    (c) => {
+      east(c).controlPlane.nodes[0].ip = "10.99.0.11";
+    },
+    ["clusters[0].controlPlane.nodes[0].ip: IP 10.99.0.11 is outside nodeSubnet 10.10.0.0/24. Fix: use an address inside 10.10.0.0/24"],
+  ],
+  [
+    "node IP is the network address",
+    (c) => {
+      east(c).controlPlane.nodes[0].ip = "10.10.0.0";
+    },
+    ["clusters[0].controlPlane.nodes[0].ip: IP 10.10.0.0 is the network address of 10.10.0.0/24. Fix: use a free host address of the node subnet"],
+  ],
+  [
+    "node IP is the broadcast address",
+    (c) => {
+      east(c).controlPlane.nodes[0].ip = "10.10.0.255";
+    },
+    ["clusters[0].controlPlane.nodes[0].ip: IP 10.10.0.255 is the broadcast address of 10.10.0.0/24. Fix: use a free host address of the node subnet"],
+  ],
+  [
+    "node IP is the gateway",
+    (c) => {
+      east(c).controlPlane.nodes[0].ip = "10.10.0.1";
+    },
+    ["clusters[0].controlPlane.nodes[0].ip: IP 10.10.0.1 is the gateway of 10.10.0.0/24. Fix: use a free host address of the node subnet"],
+  ],
+  [
+    "two nodes share an IP",
+    (c) => {
+      east(c).workers!.nodes![0].ip = "10.10.0.11";
+    },
+    ["clusters[0].workers.nodes[0].ip: IP 10.10.0.11 is already used by clusters[0].controlPlane.nodes[0]. Fix: give every node in the mesh its own address"],
+  ],
+  [
+    "gateway outside the node subnet",
+    (c) => {
+      east(c).network.gateway = "10.11.0.1";
+    },
+    ["clusters[0].network.gateway: gateway 10.11.0.1 is outside nodeSubnet 10.10.0.0/24. Fix: use the router address of the node subnet"],
+  ],
+  [
+    "VIP outside the node subnet",
+    (c) => {
+      east(c).network.vip = "10.20.0.10";
+    },
+    ["clusters[0].network.vip: VIP 10.20.0.10 is outside nodeSubnet 10.10.0.0/24. Fix: use a free address inside 10.10.0.0/24"],
+  ],
+  [
+    "VIP is a node IP",
+    (c) => {
+      east(c).network.vip = "10.10.0.12";
+    },
+    [
+      "clusters[0].network.vip: VIP 10.10.0.12 is the IP of clusters[0].controlPlane.nodes[1]. Fix: use an address no node has: Talos moves the VIP between control planes",
+    ],
+  ],
+  [
+    "VM ids reused across clusters",
+    (c) => {
+      west(c).controlPlane.nodes[0].vmId = 1011;
+    },
+    [
+      "clusters[1].controlPlane.nodes[0].vmId: vmId 1011 is already used by clusters[0].controlPlane.nodes[0]. Fix: give every VM in the mesh a unique Proxmox id",
+    ],
+  ],
+  [
+    "VM id below 100",
+    (c) => {
+      east(c).controlPlane.nodes[0].vmId = 50;
+    },
+    ["clusters[0].controlPlane.nodes[0].vmId: vmId below 100 (got 50). Fix: Proxmox reserves ids below 100: use 100 to 999999999"],
+  ],
+  [
+    "node names reused across clusters",
+    (c) => {
+      west(c).workers!.nodes![0].name = "talos-east-w-1";
+    },
+    [
+      'clusters[1].workers.nodes[0].name: node name "talos-east-w-1" is already used by clusters[0].workers.nodes[0]. Fix: give every node in the mesh a unique name (it is the hostname and the VM name)',
+    ],
+  ],
+  [
+    "even number of control planes",
+    (c) => {
+      east(c).controlPlane.nodes.pop();
+    },
+    ["clusters[0].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum"],
+  ],
+  [
+    "no control planes",
+    (c) => {
+      east(c).controlPlane.nodes = [];
+    },
+    ["clusters[0].controlPlane.nodes: 0 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum"],
+  ],
+  [
+    "rook replicas above the worker count",
+    (c) => {
+      east(c).platform = { rookCeph: { replicas: 4 } };
+    },
+    ["clusters[0].platform.rookCeph.replicas: replica count 4 is larger than the worker count 3. Fix: use at most 3, or add workers"],
+  ],
+  [
+    "rook on without workers",
+    (c) => {
+      east(c).workers = { nodes: [] };
+    },
+    [
+      "clusters[0].platform.rookCeph.enabled: rook-ceph is on but the cluster has no workers for its OSDs. Fix: add workers, or set platform.rookCeph.enabled: false",
+    ],
+  ],
+  [
+    "control plane below the Talos core minimum",
+    (c) => {
+      east(c).controlPlane.cores = 1;
+    },
+    [
+      "clusters[0].controlPlane.cores: 1 cores (talos-east-cp-1, talos-east-cp-2, talos-east-cp-3) is below the Talos minimum for a control plane, 2 cores. Fix: give it at least 2 cores",
+    ],
+  ],
+  [
+    "worker below the Talos memory minimum",
+    (c) => {
+      east(c).workers!.nodes![1].memoryGiB = 0.5;
+    },
+    [
+      "clusters[0].workers.memoryGiB: a node of the workers has 0.1 GiB allocatable but one node must hold 5.2 GiB (DaemonSets, its Ceph OSD and the largest pod). Fix: give the workers at least 7 GiB (workers.memoryGiB)",
+      "clusters[0].workers.nodes[1].memoryGiB: 0.5 GiB (talos-east-w-2) is below the Talos minimum for a worker, 1 GiB. Fix: give it at least 1 GiB",
+    ],
+  ],
+  [
+    "workers too small for the platform",
+    (c) => {
+      east(c).workers!.memoryGiB = 4;
+    },
+    [
+      "clusters[0].workers.memoryGiB: the platform requests 20.6 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
+    ],
+  ],
+  [
+    "single-node cluster of 4 GiB",
+    (c) => {
+      c.clusters = [
+        { ...east(c), controlPlane: { nodes: [east(c).controlPlane.nodes[0]] }, workers: { nodes: [] }, platform: { rookCeph: { enabled: false } } },
+      ];
+    },
+    [
+      "clusters[0].controlPlane.memoryGiB: the platform requests 3.9 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
+    ],
+  ],
+  [
+    "Talos version not in the table",
+    (c) => {
+      c.versions = { talos: "v1.9.5" };
+    },
+    [
+      "versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x). Fix: choose a Talos version from the table in docs/config.md, or extend lib/config/compat.ts from the Talos machinery sources",
+    ],
+  ],
+  [
+    "Kubernetes outside the Talos range",
+    (c) => {
+      c.versions = { kubernetes: "1.36.0" };
+    },
+    [
+      "versions.kubernetes: Kubernetes 1.36.0 is outside what Talos v1.12.4 supports (1.30 - 1.35). Fix: choose Kubernetes 1.30 to 1.35, or another Talos version",
+    ],
+  ],
+  [
+    "Cilium version not in the table",
+    (c) => {
+      c.versions = { cilium: "1.18.4" };
+    },
+    ["versions.cilium: Cilium 1.18.4 is not in the compatibility table (1.19.x, 1.20.x). Fix: choose a Cilium version from the table in docs/config.md"],
+  ],
+  [
+    "clustermesh NodePort reused",
+    (c) => {
+      west(c).clustermesh = { nodePort: 32379 };
+    },
+    [
+      "clusters[1].clustermesh.nodePort: nodePort 32379 is already used by clusters[0] (talos-east). Fix: give every cluster's clustermesh-apiserver its own NodePort, so peers and firewall rules can tell them apart",
+    ],
+  ],
+  [
+    "clustermesh NodePort out of range",
+    (c) => {
+      east(c).clustermesh = { nodePort: 40000 };
+    },
+    ["clusters[0].clustermesh.nodePort: nodePort above 32767 (got 40000). Fix: use a port in the Kubernetes NodePort range 30000-32767"],
+  ],
+  [
+    "LoadBalancer for the clustermesh-apiserver",
+    (c) => {
+      east(c).clustermesh = { serviceType: "LoadBalancer" as any };
+    },
+    [
+      'clusters[0].clustermesh.serviceType: only NodePort is supported: a LoadBalancer service on Proxmox stays <pending> (no cloud load balancer, and aggrik8s sets up no Cilium LB-IPAM pool or L2 announcement), so Helm\'s wait runs out and atomic uninstalls Cilium on first install (got "LoadBalancer"). Fix: use serviceType: NodePort (the default)',
+    ],
+  ],
+  [
+    "Proxmox endpoint not https",
+    (c) => {
+      c.proxmox.endpoint = "http://pve1:8006/";
+    },
+    ['proxmox.endpoint: not an https URL (got "http://pve1:8006/"). Fix: write the Proxmox API URL as https://host:8006/'],
+  ],
+  [
+    "Proxmox token written inline",
+    (c) => {
+      (c.proxmox as any).apiToken = "root@pam!ci=00000000-0000-0000-0000-000000000000";
+    },
+    [
+      "proxmox.apiToken: secrets are never written inline. Fix: write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
+    ],
+  ],
+  [
+    "Robusta key written inline",
+    (c) => {
+      east(c).platform = { robusta: { signingKey: "abc" as any } };
+    },
+    [
+      "clusters[0].platform.robusta.signingKey: secrets are never written inline. Fix: write {env: VARIABLE_NAME} to read it from the environment at deploy time, or {doppler: SECRET_NAME} with doppler.enabled",
+    ],
+  ],
+  [
+    "Doppler secret without Doppler",
+    (c) => {
+      east(c).platform = { openTelemetry: { apiKey: { doppler: "HONEYCOMB_API_KEY" } } };
+    },
+    [
+      "clusters[0].platform.openTelemetry.apiKey: refers to a Doppler secret but doppler.enabled is false. Fix: set doppler.enabled: true (with project and config), or use {env: NAME}",
+    ],
+  ],
+  [
+    "extra release names reused",
+    (c) => {
+      const r = { name: "gc", repository: "https://helm.groundcover.com/", chart: "groundcover", version: "1.0.0", namespace: "groundcover" };
+      east(c).platform = { extraReleases: [r, r] };
+    },
+    [
+      'clusters[0].platform.extraReleases[1].name: release name "gc" is already used by clusters[0].platform.extraReleases[0]. Fix: give every extra release in the cluster a unique name',
+    ],
+  ],
+  [
+    "extra release into kube-system",
+    (c) => {
+      east(c).platform = { extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "kube-system" }] };
+    },
+    [
+      "clusters[0].platform.extraReleases[0].namespace: namespace kube-system belongs to Kubernetes/Talos and is not relabelled. Fix: install the release into a namespace of its own",
+    ],
+  ],
+  [
+    "extra release relabels a built-in namespace",
+    (c) => {
+      east(c).platform = {
+        extraReleases: [
+          { name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "rook-ceph", podSecurity: "baseline" },
+        ],
+      };
+    },
+    [
+      "clusters[0].platform.extraReleases[0].podSecurity: namespace rook-ceph is privileged for a built-in component, not baseline. Fix: use podSecurity: privileged, or another namespace",
+    ],
+  ],
+  [
+    "extension not an official name",
+    (c) => {
+      east(c).talos = { extensions: ["qemu-guest-agent"] };
+    },
+    ['clusters[0].talos.extensions[0]: not an official extension name (got "qemu-guest-agent"). Fix: write it as siderolabs/<name>'],
+  ],
+  [
+    "image factory not an http(s) URL",
+    (c) => {
+      east(c).talos = { imageFactoryUrl: "ftp://factory.lab.internal" };
+    },
+    [
+      'clusters[0].talos.imageFactoryUrl: not an http(s) URL (got "ftp://factory.lab.internal"). Fix: write the Image Factory\'s base URL, e.g. https://factory.talos.dev',
+    ],
+  ],
+  [
+    "proxmox section missing",
+    (c) => {
+      delete (c as any).proxmox;
+    },
+    ["proxmox: required field is missing. Fix: add proxmox (see docs/config.md)"],
+  ],
+];
+
+/** Problem lines with their `file:line:column: ` prefix checked and removed (positions have their own table below). */
+function located(lines: string[], file: string): string[] {
+  return lines.map((l) => {
+    const prefix = `  - ${file}:`;
+    expect({ line: l, located: l.startsWith(prefix) && /^\d+:\d+: /.test(l.slice(prefix.length)) }).toEqual({ line: l, located: true });
+    return `  - ${l.slice(prefix.length).replace(/^\d+:\d+: /, "")}`;
+  });
+}
+
+describe("bad configs are refused at synth with exact messages", () => {
+  it.each(CASES)("%s", (_name, edit, expected) => {
+    const input = defaultInput();
+    edit(input as any);
+    const outdir = scratchDir();
+    fs.writeFileSync(path.join(outdir, "sentinel"), "untouched");
+    const file = writeConfig(input);
+    const result = runSynth({ AGGRIK8S_CONFIG: file }, outdir);
+    expect(result.code).toBe(1);
+    expect(located(result.stderr.slice(1), file)).toEqual(expected.map((e) => `  - ${e}`));
+    expect(fs.readdirSync(outdir)).toEqual(["sentinel"]);
+  });
+});
+
+describe("config files that cannot be read", () => {
+  const dir = scratchDir();
+  const FILES: [string, string, string][] = [
+    [
+      "missing file",
+      "nope.yaml",
+      `AGGRIK8S_CONFIG: file ${path.join(dir, "nope.yaml")} does not exist. Fix: point AGGRIK8S_CONFIG at your mesh config, or unset it to use the embedded default mesh`,
+    ],
+    ["unsupported extension", "mesh.toml", `AGGRIK8S_CONFIG: ${path.join(dir, "mesh.toml")} has extension ".toml". Fix: name a .yaml, .yml or .json file`],
+  ];
+  fs.writeFileSync(path.join(dir, "mesh.toml"), "a = 1");
+  it.each(FILES)("%s", (_name, name, expected) => {
+    const result = runSynth({ AGGRIK8S_CONFIG: path.join(dir, name) });
+    expect(result.code).toBe(1);
+    expect(result.stderr.slice(1)).toEqual([`  - ${expected}`]);
+  });
+});
+
+it("reports schema and cross-field problems of a config at once", () => {
+  const input = defaultInput();
+  input.clusters[1].id = 1;
+  input.clusters[1].network.podSubnet = "10.110.0.0/16";
+  (input.proxmox as any).colour = "blue";
+  const file = writeConfig(input);
+  const r = runSynth({ AGGRIK8S_CONFIG: file });
+  expect(r.code).toBe(1);
+  expect(r.stderr[0]).toMatch(/^error: 3 problems in the mesh config \(.*mesh\.yaml\):$/);
+  expect(located(r.stderr.slice(1), file)).toEqual([
+    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken, isoTransfer)',
+    "  - clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255",
+    "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+  ]);
+});
+
+it("keeps checking the other clusters when one fails the schema, with their own paths", () => {
+  const input = defaultInput();
+  (input.clusters[0] as any).colour = "blue";
+  input.clusters[1].controlPlane.nodes.pop();
+  const file = writeConfig(input);
+  const r = runSynth({ AGGRIK8S_CONFIG: file });
+  expect(located(r.stderr.slice(1), file)).toEqual([
+    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
+    "  - clusters[1].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum",
+  ]);
+});
+
+it("prints warnings but synthesizes", () => {
+  const input = defaultInput();
+  input.clusters[0].workers!.memoryGiB = 1.5;
+  input.clusters[0].platform = {
+    tetragon: { enabled: false },
+    rookCeph: { enabled: false },
+    openTelemetry: { enabled: false },
+    robusta: { enabled: false },
+    kubescape: { enabled: false },
+    metricsServer: { enabled: false },
+  };
+  input.clusters[1].workers!.memoryGiB = 8;
+  input.proxmox.insecure = true;
+  input.clusters[1].talos = { extensions: ["siderolabs/iscsi-tools"] };
+  const file = writeConfig(input, "mesh.json");
+  const result = runSynth({ AGGRIK8S_CONFIG: file });
+  expect(result.code).toBe(0);
+  // Warnings carry their place in the file too; a JSON file is located like YAML.
+  expect(result.stderr.map((l) => l.replace(new RegExp(`^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: `), "warning: "))).toEqual([
+    "warning: proxmox.insecure: TLS verification of the Proxmox API is off. Fix: give Proxmox a trusted certificate and remove insecure",
+    "warning: clusters[0].workers.memoryGiB: 1.5 GiB (talos-east-w-1, talos-east-w-2, talos-east-w-3) is below the Talos recommendation for a worker, 2 GiB. Fix: give it 2 GiB for production",
+    "warning: clusters[1].workers.memoryGiB: the platform requests 20.6 GiB, 90% of the 22.9 GiB the workers offer: little room for workloads or a node failure. Fix: give the workers more memory (workers.memoryGiB) or add nodes",
+    "warning: clusters[1].talos.extensions: no siderolabs/qemu-guest-agent: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses. Fix: add siderolabs/qemu-guest-agent",
+  ]);
+  expect(fs.existsSync(path.join(result.outdir, "manifest.json"))).toBe(true);
+});

@@ -1,0 +1,64 @@
+// Every cross-field rule, on its own: the default mesh passes it, and a config
+// that breaks it is reported by it (exact messages: config.errors.test.ts).
+import { RULES } from "../../../lib/config/rules";
+import { MeshConfigInput, MeshConfigSchema } from "../../../lib/config/schema";
+import { Problem } from "../../../lib/errors";
+import { defaultInput } from "../../helpers";
+
+type Edit = (c: MeshConfigInput & Record<string, any>) => void;
+const FAILING: Record<keyof typeof RULES, Edit> = {
+  namesAndIds: (c) => {
+    c.clusters[1].id = 1;
+  },
+  addressRanges: (c) => {
+    c.clusters[1].network.podSubnet = c.clusters[0].network.podSubnet;
+  },
+  subnetAddresses: (c) => {
+    c.clusters[0].network.vip = "10.10.0.11";
+  },
+  clusterShape: (c) => {
+    c.clusters[0].controlPlane.nodes.pop();
+  },
+  extraReleaseNamespaces: (c) => {
+    c.clusters[0].platform = {
+      extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "kube-system" }],
+    };
+  },
+  resources: (c) => {
+    c.clusters[0].controlPlane.cores = 1;
+  },
+  capacity: (c) => {
+    c.clusters[0].workers!.memoryGiB = 4;
+  },
+  versions: (c) => {
+    c.versions = { talos: "v1.9.5" };
+  },
+  clustermesh: (c) => {
+    c.clusters[1].clustermesh = { nodePort: 32379 };
+  },
+  secretsAndTls: (c) => {
+    c.proxmox.insecure = true;
+  },
+};
+
+function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {
+  const input = defaultInput();
+  edit(input as any);
+  const out: Problem[] = [];
+  const report = {
+    err: (path: string, message: string, fix: string) => out.push({ path, message, fix }),
+    warn: (path: string, message: string, fix: string) => out.push({ path, message, fix }),
+  };
+  RULES[rule](MeshConfigSchema.parse(input), report);
+  return out;
+}
+
+describe.each(Object.keys(RULES) as (keyof typeof RULES)[])("rule %s", (rule) => {
+  it("passes the default mesh", () => {
+    expect(findings(rule)).toEqual([]);
+  });
+
+  it("reports a config that breaks it", () => {
+    expect(findings(rule, FAILING[rule]).length).toBeGreaterThan(0);
+  });
+});

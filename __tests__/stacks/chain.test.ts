@@ -1,0 +1,88 @@
+// The whole chain as cdktf deploys it: read back from manifest.json and the
+// synthesized stacks, the way `cdktf deploy '*'` orders them.
+import * as fs from "fs";
+import * as path from "path";
+import { criticalPath } from "../../tools/graph";
+import { meshApp, resolvedConfig, runSynth, threeClusterConfig, THREE_CLUSTER_FILE } from "../helpers";
+
+interface Manifest {
+  stacks: Record<string, { name: string; dependencies: string[]; synthesizedStackPath: string }>;
+}
+
+function synthesized(env: Record<string, string>) {
+  const r = runSynth(env);
+  expect(r.stderr).toEqual([]);
+  const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(r.outdir, "manifest.json"), "utf8"));
+  const json = (name: string) => JSON.parse(fs.readFileSync(path.join(r.outdir, manifest.stacks[name].synthesizedStackPath), "utf8"));
+  /** Every stack deployed before `name`, following the manifest's dependencies. */
+  const upstream = (name: string, seen = new Set<string>()): Set<string> => {
+    for (const d of manifest.stacks[name].dependencies) if (!seen.has(d)) upstream(d, seen.add(d));
+    return seen;
+  };
+  return { manifest, json, upstream };
+}
+
+const KINDS = ["vms", "talos", "cilium", "platform", "credentials"];
+
+describe.each([
+  ["the embedded default mesh", {}, ["talos-east", "talos-west"]],
+  ["examples/three-clusters.yaml", { AGGRIK8S_CONFIG: THREE_CLUSTER_FILE }, ["talos-east", "talos-west", "talos-edge"]],
+])("the chain of %s", (_label, env, clusters) => {
+  const { manifest, json, upstream } = synthesized(env as Record<string, string>);
+  const names = Object.keys(manifest.stacks);
+
+  it("has mesh-ca, every cluster's five stacks and mesh-credentials", () => {
+    expect(names.sort()).toEqual(["mesh-ca", "mesh-credentials", ...clusters.flatMap((c) => KINDS.map((k) => `${c}-${k}`))].sort());
+  });
+
+  it("deploys every kubeconfig before any helm or kubernetes provider that reads it", () => {
+    const consumers = names.filter((n) => json(n).provider?.helm || json(n).provider?.kubernetes);
+    expect(consumers.sort()).toEqual(clusters.flatMap((c) => [`${c}-cilium`, `${c}-platform`]).sort());
+    for (const stack of consumers) {
+      const cluster = clusters.find((c) => stack.startsWith(`${c}-`))!;
+      const providers = json(stack).provider;
+      for (const p of [...(providers.helm ?? []).map((h: any) => h.kubernetes), ...(providers.kubernetes ?? [])]) {
+        // Every credential comes from the cluster's own Talos stack, whose talos_cluster_kubeconfig makes it.
+        for (const key of ["host", "cluster_ca_certificate", "client_certificate", "client_key"]) {
+          expect({ stack, key, value: p[key] }).toEqual({
+            stack,
+            key,
+            value: expect.stringContaining(`cross-stack-reference-input-${cluster}-talos.outputs.cross-stack-output-talos_cluster_kubeconfig`),
+          });
+        }
+      }
+      expect(json(`${cluster}-talos`).resource.talos_cluster_kubeconfig).toBeDefined();
+      expect({ stack, after: upstream(stack).has(`${cluster}-talos`) }).toEqual({ stack, after: true });
+    }
+  });
+
+  it("orders each cluster vms -> talos -> cilium -> platform, credentials after talos, with no edge between clusters but the mesh CA", () => {
+    for (const c of clusters) {
+      expect(upstream(`${c}-talos`)).toEqual(new Set([`${c}-vms`]));
+      expect(upstream(`${c}-cilium`)).toEqual(new Set(["mesh-ca", `${c}-vms`, `${c}-talos`]));
+      // Day-2 releases never race the CNI, and destroy removes them before Cilium.
+      expect(upstream(`${c}-platform`)).toEqual(new Set(["mesh-ca", `${c}-vms`, `${c}-talos`, `${c}-cilium`]));
+      expect(upstream(`${c}-credentials`)).toEqual(new Set([`${c}-vms`, `${c}-talos`]));
+    }
+    expect(upstream("mesh-credentials")).toEqual(new Set(clusters.flatMap((c) => [`${c}-vms`, `${c}-talos`])));
+    expect(upstream("mesh-ca")).toEqual(new Set());
+  });
+});
+
+describe("the deploy's critical path", () => {
+  it.each([
+    ["the embedded default mesh", resolvedConfig()],
+    ["examples/three-clusters.yaml", threeClusterConfig()],
+  ])("of %s is at most 4 stacks, one cluster's vms -> talos -> cilium -> platform", (_label, config) => {
+    const path = criticalPath(meshApp(config).app);
+    expect(path.length).toBeLessThanOrEqual(4);
+    const cluster = path[0].replace(/-vms$/, "");
+    expect(path).toEqual([`${cluster}-vms`, `${cluster}-talos`, `${cluster}-cilium`, `${cluster}-platform`]);
+  });
+
+  it("grows with a cross-cluster edge: the check can fail", () => {
+    const { app, stacks } = meshApp(resolvedConfig());
+    stacks.clusters[1].vms.addDependency(stacks.clusters[0].platform);
+    expect(criticalPath(app)).toHaveLength(8);
+  });
+});

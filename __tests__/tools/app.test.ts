@@ -1,0 +1,130 @@
+import * as fs from "fs";
+import * as path from "path";
+import { spawnSync } from "child_process";
+import { TerraformOutput, TerraformStack } from "cdktf";
+import { runApp } from "../../tools/app";
+import { defaultInput, expectSameTree, runSynth, scratchDir, THREE_CLUSTER_FILE, writeConfig } from "../helpers";
+
+const root = path.join(__dirname, "..", "..");
+
+describe("runApp", () => {
+  it("fails on a policy violation and leaves the output directory as it was", () => {
+    const outdir = scratchDir();
+    fs.writeFileSync(path.join(outdir, "sentinel"), "untouched");
+    const stderr: string[] = [];
+    const code = runApp({
+      env: {},
+      outdir,
+      stderr: (l) => stderr.push(l),
+      build: (app) => {
+        const stack = new TerraformStack(app, "leaky");
+        new TerraformOutput(stack, "kubeconfig", { value: "x" });
+      },
+    });
+    expect(code).toBe(1);
+    expect(stderr.join("\n")).toContain('output "kubeconfig" carries credentials but is not sensitive');
+    expect(fs.readdirSync(outdir)).toEqual(["sentinel"]);
+  });
+
+  it("lets bugs (non-input errors) propagate", () => {
+    expect(() =>
+      runApp({
+        env: {},
+        outdir: scratchDir(),
+        stderr: () => {},
+        build: () => {
+          throw new TypeError("bug");
+        },
+      }),
+    ).toThrow("bug");
+  });
+});
+
+describe("main.ts as cdktf runs it", () => {
+  // The app command exactly as cdktf.json gives it to cdktf.
+  const [, ...appArgs] = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app.split(" ");
+  const run = (env: Record<string, string>) =>
+    spawnSync(process.execPath, appArgs, {
+      cwd: root,
+      env: { ...process.env, ...env, AGGRIK8S_CONFIG: env.AGGRIK8S_CONFIG ?? "" },
+      encoding: "utf8",
+    });
+
+  it("writes every stack of the default mesh and says so", () => {
+    const outdir = path.join(scratchDir(), "cdktf.out");
+    const r = run({ CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    const stacks = [
+      "mesh-ca",
+      ...["talos-east", "talos-west"].flatMap((c) => ["vms", "talos", "cilium", "platform", "credentials"].map((k) => `${c}-${k}`)),
+      "mesh-credentials",
+    ];
+    expect(Object.keys(manifest.stacks).sort()).toEqual([...stacks].sort());
+    expect(r.stderr).toBe(
+      `config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml: npm run init writes one)\nsynthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`,
+    );
+  });
+
+  it("leaves the list of stacks to the cdktf CLI when the CLI runs it", () => {
+    // The CLI passes its context in CDKTF_CONTEXT_JSON and prints "Generated Terraform code for the stacks: ...".
+    const r = run({ CDKTF_OUTDIR: path.join(scratchDir(), "cdktf.out"), CDKTF_CONTEXT_JSON: JSON.stringify({ cdktfRelativeModules: [] }) });
+    expect(r.status).toBe(0);
+    expect(r.stderr).toBe("");
+  });
+
+  it("is what `npm run synth` runs, and needs nothing else the CLI would pass", () => {
+    const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8"));
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+    expect(pkg.scripts.synth).toBe(cdktfJson.app);
+    // The CLI hands cdktf.json's context to the app; a direct run would not see it.
+    expect(cdktfJson.context).toEqual({});
+  });
+
+  it("writes what `cdktf synth` writes through the CLI", () => {
+    const direct = path.join(scratchDir(), "direct");
+    expect(run({ CDKTF_OUTDIR: direct }).status).toBe(0);
+    const viaCli = path.join(scratchDir(), "cli");
+    const cli = spawnSync(path.join(root, "node_modules", ".bin", "cdktf"), ["synth", "--output", viaCli], {
+      cwd: root,
+      env: { ...process.env, AGGRIK8S_CONFIG: "", CHECKPOINT_DISABLE: "1" },
+      encoding: "utf8",
+    });
+    expect(cli.status).toBe(0);
+    expectSameTree(viaCli, direct);
+  }, 60_000);
+
+  it("exits 1 on a bad config and writes nothing", () => {
+    const input = defaultInput();
+    input.clusters[1].id = 1;
+    const outdir = path.join(scratchDir(), "cdktf.out");
+    const r = run({ CDKTF_OUTDIR: outdir, AGGRIK8S_CONFIG: writeConfig(input) });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain("clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east)");
+    expect(fs.existsSync(outdir)).toBe(false);
+  });
+});
+
+it("leaves cdktf.out/stacks/ holding exactly the stacks of the config synthesized last", () => {
+  const outdir = path.join(scratchDir(), "cdktf.out");
+  const three = runSynth({ AGGRIK8S_CONFIG: THREE_CLUSTER_FILE }, outdir);
+  expect(three.code).toBe(0);
+  expect(fs.readdirSync(path.join(outdir, "stacks"))).toHaveLength(17);
+  // An engine working file of a stack both configs have survives.
+  fs.mkdirSync(path.join(outdir, "stacks", "mesh-ca", ".terraform"));
+  const two = runSynth({}, outdir);
+  expect(two.code).toBe(0);
+  const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+  expect(fs.readdirSync(path.join(outdir, "stacks")).sort()).toEqual(Object.keys(manifest.stacks).sort());
+  expect(fs.existsSync(path.join(outdir, "stacks", "mesh-ca", ".terraform"))).toBe(true);
+});
+
+it("writes state and credential paths that reach the config's folders from any output directory", () => {
+  const outdir = path.join(scratchDir(), "somewhere", "else", "out");
+  expect(runSynth({}, outdir).code).toBe(0);
+  const stackDir = path.join(outdir, "stacks", "talos-east-credentials");
+  const json = JSON.parse(fs.readFileSync(path.join(stackDir, "cdk.tf.json"), "utf8"));
+  expect(path.resolve(stackDir, json.terraform.backend.local.path)).toBe(path.resolve("state", "talos-east-credentials.tfstate"));
+  const [kubeconfig] = Object.values(json.resource.local_sensitive_file) as { filename: string }[];
+  expect(path.resolve(stackDir, kubeconfig.filename)).toBe(path.resolve("credentials", "talos-east", "kubeconfig"));
+});

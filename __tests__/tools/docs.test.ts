@@ -1,0 +1,81 @@
+import * as fs from "fs";
+import * as path from "path";
+import { TerraformStack, Testing } from "cdktf";
+import { stackGraphMermaid } from "../../tools/graph";
+import { firewallRules } from "../../lib/cilium/firewall";
+import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../../tools/docs";
+import { resolvedConfig, threeClusterConfig } from "../helpers";
+import { projectDocs } from "../../tools/mesh-docs";
+
+const root = path.join(__dirname, "..", "..");
+
+it("config.schema.json is generated from the current schema (npm run docs)", () => {
+  expect(fs.readFileSync(path.join(root, "config.schema.json"), "utf8")).toBe(generatedDocs().jsonSchema);
+});
+
+it("the generated sections of the README and docs/ are current (npm run docs)", () => {
+  const files = Object.fromEntries(DOC_FILES.map((f) => [f, fs.readFileSync(path.join(root, f), "utf8")]));
+  expect(replaceSectionsIn(files, projectDocs().readmeSections)).toEqual(files);
+});
+
+it("the README stays short and in user order; the rest is in docs/", () => {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  expect(readme.length).toBeLessThanOrEqual(12 * 1024);
+  const headings = readme.split("\n").filter((l) => l.startsWith("## "));
+  expect(headings).toEqual(["## The chain", "## Prerequisites", "## Deploy, step by step", "## Config essentials", "## More"]);
+  for (const link of readme.match(/\]\((docs\/[^)#]+)/g) ?? []) expect(fs.existsSync(path.join(root, link.slice(2)))).toBe(true);
+});
+
+it("the firewall table names every port each cluster must reach on the other", () => {
+  const rows = firewallRules(resolvedConfig()).filter((r) => r.from.startsWith("talos-east nodes"));
+  expect(rows.map((r) => [r.to, r.port])).toEqual([
+    ["talos-west nodes (10.20.0.0/24)", "8472/udp"],
+    ["talos-west nodes (10.20.0.0/24)", "4240/tcp, ICMP echo"],
+    ["talos-west nodes (10.20.0.0/24)", "32380/tcp"],
+  ]);
+  const three = firewallRules(threeClusterConfig());
+  expect(three.filter((r) => r.port === "32381/tcp").map((r) => r.from)).toEqual(["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"]);
+  expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual([
+    "talos-east API endpoint 10.10.0.10",
+    "talos-west API endpoint 10.20.0.10",
+    "talos-edge API endpoint 10.30.0.11",
+  ]);
+});
+
+it("docs/config.md documents every config field", () => {
+  const readme = fs.readFileSync(path.join(root, "docs", "config.md"), "utf8");
+  for (const field of ["clusters[].network.podSubnet", "clusters[].platform.extraReleases[].secretValues", "proxmox.apiToken", "versions.cilium"]) {
+    expect(readme).toContain(`| \`${field}\` |`);
+  }
+});
+
+it("the README starts with the two commands CI runs", () => {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
+  expect(readme.split("\n").slice(3, 5)).toEqual([
+    "npm ci && npm run synth    # install, then synthesize the embedded default mesh into cdktf.out/",
+    "npm test                   # type-check and run the tests (runs npm ci first if needed)",
+  ]);
+  expect(ci).toMatch(/^npm ci /m);
+  expect(ci).toMatch(/^npm test$/m);
+  expect(ci).toMatch(/^npm run synth$/m);
+});
+
+describe("stack graph", () => {
+  it("draws every stack buildMesh creates, grouped by cluster, with dependency edges", () => {
+    const app = Testing.app();
+    const ca = new TerraformStack(app, "mesh-ca");
+    const east = new TerraformStack(app, "talos-east-cilium");
+    east.addDependency(ca);
+    expect(stackGraphMermaid(app, ["talos-east"]).split("\n")).toEqual([
+      "```mermaid",
+      "flowchart LR",
+      '  mesh_ca["mesh-ca"]',
+      '  subgraph talos_east["cluster talos-east"]',
+      '    talos_east_cilium["talos-east-cilium"]',
+      "  end",
+      "  mesh_ca --> talos_east_cilium",
+      "```",
+    ]);
+  });
+});

@@ -1,0 +1,26 @@
+// Which way imports may point: policies read constructs, never the reverse;
+// nothing outside the tests imports test code.
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+
+const root = path.join(__dirname, "..", "..");
+const tracked = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "*.ts", "*.js"], { cwd: root, encoding: "utf8" })
+  .split("\n")
+  .filter((f) => f && fs.existsSync(path.join(root, f)));
+const imports = (file: string) =>
+  [...fs.readFileSync(path.join(root, file), "utf8").matchAll(/(?:from |require\()["']([^"']+)["']/g)].map((m) =>
+    path.normalize(path.join(path.dirname(file), m[1])),
+  );
+
+it("no production file imports from the tests", () => {
+  const production = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith(".gen/"));
+  const offenders = production.filter((f) => imports(f).some((i) => i.startsWith("__tests__")));
+  expect(offenders).toEqual([]);
+});
+
+it("no construct in lib/ imports a policy rule (only the runner that applies them does)", () => {
+  const constructs = tracked.filter((f) => f.startsWith("lib/") && !f.startsWith("lib/aspects/") && f !== "lib/app.ts");
+  const offenders = constructs.filter((f) => imports(f).some((i) => i.startsWith(path.join("lib", "aspects"))));
+  expect(offenders).toEqual([]);
+});

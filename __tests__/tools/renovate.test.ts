@@ -1,0 +1,45 @@
+// Renovate's regex managers must see every pin in versions.json: a pin they
+// miss would never be bumped.
+import * as fs from "fs";
+import * as path from "path";
+import pins from "../../versions.json";
+
+const root = path.join(__dirname, "..", "..");
+const renovate = JSON.parse(fs.readFileSync(path.join(root, "renovate.json"), "utf8"));
+const text = fs.readFileSync(path.join(root, "versions.json"), "utf8");
+const matches = (description: string) => {
+  const manager = renovate.customManagers.find((m: { description: string }) => m.description.startsWith(description));
+  return [...text.matchAll(new RegExp(manager.matchStrings[0], "g"))].map((m) => m.groups!);
+};
+
+it("sees every provider pin, with its source and version", () => {
+  expect(matches("Terraform providers")).toEqual(
+    Object.values(pins.providers).map((p) => expect.objectContaining({ depName: p.source, currentValue: p.version })),
+  );
+});
+
+it("sees every chart pin, with its repository", () => {
+  expect(matches("Helm charts")).toEqual(Object.values(pins.charts).map((c) => ({ registryUrl: c.repository, depName: c.chart, currentValue: c.version })));
+});
+
+it("sees the Talos, Kubernetes and Cilium versions, once each", () => {
+  expect(matches("Talos")).toEqual([{ currentValue: pins.platform.talos }]);
+  expect(matches("Kubernetes")).toEqual([{ currentValue: pins.platform.kubernetes }]);
+  expect(matches("Cilium")).toEqual([{ currentValue: pins.platform.cilium }]);
+});
+
+it("sees the Go-built engine and tools, and the manifest Talos applies", () => {
+  const go = matches("Go-built tools").map((m) => m.depName);
+  expect(go).toEqual(expect.arrayContaining([pins.engine.opentofu.go.module, pins.tools.actionlint.module, pins.tools.helm.module]));
+  expect(matches("Manifests")).toEqual([
+    { currentValue: pins.manifests.kubeletServingCertApprover.version, depName: "alex1989hu/kubelet-serving-cert-approver" },
+  ]);
+});
+
+it("covers every section of versions.json that pins something", () => {
+  expect(
+    Object.keys(pins)
+      .filter((k) => !k.startsWith("$"))
+      .sort(),
+  ).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools"]);
+});
