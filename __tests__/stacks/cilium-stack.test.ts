@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { DataTalosClusterHealth } from "../../.gen/providers/talos/data-talos-cluster-health";
 import { MeshConfig } from "../../lib/config/schema";
 import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
 
@@ -42,6 +43,7 @@ describe("cilium stack", () => {
   });
 
   it("is done only when Talos' full health check passes after the release (nodes Ready need the CNI)", () => {
+    expect(Testing.synth(stacks[0])).toHaveDataSourceWithProperties(DataTalosClusterHealth, { skip_kubernetes_checks: false });
     const [gate] = Object.values(east.data.talos_cluster_health) as any[];
     expect(gate.skip_kubernetes_checks).toBe(false);
     expect(gate.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/)]);

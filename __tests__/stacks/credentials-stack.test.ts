@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { Secret } from "../../.gen/providers/doppler/secret";
 import { meshApp, parse, resolvedConfig } from "../helpers";
 
 function build(edit?: Parameters<typeof resolvedConfig>[0]) {
@@ -37,6 +38,7 @@ describe("credential export", () => {
   });
 
   it("writes nothing to Doppler unless it is on", () => {
+    expect(Testing.synth(perCluster[0])).not.toHaveResource(Secret);
     expect(east.resource.doppler_secret).toBeUndefined();
     expect(east.provider.doppler).toBeUndefined();
   });

@@ -1,4 +1,7 @@
 import { Testing } from "cdktf";
+import { DataTalosClusterHealth } from "../../.gen/providers/talos/data-talos-cluster-health";
+import { MachineSecrets } from "../../.gen/providers/talos/machine-secrets";
+import { TalosProvider } from "../../.gen/providers/talos/provider";
 import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
 
 const values = (json: any, type: string, mode: "resource" | "data" = "resource") => Object.values(json[mode][type] ?? {}) as any[];
@@ -21,8 +24,7 @@ describe("talos stack", () => {
   });
 
   it("keeps the machine secrets from destroy, pinned to the Talos version", () => {
-    const [secrets] = values(json, "talos_machine_secrets");
-    expect(secrets).toMatchObject({ talos_version: "v1.12.4", lifecycle: { prevent_destroy: true } });
+    expect(synth).toHaveResourceWithProperties(MachineSecrets, { talos_version: "v1.12.4", lifecycle: { prevent_destroy: true } });
     const open = parse(Testing.synth(meshApp(resolvedConfig((c) => (c.allowPkiDestroy = true))).stacks.clusters[0].talos));
     expect(values(open, "talos_machine_secrets")[0].lifecycle).toEqual({ prevent_destroy: false });
   });
@@ -68,6 +70,8 @@ describe("talos stack", () => {
   });
 
   it("gates on Talos' boot checks only (no CNI yet), then takes the kubeconfig and waits for the API server", () => {
+    expect(synth).toHaveDataSourceWithProperties(DataTalosClusterHealth, { skip_kubernetes_checks: true, timeouts: { read: "20m" } });
+    expect(synth).toHaveProviderWithProperties(TalosProvider, { image_factory_url: "https://factory.talos.dev" });
     const [health] = values(json, "talos_cluster_health", "data");
     expect(health).toMatchObject({
       skip_kubernetes_checks: true,

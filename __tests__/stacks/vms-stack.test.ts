@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
+import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { VmsStack } from "../../stacks/vms-stack";
 import { parse, resolvedConfig } from "../helpers";
 
@@ -158,6 +159,7 @@ describe("vms stack VM settings a real Proxmox needs", () => {
   });
 
   it("starts control planes before workers on boot", () => {
+    expect(synthVms(config).synth).toHaveResourceWithProperties(VirtualEnvironmentVm, { name: "talos-east-cp-1", startup: { order: 1, up_delay: 30 } });
     expect(vms.map((v) => [v.name, v.startup])).toEqual([
       ["talos-east-cp-1", { order: 1, up_delay: 30 }],
       ["talos-east-cp-2", { order: 1, up_delay: 30 }],
