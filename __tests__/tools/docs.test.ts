@@ -24,7 +24,8 @@ it("the README stays short and in user order; the rest is in docs/", () => {
   const headings = readme.split("\n").filter((l) => l.startsWith("## "));
   expect(headings).toEqual(["## The chain", "## Prerequisites", "## Deploy, step by step", "## Config essentials", "## Layout", "## More"]);
   // The layout table names folders that exist.
-  for (const folder of ["stacks/", "lib/platform/", "lib/config/", "tools/", "scripts/", "__tests__/", "integration/"]) expect(fs.existsSync(path.join(root, folder))).toBe(true);
+  for (const folder of ["stacks/", "lib/platform/", "lib/config/", "tools/", "scripts/", "__tests__/", "integration/"])
+    expect(fs.existsSync(path.join(root, folder))).toBe(true);
   for (const link of readme.match(/\]\((docs\/[^)#]+)/g) ?? []) expect(fs.existsSync(path.join(root, link.slice(2)))).toBe(true);
 });
 
