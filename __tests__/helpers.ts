@@ -6,9 +6,15 @@ import { App, TerraformStack, Testing } from "cdktf";
 import YAML from "yaml";
 import { runApp } from "../tools/app";
 import { DEFAULT_MESH } from "../lib/config/default-mesh";
+import { PLATFORM_COMPONENTS } from "../lib/platform/components";
 import { loadConfig, validateConfig } from "../lib/config/load";
 import { MeshConfig, MeshConfigInput } from "../lib/config/schema";
 import { buildMesh } from "../stacks";
+
+/** A cluster's `platform` with every day-2 component switched off. */
+export function allComponentsOff(): NonNullable<MeshConfigInput["clusters"][number]["platform"]> {
+  return Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, { enabled: false }]));
+}
 
 /** A deep copy of the embedded default mesh, to mutate freely. */
 export function defaultInput(): MeshConfigInput {

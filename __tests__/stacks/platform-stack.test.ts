@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
-import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
+import { allComponentsOff, meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
 
 function synthPlatform(config: MeshConfig, clusterIndex = 0) {
   const stack = meshApp(config).stacks.clusters[clusterIndex].platform;
@@ -104,14 +104,7 @@ describe("platform stack", () => {
 
   it("switches each component off in the config", () => {
     const off = resolvedConfig((c) => {
-      c.clusters[0].platform = {
-        tetragon: { enabled: false },
-        rookCeph: { enabled: false },
-        openTelemetry: { enabled: false },
-        robusta: { enabled: false },
-        kubescape: { enabled: false },
-        metricsServer: { enabled: false },
-      };
+      c.clusters[0].platform = allComponentsOff();
     });
     const { json: none } = synthPlatform(off);
     expect(none.resource).toBeUndefined();

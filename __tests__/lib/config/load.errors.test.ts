@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { MeshConfigInput } from "../../../lib/config/schema";
-import { defaultInput, runSynth, scratchDir, writeConfig } from "../../helpers";
+import { allComponentsOff, defaultInput, runSynth, scratchDir, writeConfig } from "../../helpers";
 
 type Edit = (c: MeshConfigInput & Record<string, any>) => void;
 const east = (c: MeshConfigInput) => c.clusters[0];
@@ -494,14 +494,7 @@ it("keeps checking the other clusters when one fails the schema, with their own 
 it("prints warnings but synthesizes", () => {
   const input = defaultInput();
   input.clusters[0].workers!.memoryGiB = 1.5;
-  input.clusters[0].platform = {
-    tetragon: { enabled: false },
-    rookCeph: { enabled: false },
-    openTelemetry: { enabled: false },
-    robusta: { enabled: false },
-    kubescape: { enabled: false },
-    metricsServer: { enabled: false },
-  };
+  input.clusters[0].platform = allComponentsOff();
   input.clusters[1].workers!.memoryGiB = 8;
   input.proxmox.insecure = true;
   input.clusters[1].talos = { extensions: ["siderolabs/iscsi-tools"] };
