@@ -17,6 +17,7 @@ import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { MeshConfig } from "../lib/config/schema";
 import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../tools/diff-plan";
+import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
 
 const [command, ...argv] = process.argv.slice(2);
@@ -182,12 +183,14 @@ if (command === "diff") {
     );
     process.exit(2);
   }
-  diffStacks(plan.ready, parallel).then((failed) => {
-    const line = `diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream`;
-    if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line);
-    process.stderr.write(`${line}\n`);
-    process.exit(failed ? 1 : 0);
-  });
+  orphanWarnings()
+    .then(() => diffStacks(plan.ready, parallel))
+    .then((failed) => {
+      const line = `diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream`;
+      if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line);
+      process.stderr.write(`${line}\n`);
+      process.exit(failed ? 1 : 0);
+    });
 } else if (command === "deploy" && fromPlans) {
   passSecrets(named);
   process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready));
@@ -210,6 +213,23 @@ if (command === "diff") {
     `${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`,
   );
   process.exit(r.status ?? 1);
+}
+
+/**
+ * Warns of stacks the pg or s3 backend holds state for that the config no
+ * longer has (synth already warns for local state). A backend that cannot be
+ * listed is named, not fatal: the plans that follow still say what matters.
+ */
+async function orphanWarnings(): Promise<void> {
+  if (state.backend === "local") return;
+  try {
+    const stored = await storedStates(state, process.env);
+    for (const s of orphanedStates(stored ?? [], all)) process.stderr.write(`warning: ${orphanWarning(s)}\n`);
+  } catch (e) {
+    process.stderr.write(
+      `warning: could not list the ${state.backend} backend's states to find stacks no longer in the config: ${e instanceof Error ? e.message : String(e)}\n`,
+    );
+  }
 }
 
 /** The synthesized stacks in `dir` (diff --skip-synth). */

@@ -11,7 +11,8 @@
 #  encrypted  PostgreSQL, OpenTofu with examples/tf-encryption.hcl as TF_ENCRYPTION:
 #             the stored state must hold no key or certificate
 #  s3         MinIO (built from its Go module), the engine on PATH, S3 lockfile locking
-# and in each, a plan must refuse to run while another run holds the lock.
+# and in each, a plan must refuse to run while another run holds the lock,
+# and npm run diff must name the stored states the config has no stack for.
 # Run as root (CI) or as a user who can run postgres.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -101,6 +102,20 @@ refused_while_locked() { # label engine out
   log "$label: a plan refuses to run while another run holds the stack's lock"
 }
 
+# npm run diff with the run's config lists the backend: the fixture stacks
+# have state but are not in the config, so each must be named; mesh-ca is.
+orphans_named() { # label backend
+  local label=$1 backend=$2 log=$work/$1/orphans.log s shown
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" node scripts/run-ts.js scripts/cdktf.ts diff mesh-ca --output "$work/$label-diff" >"$log" 2>&1) \
+    || { cat "$log"; die "$label: npm run diff failed"; }
+  for s in state-producer state-consumer mesh-ca-reader; do
+    shown=$s; [ "$backend" = pg ] && shown=${s//-/_}
+    grep -q "stack $shown has state but is no longer in the config" "$log" || { cat "$log"; die "$label: npm run diff did not name the orphaned state of $s"; }
+  done
+  ! grep -q "stack mesh.ca has state" "$log" || { cat "$log"; die "$label: npm run diff called mesh-ca orphaned, but the config has it"; }
+  log "$label: npm run diff names the 3 stacks with state that the config does not have"
+}
+
 # One run: state of its own (a database, or a key prefix), the fixture app
 # synthesized against it, every stack deployed, read back and planned again.
 proof() { # label backend engine
@@ -171,6 +186,7 @@ YAML
     log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see README)"
   fi
   refused_while_locked "$label" "$engine" "$out"
+  [ -n "${TF_ENCRYPTION:-}" ] || orphans_named "$label" "$backend"
   if [ "$backend" = s3 ]; then
     log "$label: objects: $(s3_curl "$s3/aggrik8s-state?list-type=2&prefix=$label%2F" | grep -o '<Key>[^<]*</Key>' | sed 's/<[^>]*>//g' | tr '\n' ' ')"
   else

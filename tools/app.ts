@@ -13,6 +13,7 @@ import { describeConfig, loadConfig } from "../lib/config/load";
 import { setProjectPaths } from "../lib/project-path";
 import { MeshConfig } from "../lib/config/schema";
 import { Aggrik8sError, formatProblem } from "../lib/errors";
+import { localStates, orphanWarning, orphanedStates } from "./state-inventory";
 
 export interface RunOptions {
   /** The process environment; only the config loader reads it. */
@@ -71,16 +72,14 @@ export function runApp(options: RunOptions): number {
     for (const old of fs.existsSync(path.join(outdir, "stacks")) ? fs.readdirSync(path.join(outdir, "stacks")) : []) {
       if (!current.has(old)) fs.rmSync(path.join(outdir, "stacks", old), { recursive: true, force: true });
     }
-    for (const w of orphanedState(
-      config,
-      new Set(
-        app.node
-          .findAll()
-          .filter(TerraformStack.isStack)
-          .map((s) => s.node.id),
-      ),
-    ))
-      stderr(`warning: ${w}`);
+    // Other backends are listed on diff: synth does not wait on a network.
+    if (config.state.backend === "local") {
+      const stacks = app.node
+        .findAll()
+        .filter(TerraformStack.isStack)
+        .map((s) => s.node.id);
+      for (const s of orphanedStates(localStates(config.state.dir), stacks)) stderr(`warning: ${orphanWarning(s)}`);
+    }
     if (options.announce) {
       const stacks = app.node
         .findAll()
@@ -112,22 +111,4 @@ function errorAnnotations(dir: string): ManifestAnnotation[] {
     stacks: Record<string, { annotations?: ManifestAnnotation[] }>;
   };
   return Object.values(manifest.stacks).flatMap((s) => (s.annotations ?? []).filter((a) => a.level === "@cdktf/error"));
-}
-
-/**
- * State files of the local backend whose stack the config no longer has: a
- * cluster removed from the config before its stacks were destroyed. Their VMs
- * and PKI live on, and nothing manages them any more. (Other backends: a
- * stack whose state exists but is not synthesized shows on diff.)
- */
-function orphanedState(config: MeshConfig, stacks: ReadonlySet<string>): string[] {
-  const state = config.state;
-  if (state.backend !== "local" || !fs.existsSync(state.dir)) return [];
-  return fs
-    .readdirSync(state.dir)
-    .filter((f) => f.endsWith(".tfstate") && !stacks.has(f.slice(0, -".tfstate".length)))
-    .map((f) => {
-      const stack = f.slice(0, -".tfstate".length);
-      return `${path.join(state.dir, f)}: stack ${stack} has state but is no longer in the config, so nothing manages what it deployed. Fix: put its cluster back and run npm run destroy -- --cluster <name>, or remove the state file if those resources are gone (docs/operations.md: removing a cluster)`;
-    });
 }

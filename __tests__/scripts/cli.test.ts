@@ -113,7 +113,7 @@ it("synth warns about local state of a stack the config no longer has", () => {
   const r = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
   expect(r.code).toBe(0);
   expect(r.stderr).toEqual([
-    `warning: ${path.join(dir, "state", "talos-north-vms.tfstate")}: stack talos-north-vms has state but is no longer in the config, so nothing manages what it deployed. Fix: put its cluster back and run npm run destroy -- --cluster <name>, or remove the state file if those resources are gone (docs/operations.md: removing a cluster)`,
+    `warning: ${path.join(dir, "state", "talos-north-vms.tfstate")}: stack talos-north-vms has state but is no longer in the config, so nothing manages what it deployed. Fix: put its cluster back and run npm run destroy -- --cluster <name>, or remove that state if those resources are gone (docs/operations.md: removing a cluster)`,
   ]);
 });
 
