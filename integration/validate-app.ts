@@ -33,7 +33,7 @@ const vm = new TalosVm(canary, "vm", {
   diskSizeGiB: 10,
   isoFileId: "local:iso/canary.iso",
   tags: [],
-  network: { bridge: "vmbr0", addressCidr: "10.0.0.2/24", gateway: "10.0.0.1", dnsServers: ["10.0.0.1"] },
+  network: { bridge: "vmbr0", ipv4: "10.0.0.2", prefixLength: 24, gateway: "10.0.0.1", dnsServers: ["10.0.0.1"] },
 });
 vm.vm.addOverride("this_attribute_does_not_exist", true);
 app.synth();

@@ -16,7 +16,7 @@ import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../li
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { MeshConfig } from "../lib/config/schema";
-import { ManifestStack, diffPlan, remoteStateReads, splitCdktfArgs } from "../tools/diff-plan";
+import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
 
@@ -71,6 +71,14 @@ const parsed = parseCli({ ...SPECS[command], argv });
 const clusterToDestroy = parsed.values.cluster as string | undefined;
 const summaryFile = parsed.values.summary as string | undefined;
 const fromPlans = Boolean(parsed.values["from-plans"]);
+// Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: docs/benchmark.md).
+const parallel = Number(parsed.values.parallel ?? os.cpus().length * 2);
+if (!Number.isInteger(parallel) || parallel < 1) {
+  process.stderr.write(
+    `error: --parallel ${parsed.values.parallel} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`,
+  );
+  process.exit(2);
+}
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
@@ -129,19 +137,9 @@ function synthesized(keepIn?: string): Synthesized {
   }
 }
 
-const { stacks: selected, options } = splitCdktfArgs(args);
-/** The value of a cdktf option given as `--name value` or `--name=value`. */
-const optionValue = (...names: string[]) => {
-  for (const [i, o] of options.entries()) {
-    for (const n of names) {
-      if (o === n) return options[i + 1];
-      if (o.startsWith(`${n}=`)) return o.slice(n.length + 1);
-    }
-  }
-  return undefined;
-};
-const outdir = path.resolve(optionValue("--output", "-o") ?? "cdktf.out");
-const skipSynth = options.includes("--skip-synth");
+const selected = parsed.positionals;
+const outdir = path.resolve((parsed.values.output as string | undefined) ?? "cdktf.out");
+const skipSynth = Boolean(parsed.values["skip-synth"]);
 // diff plans what synth wrote into the output directory (runApp replaces it only on success).
 const { secretsByStack, stacks, state } = command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
@@ -175,14 +173,6 @@ if (command === "diff") {
   const plan = diffPlan(stacks, named, deployed);
   for (const w of plan.waiting) process.stderr.write(`diff: ${w.stack} waits on undeployed upstream ${w.upstream.join(", ")}: deploy that first; not diffed\n`);
   passSecrets(plan.ready);
-  // Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: README, Benchmark).
-  const parallel = Number(optionValue("--parallel") ?? os.cpus().length * 2);
-  if (!Number.isInteger(parallel) || parallel < 1) {
-    process.stderr.write(
-      `error: --parallel ${optionValue("--parallel")} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`,
-    );
-    process.exit(2);
-  }
   orphanWarnings()
     .then(() => diffStacks(plan.ready, parallel))
     .then((failed) => {
@@ -203,7 +193,7 @@ if (command === "diff") {
   if (command === "destroy" && !parsed.values["auto-approve"])
     process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
-  const extra = command === "deploy" && !options.some((o) => o.startsWith("--parallelism")) ? ["--parallelism", "-1"] : [];
+  const extra = command === "deploy" && parsed.values.parallelism === undefined ? ["--parallelism", "-1"] : [];
   // A cluster's stacks by name (cdktf orders them); otherwise what was named, or every stack.
   const stackArgs = clusterToDestroy !== undefined ? named : selected.length === 0 ? ["*"] : [];
   // mesh-credentials reads every cluster's Talos stack; it is redeployed once the cluster leaves the config.
@@ -265,7 +255,7 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
   fs.mkdirSync(pluginCache, { recursive: true });
   const stackEnv = { ...env, TF_PLUGIN_CACHE_DIR: pluginCache, TF_INPUT: "0" };
   const dirOf = (n: string) => path.join(outdir, "stacks", n);
-  const color = options.includes("--no-color") ? ["-no-color"] : [];
+  const color = parsed.values["no-color"] ? ["-no-color"] : [];
   const results: Record<string, { code: number; out: string }> = {};
   for (const n of names) {
     // init only when providers or backend changed since the last one: its stamp is a digest of the terraform block.

@@ -6,8 +6,7 @@ import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credenti
 import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { ITerraformDependable } from "cdktf";
-import { PLATFORM_COMPONENTS } from "../lib/platform/components";
-import { ComponentRelease, ComponentSecret } from "../lib/platform/component";
+import { enabledComponents } from "../lib/platform/components";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
@@ -39,15 +38,13 @@ export class PlatformStack extends Aggrik8sStack {
     const namespaces = new PodSecurityNamespaces(this, "namespaces");
     const ctx = { clusterName: props.clusterName, workerCount: props.workerCount };
 
-    for (const component of PLATFORM_COMPONENTS) {
-      const config = props.platform[component.key] as never;
-      if (!(config as { enabled: boolean }).enabled) continue;
+    for (const component of enabledComponents(props.platform)) {
       const namespace = component.namespace ? namespaces.get(component.namespace.name, component.namespace.level) : "kube-system";
-      const waitFor: ITerraformDependable[] = (("kubernetesSecrets" in component && component.kubernetesSecrets?.(config)) || []).map(
-        (s: ComponentSecret) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }),
-      );
+      const waitFor: ITerraformDependable[] = component
+        .kubernetesSecrets()
+        .map((s) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }));
       const installed = new Map<string, ChartRelease>();
-      for (const r of component.releases(config, ctx) as ComponentRelease[]) {
+      for (const r of component.releases(ctx)) {
         const after = r.after ? installed.get(r.after) : undefined;
         installed.set(
           r.id,

@@ -7,7 +7,7 @@ import { ClusterCredentials } from "../lib/kubernetes/credentials";
 import { TalosClientConfiguration } from "../lib/talos/health";
 import { TalosImage } from "../lib/talos/image";
 import { TalosCluster, TalosNode } from "../lib/talos/talos-cluster";
-import { PatchDocument } from "../lib/talos/patches";
+import { ClusterNode } from "../lib/talos/cluster";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 export interface TalosStackProps extends Aggrik8sStackProps {
@@ -21,12 +21,7 @@ export interface TalosStackProps extends Aggrik8sStackProps {
   /** System extensions of the image (the same as the VMs boot). */
   readonly extensions: readonly string[];
   /** Every node with its patches, less the installer image (added here). */
-  readonly nodes: readonly {
-    readonly name: string;
-    readonly ip: string;
-    readonly role: "controlplane" | "worker";
-    readonly patches: (installerImage: string) => readonly PatchDocument[];
-  }[];
+  readonly nodes: readonly ClusterNode[];
   /** @default true */
   readonly preventSecretsDestroy?: boolean;
 }

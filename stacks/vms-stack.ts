@@ -1,5 +1,6 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
+import ipaddr from "ipaddr.js";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
@@ -14,12 +15,6 @@ import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 /** When Proxmox starts each role on boot: control planes first, so etcd has quorum before the workers' kubelets return. */
 const STARTUP = { controlplane: { order: 1, upDelaySeconds: 30 }, worker: { order: 2, upDelaySeconds: 0 } } as const;
-
-/** Node addresses by role: what the Talos stack needs from this one. */
-export interface ClusterNodes {
-  readonly controlPlanes: readonly { readonly name: string; readonly ip: string }[];
-  readonly workers: readonly { readonly name: string; readonly ip: string }[];
-}
 
 export interface VmsStackProps extends Aggrik8sStackProps {
   readonly cluster: ClusterConfig;
@@ -38,7 +33,6 @@ export interface VmsStackProps extends Aggrik8sStackProps {
  * the boot ISO downloaded by each Proxmox node used.
  */
 export class VmsStack extends Aggrik8sStack {
-  readonly nodes: ClusterNodes;
   /** The cluster's Talos image; the Talos stack installs `installerImage`. */
   readonly image: TalosImage;
 
@@ -70,7 +64,7 @@ export class VmsStack extends Aggrik8sStack {
       transfer: props.proxmox.isoTransfer,
       proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
     });
-    const prefix = cluster.network.nodeSubnet.split("/")[1];
+    const [, prefixLength] = ipaddr.IPv4.parseCIDR(cluster.network.nodeSubnet);
     pools.forEach(({ role, pool, extraDisksGiB }) =>
       pool.nodes.map(
         (node) =>
@@ -88,7 +82,8 @@ export class VmsStack extends Aggrik8sStack {
             network: {
               bridge: cluster.network.bridge,
               vlanId: cluster.network.vlanId,
-              addressCidr: `${node.ip}/${prefix}`,
+              ipv4: node.ip,
+              prefixLength,
               gateway: cluster.network.gateway,
               dnsServers: cluster.network.dnsServers,
             },
@@ -98,10 +93,7 @@ export class VmsStack extends Aggrik8sStack {
           }),
       ),
     );
-    // Plain values from the config, not resource attributes: downstream stacks
-    // order themselves after this one with addDependency.
-    const [controlPlanes, workers] = pools.map(({ pool }) => pool.nodes.map((n) => ({ name: n.name, ip: n.ip })));
-    this.nodes = { controlPlanes, workers };
+    const [controlPlanes, workers] = pools.map(({ pool }) => pool.nodes);
     new TerraformOutput(this, "control_plane_ips", { value: controlPlanes.map((n) => n.ip) });
     new TerraformOutput(this, "worker_ips", { value: workers.map((n) => n.ip) });
     new TerraformOutput(this, "node_names", { value: [...controlPlanes, ...workers].map((n) => n.name) });

@@ -60,33 +60,3 @@ export function diffPlan(stacks: readonly ManifestStack[], selected: readonly st
   }
   return { ready, waiting };
 }
-
-// cdktf options that take a value: the value is not a stack name.
-const OPTIONS_WITH_VALUE = new Set([
-  "-a",
-  "--app",
-  "-o",
-  "--output",
-  "--var",
-  "--var-file",
-  "--terraform-parallelism",
-  "--parallelism",
-  "--parallel",
-  "--outputs-file",
-  "--log-level",
-  "--log-file-directory",
-  "--experimental-provider-schema-cache-path",
-]);
-
-/** Splits `npm run diff|deploy|destroy -- ...` arguments into stack names and cdktf options (values kept with their option). */
-export function splitCdktfArgs(args: readonly string[]): { readonly stacks: string[]; readonly options: string[] } {
-  const stacks: string[] = [];
-  const options: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i];
-    if (!arg.startsWith("-")) stacks.push(arg);
-    else if (OPTIONS_WITH_VALUE.has(arg) && i + 1 < args.length) options.push(arg, args[++i]);
-    else options.push(arg);
-  }
-  return { stacks, options };
-}

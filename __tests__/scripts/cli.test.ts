@@ -56,6 +56,14 @@ describe("which config a command uses", () => {
     ]);
   });
 
+  it.each(["0", "two", "1.5"])("diff refuses --parallel %s, before synthesizing anything", (value) => {
+    const dir = scratchDir();
+    const r = tool(dir, "cdktf.ts", ["diff", "--parallel", value, "--output", path.join(dir, "out")]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe(`error: --parallel ${value} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`);
+    expect(fs.existsSync(path.join(dir, "out"))).toBe(false);
+  });
+
   it("npm run init writes ./aggrik8s.yaml, which deploy then uses, getting past the config step", () => {
     const dir = scratchDir();
     const init = tool(dir, "init.ts", []);

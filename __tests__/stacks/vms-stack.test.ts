@@ -152,6 +152,7 @@ describe("vms stack VM settings a real Proxmox needs", () => {
   const vms = vmsOf(synthVms(config).json);
 
   it("never waits for the guest agent to report addresses (they are static), and gives each VM a serial console", () => {
+    expect(vms).toHaveLength(6);
     for (const vm of vms) {
       expect(vm.agent).toEqual({ enabled: true, trim: true, wait_for_ip: { disabled: true } });
       expect(vm.serial_device).toEqual([{ device: "socket" }]);

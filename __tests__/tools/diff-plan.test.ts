@@ -1,4 +1,4 @@
-import { diffPlan, remoteStateReads, splitCdktfArgs } from "../../tools/diff-plan";
+import { diffPlan, remoteStateReads } from "../../tools/diff-plan";
 
 const STACKS = [
   { name: "talos-east-cilium", dependencies: ["mesh-ca", "talos-east-talos"] },
@@ -40,18 +40,5 @@ describe("diff plan", () => {
 
   it("assumes deployed when the backend cannot tell, and honours a selection", () => {
     expect(diffPlan(STACKS, ["talos-east-cilium"], () => undefined)).toEqual({ ready: ["talos-east-cilium"], waiting: [] });
-  });
-});
-
-describe("splitCdktfArgs", () => {
-  it("tells stack names from cdktf options, keeping each option's value with it", () => {
-    expect(splitCdktfArgs(["talos-east-vms", "--skip-synth", "--output", "/tmp/out", "-o", "o2", "--var", "a=1", "--no-color", "mesh-ca"])).toEqual({
-      stacks: ["talos-east-vms", "mesh-ca"],
-      options: ["--skip-synth", "--output", "/tmp/out", "-o", "o2", "--var", "a=1", "--no-color"],
-    });
-  });
-
-  it("passes --option=value as one option", () => {
-    expect(splitCdktfArgs(["--output=/tmp/out", "*"])).toEqual({ stacks: ["*"], options: ["--output=/tmp/out"] });
   });
 });

@@ -15,7 +15,7 @@
  * Kept free of cdktf: the config rules use it.
  */
 import type { ClusterConfig } from "../config/schema";
-import { PLATFORM_COMPONENTS } from "./components";
+import { PLATFORM_COMPONENTS, enabledComponents } from "./components";
 import { ROOK_DAEMON_MEMORY_MIB } from "./rook-ceph";
 
 /** Where a request lands. */
@@ -55,10 +55,7 @@ export function memoryRequests(platform: Platform, storageNodes: number): Memory
     { component: "talos", workload: "coredns", memoryMiB: 70, placement: "cluster", replicas: 2 },
     { component: "cilium", workload: "agent, operator, clustermesh-apiserver, hubble (chart requests none)", memoryMiB: 0, placement: "every-node" },
     // Each enabled component's own requests (lib/platform/<component>.ts).
-    ...PLATFORM_COMPONENTS.flatMap((c) => {
-      const config = platform[c.key] as never;
-      return (config as { enabled: boolean }).enabled ? c.memoryRequests(config, storageNodes) : [];
-    }),
+    ...enabledComponents(platform).flatMap((c) => c.memoryRequests(storageNodes)),
   ];
 }
 

@@ -3,6 +3,10 @@
  * folder (see component.ts) and one line here; the config schema, the
  * platform stack, the capacity check and the namespace rules all read this list.
  */
+import { z } from "zod";
+import type { MemoryRequest } from "./capacity";
+import { ComponentContext, ComponentRelease, ComponentSecret } from "./component";
+import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { kubescape } from "./kubescape";
 import { metricsServer } from "./metrics-server";
 import { openTelemetry } from "./opentelemetry";
@@ -18,3 +22,39 @@ type Component = (typeof PLATFORM_COMPONENTS)[number];
 export const PLATFORM_COMPONENT_SCHEMAS = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, c.schema])) as {
   readonly [C in Component as C["key"]]: C["schema"];
 };
+
+/** Every component's config part, as `clusters[].platform` holds them after parsing. */
+export type PlatformComponentsConfig = { readonly [C in Component as C["key"]]: z.output<C["schema"]> };
+
+/** A component switched on, bound to its own config part. */
+export interface EnabledComponent {
+  readonly key: Component["key"];
+  /** @default - kube-system */
+  readonly namespace?: { readonly name: string; readonly level: PodSecurityLevel };
+  releases(ctx: ComponentContext): ComponentRelease[];
+  kubernetesSecrets(): ComponentSecret[];
+  memoryRequests(storageNodes: number): MemoryRequest[];
+}
+
+/** The components `platform` switches on, in install order, each with its config part. */
+export function enabledComponents(platform: PlatformComponentsConfig): EnabledComponent[] {
+  return PLATFORM_COMPONENTS.flatMap((c): EnabledComponent[] => {
+    // The list is heterogeneous: TypeScript cannot pair c with platform[c.key], which the mapped type above guarantees.
+    const component = c as unknown as Omit<Component, "releases" | "kubernetesSecrets" | "memoryRequests"> & {
+      releases(config: unknown, ctx: ComponentContext): ComponentRelease[];
+      kubernetesSecrets?(config: unknown): ComponentSecret[];
+      memoryRequests(config: unknown, storageNodes: number): MemoryRequest[];
+    };
+    const config = platform[c.key];
+    if (!config.enabled) return [];
+    return [
+      {
+        key: c.key,
+        namespace: component.namespace,
+        releases: (ctx) => component.releases(config, ctx),
+        kubernetesSecrets: () => component.kubernetesSecrets?.(config) ?? [],
+        memoryRequests: (storageNodes) => component.memoryRequests(config, storageNodes),
+      },
+    ];
+  });
+}

@@ -8,8 +8,10 @@ export interface TalosVmNetwork {
   readonly bridge: string;
   /** VLAN tag. @default - untagged */
   readonly vlanId?: number;
-  /** Address with prefix, e.g. `10.10.0.11/24`. */
-  readonly addressCidr: string;
+  /** The node's IPv4 address, e.g. `10.10.0.11`. */
+  readonly ipv4: string;
+  /** Prefix length of the node subnet, e.g. `24`. */
+  readonly prefixLength: number;
   /** Default gateway. */
   readonly gateway: string;
   /** DNS servers. */
@@ -71,13 +73,10 @@ export interface TalosVmProps {
  */
 export class TalosVm extends Construct {
   readonly vm: VirtualEnvironmentVm;
-  /** The node's static IPv4 address (no prefix). */
-  readonly ipv4: string;
 
   constructor(scope: Construct, id: string, props: TalosVmProps) {
     super(scope, id);
     const { datastore, network } = props;
-    this.ipv4 = network.addressCidr.split("/")[0];
     this.vm = new VirtualEnvironmentVm(this, "vm", {
       nodeName: props.proxmoxNode,
       vmId: props.vmId,
@@ -117,7 +116,7 @@ export class TalosVm extends Construct {
       initialization: {
         datastoreId: datastore,
         interface: "ide2",
-        ipConfig: [{ ipv4: { address: network.addressCidr, gateway: network.gateway } }],
+        ipConfig: [{ ipv4: { address: `${network.ipv4}/${network.prefixLength}`, gateway: network.gateway } }],
         dns: { servers: [...network.dnsServers] },
       },
       // Addresses are static (cloud-init): never wait up to 15 minutes for the agent to report them.
