@@ -10,12 +10,10 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { App } from "cdktf";
 import { runApp } from "../tools/app";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
-import { MeshConfig } from "../lib/config/schema";
 import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
@@ -113,7 +111,6 @@ interface Synthesized {
   /** The secrets each stack reads at deploy time. */
   readonly secretsByStack: Readonly<Record<string, StackSecretNames>>;
   readonly stacks: ManifestStack[];
-  readonly state: MeshConfig["state"];
 }
 
 /**
@@ -124,14 +121,8 @@ interface Synthesized {
 function synthesized(keepIn?: string): Synthesized {
   const outdir = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-secrets-"));
   try {
-    let state: MeshConfig["state"] | undefined;
-    const build = (app: App, config: MeshConfig) => {
-      state = config.state;
-      buildMesh(app, config);
-    };
-    if (runApp({ env: process.env, build, outdir }) !== 0) process.exit(1);
-    const { secretsByStack, stacks } = fromOutdir(outdir);
-    return { secretsByStack, stacks, state: state! };
+    if (runApp({ env: process.env, build: buildMesh, outdir }) !== 0) process.exit(1);
+    return fromOutdir(outdir);
   } finally {
     if (!keepIn) fs.rmSync(outdir, { recursive: true, force: true });
   }
@@ -141,7 +132,8 @@ const selected = parsed.positionals;
 const outdir = path.resolve((parsed.values.output as string | undefined) ?? "cdktf.out");
 const skipSynth = Boolean(parsed.values["skip-synth"]);
 // diff plans what synth wrote into the output directory (runApp replaces it only on success).
-const { secretsByStack, stacks, state } = command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
+const state = loaded.config.state;
+const { secretsByStack, stacks } = command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
 const named =
@@ -228,12 +220,11 @@ function readSynthesized(dir: string): Synthesized {
     process.stderr.write(`error: ${dir}/manifest.json not found. Fix: run npm run synth first, or drop --skip-synth\n`);
     process.exit(1);
   }
-  // The config still says where state lives.
-  return { ...fromOutdir(dir), state: loaded.config.state };
+  return fromOutdir(dir);
 }
 
 /** Each stack's graph entry and secrets, from a synth output directory. */
-function fromOutdir(dir: string): Omit<Synthesized, "state"> {
+function fromOutdir(dir: string): Synthesized {
   const secretsByStack: Record<string, StackSecretNames> = {};
   const list: ManifestStack[] = [];
   for (const s of synthesizedStacks(dir)) {

@@ -55,7 +55,6 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       state,
     });
 
-    const nodes = clusterNodes(cluster);
     const talos = new TalosStack(app, clusterStackName(cluster.name, "talos"), {
       clusterName: cluster.name,
       endpoint: clusterEndpoint(cluster),
@@ -63,7 +62,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       kubernetesVersion: config.versions.kubernetes,
       imageFactoryUrl: cluster.talos.imageFactoryUrl,
       extensions: cluster.talos.extensions,
-      nodes,
+      nodes: clusterNodes(cluster),
       preventSecretsDestroy: !(cluster.allowPkiDestroy ?? config.allowPkiDestroy),
       state,
     });
@@ -82,8 +81,8 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       meshCa: meshCa.ca,
       talos: {
         clientConfiguration: talos.clientConfiguration,
-        controlPlaneIps: nodes.filter((n) => n.role === "controlplane").map((n) => n.ip),
-        workerIps: nodes.filter((n) => n.role === "worker").map((n) => n.ip),
+        controlPlaneIps: talos.cluster.controlPlaneIps,
+        workerIps: talos.cluster.workerIps,
       },
       state,
     });

@@ -67,6 +67,9 @@ export class TalosCluster extends Construct {
   readonly credentials: ClusterCredentials;
   /** The talosconfig for talosctl (sensitive). */
   readonly talosconfig: string;
+  /** Control plane addresses: the Talos API endpoints. */
+  readonly controlPlaneIps: readonly string[];
+  readonly workerIps: readonly string[];
 
   constructor(scope: Construct, id: string, props: TalosClusterProps) {
     super(scope, id);
@@ -80,6 +83,8 @@ export class TalosCluster extends Construct {
     }
     const cpIps = controlPlanes.map((n) => n.ip);
     const workerIps = props.nodes.filter((n) => n.role === "worker").map((n) => n.ip);
+    this.controlPlaneIps = cpIps;
+    this.workerIps = workerIps;
 
     this.secrets = new MachineSecrets(this, "secrets", {
       talosVersion: props.talosVersion,
