@@ -33,6 +33,12 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
     readonly controlPlaneIps: readonly string[];
     readonly workerIps: readonly string[];
   };
+  /**
+   * Synthesize the readiness gate after the release. Off for repair (a node
+   * down would fail it): the stack is done when the release is.
+   * @default true
+   */
+  readonly healthGates?: boolean;
 }
 
 /**
@@ -44,13 +50,16 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
  */
 export class CiliumStack extends Aggrik8sStack {
   readonly release: ChartRelease;
-  readonly nodesReady: TalosHealthGate;
+  /** Absent when the health gates are off. */
+  readonly nodesReady?: TalosHealthGate;
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
     // Helm only: no kubernetes resources here.
     new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
-    new TalosProvider(this, "talos");
+    const healthGates = props.healthGates ?? true;
+    // The talos provider serves the gate only.
+    if (healthGates) new TalosProvider(this, "talos");
     const values = ciliumValues({
       clusterName: props.clusterName,
       clusterId: props.clusterId,
@@ -69,12 +78,14 @@ export class CiliumStack extends Aggrik8sStack {
       sensitiveValues: { "tls.ca.key": Fn.base64encode(props.meshCa.privateKeyPem) },
       timeoutSeconds: 900,
     });
-    this.nodesReady = new TalosHealthGate(this, "nodes-ready", {
-      clientConfiguration: props.talos.clientConfiguration,
-      controlPlaneIps: props.talos.controlPlaneIps,
-      workerIps: props.talos.workerIps,
-      kubernetesChecks: true,
-      dependsOn: [this.release.release],
-    });
+    if (healthGates) {
+      this.nodesReady = new TalosHealthGate(this, "nodes-ready", {
+        clientConfiguration: props.talos.clientConfiguration,
+        controlPlaneIps: props.talos.controlPlaneIps,
+        workerIps: props.talos.workerIps,
+        kubernetesChecks: true,
+        dependsOn: [this.release.release],
+      });
+    }
   }
 }

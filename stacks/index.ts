@@ -46,6 +46,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
+    const healthGates = cluster.healthGates ?? config.healthGates;
     const vms = new VmsStack(app, clusterStackName(cluster.name, "vms"), {
       cluster,
       proxmox: config.proxmox,
@@ -64,6 +65,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       extensions: cluster.talos.extensions,
       nodes: clusterNodes(cluster),
       preventSecretsDestroy: !(cluster.allowPkiDestroy ?? config.allowPkiDestroy),
+      healthGates,
       state,
     });
     // Node IPs are plain config values, so nothing else orders Talos after its VMs.
@@ -84,6 +86,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
         controlPlaneIps: talos.cluster.controlPlaneIps,
         workerIps: talos.cluster.workerIps,
       },
+      healthGates,
       state,
     });
 

@@ -24,6 +24,12 @@ export interface TalosStackProps extends Aggrik8sStackProps {
   readonly nodes: readonly ClusterNode[];
   /** @default true */
   readonly preventSecretsDestroy?: boolean;
+  /**
+   * Synthesize the health gates (Talos' checks, the API server's /readyz).
+   * Off for repair: nothing waits on cluster health.
+   * @default true
+   */
+  readonly healthGates?: boolean;
 }
 
 /**
@@ -36,8 +42,8 @@ export class TalosStack extends Aggrik8sStack {
   readonly credentials: ClusterCredentials;
   readonly clientConfiguration: TalosClientConfiguration;
   readonly talosconfig: string;
-  /** Passes once the API server answers /readyz. */
-  readonly apiReady: ApiServerReady;
+  /** Passes once the API server answers /readyz; absent when the health gates are off. */
+  readonly apiReady?: ApiServerReady;
 
   constructor(scope: Construct, id: string, props: TalosStackProps) {
     super(scope, id, props);
@@ -52,8 +58,11 @@ export class TalosStack extends Aggrik8sStack {
       kubernetesVersion: props.kubernetesVersion,
       nodes,
       preventSecretsDestroy: props.preventSecretsDestroy,
+      healthGates: props.healthGates,
     });
-    this.apiReady = new ApiServerReady(this, "api-ready", { credentials: this.cluster.credentials, dependsOn: [this.cluster.kubeconfig] });
+    if (props.healthGates ?? true) {
+      this.apiReady = new ApiServerReady(this, "api-ready", { credentials: this.cluster.credentials, dependsOn: [this.cluster.kubeconfig] });
+    }
     this.credentials = this.cluster.credentials;
     this.clientConfiguration = this.cluster.clientConfiguration;
     this.talosconfig = this.cluster.talosconfig;

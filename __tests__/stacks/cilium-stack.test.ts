@@ -117,3 +117,17 @@ describe("cilium stack", () => {
     ]);
   });
 });
+
+describe("cilium stack with the health gates off (repair)", () => {
+  it("synthesizes no gate and no talos provider, for the mesh or one cluster", () => {
+    const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => Testing.synth(s));
+    for (const synth of off) {
+      expect(synth).not.toHaveDataSource(DataTalosClusterHealth);
+      expect(Object.keys(parse(synth).provider)).toEqual(["helm"]);
+      expect(synth).not.toMatch(/talos_machine_secrets/);
+    }
+    const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => Testing.synth(s));
+    expect(one[0]).not.toHaveDataSource(DataTalosClusterHealth);
+    expect(one[1]).toHaveDataSource(DataTalosClusterHealth);
+  });
+});

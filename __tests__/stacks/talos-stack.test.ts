@@ -1,4 +1,5 @@
 import { Testing } from "cdktf";
+import { DataHttp } from "@cdktf/provider-http/lib/data-http";
 import { DataTalosClusterHealth } from "../../.gen/providers/talos/data-talos-cluster-health";
 import { MachineSecrets } from "../../.gen/providers/talos/machine-secrets";
 import { TalosProvider } from "../../.gen/providers/talos/provider";
@@ -98,5 +99,31 @@ describe("talos stack", () => {
     const edge = parse(Testing.synth(meshApp(threeClusterConfig()).stacks.clusters[2].talos));
     expect(values(edge, "talos_machine_configuration", "data")[0].cluster_endpoint).toBe("https://10.30.0.11:6443");
     expect(values(edge, "talos_cluster_health", "data")[0].worker_nodes).toEqual([]);
+  });
+});
+
+describe("talos stack with the health gates off (repair)", () => {
+  const gated = (edit: Parameters<typeof resolvedConfig>[0]) => meshApp(resolvedConfig(edit)).stacks.clusters.map((c) => Testing.synth(c.talos));
+
+  it("synthesizes no gate when the mesh turns them off, and the kubeconfig follows the bootstrap", () => {
+    const [east, west] = gated((c) => (c.healthGates = false));
+    for (const synth of [east, west]) {
+      expect(synth).not.toHaveDataSource(DataTalosClusterHealth);
+      expect(synth).not.toHaveDataSource(DataHttp);
+      const [kubeconfig] = values(parse(synth), "talos_cluster_kubeconfig");
+      expect(kubeconfig.depends_on).toEqual([address("talos_machine_bootstrap", "cluster_bootstrap")]);
+    }
+  });
+
+  it("keeps them by default, and a cluster's own healthGates overrides the mesh's either way", () => {
+    const on = (synth: string) => Object.keys(parse(synth).data?.talos_cluster_health ?? {}).length === 1 && Object.keys(parse(synth).data?.http ?? {}).length === 1;
+    expect(gated(() => {}).map(on)).toEqual([true, true]);
+    expect(gated((c) => (c.clusters[1].healthGates = false)).map(on)).toEqual([true, false]);
+    expect(
+      gated((c) => {
+        c.healthGates = false;
+        c.clusters[0].healthGates = true;
+      }).map(on),
+    ).toEqual([true, false]);
   });
 });

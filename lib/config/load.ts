@@ -33,6 +33,7 @@ const LenientMeshSchema = MeshConfigSchema.extend({
   state: orDefault(shape.state),
   credentials: orDefault(shape.credentials),
   allowPkiDestroy: orDefault(shape.allowPkiDestroy),
+  healthGates: orDefault(shape.healthGates),
 });
 
 /** Environment variable naming the mesh config file. */

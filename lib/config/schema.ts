@@ -210,6 +210,12 @@ export const ClusterSchema = z
       .describe(
         "Overrides the mesh-wide allowPkiDestroy for this cluster's Talos machine secrets: set it (and deploy) before destroying one cluster for good.",
       ),
+    healthGates: z
+      .boolean()
+      .optional()
+      .describe(
+        "Overrides the mesh-wide healthGates for this cluster: false while repairing it (a node down), so its Talos and Cilium stacks deploy without waiting on cluster health.",
+      ),
   })
   .describe("One Talos cluster.");
 export type ClusterConfig = z.infer<typeof ClusterSchema>;
@@ -329,6 +335,12 @@ export const MeshConfigSchema = z
       .default(false)
       .describe(
         "Let `destroy` delete the mesh CA (and each cluster's Talos machine secrets). Off: they carry `prevent_destroy`, since losing them breaks every peering and node trust.",
+      ),
+    healthGates: z
+      .boolean()
+      .default(true)
+      .describe(
+        "Health gates: the Talos stack waits for the control plane before it hands out the kubeconfig, the Cilium stack for the cluster once the CNI runs. Set false only to repair (a node down or being replaced): no gate is synthesized, so deploy goes through on a degraded cluster; set it back afterwards.",
       ),
     clusters: z
       .array(ClusterSchema)

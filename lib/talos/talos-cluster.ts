@@ -39,6 +39,12 @@ export interface TalosClusterProps {
    * @default true
    */
   readonly preventSecretsDestroy?: boolean;
+  /**
+   * Gate the kubeconfig on Talos' health checks. Off (repair: a node down),
+   * no gate is synthesized and the kubeconfig follows the bootstrap.
+   * @default true
+   */
+  readonly healthGates?: boolean;
 }
 
 /**
@@ -59,7 +65,8 @@ export class TalosCluster extends Construct {
   readonly secrets: MachineSecrets;
   /** Rendered machine config data source, by node name. */
   readonly machineConfigs: Readonly<Record<string, DataTalosMachineConfiguration>>;
-  readonly health: TalosHealthGate;
+  /** Absent when the health gates are off. */
+  readonly health?: TalosHealthGate;
   readonly kubeconfig: ClusterKubeconfig;
   /** Admin client of the Talos API (sensitive key). */
   readonly clientConfiguration: TalosClientConfiguration;
@@ -127,18 +134,21 @@ export class TalosCluster extends Construct {
       clientConfiguration: this.clientConfiguration,
       dependsOn: applies,
     });
-    this.health = new TalosHealthGate(this, "health", {
-      clientConfiguration: this.clientConfiguration,
-      controlPlaneIps: cpIps,
-      workerIps,
-      kubernetesChecks: false,
-      dependsOn: [bootstrap, ...applies],
-    });
+    this.health =
+      (props.healthGates ?? true)
+        ? new TalosHealthGate(this, "health", {
+            clientConfiguration: this.clientConfiguration,
+            controlPlaneIps: cpIps,
+            workerIps,
+            kubernetesChecks: false,
+            dependsOn: [bootstrap, ...applies],
+          })
+        : undefined;
     this.kubeconfig = new ClusterKubeconfig(this, "kubeconfig", {
       nodeAttribute: first.ip,
       endpoint: first.ip,
       clientConfiguration: this.clientConfiguration,
-      dependsOn: [this.health.check],
+      dependsOn: this.health ? [this.health.check] : [bootstrap],
     });
     const k = this.kubeconfig.kubernetesClientConfiguration;
     this.credentials = {
