@@ -116,7 +116,8 @@ describe("talos stack with the health gates off (repair)", () => {
   });
 
   it("keeps them by default, and a cluster's own healthGates overrides the mesh's either way", () => {
-    const on = (synth: string) => Object.keys(parse(synth).data?.talos_cluster_health ?? {}).length === 1 && Object.keys(parse(synth).data?.http ?? {}).length === 1;
+    const on = (synth: string) =>
+      Object.keys(parse(synth).data?.talos_cluster_health ?? {}).length === 1 && Object.keys(parse(synth).data?.http ?? {}).length === 1;
     expect(gated(() => {}).map(on)).toEqual([true, true]);
     expect(gated((c) => (c.clusters[1].healthGates = false)).map(on)).toEqual([true, false]);
     expect(

@@ -16,7 +16,9 @@ const CASES: [string, Edit, string[]][] = [
     (c) => {
       c.extra = 1;
     },
-    ['(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, allowPkiDestroy, clusters)'],
+    [
+      '(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, allowPkiDestroy, healthGates, clusters)',
+    ],
   ],
   [
     "misspelt key gets a suggestion",
@@ -486,7 +488,7 @@ it("keeps checking the other clusters when one fails the schema, with their own 
   const file = writeConfig(input);
   const r = runSynth({ AGGRIK8S_CONFIG: file });
   expect(located(r.stderr.slice(1), file)).toEqual([
-    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
+    '  - clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy, healthGates)',
     "  - clusters[1].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum",
   ]);
 });

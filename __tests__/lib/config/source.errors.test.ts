@@ -164,7 +164,7 @@ const CASES: [string, string, string, string[]][] = [
     "yaml",
     replaceLine(BASE, "    id: 1\n", "    id: 1\n    podSubnet: 10.110.0.0/16\n"),
     [
-      '  - FILE:6:5: clusters[0]: unknown key "podSubnet". Fix: "podSubnet" belongs elsewhere: did you mean `network.podSubnet`? (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
+      '  - FILE:6:5: clusters[0]: unknown key "podSubnet". Fix: "podSubnet" belongs elsewhere: did you mean `network.podSubnet`? (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy, healthGates)',
     ],
   ],
   [
@@ -181,7 +181,7 @@ const CASES: [string, string, string, string[]][] = [
     "yaml",
     `${replaceLine(BASE, "    id: 1\n", "    id: 1\n    colour: blue\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`,
     [
-      '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy)',
+      '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy, healthGates)',
       "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0]. Fix: give every cluster a unique id",
     ],
   ],
