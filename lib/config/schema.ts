@@ -156,7 +156,12 @@ const ExtraReleaseSchema = z
       .describe("Exact chart version (pinned, never a range)."),
     namespace: dnsLabel("namespace", 63).describe("Namespace, created with the Pod Security level below."),
     podSecurity: z.enum(["privileged", "baseline", "restricted"]).default("baseline").describe("Pod Security `enforce` level of the namespace."),
-    values: z.record(z.string(), z.unknown()).default({}).describe("Helm values (no secrets: use secretValues)."),
+    values: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        "Helm values. No secrets: a string under a key named like a secret (password, token, secret, credential, apiKey, ... in any case style) and any high-entropy string are refused; put those in secretValues.",
+      ),
     secretValues: z.record(z.string(), SecretRefSchema).default({}).describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`)."),
   })
   .describe("A Helm release the config adds with no code (e.g. Groundcover).");

@@ -39,6 +39,13 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   secretsAndTls: (c) => {
     c.proxmox.insecure = true;
   },
+  literalSecrets: (c) => {
+    c.clusters[0].platform = {
+      extraReleases: [
+        { name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "x", values: { adminPassword: "S3cr3tP@ssw0rd!" } },
+      ],
+    };
+  },
 };
 
 function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {

@@ -15,6 +15,7 @@ import { capacity } from "./capacity";
 import { versions } from "./versions";
 import { clustermesh } from "./clustermesh";
 import { secretsAndTls } from "./secrets-and-tls";
+import { literalSecretsRule } from "./literal-secrets";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -36,6 +37,7 @@ export const RULES = {
   versions,
   clustermesh,
   secretsAndTls,
+  literalSecrets: literalSecretsRule,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {
