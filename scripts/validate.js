@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm run validate`: synthesizes every stack of the mesh (AGGRIK8S_CONFIG or
-// the embedded default), of examples/three-clusters.yaml and of the fixtures, then runs the real engine's
+// the embedded default), of examples/three-clusters.yaml, of examples/two-hosts.yaml and of the fixtures, then runs the real engine's
 // `init -backend=false` and `validate` in each stack directory with the real
 // provider binaries: from the offline mirror (scripts/toolchain.sh) when it
 // holds every provider a stack needs, else from the registry as a user would.
@@ -22,7 +22,7 @@ const { cli } = require("./lib/cli");
 const { values: flags } = cli({
   name: "validate",
   summary:
-    "Synthesizes every stack of the config, of examples/three-clusters.yaml and of the fixtures, and runs the engine's init + validate in each with the pinned providers.",
+    "Synthesizes every stack of the config, of examples/three-clusters.yaml, of examples/two-hosts.yaml and of the fixtures, and runs the engine's init + validate in each with the pinned providers.",
   options: {
     "allow-skip": { type: "boolean", description: "report a stack whose providers cannot be had as SKIP instead of failing" },
     keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" },
@@ -94,6 +94,7 @@ function main() {
   const stacks = [
     ...synth("mesh", "main.ts", path.join(scratch, "mesh")),
     ...synth("three-clusters", "main.ts", path.join(scratch, "three-clusters"), { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") }),
+    ...synth("two-hosts", "main.ts", path.join(scratch, "two-hosts"), { AGGRIK8S_CONFIG: path.join("examples", "two-hosts.yaml") }),
     ...synth("fixtures", path.join("integration", "validate-app.ts"), path.join(scratch, "fixtures")),
   ];
   let failed = 0;

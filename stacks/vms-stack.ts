@@ -5,6 +5,8 @@ import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
+import { PropsError } from "../lib/errors";
+import { ProxmoxConnection, proxmoxConnection } from "../lib/proxmox/connections";
 import { TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
 import { DopplerSettings } from "../lib/doppler/access";
@@ -38,15 +40,36 @@ export class VmsStack extends Aggrik8sStack {
 
   constructor(scope: Construct, id: string, props: VmsStackProps) {
     const { cluster } = props;
-    super(scope, id, { ...props, allowInsecureTls: props.proxmox.insecure });
-    // The provider reads its own variable itself; any other name goes through a sensitive input.
-    const token = props.proxmox.apiToken;
-    const useNativeEnv = "env" in token && token.env === PROXMOX_TOKEN_ENV;
-    new ProxmoxProvider(this, "proxmox", {
-      endpoint: props.proxmox.endpoint,
-      insecure: props.proxmox.insecure,
-      ...(useNativeEnv ? {} : { apiToken: new StackSecrets(this, "secrets", { doppler: props.doppler }).value(token, "Proxmox VE API token") }),
-    });
+    const proxmoxNodes = [...new Set([...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.proxmoxNode))].sort();
+    const connectionOf = (node: string): ProxmoxConnection => {
+      const c = proxmoxConnection(props.proxmox, node);
+      if (!c)
+        throw new PropsError({
+          path: id,
+          message: `Proxmox node ${node} has no API endpoint`,
+          fix: `add proxmox.hosts.${node}.endpoint, or set proxmox.endpoint`,
+        });
+      return c;
+    };
+    const connections = [...new Map(proxmoxNodes.map((n) => connectionOf(n)).map((c) => [c.key, c])).values()];
+    super(scope, id, { ...props, allowInsecureTls: connections.some((c) => c.insecure) });
+    // One provider per Proxmox API the cluster's nodes use; with one, it is the stack's default (no alias).
+    const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
+    const providers = new Map(
+      connections.map((c) => {
+        // The provider reads its own variable itself; any other name goes through a sensitive input.
+        const useNativeEnv = "env" in c.apiToken && c.apiToken.env === PROXMOX_TOKEN_ENV;
+        const alone = connections.length === 1;
+        const provider = new ProxmoxProvider(this, alone ? "proxmox" : `proxmox-${c.key}`, {
+          ...(alone ? {} : { alias: c.key.replace(/[^A-Za-z0-9_]/g, "_") }),
+          endpoint: c.endpoint,
+          insecure: c.insecure,
+          ...(useNativeEnv ? {} : { apiToken: secrets.value(c.apiToken, `Proxmox VE API token (${c.endpoint})`) }),
+        });
+        return [c.key, alone ? undefined : provider];
+      }),
+    );
+    const providerOf = (node: string) => providers.get(connectionOf(node).key);
 
     const pools = [
       { role: "controlplane", pool: cluster.controlPlane, extraDisksGiB: [] as number[] },
@@ -62,7 +85,9 @@ export class VmsStack extends Aggrik8sStack {
       url: this.image.isoUrl,
       fileName: `talos-${cluster.name}.iso`,
       transfer: props.proxmox.isoTransfer,
-      proxmoxNodes: pools.flatMap(({ pool }) => pool.nodes.map((n) => n.proxmoxNode)),
+      proxmoxNodes,
+      datastoreByNode: Object.fromEntries(proxmoxNodes.map((n) => [n, connectionOf(n).isoDatastore])),
+      providerByNode: Object.fromEntries(proxmoxNodes.flatMap((n) => (providerOf(n) ? [[n, providerOf(n)!]] : []))),
     });
     const [, prefixLength] = ipaddr.IPv4.parseCIDR(cluster.network.nodeSubnet);
     pools.forEach(({ role, pool, extraDisksGiB }) =>
@@ -90,6 +115,7 @@ export class VmsStack extends Aggrik8sStack {
             tags: ["talos", `cluster-${cluster.name}`, `role-${role}`],
             guestAgent: cluster.talos.extensions.includes(QEMU_GUEST_AGENT),
             startup: STARTUP[role],
+            provider: providerOf(node.proxmoxNode),
           }),
       ),
     );

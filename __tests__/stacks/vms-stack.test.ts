@@ -2,6 +2,8 @@ import { Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { VmsStack } from "../../stacks/vms-stack";
+import * as path from "path";
+import { loadConfig } from "../../lib/config/load";
 import { parse, resolvedConfig } from "../helpers";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
@@ -180,5 +182,47 @@ describe("vms stack VM settings a real Proxmox needs", () => {
     );
     expect(files[0].source_file.path).toMatch(/^\$\{data\.talos_image_factory_urls\.talos-image_urls_[0-9A-F]+\.urls\.iso\}$/);
     expect(vmsOf(upload)[0].cdrom.file_id).toMatch(/^\$\{proxmox_virtual_environment_file\.talos-iso_upload-pve1_[0-9A-F]+\.id\}$/);
+  });
+});
+
+describe("vms stack on two standalone Proxmox hosts (examples/two-hosts.yaml)", () => {
+  const config = loadConfig({ env: { AGGRIK8S_CONFIG: path.join(__dirname, "..", "..", "examples", "two-hosts.yaml") } }).config;
+  const { json } = synthVms(config, false);
+
+  it("has one provider per host, each with its endpoint and its own token variable", () => {
+    expect(json.provider.proxmox).toEqual([
+      { alias: "pve_a", endpoint: "https://pve-a.home.internal:8006/", insecure: false, api_token: "${var.PVE_A_API_TOKEN}" },
+      { alias: "pve_b", endpoint: "https://pve-b.home.internal:8006/", insecure: false, api_token: "${var.PVE_B_API_TOKEN}" },
+    ]);
+    expect(Object.values(json.variable).map((v: any) => v.sensitive)).toEqual([true, true]);
+  });
+
+  it("creates each VM and each node's ISO through the provider of its host", () => {
+    expect(vmsOf(json).map((v) => [v.name, v.node_name, v.provider])).toEqual([
+      ["red-cp-1", "pve-a", "proxmox.pve_a"],
+      ["red-w-1", "pve-b", "proxmox.pve_b"],
+    ]);
+    const isos = Object.values(json.resource.proxmox_download_file) as any[];
+    expect(isos.map((f) => [f.node_name, f.datastore_id, f.provider])).toEqual([
+      ["pve-a", "local", "proxmox.pve_a"],
+      ["pve-b", "local", "proxmox.pve_b"],
+    ]);
+  });
+
+  it("stores the ISO in the datastore the config names, per host", () => {
+    const edited = structuredClone(config);
+    (edited.proxmox as any).isoDatastore = "isos";
+    (edited.proxmox.hosts["pve-b"] as any).isoDatastore = "nas-iso";
+    const isos = Object.values(synthVms(edited, false).json.resource.proxmox_download_file) as any[];
+    expect(isos.map((f) => [f.node_name, f.datastore_id])).toEqual([
+      ["pve-a", "isos"],
+      ["pve-b", "nas-iso"],
+    ]);
+  });
+
+  it("keeps one unaliased provider when every node has the same endpoint (the state addresses of one PVE cluster do not move)", () => {
+    const single = synthVms(resolvedConfig()).json;
+    expect(single.provider.proxmox).toEqual([{ endpoint: "https://pve1.example.internal:8006/", insecure: false }]);
+    expect(vmsOf(single).every((v) => v.provider === undefined)).toBe(true);
   });
 });

@@ -190,6 +190,7 @@ interface JsonSchemaNode {
   properties?: Record<string, JsonSchemaNode>;
   items?: JsonSchemaNode;
   anyOf?: JsonSchemaNode[];
+  additionalProperties?: JsonSchemaNode | boolean;
 }
 
 /** Keys the schema allows at `parts`, for "did you mean" hints. */
@@ -199,7 +200,11 @@ function allowedKeys(parts: readonly PropertyKey[]): string[] {
   let node: JsonSchemaNode | undefined = jsonSchema;
   for (const p of parts) {
     if (!node) return [];
-    node = typeof p === "number" ? node.items : node.properties?.[String(p)];
+    // A record (e.g. proxmox.hosts) has its entries' schema under additionalProperties.
+    node =
+      typeof p === "number"
+        ? node.items
+        : (node.properties?.[String(p)] ?? (typeof node.additionalProperties === "object" ? node.additionalProperties : undefined));
   }
   return Object.keys(node?.properties ?? {});
 }

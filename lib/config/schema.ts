@@ -274,6 +274,53 @@ const StateSchema = z
   .default({ backend: "local", dir: "state" })
   .describe("State backend of every stack: local (default), pg, s3 or http.");
 
+const proxmoxEndpoint = z
+  .url({ protocol: /^https$/, error: fix("not an https URL", "write the Proxmox API URL as https://host:8006/") })
+  .describe("Proxmox VE API URL, https://host:8006/.");
+const isoDatastore = z
+  .string()
+  .min(1)
+  .describe("Datastore the Talos ISO is stored in on each Proxmox node; it must allow the `iso` content type (`local` does by default).");
+
+/**
+ * One Proxmox API endpoint for named Proxmox nodes: a standalone host (its
+ * own API), or a node of a PVE cluster reached through its own address.
+ */
+const ProxmoxHostSchema = z
+  .strictObject({
+    endpoint: proxmoxEndpoint,
+    apiToken: SecretRefSchema.optional().describe("API token `user@realm!id=uuid` of this host; proxmox.apiToken when absent."),
+    insecure: z.boolean().optional().describe("Skip TLS verification of this host's API; proxmox.insecure when absent. Leave it unset."),
+    isoDatastore: isoDatastore.optional().describe("ISO datastore on this host; proxmox.isoDatastore when absent."),
+  })
+  .describe("The API of one Proxmox node that is not reached through proxmox.endpoint.");
+
+const ProxmoxSchema = z
+  .strictObject({
+    endpoint: proxmoxEndpoint
+      .optional()
+      .describe(
+        "Proxmox VE API URL, https://host:8006/: the mesh default, for every Proxmox node not under `hosts` (one PVE cluster answers for all its nodes). May be left out when `hosts` names every Proxmox node.",
+      ),
+    insecure: z.boolean().default(false).describe("Skip TLS verification of the Proxmox API. Leave false; give Proxmox a trusted certificate."),
+    apiToken: SecretRefSchema.default({ env: PROXMOX_TOKEN_ENV }).describe("API token `user@realm!id=uuid`."),
+    isoTransfer: z
+      .enum(["download", "upload"])
+      .default("download")
+      .describe(
+        "How the Talos ISO reaches each Proxmox node: `download` (the node fetches it; needs Sys.Audit and Sys.Modify for Proxmox's URL metadata query) or `upload` (fetched where the engine runs and uploaded through the API: the fallback when the metadata query is refused).",
+      ),
+    isoDatastore: isoDatastore.default("local"),
+    hosts: z
+      .record(z.string().min(1), ProxmoxHostSchema)
+      .default({})
+      .describe(
+        "Proxmox nodes with their own API endpoint, by the name `proxmoxNode` gives: standalone hosts (not in a PVE cluster), or a mix of standalone hosts and a PVE cluster behind `endpoint`.",
+      ),
+  })
+  .describe("Proxmox VE API access: one endpoint for a PVE cluster, one per standalone host under `hosts`, or both.");
+export type ProxmoxConfig = z.output<typeof ProxmoxSchema>;
+
 export const MeshConfigSchema = z
   .strictObject({
     versions: z
@@ -296,21 +343,7 @@ export const MeshConfigSchema = z
       })
       .prefault({})
       .describe("Talos, Kubernetes and Cilium versions of every cluster; checked against the compatibility table."),
-    proxmox: z
-      .strictObject({
-        endpoint: z
-          .url({ protocol: /^https$/, error: fix("not an https URL", "write the Proxmox API URL as https://host:8006/") })
-          .describe("Proxmox VE API URL, https://host:8006/."),
-        insecure: z.boolean().default(false).describe("Skip TLS verification of the Proxmox API. Leave false; give Proxmox a trusted certificate."),
-        apiToken: SecretRefSchema.default({ env: PROXMOX_TOKEN_ENV }).describe("API token `user@realm!id=uuid`."),
-        isoTransfer: z
-          .enum(["download", "upload"])
-          .default("download")
-          .describe(
-            "How the Talos ISO reaches each Proxmox node: `download` (the node fetches it; needs Sys.Audit and Sys.Modify for Proxmox's URL metadata query) or `upload` (fetched where the engine runs and uploaded through the API: the fallback when the metadata query is refused).",
-          ),
-      })
-      .describe("Proxmox VE API access."),
+    proxmox: ProxmoxSchema,
     doppler: z
       .strictObject({
         enabled: z.boolean().default(false).describe("Use Doppler for {doppler: NAME} secrets and for the credential export."),

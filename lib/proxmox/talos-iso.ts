@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { DownloadFile } from "../../.gen/providers/proxmox/download-file";
 import { VirtualEnvironmentFile } from "../../.gen/providers/proxmox/virtual-environment-file";
@@ -21,6 +22,10 @@ export interface TalosIsoProps {
   readonly proxmoxNodes: readonly string[];
   /** Datastore that holds ISOs on every node. @default - "local" */
   readonly datastore?: string;
+  /** Datastore that holds ISOs, by Proxmox node, where it differs from `datastore`. @default - `datastore` everywhere */
+  readonly datastoreByNode?: Readonly<Record<string, string>>;
+  /** The Proxmox provider (API endpoint) of each node, when the stack has several. @default - the stack's default proxmox provider */
+  readonly providerByNode?: Readonly<Record<string, TerraformProvider>>;
   /** File name on the datastore; must end in .iso. */
   readonly fileName: string;
   /** @default "download" */
@@ -40,13 +45,23 @@ export class TalosIso extends Construct {
   constructor(scope: Construct, id: string, props: TalosIsoProps) {
     super(scope, id);
     const nodes = [...new Set(props.proxmoxNodes)].sort();
-    const datastoreId = props.datastore ?? "local";
     this.fileIdByNode = Object.fromEntries(
       nodes.map((node) => {
+        const datastoreId = props.datastoreByNode?.[node] ?? props.datastore ?? "local";
+        const provider = props.providerByNode?.[node];
         const file =
           (props.transfer ?? "download") === "download"
-            ? new DownloadFile(this, node, { nodeName: node, contentType: "iso", datastoreId, url: props.url, fileName: props.fileName, overwrite: false })
+            ? new DownloadFile(this, node, {
+                nodeName: node,
+                contentType: "iso",
+                datastoreId,
+                url: props.url,
+                fileName: props.fileName,
+                overwrite: false,
+                ...(provider ? { provider } : {}),
+              })
             : new VirtualEnvironmentFile(this, `upload-${node}`, {
+                ...(provider ? { provider } : {}),
                 nodeName: node,
                 contentType: "iso",
                 datastoreId,

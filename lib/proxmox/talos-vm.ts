@@ -1,3 +1,4 @@
+import { TerraformProvider } from "cdktf";
 import { Construct } from "constructs";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { OS_DISK_SERIAL, dataDiskSerial } from "./disk-ids";
@@ -61,6 +62,8 @@ export interface TalosVmProps {
    * @default - no order
    */
   readonly startup?: { readonly order: number; readonly upDelaySeconds: number };
+  /** The Proxmox provider (API endpoint) of `proxmoxNode`, when the stack has several. @default - the stack's default proxmox provider */
+  readonly provider?: TerraformProvider;
 }
 
 /**
@@ -78,6 +81,7 @@ export class TalosVm extends Construct {
     super(scope, id);
     const { datastore, network } = props;
     this.vm = new VirtualEnvironmentVm(this, "vm", {
+      ...(props.provider ? { provider: props.provider } : {}),
       nodeName: props.proxmoxNode,
       vmId: props.vmId,
       name: props.name,

@@ -42,6 +42,8 @@ describe("the embedded default mesh", () => {
       insecure: false,
       apiToken: { env: "PROXMOX_VE_API_TOKEN" },
       isoTransfer: "download",
+      isoDatastore: "local",
+      hosts: {},
     });
     const east = config.clusters[0];
     expect(east.network.bridge).toBe("vmbr0");

@@ -422,6 +422,31 @@ const CASES: [string, Edit, string[]][] = [
     },
     ["proxmox: required field is missing. Fix: add proxmox (see docs/config.md)"],
   ],
+  [
+    "a Proxmox node with no API endpoint (no mesh default, not under hosts)",
+    (c) => {
+      delete c.proxmox.endpoint;
+      c.proxmox.hosts = { pve1: { endpoint: "https://pve1.lab.internal:8006/" }, pve2: { endpoint: "https://pve2.lab.internal:8006/" } };
+      east(c).controlPlane.nodes.forEach((n) => (n.proxmoxNode = "pve1"));
+      east(c).workers!.nodes!.forEach((n) => (n.proxmoxNode = "pve2"));
+      west(c).controlPlane.nodes.forEach((n) => (n.proxmoxNode = "pve1"));
+      west(c).workers!.nodes!.forEach((n) => (n.proxmoxNode = "pve2"));
+      west(c).workers!.nodes![2].proxmoxNode = "pve3";
+    },
+    [
+      'clusters[1].workers.nodes[2].proxmoxNode: Proxmox node "pve3" has no API endpoint: it is not under proxmox.hosts and proxmox.endpoint is not set. Fix: add proxmox.hosts.pve3.endpoint (a standalone host), or set proxmox.endpoint to the PVE cluster that has node pve3',
+    ],
+  ],
+  [
+    "a Proxmox host that is not an https URL, with an unknown key",
+    (c) => {
+      c.proxmox.hosts = { pve1: { endpoint: "http://pve1.lab.internal:8006/", token: "x" } as any };
+    },
+    [
+      'proxmox.hosts.pve1.endpoint: not an https URL (got "http://pve1.lab.internal:8006/"). Fix: write the Proxmox API URL as https://host:8006/',
+      'proxmox.hosts.pve1: unknown key "token". Fix: remove "token" (allowed here: endpoint, apiToken, insecure, isoDatastore)',
+    ],
+  ],
 ];
 
 /** Problem lines with their `file:line:column: ` prefix checked and removed (positions have their own table below). */
@@ -475,7 +500,7 @@ it("reports schema and cross-field problems of a config at once", () => {
   expect(r.code).toBe(1);
   expect(r.stderr[0]).toMatch(/^error: 3 problems in the mesh config \(.*mesh\.yaml\):$/);
   expect(located(r.stderr.slice(1), file)).toEqual([
-    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken, isoTransfer)',
+    '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken, isoTransfer, isoDatastore, hosts)',
     "  - clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255",
     "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
   ]);

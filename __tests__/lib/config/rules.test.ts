@@ -39,6 +39,9 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   secretsAndTls: (c) => {
     c.proxmox.insecure = true;
   },
+  proxmoxEndpoints: (c) => {
+    delete c.proxmox.endpoint;
+  },
   literalSecrets: (c) => {
     c.clusters[0].platform = {
       extraReleases: [

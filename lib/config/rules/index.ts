@@ -15,6 +15,7 @@ import { capacity } from "./capacity";
 import { versions } from "./versions";
 import { clustermesh } from "./clustermesh";
 import { secretsAndTls } from "./secrets-and-tls";
+import { proxmoxEndpoints } from "./proxmox-endpoints";
 import { literalSecretsRule } from "./literal-secrets";
 import { CheckableMesh } from "./rule";
 
@@ -37,6 +38,7 @@ export const RULES = {
   versions,
   clustermesh,
   secretsAndTls,
+  proxmoxEndpoints,
   literalSecrets: literalSecretsRule,
 };
 
