@@ -17,6 +17,7 @@ import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/sta
 import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
+import { runPreflight } from "../tools/preflight";
 
 const [command, ...argv] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
@@ -51,6 +52,7 @@ const SPECS: Record<string, CliSpec> = {
       "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" },
       parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" },
       "from-plans": { type: "boolean", description: "apply exactly the plans npm run diff saved in the output directory, in dependency order (no new plan)" },
+      "skip-preflight": { type: "boolean", description: "do not run the read-only Proxmox check (npm run preflight) first" },
     },
   },
   destroy: {
@@ -80,7 +82,7 @@ if (!Number.isInteger(parallel) || parallel < 1) {
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
-    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel"].includes(k))
+    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight"].includes(k))
     .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
 const loaded = loadConfig({ env: process.env });
@@ -175,9 +177,23 @@ if (command === "diff") {
     });
 } else if (command === "deploy" && fromPlans) {
   passSecrets(named);
-  process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready));
+  preflightFirst().then(() => process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready)));
 } else {
   passSecrets(named);
+  preflightFirst().then(deployOrDestroy);
+}
+
+/** deploy: the read-only Proxmox check (npm run preflight) before anything is applied; stops on a problem. */
+async function preflightFirst(): Promise<void> {
+  if (command !== "deploy" || parsed.values["skip-preflight"]) return;
+  const problems = await runPreflight(loaded.config, { env: process.env, out: (l) => process.stdout.write(`${l}\n`) });
+  if (problems) {
+    process.stderr.write("deploy: stopped by the preflight (npm run preflight): fix the problems above, or pass --skip-preflight\n");
+    process.exit(1);
+  }
+}
+
+function deployOrDestroy(): never {
   // Every stack of the config unless some are named; cdktf orders them (destroy in reverse).
   const order = diffPlan(stacks, named, () => true).ready;
   const listed = command === "destroy" ? [...order].reverse() : order;
