@@ -12,7 +12,7 @@ import { Construct } from "constructs";
 
 type Attributes = Record<string, unknown>;
 // Meta-arguments, which cdktf writes from overrides; the rest are attributes.
-const META = ["provider", "depends_on", "count", "for_each", "lifecycle"];
+const META = ["provider", "depends_on", "count", "for_each", "lifecycle", "provisioner"];
 const split = (body: Attributes) => Object.fromEntries(Object.entries(body).filter(([k]) => k !== "//" && !META.includes(k)));
 /** The block's logical id and meta-arguments as the mesh wrote them. */
 function asWritten(el: TerraformResource | TerraformDataSource, id: string, attrs: Attributes): void {
@@ -90,6 +90,10 @@ for (const [name, s] of Object.entries(manifest.stacks)) {
   }
   for (const [type, byId] of Object.entries<Record<string, Attributes>>(json.data ?? {})) {
     for (const [id, attrs] of Object.entries(byId)) new PlainDataSource(stack, id, type, attrs);
+  }
+  // Ephemeral blocks: cdktf has no class for them; the mesh adds them the same way (lib/talos/ephemeral.ts).
+  for (const [type, byId] of Object.entries<Record<string, Attributes>>(json.ephemeral ?? {})) {
+    for (const [id, attrs] of Object.entries(byId)) stack.addOverride(`ephemeral.${type}.${id}`, attrs);
   }
   for (const [id, v] of Object.entries<Attributes>(json.variable ?? {})) {
     new TerraformVariable(stack, id, v as never);

@@ -6,12 +6,12 @@
 // <cluster>-talos: they read no other stack's state), naming the stacks that
 // wait on an upstream's state. Two things are redirected to loopback:
 // - the Image Factory, to a stand-in that answers `POST /schematics` the way
-//   the real one does (201, {"id": sha256(body)});
+//   the real one does (201, {"id": sha256(body), "schematic": body});
 // - the Proxmox endpoint, to a port nothing listens on: a plan of new VMs must
 //   not need the Proxmox API, so a connection attempt fails the run.
 // Checks that each stack plans exactly what the config asks for (one VM per
 // node, one ISO download per Proxmox node and cluster, the CA, the Talos
-// secrets, one config apply per node, bootstrap, kubeconfig); that the
+// secrets, one talos_machine and VM trigger per node, bootstrap, kubeconfig, the gate); that the
 // installer image each Talos stack plans names the schematic its VMs stack
 // registers; and, applying only that registration against the stand-in, that
 // the factory's ID is the one computed at synth. Then plans them all again
@@ -58,7 +58,9 @@ require("http").createServer((req, res) => {
     if (req.method !== "POST" || req.url !== "/schematics") return res.writeHead(404).end();
     const id = require("crypto").createHash("sha256").update(body).digest("hex");
     require("fs").appendFileSync(logFile, JSON.stringify({ body, id }) + "\\n");
-    res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ id }));
+    // As image-factory 1.3.1 answers (internal/frontend/http/configuration.go): the ID and the
+    // normalized schematic, which the provider's client reads back (else it asks GET /schematics/<id>).
+    res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ id, schematic: body }));
   });
 }).listen(Number(port), "127.0.0.1", () => console.log("ready"));
 `;
@@ -270,7 +272,15 @@ function expectedCreates(stackName, config) {
   if (!cluster) die(`no expectation for stack ${stackName}: teach plan-proof what it plans`);
   const nodes = [...cluster.controlPlane.nodes, ...cluster.workers.nodes];
   if (stackName.endsWith("-talos")) {
-    return { talos_machine_secrets: 1, talos_machine_configuration_apply: nodes.length, talos_machine_bootstrap: 1, talos_cluster_kubeconfig: 1 };
+    // A talos_machine and a VM-identity trigger per node; the /readyz gate unless healthGates is off.
+    const gates = (cluster.healthGates ?? config.healthGates) ? 1 : 0;
+    return {
+      talos_machine_secrets: 1,
+      talos_machine: nodes.length,
+      null_resource: nodes.length + gates,
+      talos_machine_bootstrap: 1,
+      talos_cluster_kubeconfig: 1,
+    };
   }
   return {
     proxmox_download_file: new Set(nodes.map((n) => n.proxmoxNode)).size,

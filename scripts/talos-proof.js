@@ -6,9 +6,15 @@
 //
 // For each <cluster>-talos stack that `npm run synth` writes, the blocks that
 // need no node (the provider, talos_machine_secrets, the
-// talos_image_factory_urls and talos_machine_configuration data sources) are
-// copied verbatim into a scratch configuration and applied into a scratch
-// state; the rendered configs are read back from its outputs.
+// talos_image_factory_urls data source and the ephemeral
+// talos_machine_configuration blocks each talos_machine takes its config
+// from) are copied into a scratch configuration and applied into a scratch
+// state; the rendered configs are read back from its outputs. The ephemeral
+// blocks become talos_machine_configuration data sources there, arguments
+// unchanged: the provider serves both with the same arguments and the same
+// generator (pkg/talos/talos_machine_configuration_ephemeral_resource.go and
+// _data_source.go of the pinned release), and only a data source can be
+// read back as an output.
 //
 // A canary proves the check can fail: one node's patch with the hostname
 // document as it was before `auto: "off"` must be refused by Talos.
@@ -48,14 +54,16 @@ function checker() {
 /** The node-free part of a synthesized Talos stack, plus an output per rendered config. */
 function renderConfig(stack) {
   const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-  const configs = json.data?.talos_machine_configuration;
-  if (!configs || !json.resource?.talos_machine_secrets) die(`${stack.name}: no talos_machine_secrets / talos_machine_configuration to render`);
+  const configs = json.ephemeral?.talos_machine_configuration;
+  if (!configs || !json.resource?.talos_machine_secrets) die(`${stack.name}: no talos_machine_secrets / ephemeral talos_machine_configuration to render`);
+  // Every talos_machine must take its config from one of them: what is checked is what is applied.
+  const applied = Object.values(json.resource.talos_machine ?? {}).map((m) => m.machine_configuration_wo);
+  const rendered = Object.keys(configs).map((id) => `\${ephemeral.talos_machine_configuration.${id}.machine_configuration}`);
+  if (applied.length !== rendered.length || applied.some((a) => !rendered.includes(a)))
+    die(`${stack.name}: a talos_machine does not take its config from an ephemeral talos_machine_configuration`);
   const output = {};
-  for (const [id, c] of Object.entries(configs)) {
-    const node = c["//"].metadata.path
-      .split("/")
-      .pop()
-      .replace(/^config-/, "");
+  for (const id of Object.keys(configs)) {
+    const node = id.replace(/^.*config-/, "");
     output[node] = { value: `\${data.talos_machine_configuration.${id}.machine_configuration}`, sensitive: true };
   }
   // The canary: the first node's patch without `auto: off`, as the patches were before.
@@ -69,7 +77,7 @@ function renderConfig(stack) {
     resource: { talos_machine_secrets: json.resource.talos_machine_secrets },
     data: {
       talos_image_factory_urls: json.data.talos_image_factory_urls,
-      talos_machine_configuration: { ...configs, canary: { ...first, "//": undefined, config_patches: oldShape } },
+      talos_machine_configuration: { ...configs, canary: { ...first, config_patches: oldShape } },
     },
     output,
     firstId,

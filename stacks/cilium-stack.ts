@@ -1,11 +1,14 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+import { Cluster } from "../.gen/providers/talos/cluster";
 import { TalosProvider } from "../.gen/providers/talos/provider";
+import { ApplyGate } from "../lib/gates/apply-gate";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { MeshCaMaterial } from "../lib/pki/mesh-ca";
-import { TalosClientConfiguration, TalosHealthGate } from "../lib/talos/health";
+import { TalosClientConfiguration } from "../lib/talos/health";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
@@ -27,15 +30,17 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly credentials: ClusterCredentials;
   /** From the mesh-ca stack (cross-stack references). */
   readonly meshCa: MeshCaMaterial;
-  /** For the readiness gate: the cluster's Talos API client (from its Talos stack) and node IPs. */
+  /** The cluster's Talos API client (from its Talos stack), control plane IPs and every node's name. */
   readonly talos: {
     readonly clientConfiguration: TalosClientConfiguration;
     readonly controlPlaneIps: readonly string[];
-    readonly workerIps: readonly string[];
+    readonly nodeNames: readonly string[];
   };
+  /** Kubernetes version of the cluster: a change runs `talos_cluster`'s upgrade-k8s. */
+  readonly kubernetesVersion: string;
   /**
-   * Synthesize the readiness gate after the release. Off for repair (a node
-   * down would fail it): the stack is done when the release is.
+   * Synthesize the readiness gate after the release (every node Ready, DNS
+   * served). Off for repair (a node down would fail it).
    * @default true
    */
   readonly healthGates?: boolean;
@@ -50,16 +55,18 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
  */
 export class CiliumStack extends Aggrik8sStack {
   readonly release: ChartRelease;
+  /** Bootstrap (done already by the Talos stack) and Kubernetes upgrades. */
+  readonly talosCluster: Cluster;
   /** Absent when the health gates are off. */
-  readonly nodesReady?: TalosHealthGate;
+  readonly nodesReady?: ApplyGate;
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
     // Helm only: no kubernetes resources here.
     new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
     const healthGates = props.healthGates ?? true;
-    // The talos provider serves the gate only.
-    if (healthGates) new TalosProvider(this, "talos");
+    new TalosProvider(this, "talos");
+    if (healthGates) new NullProvider(this, "null");
     const values = ciliumValues({
       clusterName: props.clusterName,
       clusterId: props.clusterId,
@@ -78,13 +85,30 @@ export class CiliumStack extends Aggrik8sStack {
       sensitiveValues: { "tls.ca.key": Fn.base64encode(props.meshCa.privateKeyPem) },
       timeoutSeconds: 900,
     });
+    // After the CNI, because its create waits for Talos' boot checks on the
+    // control planes, "no diagnostics" among them: the kubelets' serving CSRs
+    // stay pending (Talos' kubelet-csr diagnostic) until the approver, a pod,
+    // runs, which needs the CNI (talos_cluster_resource.go Create ->
+    // talosClusterWaitForK8s -> check.PreBootSequenceChecks(); Talos
+    // pkg/cluster/check/default.go). Its bootstrap is a no-op here
+    // (AlreadyExists is success); its update runs upgrade-k8s when
+    // kubernetes_version changes, control plane first, kubelets after.
+    this.talosCluster = new Cluster(this, "talos-cluster", {
+      nodeAttribute: props.talos.controlPlaneIps[0],
+      endpoint: props.talos.controlPlaneIps[0],
+      controlPlaneNodes: [...props.talos.controlPlaneIps],
+      clientConfigurationWo: props.talos.clientConfiguration,
+      kubernetesVersion: props.kubernetesVersion,
+      timeouts: { create: "30m", update: "60m" },
+      dependsOn: [this.release.release],
+    });
     if (healthGates) {
-      this.nodesReady = new TalosHealthGate(this, "nodes-ready", {
-        clientConfiguration: props.talos.clientConfiguration,
-        controlPlaneIps: props.talos.controlPlaneIps,
-        workerIps: props.talos.workerIps,
-        kubernetesChecks: true,
-        dependsOn: [this.release.release],
+      this.nodesReady = new ApplyGate(this, "nodes-ready", {
+        check: "nodes-dns",
+        credentials: props.credentials,
+        nodes: props.talos.nodeNames,
+        triggers: { release: this.release.release.id, version: this.release.release.version, kubernetes: props.kubernetesVersion },
+        dependsOn: [this.release.release, this.talosCluster],
       });
     }
   }

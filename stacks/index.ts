@@ -84,8 +84,9 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       talos: {
         clientConfiguration: talos.clientConfiguration,
         controlPlaneIps: talos.cluster.controlPlaneIps,
-        workerIps: talos.cluster.workerIps,
+        nodeNames: talos.cluster.nodeNames,
       },
+      kubernetesVersion: config.versions.kubernetes,
       healthGates,
       state,
     });

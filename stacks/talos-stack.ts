@@ -1,8 +1,7 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
-import { HttpProvider } from "@cdktf/provider-http/lib/provider";
 import { TalosProvider } from "../.gen/providers/talos/provider";
-import { ApiServerReady } from "../lib/kubernetes/api-ready";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { ClusterCredentials } from "../lib/kubernetes/credentials";
 import { TalosClientConfiguration } from "../lib/talos/health";
 import { TalosImage } from "../lib/talos/image";
@@ -25,8 +24,8 @@ export interface TalosStackProps extends Aggrik8sStackProps {
   /** @default true */
   readonly preventSecretsDestroy?: boolean;
   /**
-   * Synthesize the health gates (Talos' checks, the API server's /readyz).
-   * Off for repair: nothing waits on cluster health.
+   * Synthesize the health gate (the API server's /readyz, at apply). Off for
+   * repair: nothing waits on cluster health.
    * @default true
    */
   readonly healthGates?: boolean;
@@ -42,27 +41,29 @@ export class TalosStack extends Aggrik8sStack {
   readonly credentials: ClusterCredentials;
   readonly clientConfiguration: TalosClientConfiguration;
   readonly talosconfig: string;
-  /** Passes once the API server answers /readyz; absent when the health gates are off. */
-  readonly apiReady?: ApiServerReady;
 
   constructor(scope: Construct, id: string, props: TalosStackProps) {
     super(scope, id, props);
     new TalosProvider(this, "talos", { imageFactoryUrl: props.imageFactoryUrl });
-    new HttpProvider(this, "http");
+    new NullProvider(this, "null");
     const image = new TalosImage(this, "talos-image", { talosVersion: props.talosVersion, extensions: props.extensions });
-    const nodes: TalosNode[] = props.nodes.map((n) => ({ name: n.name, ip: n.ip, role: n.role, patches: n.patches(image.installerImage) }));
+    const nodes: TalosNode[] = props.nodes.map((n) => ({
+      name: n.name,
+      ip: n.ip,
+      role: n.role,
+      patches: n.patches(image.installerImage),
+      vmIdentity: n.vmIdentity,
+    }));
     this.cluster = new TalosCluster(this, "cluster", {
       clusterName: props.clusterName,
       endpoint: props.endpoint,
       talosVersion: props.talosVersion,
       kubernetesVersion: props.kubernetesVersion,
+      installerImage: image.installerImage,
       nodes,
       preventSecretsDestroy: props.preventSecretsDestroy,
       healthGates: props.healthGates,
     });
-    if (props.healthGates ?? true) {
-      this.apiReady = new ApiServerReady(this, "api-ready", { credentials: this.cluster.credentials, dependsOn: [this.cluster.kubeconfig] });
-    }
     this.credentials = this.cluster.credentials;
     this.clientConfiguration = this.cluster.clientConfiguration;
     this.talosconfig = this.cluster.talosconfig;

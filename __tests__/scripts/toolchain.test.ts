@@ -32,7 +32,7 @@ it("every provider is built at its pin: a module and the commit of its release t
     if (go.archive) expect({ name, archive: go.archive }).toEqual({ name, archive: `terraform-provider-${p.source.split("/")[1]}-${p.version}.tar.gz` });
     expect(p).not.toHaveProperty("go.snapshot");
   }
-  expect(pins.providers.talos.go.replace).toEqual({ "github.com/siderolabs/image-factory": "image-factory-1.1.0.tar.gz" });
+  expect(pins.providers.talos.go.replace).toEqual({ "github.com/siderolabs/image-factory": "image-factory-1.3.1.tar.gz" });
 });
 
 it("the mirror counts a provider only when its pinned binary is there", () => {

@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { DataTalosClusterHealth } from "../../.gen/providers/talos/data-talos-cluster-health";
+import { Cluster } from "../../.gen/providers/talos/cluster";
 import { MeshConfig } from "../../lib/config/schema";
 import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
 
@@ -38,18 +38,40 @@ describe("cilium stack", () => {
       client_key: remote("client_key"),
     };
     expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
-    expect(Object.keys(east.provider).sort()).toEqual(["helm", "talos"]);
-    expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "talos"]);
+    expect(Object.keys(east.provider).sort()).toEqual(["helm", "null", "talos"]);
+    expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "null", "talos"]);
   });
 
-  it("is done only when Talos' full health check passes after the release (nodes Ready need the CNI)", () => {
-    expect(Testing.synth(stacks[0])).toHaveDataSourceWithProperties(DataTalosClusterHealth, { skip_kubernetes_checks: false });
-    const [gate] = Object.values(east.data.talos_cluster_health) as any[];
-    expect(gate.skip_kubernetes_checks).toBe(false);
-    expect(gate.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/)]);
-    expect(gate.control_plane_nodes).toEqual(["10.10.0.11", "10.10.0.12", "10.10.0.13"]);
-    expect(gate.worker_nodes).toEqual(["10.10.0.21", "10.10.0.22", "10.10.0.23"]);
-    expect(gate.client_configuration.client_key).toMatch(/cross-stack-reference-input-talos-east-talos/);
+  it("takes the cluster into talos_cluster after the CNI: Talos' boot checks at create, upgrade-k8s on a version change", () => {
+    expect(Testing.synth(stacks[0])).toHaveResourceWithProperties(Cluster, {
+      node: "10.10.0.11",
+      endpoint: "10.10.0.11",
+      control_plane_nodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
+      kubernetes_version: "1.35.10",
+      timeouts: { create: "30m", update: "60m" },
+    });
+    const [cluster] = Object.values(east.resource.talos_cluster) as any[];
+    expect(cluster.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/)]);
+    expect(cluster).not.toHaveProperty("client_configuration");
+    expect(cluster.client_configuration_wo.client_key).toMatch(/cross-stack-reference-input-talos-east-talos/);
+  });
+
+  it("is done when every node is Ready and DNS is served, checked at apply (no data source at plan)", () => {
+    expect(east.data?.talos_cluster_health).toBeUndefined();
+    const [gate] = Object.values(east.resource.null_resource) as any[];
+    const exec = gate.provisioner[0]["local-exec"];
+    expect(exec.command).toBe("node ../../../scripts/gate.js nodes-dns");
+    expect(exec.environment.GATE_NODES).toBe("talos-east-cp-1,talos-east-cp-2,talos-east-cp-3,talos-east-w-1,talos-east-w-2,talos-east-w-3");
+    expect(gate.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/), expect.stringMatching(/^talos_cluster\./)]);
+    expect(gate.triggers).toMatchObject({ check: "nodes-dns", kubernetes: "1.35.10" });
+  });
+
+  it("a Kubernetes bump changes talos_cluster's kubernetes_version and nothing else of the Talos layer", () => {
+    const bumped = parse(Testing.synth(buildCilium(resolvedConfig((c) => (c.versions = { ...c.versions, kubernetes: "1.35.9" }))).stacks[0]));
+    const cluster = (json: any) => Object.values(json.resource.talos_cluster)[0] as any;
+    expect([cluster(east).kubernetes_version, cluster(bumped).kubernetes_version]).toEqual(["1.35.10", "1.35.9"]);
+    expect({ ...cluster(bumped), kubernetes_version: "" }).toEqual({ ...cluster(east), kubernetes_version: "" });
+    expect(bumped.resource.helm_release).toEqual(east.resource.helm_release);
   });
 
   it("installs the pinned Cilium chart into kube-system, waiting for it", () => {
@@ -119,15 +141,15 @@ describe("cilium stack", () => {
 });
 
 describe("cilium stack with the health gates off (repair)", () => {
-  it("synthesizes no gate and no talos provider, for the mesh or one cluster", () => {
-    const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => Testing.synth(s));
-    for (const synth of off) {
-      expect(synth).not.toHaveDataSource(DataTalosClusterHealth);
-      expect(Object.keys(parse(synth).provider)).toEqual(["helm"]);
-      expect(synth).not.toMatch(/talos_machine_secrets/);
+  it("synthesizes no gate, for the mesh or one cluster; talos_cluster stays (upgrades)", () => {
+    const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
+    for (const json of off) {
+      expect(json.resource.null_resource).toBeUndefined();
+      expect(Object.keys(json.provider).sort()).toEqual(["helm", "talos"]);
+      expect(Object.keys(json.resource.talos_cluster)).toHaveLength(1);
     }
-    const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => Testing.synth(s));
-    expect(one[0]).not.toHaveDataSource(DataTalosClusterHealth);
-    expect(one[1]).toHaveDataSource(DataTalosClusterHealth);
+    const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
+    expect(one[0].resource.null_resource).toBeUndefined();
+    expect(Object.keys(one[1].resource.null_resource)).toHaveLength(1);
   });
 });

@@ -1,12 +1,22 @@
 import { Testing } from "cdktf";
-import { DataHttp } from "@cdktf/provider-http/lib/data-http";
-import { DataTalosClusterHealth } from "../../.gen/providers/talos/data-talos-cluster-health";
+import { Machine } from "../../.gen/providers/talos/machine";
 import { MachineSecrets } from "../../.gen/providers/talos/machine-secrets";
 import { TalosProvider } from "../../.gen/providers/talos/provider";
+import { MeshConfigInput } from "../../lib/config/schema";
 import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
 
-const values = (json: any, type: string, mode: "resource" | "data" = "resource") => Object.values(json[mode][type] ?? {}) as any[];
+const values = (json: any, type: string, mode: "resource" | "data" | "ephemeral" = "resource") => Object.values(json[mode]?.[type] ?? {}) as any[];
+const entries = (json: any, type: string) => Object.entries(json.resource?.[type] ?? {}) as [string, any][];
 const address = (type: string, id: string) => expect.stringMatching(new RegExp(`^${type.replace(/\./g, "\\.")}\\.${id}_[0-9A-F]+$`));
+const EAST = ["cp-1", "cp-2", "cp-3", "w-1", "w-2", "w-3"].map((n) => `talos-east-${n}`);
+
+/** The east cluster's Talos stack, parsed, for a config edited by `edit`. */
+const eastTalos = (edit: (c: MeshConfigInput) => void = () => {}) => parse(Testing.synth(meshApp(resolvedConfig(edit)).stacks.clusters[0].talos));
+/** talos_machine by node name (from its logical id, `cluster_machine-<node>_<hash>`). */
+const machinesByNode = (json: any): Record<string, any> =>
+  Object.fromEntries(entries(json, "talos_machine").map(([id, m]) => [id.replace(/^cluster_machine-/, "").replace(/_[0-9A-F]+$/, ""), m]));
+/** The logical id of the `type` resource whose construct id is `part`. */
+const idOf = (json: any, type: string, part: string) => entries(json, type).find(([id]) => new RegExp(`(^|_)${part}_[0-9A-F]+$`).test(id))![0];
 
 describe("talos stack", () => {
   const { stacks } = meshApp(resolvedConfig());
@@ -25,14 +35,14 @@ describe("talos stack", () => {
   });
 
   it("keeps the machine secrets from destroy, pinned to the Talos version", () => {
-    expect(synth).toHaveResourceWithProperties(MachineSecrets, { talos_version: "v1.12.4", lifecycle: { prevent_destroy: true } });
-    const open = parse(Testing.synth(meshApp(resolvedConfig((c) => (c.allowPkiDestroy = true))).stacks.clusters[0].talos));
+    expect(synth).toHaveResourceWithProperties(MachineSecrets, { talos_version: "v1.13.9", lifecycle: { prevent_destroy: true } });
+    const open = eastTalos((c) => (c.allowPkiDestroy = true));
     expect(values(open, "talos_machine_secrets")[0].lifecycle).toEqual({ prevent_destroy: false });
   });
 
-  it("renders each node's full config with its own patches and the cluster's versions", () => {
-    const configs = values(json, "talos_machine_configuration", "data");
-    expect(Object.entries(json.data.talos_machine_configuration).map(([id, c]: [string, any]) => [id.replace(/_[0-9A-F]+$/, ""), c.machine_type])).toEqual([
+  it("renders each node's full config ephemerally, with its own patches and the cluster's versions", () => {
+    const configs = json.ephemeral.talos_machine_configuration;
+    expect(Object.entries(configs).map(([id, c]: [string, any]) => [id, c.machine_type])).toEqual([
       ["cluster_config-talos-east-cp-1", "controlplane"],
       ["cluster_config-talos-east-cp-2", "controlplane"],
       ["cluster_config-talos-east-cp-3", "controlplane"],
@@ -40,12 +50,12 @@ describe("talos stack", () => {
       ["cluster_config-talos-east-w-2", "worker"],
       ["cluster_config-talos-east-w-3", "worker"],
     ]);
-    for (const c of configs) {
+    for (const c of Object.values(configs) as any[]) {
       expect(c).toMatchObject({
         cluster_name: "talos-east",
         cluster_endpoint: "https://10.10.0.10:6443",
-        talos_version: "v1.12.4",
-        kubernetes_version: "1.34.1",
+        talos_version: "v1.13.9",
+        kubernetes_version: "1.35.10",
         docs: false,
         examples: false,
       });
@@ -53,40 +63,72 @@ describe("talos stack", () => {
       expect(c.config_patches).toHaveLength(1);
       expect(c.config_patches[0]).toContain("image: ${data.talos_image_factory_urls.talos-image_urls_");
     }
-    expect(configs[3].config_patches[0]).toContain("kind: HostnameConfig\nauto: off\nhostname: talos-east-w-1\n");
+    expect(configs["cluster_config-talos-east-w-1"].config_patches[0]).toContain("kind: HostnameConfig\nauto: off\nhostname: talos-east-w-1\n");
+    expect(json.data.talos_machine_configuration).toBeUndefined();
   });
 
-  it("applies each node's config to the node itself, then bootstraps the first control plane after all of them", () => {
-    const applies = values(json, "talos_machine_configuration_apply");
-    expect(applies.map((a) => [a.node, a.endpoint])).toEqual(
-      ["10.10.0.11", "10.10.0.12", "10.10.0.13", "10.10.0.21", "10.10.0.22", "10.10.0.23"].map((ip) => [ip, ip]),
-    );
-    expect(applies[0].machine_configuration_input).toMatch(
-      /^\$\{data\.talos_machine_configuration\.cluster_config-talos-east-cp-1_[0-9A-F]+\.machine_configuration\}$/,
-    );
-    expect(applies[0].client_configuration.client_key).toMatch(/^\$\{talos_machine_secrets\.cluster_secrets_[0-9A-F]+\.client_configuration\.client_key\}$/);
+  it("hands configs and the drain kubeconfig to talos_machine write-only, so neither is in state", () => {
+    const m = machinesByNode(json);
+    expect(Object.keys(m)).toEqual(EAST);
+    expect(m["talos-east-cp-1"].machine_configuration_wo).toBe("${ephemeral.talos_machine_configuration.cluster_config-talos-east-cp-1.machine_configuration}");
+    for (const machine of Object.values(m)) {
+      expect(machine).not.toHaveProperty("machine_configuration");
+      expect(machine).not.toHaveProperty("kubeconfig");
+      expect(machine.kubeconfig_wo).toBe("${ephemeral.talos_cluster_kubeconfig.cluster_drain-kubeconfig.kubeconfig_raw}");
+      // In state on purpose: the provider refreshes and resets only with it (talos_machine_resource.go Read, Delete).
+      expect(machine.client_configuration.client_key).toMatch(/^\$\{talos_machine_secrets\.cluster_secrets_[0-9A-F]+\.client_configuration\.client_key\}$/);
+    }
     const [bootstrap] = values(json, "talos_machine_bootstrap");
-    expect(bootstrap).toMatchObject({ node: "10.10.0.11", endpoint: "10.10.0.11" });
-    expect(bootstrap.depends_on).toHaveLength(6);
+    expect(bootstrap).not.toHaveProperty("client_configuration");
+    expect(bootstrap.client_configuration_wo.client_key).toMatch(/client_configuration\.client_key/);
+    expect(json.ephemeral.talos_cluster_kubeconfig["cluster_drain-kubeconfig"]).toMatchObject({ endpoint: "https://10.10.0.10:6443", crt_ttl: "1h" });
   });
 
-  it("gates on Talos' boot checks only (no CNI yet), then takes the kubeconfig and waits for the API server", () => {
-    expect(synth).toHaveDataSourceWithProperties(DataTalosClusterHealth, { skip_kubernetes_checks: true, timeouts: { read: "20m" } });
-    expect(synth).toHaveProviderWithProperties(TalosProvider, { image_factory_url: "https://factory.talos.dev" });
-    const [health] = values(json, "talos_cluster_health", "data");
-    expect(health).toMatchObject({
-      skip_kubernetes_checks: true,
-      control_plane_nodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
-      endpoints: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
+  it("applies each node's config to the node itself, upgrades through `image`, drains, and resets on destroy", () => {
+    expect(synth).toHaveResourceWithProperties(Machine, {
+      node: "10.10.0.11",
+      endpoint: "10.10.0.11",
+      drain_on_upgrade: true,
+      ignore_kubernetes_upgrade_drift: true,
+      on_destroy: { reset: true, graceful: true, reboot: false },
+      timeouts: { create: "30m", update: "30m", delete: "10m" },
     });
-    expect(health.depends_on).toContainEqual(address("talos_machine_bootstrap", "cluster_bootstrap"));
+    expect(Object.values(machinesByNode(json)).map((m) => m.node)).toEqual([
+      "10.10.0.11",
+      "10.10.0.12",
+      "10.10.0.13",
+      "10.10.0.21",
+      "10.10.0.22",
+      "10.10.0.23",
+    ]);
+    for (const m of Object.values(machinesByNode(json)))
+      expect(m.image).toMatch(/^\$\{data\.talos_image_factory_urls\.talos-image_urls_[0-9A-F]+\.urls\.installer\}$/);
+    expect(json.resource.talos_machine_configuration_apply).toBeUndefined();
+  });
+
+  it("rolls the nodes one at a time: each control plane after the previous, then each worker", () => {
+    const m = machinesByNode(json);
+    const id = (n: string) => `talos_machine.${idOf(json, "talos_machine", `machine-${n}`)}`;
+    expect(m[EAST[0]].depends_on).toBeUndefined();
+    for (let i = 1; i < EAST.length; i++) expect(m[EAST[i]].depends_on).toEqual([id(EAST[i - 1])]);
+  });
+
+  it("bootstraps the first control plane after the control planes only, with time for an installer pull and a reboot", () => {
+    const [bootstrap] = values(json, "talos_machine_bootstrap");
+    expect(bootstrap).toMatchObject({ node: "10.10.0.11", endpoint: "10.10.0.11", timeouts: { create: "30m" } });
+    expect(bootstrap.depends_on).toEqual(EAST.slice(0, 3).map((n) => `talos_machine.${idOf(json, "talos_machine", `machine-${n}`)}`));
+  });
+
+  it("takes the kubeconfig after the bootstrap, then gates on /readyz at apply", () => {
     const [kubeconfig] = values(json, "talos_cluster_kubeconfig");
-    expect(kubeconfig.depends_on).toEqual([address("data.talos_cluster_health", "cluster_health_check")]);
-    const [readyz] = values(json, "http", "data");
-    expect(readyz.url).toMatch(/^\$\{talos_cluster_kubeconfig\.cluster_kubeconfig_[0-9A-F]+\.kubernetes_client_configuration\.host\}\/readyz$/);
-    expect(readyz.ca_cert_pem).toMatch(/^\$\{base64decode\(/);
-    expect(readyz).not.toHaveProperty("insecure");
-    expect(readyz.lifecycle.postcondition[0].condition).toBe("${self.status_code == 200}");
+    expect(kubeconfig.depends_on).toEqual([address("talos_machine_bootstrap", "cluster_bootstrap")]);
+    const gate = json.resource.null_resource[idOf(json, "null_resource", "gate")];
+    expect(gate.provisioner[0]["local-exec"].command).toBe("node ../../../scripts/gate.js readyz");
+    expect(gate.provisioner[0]["local-exec"].environment.GATE_HOST).toMatch(
+      /^\$\{talos_cluster_kubeconfig\.cluster_kubeconfig_[0-9A-F]+\.kubernetes_client_configuration\.host\}$/,
+    );
+    expect(gate.depends_on).toContainEqual(address("talos_cluster_kubeconfig", "cluster_kubeconfig"));
+    expect(synth).toHaveProviderWithProperties(TalosProvider, { image_factory_url: "https://factory.talos.dev" });
   });
 
   it("installs the image its VMs stack registers, named by the ID computed at synth", () => {
@@ -97,34 +139,75 @@ describe("talos stack", () => {
 
   it("uses the first control plane's IP without a VIP", () => {
     const edge = parse(Testing.synth(meshApp(threeClusterConfig()).stacks.clusters[2].talos));
-    expect(values(edge, "talos_machine_configuration", "data")[0].cluster_endpoint).toBe("https://10.30.0.11:6443");
-    expect(values(edge, "talos_cluster_health", "data")[0].worker_nodes).toEqual([]);
+    expect(values(edge, "talos_machine_configuration", "ephemeral")[0].cluster_endpoint).toBe("https://10.30.0.11:6443");
+  });
+});
+
+describe("talos stack scenarios (day 2, on the synthesized JSON)", () => {
+  const before = eastTalos();
+
+  it("a Talos bump changes `image` on every node, and the chain keeps the roll order", () => {
+    const after = eastTalos((c) => (c.versions = { ...c.versions, talos: "v1.13.8" }));
+    const [urlsBefore] = values(before, "talos_image_factory_urls", "data");
+    const [urlsAfter] = values(after, "talos_image_factory_urls", "data");
+    expect([urlsBefore.talos_version, urlsAfter.talos_version]).toEqual(["v1.13.9", "v1.13.8"]);
+    // Every node's image is that data source's installer: the version change reaches each.
+    for (const m of Object.values(machinesByNode(after))) expect(m.image).toContain(".urls.installer}");
+    expect(Object.values(machinesByNode(after)).map((m) => m.depends_on)).toEqual(Object.values(machinesByNode(before)).map((m) => m.depends_on));
+  });
+
+  it("a Kubernetes bump leaves every resource of the Talos stack as it was (talos_cluster in the Cilium stack takes it)", () => {
+    const after = eastTalos((c) => (c.versions = { ...c.versions, kubernetes: "1.35.9" }));
+    expect(after.resource).toEqual(before.resource);
+    // Only the ephemeral configs (never in state) carry it, for nodes that join later.
+    expect(values(after, "talos_machine_configuration", "ephemeral").map((c) => c.kubernetes_version)).toEqual(EAST.map(() => "1.35.9"));
+  });
+
+  it("replacing a VM (a new VM id) replaces its node's talos_machine: the config is applied again", () => {
+    const after = eastTalos((c) => (c.clusters[0].workers!.nodes![0].vmId = 1031));
+    const trigger = (json: any, node: string) => json.resource.null_resource[idOf(json, "null_resource", `vm-${node}`)].triggers;
+    expect(trigger(before, "talos-east-w-1")).toEqual({ vm_id: "1021", proxmox_node: "pve1" });
+    expect(trigger(after, "talos-east-w-1")).toEqual({ vm_id: "1031", proxmox_node: "pve1" });
+    expect(machinesByNode(after)["talos-east-w-1"].lifecycle.replace_triggered_by).toEqual([
+      `null_resource.${idOf(after, "null_resource", "vm-talos-east-w-1")}`,
+    ]);
+    expect(trigger(after, "talos-east-w-2")).toEqual(trigger(before, "talos-east-w-2"));
+  });
+
+  it("no health data source runs at plan: every gate is a resource", () => {
+    expect(before.data.talos_cluster_health).toBeUndefined();
+    expect(before.data.http).toBeUndefined();
+    expect(Object.keys(before.data).sort()).toEqual(["talos_client_configuration", "talos_image_factory_urls"]);
+  });
+
+  it("the gate before the CNI reads nothing that needs pod networking: /readyz of the API server only", () => {
+    const gates = values(before, "null_resource").filter((r) => r.provisioner);
+    expect(gates).toHaveLength(1);
+    expect(gates[0].provisioner[0]["local-exec"].command).toMatch(/gate\.js readyz$/);
+    expect(gates[0].triggers.check).toBe("readyz");
+    expect(JSON.stringify(before)).not.toMatch(/nodes-dns|talos_cluster_health|skip_kubernetes_checks/);
   });
 });
 
 describe("talos stack with the health gates off (repair)", () => {
-  const gated = (edit: Parameters<typeof resolvedConfig>[0]) => meshApp(resolvedConfig(edit)).stacks.clusters.map((c) => Testing.synth(c.talos));
+  const gated = (edit: Parameters<typeof resolvedConfig>[0]) => meshApp(resolvedConfig(edit)).stacks.clusters.map((c) => parse(Testing.synth(c.talos)));
+  const hasGate = (json: any) => values(json, "null_resource").some((r) => r.provisioner);
 
-  it("synthesizes no gate when the mesh turns them off, and the kubeconfig follows the bootstrap", () => {
-    const [east, west] = gated((c) => (c.healthGates = false));
-    for (const synth of [east, west]) {
-      expect(synth).not.toHaveDataSource(DataTalosClusterHealth);
-      expect(synth).not.toHaveDataSource(DataHttp);
-      const [kubeconfig] = values(parse(synth), "talos_cluster_kubeconfig");
-      expect(kubeconfig.depends_on).toEqual([address("talos_machine_bootstrap", "cluster_bootstrap")]);
+  it("synthesizes no gate when the mesh turns them off", () => {
+    for (const json of gated((c) => (c.healthGates = false))) {
+      expect(hasGate(json)).toBe(false);
+      expect(json.data.talos_cluster_health).toBeUndefined();
     }
   });
 
   it("keeps them by default, and a cluster's own healthGates overrides the mesh's either way", () => {
-    const on = (synth: string) =>
-      Object.keys(parse(synth).data?.talos_cluster_health ?? {}).length === 1 && Object.keys(parse(synth).data?.http ?? {}).length === 1;
-    expect(gated(() => {}).map(on)).toEqual([true, true]);
-    expect(gated((c) => (c.clusters[1].healthGates = false)).map(on)).toEqual([true, false]);
+    expect(gated(() => {}).map(hasGate)).toEqual([true, true]);
+    expect(gated((c) => (c.clusters[1].healthGates = false)).map(hasGate)).toEqual([true, false]);
     expect(
       gated((c) => {
         c.healthGates = false;
         c.clusters[0].healthGates = true;
-      }).map(on),
+      }).map(hasGate),
     ).toEqual([true, false]);
   });
 });

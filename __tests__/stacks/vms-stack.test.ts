@@ -90,6 +90,15 @@ describe("vms stack", () => {
     expect(cp2.cdrom.file_id).toMatch(/proxmox_download_file\.talos-iso_pve2_/);
   });
 
+  it("never reboots a VM on update (a pool would reboot at once), and replaces a partial ISO from an interrupted download", () => {
+    expect(vmsOf(json).map((v) => v.reboot_after_update)).toEqual(vmsOf(json).map(() => false));
+    expect(Object.values(json.resource.proxmox_download_file).map((d: any) => [d.overwrite, d.overwrite_unmanaged])).toEqual([
+      [false, true],
+      [false, true],
+      [false, true],
+    ]);
+  });
+
   it("tags VMs with cluster and role", () => {
     const [cp, , , worker] = vmsOf(json);
     expect(cp.tags).toEqual(["cluster-talos-east", "role-controlplane", "talos"]);

@@ -327,12 +327,12 @@ export const MeshConfigSchema = z
       .strictObject({
         talos: z
           .string()
-          .regex(/^v\d+\.\d+\.\d+$/, { error: fix("not a Talos version", "write it as vMAJOR.MINOR.PATCH, e.g. v1.12.4") })
+          .regex(/^v\d+\.\d+\.\d+$/, { error: fix("not a Talos version", "write it as vMAJOR.MINOR.PATCH, e.g. v1.13.9") })
           .default(PLATFORM.talos)
           .describe("Talos OS version installed on every node."),
         kubernetes: z
           .string()
-          .regex(/^\d+\.\d+\.\d+$/, { error: fix("not a Kubernetes version", "write it as MAJOR.MINOR.PATCH without 'v', e.g. 1.34.1") })
+          .regex(/^\d+\.\d+\.\d+$/, { error: fix("not a Kubernetes version", "write it as MAJOR.MINOR.PATCH without 'v', e.g. 1.35.10") })
           .default(PLATFORM.kubernetes)
           .describe("Kubernetes version of every cluster."),
         cilium: z
@@ -378,7 +378,7 @@ export const MeshConfigSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Health gates: the Talos stack waits for the control plane before it hands out the kubeconfig, the Cilium stack for the cluster once the CNI runs. Set false only to repair (a node down or being replaced): no gate is synthesized, so deploy goes through on a degraded cluster; set it back afterwards.",
+        "Health gates, run at apply only: the Talos stack waits for the API server's /readyz, the Cilium stack for every node Ready and CoreDNS serving. Set false only to repair (a node down or being replaced): no gate is synthesized, so deploy goes through on a degraded cluster; set it back afterwards.",
       ),
     clusters: z
       .array(ClusterSchema)

@@ -58,6 +58,8 @@ export class TalosIso extends Construct {
                 url: props.url,
                 fileName: props.fileName,
                 overwrite: false,
+                // A partial file left by an interrupted download is replaced, not an error.
+                overwriteUnmanaged: true,
                 ...(provider ? { provider } : {}),
               })
             : new VirtualEnvironmentFile(this, `upload-${node}`, {

@@ -130,6 +130,10 @@ export class TalosVm extends Construct {
       ...(props.startup ? { startup: { order: props.startup.order, upDelay: props.startup.upDelaySeconds } } : {}),
       started: true,
       onBoot: true,
+      // Never reboot on update: bpg would reboot every VM of a pool at once for
+      // a memory or CPU change. Such a change waits (the provider warns) for
+      // the node's next power cycle, taken one node at a time.
+      rebootAfterUpdate: false,
       // Talos answers ACPI shutdown only once installed; stop is what destroy needs.
       stopOnDestroy: true,
     });

@@ -15,6 +15,12 @@ export interface ClusterNode {
   readonly role: "controlplane" | "worker";
   /** Its patch documents, given the installer image (known to the Talos stack). */
   readonly patches: (installerImage: string) => PatchDocument[];
+  /**
+   * What replaces its VM when it changes (the Proxmox VM id and node): the
+   * Talos stack re-applies the node's config when it does. Known from the
+   * config, so the Talos stack still plans before its VMs exist.
+   */
+  readonly vmIdentity: Readonly<Record<string, string>>;
 }
 
 /** Every node of the cluster, control planes first. */
@@ -39,5 +45,6 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     ip: node.ip,
     role,
     patches: (installerImage: string) => nodePatchDocuments({ ...common, installerImage, role, hostname: node.name }),
+    vmIdentity: { vm_id: String(node.vmId), proxmox_node: node.proxmoxNode },
   }));
 }

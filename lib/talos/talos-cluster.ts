@@ -1,14 +1,16 @@
-import { Fn, Token } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { Resource } from "@cdktf/provider-null/lib/resource";
 import { ClusterKubeconfig } from "../../.gen/providers/talos/cluster-kubeconfig";
 import { DataTalosClientConfiguration } from "../../.gen/providers/talos/data-talos-client-configuration";
-import { DataTalosMachineConfiguration, DataTalosMachineConfigurationMachineSecrets } from "../../.gen/providers/talos/data-talos-machine-configuration";
+import { Machine } from "../../.gen/providers/talos/machine";
 import { MachineBootstrap } from "../../.gen/providers/talos/machine-bootstrap";
-import { MachineConfigurationApply } from "../../.gen/providers/talos/machine-configuration-apply";
 import { MachineSecrets } from "../../.gen/providers/talos/machine-secrets";
 import { PropsError } from "../errors";
+import { ApplyGate } from "../gates/apply-gate";
 import { ClusterCredentials } from "../kubernetes/credentials";
-import { TalosClientConfiguration, TalosHealthGate } from "./health";
+import { EphemeralBlock } from "./ephemeral";
+import { TalosClientConfiguration } from "./health";
 import { PatchDocument, toPatchYaml } from "./patches";
 
 /** One node as the Talos stack configures it. */
@@ -20,6 +22,12 @@ export interface TalosNode {
   readonly role: "controlplane" | "worker";
   /** The node's machine-config patch documents (lib/talos/patches.ts). */
   readonly patches: readonly PatchDocument[];
+  /**
+   * What identifies the node's VM (values that replace the VM when they
+   * change): when it changes, the node's `talos_machine` is replaced, so a
+   * rebuilt VM, booted into maintenance mode, gets its config again.
+   */
+  readonly vmIdentity: Readonly<Record<string, string>>;
 }
 
 export interface TalosClusterProps {
@@ -29,9 +37,11 @@ export interface TalosClusterProps {
   readonly endpoint: string;
   /** Talos version the configs are generated for; pins the secrets' format too. */
   readonly talosVersion: string;
-  /** Kubernetes version of the control plane and kubelets. */
+  /** Kubernetes version new nodes boot with (upgrades go through `talos_cluster`, Cilium stack). */
   readonly kubernetesVersion: string;
-  /** Every node; the first control plane is bootstrapped. */
+  /** Installer image every node runs; a change upgrades the nodes one at a time. */
+  readonly installerImage: string;
+  /** Every node, control planes first; the first control plane is bootstrapped. */
   readonly nodes: readonly TalosNode[];
   /**
    * Keep `destroy` from deleting the machine secrets (the cluster's CAs):
@@ -40,33 +50,52 @@ export interface TalosClusterProps {
    */
   readonly preventSecretsDestroy?: boolean;
   /**
-   * Gate the kubeconfig on Talos' health checks. Off (repair: a node down),
-   * no gate is synthesized and the kubeconfig follows the bootstrap.
+   * Gate the stack on the API server's `/readyz` at apply (scripts/gate.js).
+   * Off (repair), no gate is synthesized.
    * @default true
    */
   readonly healthGates?: boolean;
 }
 
+/** How long one node may take: an installer pull, the install and a reboot (an upgrade drains first). */
+const NODE_TIMEOUT = "30m";
+
 /**
- * A Talos cluster on nodes booted in maintenance mode: machine secrets, each
- * node's full machine config (generated and patched by the provider, the way
- * Talos itself does), applied to every node; etcd bootstrapped on the first
- * control plane; a gate on Talos' boot checks (never on Kubernetes node
- * readiness, which needs the CNI); then the admin kubeconfig and talosconfig.
+ * A Talos cluster on nodes booted in maintenance mode, on the talos provider's
+ * lifecycle resources (0.12):
  *
- * The config is rendered per node by a data source, so what a node receives
- * can be rendered offline (no node needed) and checked with Talos' own
- * validation: `scripts/talos-proof.js`.
+ * - machine secrets (`prevent_destroy`);
+ * - per node, its full machine config rendered by the ephemeral
+ *   `talos_machine_configuration` (the way Talos itself generates it; never
+ *   in state or plan), handed to `talos_machine` through the write-only
+ *   `machine_configuration_wo`. `talos_machine` applies it, upgrades the OS
+ *   in place when `image` changes (cordon and drain first, through
+ *   `kubeconfig_wo` from the ephemeral `talos_cluster_kubeconfig`, which
+ *   signs a kubeconfig locally from the secrets), and resets the node (a
+ *   graceful etcd leave) before it is destroyed;
+ * - the nodes in a chain: each control plane after the previous one, then
+ *   each worker after the previous node, so a config change that reboots or
+ *   an upgrade reaches one node at a time and a failure stops the roll;
+ * - etcd bootstrapped on the first control plane once the control planes
+ *   (only) are configured;
+ * - the admin kubeconfig, then an apply-time gate on `/readyz` (no pod
+ *   network needed).
  *
- * @see https://github.com/siderolabs/terraform-provider-talos/tree/v0.11.0/docs
- * @see https://docs.siderolabs.com/talos/v1.12/getting-started/prodnotes
+ * Kubernetes versions are `talos_cluster`'s (Cilium stack):
+ * `ignore_kubernetes_upgrade_drift` keeps a Kubernetes bump from re-applying
+ * the configs here.
+ *
+ * @see https://github.com/siderolabs/terraform-provider-talos/tree/v0.12.0-alpha.5/docs
  */
 export class TalosCluster extends Construct {
   readonly secrets: MachineSecrets;
-  /** Rendered machine config data source, by node name. */
-  readonly machineConfigs: Readonly<Record<string, DataTalosMachineConfiguration>>;
+  /** `talos_machine` by node name, in the order they are rolled. */
+  readonly machines: Readonly<Record<string, Machine>>;
+  /** The rendered configs (ephemeral), by node name. */
+  readonly machineConfigs: Readonly<Record<string, EphemeralBlock>>;
+  readonly bootstrap: MachineBootstrap;
   /** Absent when the health gates are off. */
-  readonly health?: TalosHealthGate;
+  readonly apiReady?: ApplyGate;
   readonly kubeconfig: ClusterKubeconfig;
   /** Admin client of the Talos API (sensitive key). */
   readonly clientConfiguration: TalosClientConfiguration;
@@ -77,6 +106,10 @@ export class TalosCluster extends Construct {
   /** Control plane addresses: the Talos API endpoints. */
   readonly controlPlaneIps: readonly string[];
   readonly workerIps: readonly string[];
+  /** Node names, control planes first. */
+  readonly nodeNames: readonly string[];
+  /** What the cluster's configured state is: changes when any node is re-applied or upgraded. */
+  readonly rollout: ITerraformDependable[];
 
   constructor(scope: Construct, id: string, props: TalosClusterProps) {
     super(scope, id);
@@ -88,10 +121,10 @@ export class TalosCluster extends Construct {
         fix: "list at least one node with role controlplane",
       });
     }
-    const cpIps = controlPlanes.map((n) => n.ip);
-    const workerIps = props.nodes.filter((n) => n.role === "worker").map((n) => n.ip);
-    this.controlPlaneIps = cpIps;
-    this.workerIps = workerIps;
+    const workers = props.nodes.filter((n) => n.role === "worker");
+    this.controlPlaneIps = controlPlanes.map((n) => n.ip);
+    this.workerIps = workers.map((n) => n.ip);
+    this.nodeNames = [...controlPlanes, ...workers].map((n) => n.name);
 
     this.secrets = new MachineSecrets(this, "secrets", {
       talosVersion: props.talosVersion,
@@ -99,56 +132,78 @@ export class TalosCluster extends Construct {
     });
     const cc = this.secrets.clientConfiguration;
     this.clientConfiguration = { caCertificate: cc.caCertificate, clientCertificate: cc.clientCertificate, clientKey: cc.clientKey };
+    const machineSecrets = this.secrets.machineSecrets;
 
-    const configs: Record<string, DataTalosMachineConfiguration> = {};
-    const applies = props.nodes.map((node) => {
-      const config = new DataTalosMachineConfiguration(this, `config-${node.name}`, {
-        clusterName: props.clusterName,
-        clusterEndpoint: props.endpoint,
-        machineType: node.role,
-        // The whole secrets object, as a reference (the binding types it as the literal struct).
-        machineSecrets: Token.asAny(this.secrets.machineSecrets) as unknown as DataTalosMachineConfigurationMachineSecrets,
-        talosVersion: props.talosVersion,
-        kubernetesVersion: props.kubernetesVersion,
-        configPatches: [toPatchYaml(node.patches)],
+    // Signed locally from the secrets (no node asked), for the drain before an upgrade.
+    const drainKubeconfig = new EphemeralBlock(this, "drain-kubeconfig", "talos_cluster_kubeconfig", {
+      cluster_name: props.clusterName,
+      endpoint: props.endpoint,
+      machine_secrets: machineSecrets,
+      crt_ttl: "1h",
+    });
+
+    const configs: Record<string, EphemeralBlock> = {};
+    const machines: Record<string, Machine> = {};
+    let previous: Machine | undefined;
+    for (const node of [...controlPlanes, ...workers]) {
+      const config = new EphemeralBlock(this, `config-${node.name}`, "talos_machine_configuration", {
+        cluster_name: props.clusterName,
+        cluster_endpoint: props.endpoint,
+        machine_type: node.role,
+        machine_secrets: machineSecrets,
+        talos_version: props.talosVersion,
+        kubernetes_version: props.kubernetesVersion,
+        config_patches: [toPatchYaml(node.patches)],
         // The applied config stays small and diffs stay readable.
         docs: false,
         examples: false,
       });
       configs[node.name] = config;
-      return new MachineConfigurationApply(this, `apply-${node.name}`, {
+      // Replaced when its VM is: a rebuilt VM waits in maintenance mode for its config.
+      const vm = new Resource(this, `vm-${node.name}`, { triggers: { ...node.vmIdentity } });
+      const machine: Machine = new Machine(this, `machine-${node.name}`, {
         nodeAttribute: node.ip,
         endpoint: node.ip,
+        // Not the write-only twin: talos_machine refreshes (config hash, running
+        // version) and resets on destroy only with client_configuration in state
+        // (talos_machine_resource.go, Read: "Write-only credentials are not
+        // persisted to state. Skip the live refresh"; Delete: "write-only attrs
+        // are not in state; client_configuration (non-wo) is required").
         clientConfiguration: this.clientConfiguration,
-        machineConfigurationInput: config.machineConfiguration,
-        // A new node waits in maintenance mode until its VM has booted the ISO.
-        timeouts: { create: "20m", update: "20m" },
+        machineConfigurationWo: config.get("machine_configuration"),
+        image: props.installerImage,
+        drainOnUpgrade: true,
+        kubeconfigWo: drainKubeconfig.get("kubeconfig_raw"),
+        // Kubernetes versions belong to talos_cluster's upgrade-k8s.
+        ignoreKubernetesUpgradeDrift: true,
+        // Leaves etcd gracefully and wipes the node before its resource (and then its VM) goes.
+        onDestroy: { reset: true, graceful: true, reboot: false },
+        timeouts: { create: NODE_TIMEOUT, update: NODE_TIMEOUT, delete: "10m" },
+        ...(previous ? { dependsOn: [previous] } : {}),
       });
-    });
+      // A plain address, as Terraform's JSON syntax takes replace_triggered_by (cdktf writes it as an interpolation).
+      machine.addOverride("lifecycle.replace_triggered_by", [`${vm.terraformResourceType}.${vm.friendlyUniqueId}`]);
+      machines[node.name] = machine;
+      previous = machine;
+    }
+    this.machines = machines;
     this.machineConfigs = configs;
+    const cpMachines = controlPlanes.map((n) => machines[n.name]);
 
     const first = controlPlanes[0];
-    const bootstrap = new MachineBootstrap(this, "bootstrap", {
+    this.bootstrap = new MachineBootstrap(this, "bootstrap", {
       nodeAttribute: first.ip,
       endpoint: first.ip,
-      clientConfiguration: this.clientConfiguration,
-      dependsOn: applies,
+      clientConfigurationWo: this.clientConfiguration,
+      // Control planes only: the workers join once etcd runs.
+      dependsOn: cpMachines,
+      timeouts: { create: NODE_TIMEOUT },
     });
-    this.health =
-      (props.healthGates ?? true)
-        ? new TalosHealthGate(this, "health", {
-            clientConfiguration: this.clientConfiguration,
-            controlPlaneIps: cpIps,
-            workerIps,
-            kubernetesChecks: false,
-            dependsOn: [bootstrap, ...applies],
-          })
-        : undefined;
     this.kubeconfig = new ClusterKubeconfig(this, "kubeconfig", {
       nodeAttribute: first.ip,
       endpoint: first.ip,
       clientConfiguration: this.clientConfiguration,
-      dependsOn: this.health ? [this.health.check] : [bootstrap],
+      dependsOn: [this.bootstrap],
     });
     const k = this.kubeconfig.kubernetesClientConfiguration;
     this.credentials = {
@@ -158,10 +213,22 @@ export class TalosCluster extends Construct {
       clientCertificatePem: Fn.base64decode(k.clientCertificate),
       clientKeyPem: Fn.base64decode(k.clientKey),
     };
+    this.rollout = [this.bootstrap, ...Object.values(machines)];
+    if (props.healthGates ?? true) {
+      this.apiReady = new ApplyGate(this, "api-ready", {
+        check: "readyz",
+        credentials: this.credentials,
+        triggers: {
+          bootstrap: this.bootstrap.id,
+          ...Object.fromEntries(Object.entries(machines).map(([name, m]) => [name, `${m.id} ${m.image} ${m.machineConfigurationHash}`])),
+        },
+        dependsOn: [this.kubeconfig, ...this.rollout],
+      });
+    }
     this.talosconfig = new DataTalosClientConfiguration(this, "talosconfig", {
       clusterName: props.clusterName,
       clientConfiguration: this.clientConfiguration,
-      endpoints: cpIps,
+      endpoints: [...this.controlPlaneIps],
       nodes: props.nodes.map((n) => n.ip),
     }).talosConfig;
   }

@@ -289,16 +289,16 @@ const CASES: [string, Edit, string[]][] = [
       c.versions = { talos: "v1.9.5" };
     },
     [
-      "versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x). Fix: choose a Talos version from the table in docs/config.md, or extend lib/config/compat.ts from the Talos machinery sources",
+      "versions.talos: Talos v1.9.5 is not in the compatibility table (1.10.x, 1.11.x, 1.12.x, 1.13.x). Fix: choose a Talos version from the table in docs/config.md, or extend lib/config/compat.ts from the Talos machinery sources",
     ],
   ],
   [
     "Kubernetes outside the Talos range",
     (c) => {
-      c.versions = { kubernetes: "1.36.0" };
+      c.versions = { kubernetes: "1.37.0" };
     },
     [
-      "versions.kubernetes: Kubernetes 1.36.0 is outside what Talos v1.12.4 supports (1.30 - 1.35). Fix: choose Kubernetes 1.30 to 1.35, or another Talos version",
+      "versions.kubernetes: Kubernetes 1.37.0 is outside what Talos v1.13.9 supports (1.31 - 1.36). Fix: choose Kubernetes 1.31 to 1.36, or another Talos version",
     ],
   ],
   [

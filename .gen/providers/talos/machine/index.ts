@@ -1,4 +1,4 @@
-// https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply
+// https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine
 // generated from terraform resource schema
 
 import { Construct } from 'constructs';
@@ -6,53 +6,71 @@ import * as cdktf from 'cdktf';
 
 // Configuration
 
-export interface MachineConfigurationApplyConfig extends cdktf.TerraformMetaArguments {
+export interface MachineConfig extends cdktf.TerraformMetaArguments {
   /**
-  * The mode of the apply operation. Use 'staged_if_needing_reboot' for automatic reboot prevention: performs a dry-run and uses 'staged' mode if reboot is needed, 'auto' otherwise
+  * The Talos client configuration. Use client_configuration_wo when using ephemeral resources.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#apply_mode MachineConfigurationApply#apply_mode}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_configuration Machine#client_configuration}
   */
-  readonly applyMode?: string;
+  readonly clientConfiguration?: MachineClientConfiguration;
   /**
-  * The client configuration data
+  * Write-only variant of client_configuration for use with ephemeral resources. Requires Terraform 1.11+.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_configuration MachineConfigurationApply#client_configuration}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_configuration_wo Machine#client_configuration_wo}
   */
-  readonly clientConfiguration?: MachineConfigurationApplyClientConfiguration;
+  readonly clientConfigurationWo?: MachineClientConfigurationWo;
   /**
-  * The client configuration data (write-only). Use this instead of client_configuration when using ephemeral resources. Requires Terraform 1.11+
+  * Drain the node before rebooting during an upgrade, then uncordon after. Requires a healthy Kubernetes cluster. Use depends_on to sequence upgrades across nodes.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_configuration_wo MachineConfigurationApply#client_configuration_wo}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#drain_on_upgrade Machine#drain_on_upgrade}
   */
-  readonly clientConfigurationWo?: MachineConfigurationApplyClientConfigurationWo;
+  readonly drainOnUpgrade?: boolean | cdktf.IResolvable;
   /**
-  * The list of config patches to apply
+  * The endpoint to use when connecting to the node. Defaults to node.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#config_patches MachineConfigurationApply#config_patches}
-  */
-  readonly configPatches?: string[];
-  /**
-  * The endpoint of the machine to bootstrap
-  *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#endpoint MachineConfigurationApply#endpoint}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#endpoint Machine#endpoint}
   */
   readonly endpoint?: string;
   /**
-  * The machine configuration to apply
+  * Experimental: when true, talos_machine ignores Kubernetes component image tag changes owned by talos_cluster/upgrade-k8s, preventing drift detection from interfering with graceful Kubernetes upgrades. Safe to use — enabling or disabling causes at most a one-time apply to refresh the config hash. Cannot be guaranteed to work with all future Talos versions: if upgrade-k8s manages additional image fields in a future release, this attribute must be updated to match.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#machine_configuration_input MachineConfigurationApply#machine_configuration_input}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#ignore_kubernetes_upgrade_drift Machine#ignore_kubernetes_upgrade_drift}
   */
-  readonly machineConfigurationInput?: string;
+  readonly ignoreKubernetesUpgradeDrift?: boolean | cdktf.IResolvable;
   /**
-  * The machine configuration to apply (write-only). Use this instead of machine_configuration_input when using ephemeral resources. Requires Terraform 1.11+
+  * Talos installer image (e.g. `ghcr.io/siderolabs/installer:v1.9.0`). When set, upgrades if running version differs. When omitted, OS version is not managed.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#machine_configuration_input_wo MachineConfigurationApply#machine_configuration_input_wo}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#image Machine#image}
   */
-  readonly machineConfigurationInputWo?: string;
+  readonly image?: string;
   /**
-  * The name of the node to bootstrap
+  * Kubeconfig used to drain and uncordon the node during upgrades. Required when drain_on_upgrade = true and image is set. Provide talos_cluster_kubeconfig.this.kubeconfig_raw. Use kubeconfig_wo when using ephemeral resources.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#node MachineConfigurationApply#node}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#kubeconfig Machine#kubeconfig}
+  */
+  readonly kubeconfig?: string;
+  /**
+  * Write-only variant of kubeconfig. Requires Terraform 1.11+.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#kubeconfig_wo Machine#kubeconfig_wo}
+  */
+  readonly kubeconfigWo?: string;
+  /**
+  * The machine configuration YAML to apply. Use machine_configuration_wo when using ephemeral resources.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#machine_configuration Machine#machine_configuration}
+  */
+  readonly machineConfiguration?: string;
+  /**
+  * Write-only variant of machine_configuration for use with ephemeral resources. Requires Terraform 1.11+.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#machine_configuration_wo Machine#machine_configuration_wo}
+  */
+  readonly machineConfigurationWo?: string;
+  /**
+  * The IP address or hostname of the Talos node.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#node Machine#node}
   */
   readonly nodeAttribute: string;
   /**
@@ -62,36 +80,42 @@ export interface MachineConfigurationApplyConfig extends cdktf.TerraformMetaArgu
   * then a subsequent *terraform destroy* for the changes to take effect due to limitations in Terraform provider framework.
   * 
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#on_destroy MachineConfigurationApply#on_destroy}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#on_destroy Machine#on_destroy}
   */
-  readonly onDestroy?: MachineConfigurationApplyOnDestroy;
+  readonly onDestroy?: MachineOnDestroy;
   /**
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#timeouts MachineConfigurationApply#timeouts}
-  */
-  readonly timeouts?: MachineConfigurationApplyTimeouts;
-}
-export interface MachineConfigurationApplyClientConfiguration {
-  /**
-  * The client CA certificate
+  * Reboot mode for OS upgrades: DEFAULT or POWERCYCLE.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#ca_certificate MachineConfigurationApply#ca_certificate}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#reboot_mode Machine#reboot_mode}
+  */
+  readonly rebootMode?: string;
+  /**
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#timeouts Machine#timeouts}
+  */
+  readonly timeouts?: MachineTimeouts;
+}
+export interface MachineClientConfiguration {
+  /**
+  * The client CA certificate.
+  *
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#ca_certificate Machine#ca_certificate}
   */
   readonly caCertificate: string;
   /**
-  * The client certificate
+  * The client certificate.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_certificate MachineConfigurationApply#client_certificate}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_certificate Machine#client_certificate}
   */
   readonly clientCertificate: string;
   /**
-  * The client key
+  * The client key.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_key MachineConfigurationApply#client_key}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_key Machine#client_key}
   */
   readonly clientKey: string;
 }
 
-export function machineConfigurationApplyClientConfigurationToTerraform(struct?: MachineConfigurationApplyClientConfiguration | cdktf.IResolvable): any {
+export function machineClientConfigurationToTerraform(struct?: MachineClientConfiguration | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -104,7 +128,7 @@ export function machineConfigurationApplyClientConfigurationToTerraform(struct?:
 }
 
 
-export function machineConfigurationApplyClientConfigurationToHclTerraform(struct?: MachineConfigurationApplyClientConfiguration | cdktf.IResolvable): any {
+export function machineClientConfigurationToHclTerraform(struct?: MachineClientConfiguration | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -134,7 +158,7 @@ export function machineConfigurationApplyClientConfigurationToHclTerraform(struc
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class MachineConfigurationApplyClientConfigurationOutputReference extends cdktf.ComplexObject {
+export class MachineClientConfigurationOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
   private resolvableValue?: cdktf.IResolvable;
 
@@ -146,7 +170,7 @@ export class MachineConfigurationApplyClientConfigurationOutputReference extends
     super(terraformResource, terraformAttribute, false);
   }
 
-  public get internalValue(): MachineConfigurationApplyClientConfiguration | cdktf.IResolvable | undefined {
+  public get internalValue(): MachineClientConfiguration | cdktf.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -167,7 +191,7 @@ export class MachineConfigurationApplyClientConfigurationOutputReference extends
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: MachineConfigurationApplyClientConfiguration | cdktf.IResolvable | undefined) {
+  public set internalValue(value: MachineClientConfiguration | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -227,28 +251,28 @@ export class MachineConfigurationApplyClientConfigurationOutputReference extends
     return this._clientKey;
   }
 }
-export interface MachineConfigurationApplyClientConfigurationWo {
+export interface MachineClientConfigurationWo {
   /**
-  * The client CA certificate
+  * The client CA certificate.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#ca_certificate MachineConfigurationApply#ca_certificate}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#ca_certificate Machine#ca_certificate}
   */
   readonly caCertificate: string;
   /**
-  * The client certificate
+  * The client certificate.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_certificate MachineConfigurationApply#client_certificate}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_certificate Machine#client_certificate}
   */
   readonly clientCertificate: string;
   /**
-  * The client key
+  * The client key.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#client_key MachineConfigurationApply#client_key}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#client_key Machine#client_key}
   */
   readonly clientKey: string;
 }
 
-export function machineConfigurationApplyClientConfigurationWoToTerraform(struct?: MachineConfigurationApplyClientConfigurationWo | cdktf.IResolvable): any {
+export function machineClientConfigurationWoToTerraform(struct?: MachineClientConfigurationWo | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -261,7 +285,7 @@ export function machineConfigurationApplyClientConfigurationWoToTerraform(struct
 }
 
 
-export function machineConfigurationApplyClientConfigurationWoToHclTerraform(struct?: MachineConfigurationApplyClientConfigurationWo | cdktf.IResolvable): any {
+export function machineClientConfigurationWoToHclTerraform(struct?: MachineClientConfigurationWo | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -291,7 +315,7 @@ export function machineConfigurationApplyClientConfigurationWoToHclTerraform(str
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class MachineConfigurationApplyClientConfigurationWoOutputReference extends cdktf.ComplexObject {
+export class MachineClientConfigurationWoOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
   private resolvableValue?: cdktf.IResolvable;
 
@@ -303,7 +327,7 @@ export class MachineConfigurationApplyClientConfigurationWoOutputReference exten
     super(terraformResource, terraformAttribute, false);
   }
 
-  public get internalValue(): MachineConfigurationApplyClientConfigurationWo | cdktf.IResolvable | undefined {
+  public get internalValue(): MachineClientConfigurationWo | cdktf.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -324,7 +348,7 @@ export class MachineConfigurationApplyClientConfigurationWoOutputReference exten
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: MachineConfigurationApplyClientConfigurationWo | cdktf.IResolvable | undefined) {
+  public set internalValue(value: MachineClientConfigurationWo | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -384,28 +408,28 @@ export class MachineConfigurationApplyClientConfigurationWoOutputReference exten
     return this._clientKey;
   }
 }
-export interface MachineConfigurationApplyOnDestroy {
+export interface MachineOnDestroy {
   /**
-  * Graceful indicates whether node should leave etcd before the upgrade, it also enforces etcd checks before leaving. Default true
+  * Graceful indicates whether node should leave etcd before the reset.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#graceful MachineConfigurationApply#graceful}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#graceful Machine#graceful}
   */
   readonly graceful?: boolean | cdktf.IResolvable;
   /**
-  * Reboot indicates whether node should reboot or halt after resetting. Default false
+  * Reboot indicates whether node should reboot or halt after resetting.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#reboot MachineConfigurationApply#reboot}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#reboot Machine#reboot}
   */
   readonly reboot?: boolean | cdktf.IResolvable;
   /**
-  * Reset the machine to the initial state (STATE and EPHEMERAL will be wiped). Default false
+  * Reset the machine to the initial state (STATE and EPHEMERAL will be wiped).
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#reset MachineConfigurationApply#reset}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#reset Machine#reset}
   */
   readonly reset?: boolean | cdktf.IResolvable;
 }
 
-export function machineConfigurationApplyOnDestroyToTerraform(struct?: MachineConfigurationApplyOnDestroy | cdktf.IResolvable): any {
+export function machineOnDestroyToTerraform(struct?: MachineOnDestroy | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -418,7 +442,7 @@ export function machineConfigurationApplyOnDestroyToTerraform(struct?: MachineCo
 }
 
 
-export function machineConfigurationApplyOnDestroyToHclTerraform(struct?: MachineConfigurationApplyOnDestroy | cdktf.IResolvable): any {
+export function machineOnDestroyToHclTerraform(struct?: MachineOnDestroy | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -448,7 +472,7 @@ export function machineConfigurationApplyOnDestroyToHclTerraform(struct?: Machin
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class MachineConfigurationApplyOnDestroyOutputReference extends cdktf.ComplexObject {
+export class MachineOnDestroyOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
   private resolvableValue?: cdktf.IResolvable;
 
@@ -460,7 +484,7 @@ export class MachineConfigurationApplyOnDestroyOutputReference extends cdktf.Com
     super(terraformResource, terraformAttribute, false);
   }
 
-  public get internalValue(): MachineConfigurationApplyOnDestroy | cdktf.IResolvable | undefined {
+  public get internalValue(): MachineOnDestroy | cdktf.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -481,7 +505,7 @@ export class MachineConfigurationApplyOnDestroyOutputReference extends cdktf.Com
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: MachineConfigurationApplyOnDestroy | cdktf.IResolvable | undefined) {
+  public set internalValue(value: MachineOnDestroy | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -550,28 +574,28 @@ export class MachineConfigurationApplyOnDestroyOutputReference extends cdktf.Com
     return this._reset;
   }
 }
-export interface MachineConfigurationApplyTimeouts {
+export interface MachineTimeouts {
   /**
   * A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#create MachineConfigurationApply#create}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#create Machine#create}
   */
   readonly create?: string;
   /**
   * A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours). Setting a timeout for a Delete operation is only applicable if changes are saved into state before the destroy operation occurs.
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#delete MachineConfigurationApply#delete}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#delete Machine#delete}
   */
   readonly delete?: string;
   /**
   * A string that can be [parsed as a duration](https://pkg.go.dev/time#ParseDuration) consisting of numbers and unit suffixes, such as "30s" or "2h45m". Valid time units are "s" (seconds), "m" (minutes), "h" (hours).
   *
-  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#update MachineConfigurationApply#update}
+  * Docs at Terraform Registry: {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#update Machine#update}
   */
   readonly update?: string;
 }
 
-export function machineConfigurationApplyTimeoutsToTerraform(struct?: MachineConfigurationApplyTimeouts | cdktf.IResolvable): any {
+export function machineTimeoutsToTerraform(struct?: MachineTimeouts | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -584,7 +608,7 @@ export function machineConfigurationApplyTimeoutsToTerraform(struct?: MachineCon
 }
 
 
-export function machineConfigurationApplyTimeoutsToHclTerraform(struct?: MachineConfigurationApplyTimeouts | cdktf.IResolvable): any {
+export function machineTimeoutsToHclTerraform(struct?: MachineTimeouts | cdktf.IResolvable): any {
   if (!cdktf.canInspect(struct) || cdktf.Tokenization.isResolvable(struct)) { return struct; }
   if (cdktf.isComplexElement(struct)) {
     throw new Error("A complex element was used as configuration, this is not supported: https://cdk.tf/complex-object-as-configuration");
@@ -614,7 +638,7 @@ export function machineConfigurationApplyTimeoutsToHclTerraform(struct?: Machine
   return Object.fromEntries(Object.entries(attrs).filter(([_, value]) => value !== undefined && value.value !== undefined));
 }
 
-export class MachineConfigurationApplyTimeoutsOutputReference extends cdktf.ComplexObject {
+export class MachineTimeoutsOutputReference extends cdktf.ComplexObject {
   private isEmptyObject = false;
   private resolvableValue?: cdktf.IResolvable;
 
@@ -626,7 +650,7 @@ export class MachineConfigurationApplyTimeoutsOutputReference extends cdktf.Comp
     super(terraformResource, terraformAttribute, false);
   }
 
-  public get internalValue(): MachineConfigurationApplyTimeouts | cdktf.IResolvable | undefined {
+  public get internalValue(): MachineTimeouts | cdktf.IResolvable | undefined {
     if (this.resolvableValue) {
       return this.resolvableValue;
     }
@@ -647,7 +671,7 @@ export class MachineConfigurationApplyTimeoutsOutputReference extends cdktf.Comp
     return hasAnyValues ? internalValueResult : undefined;
   }
 
-  public set internalValue(value: MachineConfigurationApplyTimeouts | cdktf.IResolvable | undefined) {
+  public set internalValue(value: MachineTimeouts | cdktf.IResolvable | undefined) {
     if (value === undefined) {
       this.isEmptyObject = false;
       this.resolvableValue = undefined;
@@ -718,27 +742,27 @@ export class MachineConfigurationApplyTimeoutsOutputReference extends cdktf.Comp
 }
 
 /**
-* Represents a {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply talos_machine_configuration_apply}
+* Represents a {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine talos_machine}
 */
-export class MachineConfigurationApply extends cdktf.TerraformResource {
+export class Machine extends cdktf.TerraformResource {
 
   // =================
   // STATIC PROPERTIES
   // =================
-  public static readonly tfResourceType = "talos_machine_configuration_apply";
+  public static readonly tfResourceType = "talos_machine";
 
   // ==============
   // STATIC Methods
   // ==============
   /**
-  * Generates CDKTF code for importing a MachineConfigurationApply resource upon running "cdktf plan <stack-name>"
+  * Generates CDKTF code for importing a Machine resource upon running "cdktf plan <stack-name>"
   * @param scope The scope in which to define this construct
-  * @param importToId The construct id used in the generated config for the MachineConfigurationApply to import
-  * @param importFromId The id of the existing MachineConfigurationApply that should be imported. Refer to the {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply#import import section} in the documentation of this resource for the id to use
-  * @param provider? Optional instance of the provider where the MachineConfigurationApply to import is found
+  * @param importToId The construct id used in the generated config for the Machine to import
+  * @param importFromId The id of the existing Machine that should be imported. Refer to the {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine#import import section} in the documentation of this resource for the id to use
+  * @param provider? Optional instance of the provider where the Machine to import is found
   */
   public static generateConfigForImport(scope: Construct, importToId: string, importFromId: string, provider?: cdktf.TerraformProvider) {
-        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "talos_machine_configuration_apply", importId: importFromId, provider });
+        return new cdktf.ImportableResource(scope, importToId, { terraformResourceType: "talos_machine", importId: importFromId, provider });
       }
 
   // ===========
@@ -746,18 +770,18 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
   // ===========
 
   /**
-  * Create a new {@link https://registry.terraform.io/providers/siderolabs/talos/0.11.0/docs/resources/machine_configuration_apply talos_machine_configuration_apply} Resource
+  * Create a new {@link https://registry.terraform.io/providers/siderolabs/talos/0.12.0-alpha.5/docs/resources/machine talos_machine} Resource
   *
   * @param scope The scope in which to define this construct
   * @param id The scoped construct ID. Must be unique amongst siblings in the same scope
-  * @param options MachineConfigurationApplyConfig
+  * @param options MachineConfig
   */
-  public constructor(scope: Construct, id: string, config: MachineConfigurationApplyConfig) {
+  public constructor(scope: Construct, id: string, config: MachineConfig) {
     super(scope, id, {
-      terraformResourceType: 'talos_machine_configuration_apply',
+      terraformResourceType: 'talos_machine',
       terraformGeneratorMetadata: {
         providerName: 'talos',
-        providerVersion: '0.11.0'
+        providerVersion: '0.12.0-alpha.5'
       },
       provider: config.provider,
       dependsOn: config.dependsOn,
@@ -767,15 +791,19 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
       connection: config.connection,
       forEach: config.forEach
     });
-    this._applyMode = config.applyMode;
     this._clientConfiguration.internalValue = config.clientConfiguration;
     this._clientConfigurationWo.internalValue = config.clientConfigurationWo;
-    this._configPatches = config.configPatches;
+    this._drainOnUpgrade = config.drainOnUpgrade;
     this._endpoint = config.endpoint;
-    this._machineConfigurationInput = config.machineConfigurationInput;
-    this._machineConfigurationInputWo = config.machineConfigurationInputWo;
+    this._ignoreKubernetesUpgradeDrift = config.ignoreKubernetesUpgradeDrift;
+    this._image = config.image;
+    this._kubeconfig = config.kubeconfig;
+    this._kubeconfigWo = config.kubeconfigWo;
+    this._machineConfiguration = config.machineConfiguration;
+    this._machineConfigurationWo = config.machineConfigurationWo;
     this._node = config.nodeAttribute;
     this._onDestroy.internalValue = config.onDestroy;
+    this._rebootMode = config.rebootMode;
     this._timeouts.internalValue = config.timeouts;
   }
 
@@ -783,28 +811,12 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
   // ATTRIBUTES
   // ==========
 
-  // apply_mode - computed: true, optional: true, required: false
-  private _applyMode?: string; 
-  public get applyMode() {
-    return this.getStringAttribute('apply_mode');
-  }
-  public set applyMode(value: string) {
-    this._applyMode = value;
-  }
-  public resetApplyMode() {
-    this._applyMode = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get applyModeInput() {
-    return this._applyMode;
-  }
-
   // client_configuration - computed: false, optional: true, required: false
-  private _clientConfiguration = new MachineConfigurationApplyClientConfigurationOutputReference(this, "client_configuration");
+  private _clientConfiguration = new MachineClientConfigurationOutputReference(this, "client_configuration");
   public get clientConfiguration() {
     return this._clientConfiguration;
   }
-  public putClientConfiguration(value: MachineConfigurationApplyClientConfiguration) {
+  public putClientConfiguration(value: MachineClientConfiguration) {
     this._clientConfiguration.internalValue = value;
   }
   public resetClientConfiguration() {
@@ -816,11 +828,11 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
   }
 
   // client_configuration_wo - computed: false, optional: true, required: false
-  private _clientConfigurationWo = new MachineConfigurationApplyClientConfigurationWoOutputReference(this, "client_configuration_wo");
+  private _clientConfigurationWo = new MachineClientConfigurationWoOutputReference(this, "client_configuration_wo");
   public get clientConfigurationWo() {
     return this._clientConfigurationWo;
   }
-  public putClientConfigurationWo(value: MachineConfigurationApplyClientConfigurationWo) {
+  public putClientConfigurationWo(value: MachineClientConfigurationWo) {
     this._clientConfigurationWo.internalValue = value;
   }
   public resetClientConfigurationWo() {
@@ -831,20 +843,20 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
     return this._clientConfigurationWo.internalValue;
   }
 
-  // config_patches - computed: false, optional: true, required: false
-  private _configPatches?: string[]; 
-  public get configPatches() {
-    return this.getListAttribute('config_patches');
+  // drain_on_upgrade - computed: true, optional: true, required: false
+  private _drainOnUpgrade?: boolean | cdktf.IResolvable; 
+  public get drainOnUpgrade() {
+    return this.getBooleanAttribute('drain_on_upgrade');
   }
-  public set configPatches(value: string[]) {
-    this._configPatches = value;
+  public set drainOnUpgrade(value: boolean | cdktf.IResolvable) {
+    this._drainOnUpgrade = value;
   }
-  public resetConfigPatches() {
-    this._configPatches = undefined;
+  public resetDrainOnUpgrade() {
+    this._drainOnUpgrade = undefined;
   }
   // Temporarily expose input value. Use with caution.
-  public get configPatchesInput() {
-    return this._configPatches;
+  public get drainOnUpgradeInput() {
+    return this._drainOnUpgrade;
   }
 
   // endpoint - computed: true, optional: true, required: false
@@ -868,9 +880,84 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
     return this.getStringAttribute('id');
   }
 
-  // machine_configuration - computed: true, optional: false, required: false
+  // ignore_kubernetes_upgrade_drift - computed: true, optional: true, required: false
+  private _ignoreKubernetesUpgradeDrift?: boolean | cdktf.IResolvable; 
+  public get ignoreKubernetesUpgradeDrift() {
+    return this.getBooleanAttribute('ignore_kubernetes_upgrade_drift');
+  }
+  public set ignoreKubernetesUpgradeDrift(value: boolean | cdktf.IResolvable) {
+    this._ignoreKubernetesUpgradeDrift = value;
+  }
+  public resetIgnoreKubernetesUpgradeDrift() {
+    this._ignoreKubernetesUpgradeDrift = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get ignoreKubernetesUpgradeDriftInput() {
+    return this._ignoreKubernetesUpgradeDrift;
+  }
+
+  // image - computed: true, optional: true, required: false
+  private _image?: string; 
+  public get image() {
+    return this.getStringAttribute('image');
+  }
+  public set image(value: string) {
+    this._image = value;
+  }
+  public resetImage() {
+    this._image = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get imageInput() {
+    return this._image;
+  }
+
+  // kubeconfig - computed: false, optional: true, required: false
+  private _kubeconfig?: string; 
+  public get kubeconfig() {
+    return this.getStringAttribute('kubeconfig');
+  }
+  public set kubeconfig(value: string) {
+    this._kubeconfig = value;
+  }
+  public resetKubeconfig() {
+    this._kubeconfig = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get kubeconfigInput() {
+    return this._kubeconfig;
+  }
+
+  // kubeconfig_wo - computed: false, optional: true, required: false
+  private _kubeconfigWo?: string; 
+  public get kubeconfigWo() {
+    return this.getStringAttribute('kubeconfig_wo');
+  }
+  public set kubeconfigWo(value: string) {
+    this._kubeconfigWo = value;
+  }
+  public resetKubeconfigWo() {
+    this._kubeconfigWo = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get kubeconfigWoInput() {
+    return this._kubeconfigWo;
+  }
+
+  // machine_configuration - computed: false, optional: true, required: false
+  private _machineConfiguration?: string; 
   public get machineConfiguration() {
     return this.getStringAttribute('machine_configuration');
+  }
+  public set machineConfiguration(value: string) {
+    this._machineConfiguration = value;
+  }
+  public resetMachineConfiguration() {
+    this._machineConfiguration = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get machineConfigurationInput() {
+    return this._machineConfiguration;
   }
 
   // machine_configuration_hash - computed: true, optional: false, required: false
@@ -878,36 +965,20 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
     return this.getStringAttribute('machine_configuration_hash');
   }
 
-  // machine_configuration_input - computed: false, optional: true, required: false
-  private _machineConfigurationInput?: string; 
-  public get machineConfigurationInput() {
-    return this.getStringAttribute('machine_configuration_input');
+  // machine_configuration_wo - computed: false, optional: true, required: false
+  private _machineConfigurationWo?: string; 
+  public get machineConfigurationWo() {
+    return this.getStringAttribute('machine_configuration_wo');
   }
-  public set machineConfigurationInput(value: string) {
-    this._machineConfigurationInput = value;
+  public set machineConfigurationWo(value: string) {
+    this._machineConfigurationWo = value;
   }
-  public resetMachineConfigurationInput() {
-    this._machineConfigurationInput = undefined;
-  }
-  // Temporarily expose input value. Use with caution.
-  public get machineConfigurationInputInput() {
-    return this._machineConfigurationInput;
-  }
-
-  // machine_configuration_input_wo - computed: false, optional: true, required: false
-  private _machineConfigurationInputWo?: string; 
-  public get machineConfigurationInputWo() {
-    return this.getStringAttribute('machine_configuration_input_wo');
-  }
-  public set machineConfigurationInputWo(value: string) {
-    this._machineConfigurationInputWo = value;
-  }
-  public resetMachineConfigurationInputWo() {
-    this._machineConfigurationInputWo = undefined;
+  public resetMachineConfigurationWo() {
+    this._machineConfigurationWo = undefined;
   }
   // Temporarily expose input value. Use with caution.
-  public get machineConfigurationInputWoInput() {
-    return this._machineConfigurationInputWo;
+  public get machineConfigurationWoInput() {
+    return this._machineConfigurationWo;
   }
 
   // node - computed: false, optional: false, required: true
@@ -924,11 +995,11 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
   }
 
   // on_destroy - computed: false, optional: true, required: false
-  private _onDestroy = new MachineConfigurationApplyOnDestroyOutputReference(this, "on_destroy");
+  private _onDestroy = new MachineOnDestroyOutputReference(this, "on_destroy");
   public get onDestroy() {
     return this._onDestroy;
   }
-  public putOnDestroy(value: MachineConfigurationApplyOnDestroy) {
+  public putOnDestroy(value: MachineOnDestroy) {
     this._onDestroy.internalValue = value;
   }
   public resetOnDestroy() {
@@ -939,17 +1010,28 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
     return this._onDestroy.internalValue;
   }
 
-  // resolved_apply_mode - computed: true, optional: false, required: false
-  public get resolvedApplyMode() {
-    return this.getStringAttribute('resolved_apply_mode');
+  // reboot_mode - computed: true, optional: true, required: false
+  private _rebootMode?: string; 
+  public get rebootMode() {
+    return this.getStringAttribute('reboot_mode');
+  }
+  public set rebootMode(value: string) {
+    this._rebootMode = value;
+  }
+  public resetRebootMode() {
+    this._rebootMode = undefined;
+  }
+  // Temporarily expose input value. Use with caution.
+  public get rebootModeInput() {
+    return this._rebootMode;
   }
 
   // timeouts - computed: false, optional: true, required: false
-  private _timeouts = new MachineConfigurationApplyTimeoutsOutputReference(this, "timeouts");
+  private _timeouts = new MachineTimeoutsOutputReference(this, "timeouts");
   public get timeouts() {
     return this._timeouts;
   }
-  public putTimeouts(value: MachineConfigurationApplyTimeouts) {
+  public putTimeouts(value: MachineTimeouts) {
     this._timeouts.internalValue = value;
   }
   public resetTimeouts() {
@@ -966,44 +1048,42 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
 
   protected synthesizeAttributes(): { [name: string]: any } {
     return {
-      apply_mode: cdktf.stringToTerraform(this._applyMode),
-      client_configuration: machineConfigurationApplyClientConfigurationToTerraform(this._clientConfiguration.internalValue),
-      client_configuration_wo: machineConfigurationApplyClientConfigurationWoToTerraform(this._clientConfigurationWo.internalValue),
-      config_patches: cdktf.listMapper(cdktf.stringToTerraform, false)(this._configPatches),
+      client_configuration: machineClientConfigurationToTerraform(this._clientConfiguration.internalValue),
+      client_configuration_wo: machineClientConfigurationWoToTerraform(this._clientConfigurationWo.internalValue),
+      drain_on_upgrade: cdktf.booleanToTerraform(this._drainOnUpgrade),
       endpoint: cdktf.stringToTerraform(this._endpoint),
-      machine_configuration_input: cdktf.stringToTerraform(this._machineConfigurationInput),
-      machine_configuration_input_wo: cdktf.stringToTerraform(this._machineConfigurationInputWo),
+      ignore_kubernetes_upgrade_drift: cdktf.booleanToTerraform(this._ignoreKubernetesUpgradeDrift),
+      image: cdktf.stringToTerraform(this._image),
+      kubeconfig: cdktf.stringToTerraform(this._kubeconfig),
+      kubeconfig_wo: cdktf.stringToTerraform(this._kubeconfigWo),
+      machine_configuration: cdktf.stringToTerraform(this._machineConfiguration),
+      machine_configuration_wo: cdktf.stringToTerraform(this._machineConfigurationWo),
       node: cdktf.stringToTerraform(this._node),
-      on_destroy: machineConfigurationApplyOnDestroyToTerraform(this._onDestroy.internalValue),
-      timeouts: machineConfigurationApplyTimeoutsToTerraform(this._timeouts.internalValue),
+      on_destroy: machineOnDestroyToTerraform(this._onDestroy.internalValue),
+      reboot_mode: cdktf.stringToTerraform(this._rebootMode),
+      timeouts: machineTimeoutsToTerraform(this._timeouts.internalValue),
     };
   }
 
   protected synthesizeHclAttributes(): { [name: string]: any } {
     const attrs = {
-      apply_mode: {
-        value: cdktf.stringToHclTerraform(this._applyMode),
-        isBlock: false,
-        type: "simple",
-        storageClassType: "string",
-      },
       client_configuration: {
-        value: machineConfigurationApplyClientConfigurationToHclTerraform(this._clientConfiguration.internalValue),
+        value: machineClientConfigurationToHclTerraform(this._clientConfiguration.internalValue),
         isBlock: true,
         type: "struct",
-        storageClassType: "MachineConfigurationApplyClientConfiguration",
+        storageClassType: "MachineClientConfiguration",
       },
       client_configuration_wo: {
-        value: machineConfigurationApplyClientConfigurationWoToHclTerraform(this._clientConfigurationWo.internalValue),
+        value: machineClientConfigurationWoToHclTerraform(this._clientConfigurationWo.internalValue),
         isBlock: true,
         type: "struct",
-        storageClassType: "MachineConfigurationApplyClientConfigurationWo",
+        storageClassType: "MachineClientConfigurationWo",
       },
-      config_patches: {
-        value: cdktf.listMapperHcl(cdktf.stringToHclTerraform, false)(this._configPatches),
+      drain_on_upgrade: {
+        value: cdktf.booleanToHclTerraform(this._drainOnUpgrade),
         isBlock: false,
-        type: "list",
-        storageClassType: "stringList",
+        type: "simple",
+        storageClassType: "boolean",
       },
       endpoint: {
         value: cdktf.stringToHclTerraform(this._endpoint),
@@ -1011,14 +1091,38 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
         type: "simple",
         storageClassType: "string",
       },
-      machine_configuration_input: {
-        value: cdktf.stringToHclTerraform(this._machineConfigurationInput),
+      ignore_kubernetes_upgrade_drift: {
+        value: cdktf.booleanToHclTerraform(this._ignoreKubernetesUpgradeDrift),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "boolean",
+      },
+      image: {
+        value: cdktf.stringToHclTerraform(this._image),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
       },
-      machine_configuration_input_wo: {
-        value: cdktf.stringToHclTerraform(this._machineConfigurationInputWo),
+      kubeconfig: {
+        value: cdktf.stringToHclTerraform(this._kubeconfig),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      kubeconfig_wo: {
+        value: cdktf.stringToHclTerraform(this._kubeconfigWo),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      machine_configuration: {
+        value: cdktf.stringToHclTerraform(this._machineConfiguration),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
+      },
+      machine_configuration_wo: {
+        value: cdktf.stringToHclTerraform(this._machineConfigurationWo),
         isBlock: false,
         type: "simple",
         storageClassType: "string",
@@ -1030,16 +1134,22 @@ export class MachineConfigurationApply extends cdktf.TerraformResource {
         storageClassType: "string",
       },
       on_destroy: {
-        value: machineConfigurationApplyOnDestroyToHclTerraform(this._onDestroy.internalValue),
+        value: machineOnDestroyToHclTerraform(this._onDestroy.internalValue),
         isBlock: true,
         type: "struct",
-        storageClassType: "MachineConfigurationApplyOnDestroy",
+        storageClassType: "MachineOnDestroy",
+      },
+      reboot_mode: {
+        value: cdktf.stringToHclTerraform(this._rebootMode),
+        isBlock: false,
+        type: "simple",
+        storageClassType: "string",
       },
       timeouts: {
-        value: machineConfigurationApplyTimeoutsToHclTerraform(this._timeouts.internalValue),
+        value: machineTimeoutsToHclTerraform(this._timeouts.internalValue),
         isBlock: true,
         type: "struct",
-        storageClassType: "MachineConfigurationApplyTimeouts",
+        storageClassType: "MachineTimeouts",
       },
     };
 

@@ -1,0 +1,80 @@
+#!/usr/bin/env node
+// A health gate, run by Terraform at apply (local-exec of lib/gates/apply-gate.ts).
+// Polls the Kubernetes API with the cluster's CA and admin certificate (TLS
+// verified) every 10 s until the check passes or GATE_TIMEOUT_SECONDS pass.
+//
+//   node scripts/gate.js readyz       /readyz answers 200 (API server up, etcd reachable): needs no pod network
+//   node scripts/gate.js nodes-dns    every node in GATE_NODES is Ready, and kube-dns has a ready endpoint (CoreDNS serves)
+//
+// Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_TIMEOUT_SECONDS.
+"use strict";
+const https = require("https");
+const { setTimeout: sleep } = require("timers/promises");
+
+/** GET path on the API; resolves { status, body }. */
+function get(path, env) {
+  return new Promise((resolve) => {
+    const url = new (require("url").URL)(path, env.GATE_HOST);
+    const req = https.request(url, { ca: env.GATE_CA_PEM, cert: env.GATE_CERT_PEM, key: env.GATE_KEY_PEM, timeout: 10000 }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode, body }));
+    });
+    req.on("timeout", () => req.destroy(new Error("timed out")));
+    req.on("error", (e) => resolve({ status: 0, body: e.message }));
+    req.end();
+  });
+}
+
+/** One attempt: "" when the check passes, else why not. */
+async function attempt(check, env) {
+  if (check === "readyz") {
+    const r = await get("/readyz", env);
+    return r.status === 200 ? "" : `/readyz: ${r.status || "no answer"} ${r.body.slice(0, 200)}`;
+  }
+  const want = (env.GATE_NODES || "").split(",").filter(Boolean);
+  const nodes = await get("/api/v1/nodes", env);
+  if (nodes.status !== 200) return `nodes: ${nodes.status || "no answer"} ${nodes.body.slice(0, 200)}`;
+  const ready = new Set(
+    JSON.parse(nodes.body)
+      .items.filter((n) => (n.status.conditions || []).some((c) => c.type === "Ready" && c.status === "True"))
+      .map((n) => n.metadata.name),
+  );
+  const notReady = want.filter((n) => !ready.has(n));
+  if (notReady.length) return `not Ready: ${notReady.join(", ")}`;
+  const slices = await get("/apis/discovery.k8s.io/v1/namespaces/kube-system/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dkube-dns", env);
+  if (slices.status !== 200) return `kube-dns endpoints: ${slices.status || "no answer"}`;
+  const dnsReady = JSON.parse(slices.body).items.some((s) => (s.endpoints || []).some((e) => e.conditions && e.conditions.ready));
+  return dnsReady ? "" : "kube-dns has no ready endpoint (CoreDNS not serving)";
+}
+
+async function main() {
+  const check = process.argv[2];
+  if (check !== "readyz" && check !== "nodes-dns") {
+    console.error("usage: node scripts/gate.js readyz|nodes-dns");
+    process.exit(2);
+  }
+  const env = process.env;
+  for (const v of ["GATE_HOST", "GATE_CA_PEM", "GATE_CERT_PEM", "GATE_KEY_PEM"]) {
+    if (!env[v]) {
+      console.error(`gate: ${v} is not set (the Terraform gate resource passes it)`);
+      process.exit(2);
+    }
+  }
+  const deadline = Date.now() + Number(env.GATE_TIMEOUT_SECONDS || 900) * 1000;
+  let why;
+  for (;;) {
+    why = await attempt(check, env);
+    if (!why) {
+      console.log(`gate ${check}: passed`);
+      return;
+    }
+    if (Date.now() > deadline) break;
+    await sleep(10000);
+  }
+  console.error(
+    `gate ${check} at ${env.GATE_HOST}: did not pass in ${env.GATE_TIMEOUT_SECONDS || 900}s: ${why}. Fix: find the cause with kubectl get nodes / talosctl health; to deploy a repair while the cluster is degraded, set healthGates: false for the cluster (docs/operations.md)`,
+  );
+  process.exit(1);
+}
+main();
