@@ -112,14 +112,14 @@ const WorkerSchema = z
 
 const NetworkSchema = z
   .strictObject({
-    nodeSubnet: cidr.describe("Subnet the node IPs (and the VIP) are in."),
+    nodeSubnet: cidr.describe("Subnet the node IPs (and the VIP) are in; clusters may share one (a flat LAN), their node IPs and VIPs distinct."),
     gateway: ipv4.describe("Default gateway of the nodes, inside nodeSubnet."),
     dnsServers: z.array(ipv4).min(1).default(["1.1.1.1", "9.9.9.9"]).describe("DNS servers of the nodes."),
     bridge: z.string().default("vmbr0").describe("Proxmox bridge the VM NICs attach to."),
     vlanId: z.int().min(1).max(4094).optional().describe("VLAN tag of the VM NICs; untagged when absent."),
     vip: ipv4.optional().describe("Shared Talos VIP for the Kubernetes API; without it the first control plane's IP is the endpoint."),
-    podSubnet: cidr.describe("Pod CIDR; must not overlap any other cluster's ranges (ClusterMesh routes pod IPs)."),
-    serviceSubnet: cidr.describe("Service CIDR; must not overlap any other range in the mesh."),
+    podSubnet: cidr.describe("Pod CIDR; must not overlap any other range in the mesh, node subnets included (ClusterMesh routes pod IPs)."),
+    serviceSubnet: cidr.describe("Service CIDR; must not overlap any other range in the mesh, node subnets included."),
   })
   .describe("Addresses of the cluster.");
 

@@ -110,7 +110,7 @@ const CASES: [string, Edit, string[]][] = [
       west(c).network.podSubnet = "10.110.128.0/17";
     },
     [
-      "clusters[1].network.podSubnet: 10.110.128.0/17 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+      "clusters[1].network.podSubnet: 10.110.128.0/17 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every pod and service range in the mesh its own CIDR, overlapping no other range and no node subnet (node subnets alone may be shared: clusters on one LAN)",
     ],
   ],
   [
@@ -119,7 +119,7 @@ const CASES: [string, Edit, string[]][] = [
       east(c).network.serviceSubnet = "10.110.0.0/20";
     },
     [
-      "clusters[0].network.serviceSubnet: 10.110.0.0/20 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+      "clusters[0].network.serviceSubnet: 10.110.0.0/20 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every pod and service range in the mesh its own CIDR, overlapping no other range and no node subnet (node subnets alone may be shared: clusters on one LAN)",
     ],
   ],
   [
@@ -128,7 +128,32 @@ const CASES: [string, Edit, string[]][] = [
       west(c).network.serviceSubnet = "10.10.0.0/16";
     },
     [
-      "clusters[1].network.serviceSubnet: 10.10.0.0/16 overlaps clusters[0].network.nodeSubnet (10.10.0.0/24). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+      "clusters[1].network.serviceSubnet: 10.10.0.0/16 overlaps clusters[0].network.nodeSubnet (10.10.0.0/24). Fix: give every pod and service range in the mesh its own CIDR, overlapping no other range and no node subnet (node subnets alone may be shared: clusters on one LAN)",
+    ],
+  ],
+  [
+    "two clusters on one LAN with the same VIP",
+    (c) => {
+      Object.assign(west(c).network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.10" });
+      west(c).controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
+      west(c).workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+    },
+    [
+      "clusters[1].network.vip: VIP 10.10.0.10 is also the VIP of clusters[0] (talos-east). Fix: clusters may share a node subnet (one flat LAN), so every node IP and VIP must be distinct across the mesh and none may be a gateway: use a free address",
+    ],
+  ],
+  [
+    "two clusters on one LAN, a node on the other cluster's node IP and another on its gateway",
+    (c) => {
+      Object.assign(west(c).network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.254", vip: "10.10.0.110" });
+      west(c).controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
+      west(c).workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+      west(c).workers!.nodes![0].ip = "10.10.0.21";
+      west(c).workers!.nodes![1].ip = "10.10.0.1";
+    },
+    [
+      "clusters[1].workers.nodes[0].ip: IP 10.10.0.21 is already used by clusters[0].workers.nodes[0]. Fix: give every node in the mesh its own address",
+      "clusters[1].workers.nodes[1].ip: IP 10.10.0.1 is the gateway of clusters[0] (talos-east). Fix: clusters may share a node subnet (one flat LAN), so every node IP and VIP must be distinct across the mesh and none may be a gateway: use a free address",
     ],
   ],
   [
@@ -176,9 +201,9 @@ const CASES: [string, Edit, string[]][] = [
   [
     "VIP outside the node subnet",
     (c) => {
-      east(c).network.vip = "10.20.0.10";
+      east(c).network.vip = "10.99.0.10";
     },
-    ["clusters[0].network.vip: VIP 10.20.0.10 is outside nodeSubnet 10.10.0.0/24. Fix: use a free address inside 10.10.0.0/24"],
+    ["clusters[0].network.vip: VIP 10.99.0.10 is outside nodeSubnet 10.10.0.0/24. Fix: use a free address inside 10.10.0.0/24"],
   ],
   [
     "VIP is a node IP",
@@ -502,7 +527,7 @@ it("reports schema and cross-field problems of a config at once", () => {
   expect(located(r.stderr.slice(1), file)).toEqual([
     '  - proxmox: unknown key "colour". Fix: remove "colour" (allowed here: endpoint, insecure, apiToken, isoTransfer, isoDatastore, hosts)',
     "  - clusters[1].id: cluster id 1 is already used by clusters[0] (talos-east). Fix: give every cluster a unique id from 1 to 255",
-    "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every node, pod and service range in the mesh its own non-overlapping CIDR",
+    "  - clusters[1].network.podSubnet: 10.110.0.0/16 overlaps clusters[0].network.podSubnet (10.110.0.0/16). Fix: give every pod and service range in the mesh its own CIDR, overlapping no other range and no node subnet (node subnets alone may be shared: clusters on one LAN)",
   ]);
 });
 
@@ -536,4 +561,29 @@ it("prints warnings but synthesizes", () => {
     "warning: clusters[1].talos.extensions: no siderolabs/qemu-guest-agent: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses. Fix: add siderolabs/qemu-guest-agent",
   ]);
   expect(fs.existsSync(path.join(result.outdir, "manifest.json"))).toBe(true);
+});
+
+it("says when rook-ceph on 2 workers gets a single Ceph mon", () => {
+  const input = defaultInput();
+  input.clusters[1].workers!.nodes!.pop();
+  input.clusters[1].workers!.memoryGiB = 16;
+  const file = writeConfig(input);
+  const result = runSynth({ AGGRIK8S_CONFIG: file });
+  expect(result.code).toBe(0);
+  expect(result.stderr.map((l) => l.replace(`${file}:`, "").replace(/^warning: \d+:\d+: /, "warning: "))).toEqual([
+    "warning: clusters[1].platform.rookCeph: rook-ceph on 2 workers runs a single Ceph mon (mons are one per node, in an odd number: 3 need 3 workers), so the storage stops whenever that mon's worker is down. Fix: add workers to reach 3 for three mons, or keep one mon knowingly (fine for a lab)",
+  ]);
+});
+
+it("synthesizes two clusters on one flat LAN: a shared node subnet and gateway, distinct node IPs and VIPs", () => {
+  const input = defaultInput();
+  Object.assign(input.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.110" });
+  input.clusters[1].controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
+  input.clusters[1].workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+  const result = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });
+  expect(result.stderr).toEqual([]);
+  expect(result.code).toBe(0);
+  const west = JSON.parse(fs.readFileSync(path.join(result.outdir, "stacks", "talos-west-vms", "cdk.tf.json"), "utf8"));
+  const addresses = Object.values(west.resource.proxmox_virtual_environment_vm as Record<string, any>).map((vm) => vm.initialization.ip_config[0].ipv4.address);
+  expect(addresses).toContain("10.10.0.111/24");
 });

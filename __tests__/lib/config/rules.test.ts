@@ -16,6 +16,15 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   subnetAddresses: (c) => {
     c.clusters[0].network.vip = "10.10.0.11";
   },
+  lanAddresses: (c) => {
+    // West on east's LAN (allowed), with east's VIP (not).
+    Object.assign(c.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.10" });
+    c.clusters[1].controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
+    c.clusters[1].workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+  },
+  rookMons: (c) => {
+    c.clusters[0].workers!.nodes!.pop();
+  },
   clusterShape: (c) => {
     c.clusters[0].controlPlane.nodes.pop();
   },
@@ -63,6 +72,43 @@ function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {
   return out;
 }
 
+/** Configs each rule must accept beyond the default mesh: what a rule allows matters as much as what it refuses. */
+const PASSING: Partial<Record<keyof typeof RULES, [string, Edit][]>> = {
+  addressRanges: [
+    [
+      "two clusters on one flat LAN (a shared node subnet)",
+      (c) => {
+        Object.assign(c.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.20" });
+      },
+    ],
+    [
+      "overlapping node subnets (a /23 and a /24 inside it)",
+      (c) => {
+        c.clusters[1].network.nodeSubnet = "10.10.0.0/23";
+      },
+    ],
+  ],
+  lanAddresses: [
+    [
+      "two clusters on one flat LAN, one router, distinct VIPs and node IPs",
+      (c) => {
+        Object.assign(c.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.110" });
+        c.clusters[1].controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
+        c.clusters[1].workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+      },
+    ],
+  ],
+  rookMons: [
+    [
+      "rook-ceph off on 2 workers",
+      (c) => {
+        c.clusters[0].workers!.nodes!.pop();
+        c.clusters[0].platform = { rookCeph: { enabled: false } };
+      },
+    ],
+  ],
+};
+
 describe.each(Object.keys(RULES) as (keyof typeof RULES)[])("rule %s", (rule) => {
   it("passes the default mesh", () => {
     expect(findings(rule)).toEqual([]);
@@ -70,5 +116,9 @@ describe.each(Object.keys(RULES) as (keyof typeof RULES)[])("rule %s", (rule) =>
 
   it("reports a config that breaks it", () => {
     expect(findings(rule, FAILING[rule]).length).toBeGreaterThan(0);
+  });
+
+  it.each(PASSING[rule] ?? [["(no further case)", () => {}] as [string, Edit]])("accepts %s", (_name, edit) => {
+    expect(findings(rule, edit)).toEqual([]);
   });
 });

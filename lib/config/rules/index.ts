@@ -2,13 +2,16 @@
  * Rules that span fields or clusters, run after the schema has accepted each
  * field on its own; one rule per file in this folder. Every rule runs, so one
  * synth reports everything wrong at once. A new rule: a file exporting a
- * `MeshRule`, one line in RULES, a row in __tests__/config.errors.test.ts.
+ * `MeshRule`, one line in RULES, a failing edit in __tests__/lib/config/rules.test.ts, its exact messages in
+ * __tests__/lib/config/load.errors.test.ts.
  */
 import { Problem } from "../../errors";
 import { namesAndIds } from "./names";
 import { addressRanges } from "./address-ranges";
 import { subnetAddresses } from "./subnet-addresses";
+import { lanAddresses } from "./lan-addresses";
 import { clusterShape } from "./cluster-shape";
+import { rookMons } from "./rook-mons";
 import { extraReleaseNamespaces } from "./extra-release-namespaces";
 import { resources } from "./resources";
 import { capacity } from "./capacity";
@@ -31,7 +34,9 @@ export const RULES = {
   namesAndIds,
   addressRanges,
   subnetAddresses,
+  lanAddresses,
   clusterShape,
+  rookMons,
   extraReleaseNamespaces,
   resources,
   capacity,
