@@ -61,10 +61,14 @@ export interface RunResult {
   readonly outdir: string;
 }
 
-/** Runs the same entry point as `cdktf synth` (main.ts) with the given environment. */
+/**
+ * Runs the same entry point as `cdktf synth` (main.ts) with the given
+ * environment; without AGGRIK8S_CONFIG in it, the embedded demo mesh (never a
+ * ./aggrik8s.yaml the user's checkout may hold).
+ */
 export function runSynth(env: Record<string, string | undefined>, outdir = scratchDir()): RunResult {
   const stderr: string[] = [];
-  const code = runApp({ env, build: buildMesh, outdir, stderr: (l) => stderr.push(...l.split("\n")) });
+  const code = runApp({ env: { AGGRIK8S_CONFIG: "", ...env }, build: buildMesh, outdir, stderr: (l) => stderr.push(...l.split("\n")) });
   return { code, stderr, outdir };
 }
 

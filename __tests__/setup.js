@@ -15,3 +15,8 @@ afterAll(() => {
   os.tmpdir = () => systemTmp;
   fs.rmSync(ours, { recursive: true, force: true });
 });
+// Hermetic: a child process a test starts with the test's environment gets
+// the embedded demo mesh (AGGRIK8S_CONFIG set to empty) unless the test names
+// a config, whatever the shell exports and whatever ./aggrik8s.yaml (.yml,
+// .json) the checkout holds.
+process.env.AGGRIK8S_CONFIG = "";

@@ -10,8 +10,8 @@ import { createHash } from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { runApp } from "../tools/app";
-import { CONFIG_ENV, LOCAL_CONFIG_FILE, describeConfig, loadConfig } from "../lib/config/load";
+import { readConfigStamp, runApp } from "../tools/app";
+import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
@@ -82,7 +82,8 @@ if (!Number.isInteger(parallel) || parallel < 1) {
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
-    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight"].includes(k))
+    // skip-synth: this script synthesizes (or checks what is there) and always runs cdktf with --skip-synth.
+    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight", "skip-synth"].includes(k))
     .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
 const loaded = loadConfig({ env: process.env });
@@ -116,28 +117,41 @@ interface Synthesized {
 }
 
 /**
- * Synthesizes once to learn the stacks' graph, their secrets (sensitive
- * variables) and whether one leaves the Proxmox token to the provider's own
- * env var; into `keepIn` when given (diff plans that output), else a scratch dir.
+ * Synthesizes once into the output directory, to learn the stacks' graph and
+ * their secrets (sensitive variables); the engine and cdktf then work on that
+ * output (cdktf with --skip-synth). One synth, so each warning is printed
+ * once, by us: a synth run by the cdktf CLI logs every line the app writes to
+ * stderr at error level (`[ERROR] default - warning: ...`, @cdktf/commons
+ * exec -> processLoggerError).
  */
-function synthesized(keepIn?: string): Synthesized {
-  const outdir = keepIn ?? fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-secrets-"));
-  try {
-    if (runApp({ env: process.env, build: buildMesh, outdir }) !== 0) process.exit(1);
-    return fromOutdir(outdir);
-  } finally {
-    if (!keepIn) fs.rmSync(outdir, { recursive: true, force: true });
-  }
+function synthesized(dir: string): Synthesized {
+  if (runApp({ env: process.env, build: buildMesh, outdir: dir }) !== 0) process.exit(1);
+  return fromOutdir(dir);
 }
 
 const selected = parsed.positionals;
 const outdir = path.resolve((parsed.values.output as string | undefined) ?? "cdktf.out");
 const skipSynth = Boolean(parsed.values["skip-synth"]);
-// diff plans what synth wrote into the output directory (runApp replaces it only on success).
+const dirOf = (n: string) => path.join(outdir, "stacks", n);
+const color = parsed.values["no-color"] ? ["-no-color"] : [];
+/** The engine's messages when it cannot install a provider (from the registry, a mirror or the plugin cache). */
+const PROVIDER_INSTALL_FAILURE =
+  /Failed to (query available provider packages|install provider|resolve provider packages|read any lock file)|could not connect to registry|Invalid provider registry host|not found in any of the\s+search locations/;
+
+// runApp replaces the output directory only on success. --from-plans applies the plans diff saved there, so it is not synthesized over.
 const state = loaded.config.state;
-const { secretsByStack, stacks } = command === "diff" && skipSynth ? readSynthesized(outdir) : synthesized(command === "diff" ? outdir : undefined);
+const { secretsByStack, stacks } = skipSynth || fromPlans ? readSynthesized(outdir) : synthesized(outdir);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
 const all = stacks.map((s) => s.name);
+// cdktf takes glob patterns for deploy and destroy; diff names stacks exactly.
+const isPattern = (n: string) => command !== "diff" && /[*?[\]{}]/.test(n);
+const unknownStacks = selected.filter((n) => n !== "*" && !isPattern(n) && !all.includes(n));
+if (unknownStacks.length) {
+  process.stderr.write(
+    `error: ${command}: no stack named ${unknownStacks.join(", ")} in the config (${loaded.source}). Fix: name stacks it has: ${all.join(", ")}\n`,
+  );
+  process.exit(1);
+}
 const named =
   clusterToDestroy !== undefined
     ? all.filter(
@@ -206,7 +220,10 @@ function deployOrDestroy(): never {
   const stackArgs = clusterToDestroy !== undefined ? named : selected.length === 0 ? ["*"] : [];
   // mesh-credentials reads every cluster's Talos stack; it is redeployed once the cluster leaves the config.
   const alone = clusterToDestroy !== undefined ? ["--ignore-missing-stack-dependencies"] : [];
-  const r = spawnSync(cli(), [command, ...stackArgs, ...args, ...extra, ...alone], { stdio: "inherit", env });
+  // The engine must be able to get every provider: said here with what to do, rather than as cdktf's first init error.
+  if (command === "deploy") exitOnInitFailures(initStacks(named));
+  // --skip-synth: the output directory was synthesized (or checked) above; a second synth by cdktf would print every warning again, relabelled.
+  const r = spawnSync(cli(), [command, ...stackArgs, "--skip-synth", ...args, ...extra, ...alone], { stdio: "inherit", env });
   process.stderr.write(
     `${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`,
   );
@@ -230,10 +247,27 @@ async function orphanWarnings(): Promise<void> {
   }
 }
 
-/** The synthesized stacks in `dir` (diff --skip-synth). */
+/**
+ * The synthesized stacks in `dir` (--skip-synth, --from-plans), refused when
+ * they were not synthesized from the current config: planning or deploying
+ * the stacks of another config (or of the demo mesh) must not slip through.
+ */
 function readSynthesized(dir: string): Synthesized {
+  const flag = fromPlans ? "--from-plans" : "--skip-synth";
+  const rerun = fromPlans ? "run npm run diff again to synthesize and plan the current config" : "drop --skip-synth (or run npm run synth first)";
   if (!fs.existsSync(path.join(dir, "manifest.json"))) {
-    process.stderr.write(`error: ${dir}/manifest.json not found. Fix: run npm run synth first, or drop --skip-synth\n`);
+    process.stderr.write(`error: ${flag}: ${dir}/manifest.json not found. Fix: ${rerun}\n`);
+    process.exit(1);
+  }
+  const stamp = readConfigStamp(dir);
+  if (stamp?.fingerprint !== configFingerprint(loaded.config)) {
+    const from =
+      stamp === undefined
+        ? "an unknown config (it has no aggrik8s-config.json)"
+        : stamp.source === loaded.source
+          ? `an earlier version of ${stamp.source}`
+          : stamp.source;
+    process.stderr.write(`error: ${flag}: ${dir} was synthesized from ${from}, not from the current config (${loaded.source}). Fix: ${rerun}\n`);
     process.exit(1);
   }
   return fromOutdir(dir);
@@ -250,38 +284,79 @@ function fromOutdir(dir: string): Synthesized {
   return { secretsByStack, stacks: list };
 }
 
-/**
- * Plans each stack with the engine in its synthesized directory, as `cdktf
- * diff` does: inits one after another (the shared plugin cache is not safe
- * for concurrent writers), then plans up to `parallel` at once. Each stack's
- * output is printed whole, in order. Returns how many failed.
- */
-async function diffStacks(names: readonly string[], parallel: number): Promise<number> {
-  const bin = toolchain().engine();
+/** The engine's environment in a stack directory: the shared plugin cache, no prompts. */
+function stackEnv(): NodeJS.ProcessEnv {
   const pluginCache = env.TF_PLUGIN_CACHE_DIR ?? path.join(cacheDir(), "plugin-cache");
   fs.mkdirSync(pluginCache, { recursive: true });
-  const stackEnv = { ...env, TF_PLUGIN_CACHE_DIR: pluginCache, TF_INPUT: "0" };
-  const dirOf = (n: string) => path.join(outdir, "stacks", n);
-  const color = parsed.values["no-color"] ? ["-no-color"] : [];
-  const results: Record<string, { code: number; out: string }> = {};
+  return { ...env, TF_PLUGIN_CACHE_DIR: pluginCache, TF_INPUT: "0" };
+}
+
+interface EngineResult {
+  readonly code: number;
+  readonly out: string;
+}
+
+/**
+ * Runs the engine's init in each stack, one after another (the shared plugin
+ * cache is not safe for concurrent writers), only where providers or backend
+ * changed since the last one (its stamp is a digest of the terraform block).
+ * Returns the stacks whose init failed, with its output.
+ */
+function initStacks(names: readonly string[]): Record<string, EngineResult> {
+  const bin = toolchain().engine();
+  const failed: Record<string, EngineResult> = {};
   for (const n of names) {
-    // init only when providers or backend changed since the last one: its stamp is a digest of the terraform block.
     const json = JSON.parse(fs.readFileSync(path.join(dirOf(n), "cdk.tf.json"), "utf8"));
     const digest = createHash("sha256")
       .update(JSON.stringify(json.terraform ?? {}))
       .digest("hex");
     const stamp = path.join(dirOf(n), ".terraform", "aggrik8s-init.sha256");
     if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(path.join(dirOf(n), ".terraform.lock.hcl"))) continue;
-    const init = spawnSync(bin, ["init", "-input=false", ...color], { cwd: dirOf(n), env: stackEnv, encoding: "utf8" });
-    if (init.status !== 0) results[n] = { code: init.status ?? 1, out: `${init.stdout}${init.stderr}` };
+    const init = spawnSync(bin, ["init", "-input=false", ...color], { cwd: dirOf(n), env: stackEnv(), encoding: "utf8" });
+    if (init.status !== 0) failed[n] = { code: init.status ?? 1, out: `${init.stdout}${init.stderr}` };
     else fs.writeFileSync(stamp, digest);
   }
+  return failed;
+}
+
+/** What to do when the engine cannot get its providers: said after the engine's own error. */
+function providerHint(stacks: readonly string[]): string {
+  const engine = path.basename(toolchain().engine());
+  const registry = engine === "tofu" ? "registry.opentofu.org" : "registry.terraform.io";
+  return (
+    `error: ${command}: the engine (${engine}) could not get the providers of ${stacks.join(", ")} (its error is above). ` +
+    `Fix: run npm run toolchain, which builds every pinned provider into a local mirror, then eval "$(bash scripts/toolchain.sh --env)" so the engine uses it; ` +
+    `or give the engine access to ${registry} (check a proxy, or TF_CLI_CONFIG_FILE${env.TF_CLI_CONFIG_FILE ? `=${env.TF_CLI_CONFIG_FILE}` : ""})\n`
+  );
+}
+
+/** Prints every failed init, then what to do when providers were the cause, and exits 1; returns when nothing failed. */
+function exitOnInitFailures(failed: Record<string, EngineResult>): void {
+  const names = Object.keys(failed);
+  if (names.length === 0) return;
+  for (const n of names) process.stdout.write(`\n=== ${n} (init FAILED)\n${failed[n].out}`);
+  const providers = names.filter((n) => PROVIDER_INSTALL_FAILURE.test(failed[n].out));
+  if (providers.length) process.stderr.write(providerHint(providers));
+  else process.stderr.write(`error: ${command}: the engine's init failed in ${names.join(", ")} (its output is above)\n`);
+  process.exit(1);
+}
+
+/**
+ * Plans each stack with the engine in its synthesized directory, as `cdktf
+ * diff` does: inits first (initStacks), then plans up to `parallel` at once.
+ * Each stack's output is printed whole, in order. Returns how many failed.
+ */
+async function diffStacks(names: readonly string[], parallel: number): Promise<number> {
+  const bin = toolchain().engine();
+  const results: Record<string, EngineResult> = initStacks(names);
+  const initFailed = Object.keys(results);
+  const providers = initFailed.filter((n) => PROVIDER_INSTALL_FAILURE.test(results[n].out));
   const queue = names.filter((n) => !results[n]);
   const run = (n: string) =>
     new Promise<void>((resolve) => {
       let out = "";
       // Saved as `plan`, where `cdktf diff` saves it: the deploy can apply exactly what was reviewed.
-      const child = spawn(bin, ["plan", "-input=false", "-out", "plan", ...color], { cwd: dirOf(n), env: stackEnv });
+      const child = spawn(bin, ["plan", "-input=false", "-out", "plan", ...color], { cwd: dirOf(n), env: stackEnv() });
       child.stdout.on("data", (d) => (out += d));
       child.stderr.on("data", (d) => (out += d));
       child.on("close", (code) => {
@@ -299,6 +374,7 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
     process.stdout.write(`\n=== ${n} ${r.code === 0 ? "" : "(FAILED)"}\n${r.out}`);
     if (r.code !== 0) failed++;
   }
+  if (providers.length) process.stderr.write(providerHint(providers));
   return failed;
 }
 

@@ -1,7 +1,8 @@
-// `npm run config`: prints the resolved mesh config with every default filled
-// in, as YAML, then the secrets the synthesized stacks read at deploy time
-// (only those: a switched-off component's defaults are not listed), each with
-// whether it is set, never its value.
+// `npm run config`: prints the summary first: which config, its warnings
+// (stderr), the secrets the synthesized stacks read at deploy time (only
+// those: a switched-off component's defaults are not listed), each with
+// whether it is set, never its value; then the resolved mesh config with every
+// default filled in, as YAML.
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -15,13 +16,15 @@ import { cli } from "./lib/cli";
 
 cli({
   name: "config",
-  summary: "Prints the resolved mesh config (defaults filled in) as YAML, and which secret variables the stacks read and whether each is set.",
+  summary:
+    "Prints a summary first (which config, its warnings, the secret variables the stacks read and whether each is set), then the resolved mesh config (defaults filled in) as YAML.",
 });
 
 try {
   const loaded = loadConfig({ env: process.env });
   const { config, warnings } = loaded;
-  process.stdout.write(`# ${describeConfig(loaded)}\n${YAML.stringify(config)}`);
+  process.stdout.write(`# ${describeConfig(loaded)}\n`);
+  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-config-"));
   try {
     if (runApp({ env: process.env, build: buildMesh, outdir, stderr: () => {} }) === 0) {
@@ -38,7 +41,9 @@ try {
   } finally {
     fs.rmSync(outdir, { recursive: true, force: true });
   }
-  for (const w of warnings) process.stderr.write(`warning: ${formatProblem(w)}\n`);
+  process.stdout.write(
+    `# ${warnings.length} warning${warnings.length === 1 ? "" : "s"}${warnings.length ? " (on stderr, above)" : ""}\n# the resolved config (defaults filled in):\n${YAML.stringify(config)}`,
+  );
 } catch (e) {
   if (!(e instanceof Aggrik8sError)) throw e;
   process.stderr.write(`error: ${e.message}\n`);

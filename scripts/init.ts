@@ -19,12 +19,13 @@ if (fs.existsSync(target) && !values.force) {
   process.exit(1);
 }
 const schema = path.relative(path.dirname(target), path.join(root, "config.schema.json"));
-const example = fs.readFileSync(path.join(root, "examples", "three-clusters.yaml"), "utf8");
+// The example's own schema hint is relative to examples/: the line above replaces it.
+const example = fs.readFileSync(path.join(root, "examples", "three-clusters.yaml"), "utf8").replace(/^# yaml-language-server: \$schema=.*\n/, "");
 fs.writeFileSync(
   target,
   [
     `# yaml-language-server: $schema=${schema}`,
-    "# Your aggrik8s mesh. Every field is in the README's config reference; `npm run config`",
+    "# Your aggrik8s mesh. Every field is in docs/config.md (the config reference); `npm run config`",
     "# prints it resolved (defaults filled in), `npm run synth` checks it and writes cdktf.out/.",
     "# Change at least: proxmox.endpoint, the Proxmox node names, addresses, VM ids.",
     "",

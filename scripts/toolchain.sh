@@ -3,8 +3,11 @@
 # the OpenTofu engine) from their Go modules into a filesystem mirror outside
 # the repo, so validation runs against the real binaries with no registry.
 #
-#   scripts/toolchain.sh            build what is missing, print progress
-#   scripts/toolchain.sh --strict   ... and fail when any pinned provider cannot be built
+#   scripts/toolchain.sh            build what is missing, print progress; exit 1
+#                                   naming every provider (or OpenTofu) it could not build
+#   scripts/toolchain.sh --allow-partial
+#                                   ... exit 0 after a partial build (still named, as PARTIAL)
+#   scripts/toolchain.sh --strict   the default (kept for scripts that pass it)
 #   scripts/toolchain.sh --env      print the shell exports for the cache
 #   scripts/toolchain.sh --with-opentofu
 #                                   ... and build OpenTofu even when terraform is on PATH
@@ -15,8 +18,9 @@
 # $AGGRIK8S_PROVIDER_SRC holds it, with `go.replace` archives unpacked beside
 # it for dependencies the module proxy refuses; else from `go.module`@`go.ref`
 # through the Go module proxy. One that neither route builds is reported and
-# skipped (exit 0) unless --strict; validation then says which stacks it
-# cannot check.
+# the others are still built and mirrored (the engine takes the missing ones
+# from the registry), but the run exits 1 naming it, so a partial build never
+# reads as success (--allow-partial: exit 0, still reported as PARTIAL).
 #
 # Cache: $AGGRIK8S_CACHE, else $XDG_CACHE_HOME/aggrik8s, else ~/.cache/aggrik8s.
 # Idempotent: a provider whose binary is already in the mirror is skipped.
@@ -73,18 +77,23 @@ Builds every pinned provider at its exact version (release sources in
 $AGGRIK8S_PROVIDER_SRC, else the Go module proxy), and OpenTofu when no engine
 is on PATH, into a filesystem mirror outside the repo.
 
+Exits 1, naming each, when any pinned provider (or the OpenTofu it needs)
+could not be built; the ones built are mirrored all the same.
+
 options:
-  --strict  fail when any pinned provider cannot be built
+  --allow-partial  exit 0 after a partial build (still reported as PARTIAL)
+  --strict  the default: fail when any pinned provider cannot be built
   --with-opentofu  build OpenTofu even when terraform is on PATH
   --env  print the shell exports for the mirror and exit
   -h, --help  show this and exit
 USAGE
 }
-strict=false
+allow_partial=false
 with_opentofu=false
 for arg in "$@"; do
   case $arg in
-    --strict) strict=true ;;
+    --strict) allow_partial=false ;;
+    --allow-partial) allow_partial=true ;;
     --with-opentofu) with_opentofu=true ;;
     --env) print_env; exit 0 ;;
     -h|--help) usage; exit 0 ;;
@@ -164,7 +173,7 @@ build_provider() { # source version module ref archive replaces
     # Built inside the source folder: `go install module@ref` also asks the
     # proxy for the module's version list, which a proxy that serves only
     # exact versions refuses.
-    (cd "$dir" && go build -o "$target.partial" .) || die "building $source $version failed (output above)"
+    (cd "$dir" && go build -o "$target.partial" .) || { echo "go build failed (output above)" >"$cache/last-go-error.log"; return 1; }
     mv "$target.partial" "$target"
     log "$source $version: built in $(( $(date +%s) - t0 ))s"
   fi
@@ -176,7 +185,9 @@ build_provider() { # source version module ref archive replaces
 
 unavailable=()
 built=()
+total=0
 while read -r name source version module ref archive replaces; do
+  total=$((total + 1))
   if build_provider "$source" "$version" "$module" "$ref" "$archive" "$replaces"; then
     built+=("$source")
   else
@@ -191,11 +202,17 @@ if { [ "$eng" = "$tofu" ] || $with_opentofu; } && [ ! -x "$tofu" ]; then
   read -r tofu_version tofu_module tofu_ref < <(engine_pin)
   log "building OpenTofu $tofu_version ..."
   t0=$(date +%s)
-  dir=$(module_dir "$tofu_module" "$tofu_ref") || die "cannot download OpenTofu $tofu_module@$tofu_ref from the Go module proxy; install terraform or tofu on PATH instead"
+  if ! dir=$(module_dir "$tofu_module" "$tofu_ref"); then
+    log "OpenTofu $tofu_version: UNAVAILABLE: cannot download $tofu_module@$tofu_ref from the Go module proxy; install terraform or tofu on PATH instead"
+    unavailable+=("OpenTofu@$tofu_version")
   # Its go.mod has a replace directive, which only a build inside the module honours.
-  (cd "$dir" && go build -o "$tofu.partial" ./cmd/tofu) || die "building OpenTofu failed (output above)"
-  mv "$tofu.partial" "$tofu"
-  log "OpenTofu built in $(( $(date +%s) - t0 ))s"
+  elif ! (cd "$dir" && go build -o "$tofu.partial" ./cmd/tofu); then
+    log "OpenTofu $tofu_version: UNAVAILABLE: go build failed (output above)"
+    unavailable+=("OpenTofu@$tofu_version")
+  else
+    mv "$tofu.partial" "$tofu"
+    log "OpenTofu built in $(( $(date +%s) - t0 ))s"
+  fi
 fi
 
 # Both spellings: OpenTofu reads a bare "ns/type" as registry.opentofu.org, and
@@ -219,8 +236,10 @@ mkdir -p "$cache/plugin-cache"
 mv "$rc.partial" "$rc"
 print_env > "$cache/env"
 if [ ${#unavailable[@]} -gt 0 ]; then
-  log "not built (validation of stacks that need them is skipped): ${unavailable[*]}"
-  $strict && die "--strict: every pinned provider must be built"
+  log "PARTIAL after $(( $(date +%s) - start ))s: ${#built[@]} of $total providers built; not built: ${unavailable[*]}"
+  log "the engine takes the providers not built from the registry, and validation skips the stacks that need them"
+  $allow_partial && exit 0
+  die "not every pinned provider was built: ${unavailable[*]}. Fix: see each UNAVAILABLE line above (set AGGRIK8S_PROVIDER_SRC to a folder with the release-source archives, or give Go access to its module proxy), or pass --allow-partial to accept a partial mirror"
 fi
-log "ready in $(( $(date +%s) - start ))s: engine $eng, mirror $mirror"
+log "ready in $(( $(date +%s) - start ))s: all $total providers built; engine $eng, mirror $mirror"
 log "use it with: eval \"\$(scripts/toolchain.sh --env)\""

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { applyPolicies } from "../lib/aspects";
-import { describeConfig, loadConfig } from "../lib/config/load";
+import { configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { setProjectPaths } from "../lib/project-path";
 import { MeshConfig } from "../lib/config/schema";
 import { Aggrik8sError, formatProblem } from "../lib/errors";
@@ -30,6 +30,31 @@ export interface RunOptions {
    * @default false
    */
   readonly announce?: boolean;
+}
+
+/**
+ * The file in the output directory that says which config it was synthesized
+ * from: `{ source, fingerprint }` (configFingerprint of the resolved config).
+ * `npm run diff|deploy -- --skip-synth` compare it with the current config.
+ */
+export const CONFIG_STAMP_FILE = "aggrik8s-config.json";
+
+export interface ConfigStamp {
+  /** The config's file path, or "embedded default mesh". */
+  readonly source: string;
+  readonly fingerprint: string;
+}
+
+/** The stamp synth left in `outdir`, or undefined when there is none (an output directory of an older version, or none at all). */
+export function readConfigStamp(outdir: string): ConfigStamp | undefined {
+  const file = path.join(outdir, CONFIG_STAMP_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  try {
+    const stamp = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<ConfigStamp>;
+    return typeof stamp.source === "string" && typeof stamp.fingerprint === "string" ? { source: stamp.source, fingerprint: stamp.fingerprint } : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface ManifestAnnotation {
@@ -65,6 +90,8 @@ export function runApp(options: RunOptions): number {
       for (const a of errors) stderr(`  - ${a.constructPath}: ${a.message}`);
       return 1;
     }
+    const stamp: ConfigStamp = { source: loaded.source, fingerprint: configFingerprint(config) };
+    fs.writeFileSync(path.join(scratch, CONFIG_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
     fs.mkdirSync(outdir, { recursive: true });
     fs.cpSync(scratch, outdir, { recursive: true });
     // Stacks of an earlier config go; the current ones keep their engine working files (.terraform, saved plans).

@@ -51,7 +51,7 @@ describe("which config a command uses", () => {
     const r = tool(dir, "cdktf.ts", ["deploy"]);
     expect(r.status).toBe(1);
     expect(r.stderr.split("\n").slice(0, 2)).toEqual([
-      "config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml: npm run init writes one)",
+      "config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml, .yml or .json: npm run init writes one)",
       "error: deploy refuses the embedded demo mesh: its Proxmox endpoint and addresses are examples. Fix: npm run init writes ./aggrik8s.yaml to edit (or set AGGRIK8S_CONFIG to your config file)",
     ]);
   });
@@ -70,9 +70,22 @@ describe("which config a command uses", () => {
     expect(init.status).toBe(0);
     const written = fs.readFileSync(path.join(dir, "aggrik8s.yaml"), "utf8");
     expect(written.split("\n")[0]).toBe(`# yaml-language-server: $schema=${path.relative(dir, path.join(root, "config.schema.json"))}`);
+    // One schema hint (the example's own is relative to examples/), and the docs it points to exist.
+    expect(written.match(/\$schema=/g)).toHaveLength(1);
+    const pointers = written.split("\n").filter((l) => l.startsWith("#") && /README|docs\//.test(l));
+    expect(pointers.length).toBeGreaterThan(0);
+    for (const l of pointers) {
+      expect({ l, readmeReference: /README's config reference|config reference in the README/.test(l) }).toEqual({ l, readmeReference: false });
+      for (const doc of l.match(/docs\/[\w.-]+\.md/g) ?? []) expect(fs.existsSync(path.join(root, doc))).toBe(true);
+    }
     expect(tool(dir, "init.ts", []).status).toBe(1);
     const deploy = tool(dir, "cdktf.ts", ["deploy"]);
-    expect(deploy.stderr.split("\n").slice(0, 2)).toEqual([
+    expect(
+      deploy.stderr
+        .split("\n")
+        .filter((l) => !l.startsWith("warning: "))
+        .slice(0, 2),
+    ).toEqual([
       `config: ${path.join(dir, "aggrik8s.yaml")} (./aggrik8s.yaml; AGGRIK8S_CONFIG is unset)`,
       "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN, GROUNDCOVER_TOKEN, HONEYCOMB_API_KEY, ROBUSTA_ACCOUNT_ID, ROBUSTA_SIGNING_KEY, ROBUSTA_UI_SINK_TOKEN. Fix: export them before deploy.",
     ]);
@@ -83,7 +96,7 @@ describe("which config a command uses", () => {
 describe("destroying one cluster", () => {
   const destroy = (cluster: string) =>
     spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "--cluster", cluster], {
-      cwd: root,
+      cwd: scratchDir(),
       encoding: "utf8",
       env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
     });
@@ -145,15 +158,39 @@ it("npm run config lists only the secrets the stacks read, with the stacks that 
   expect(r.stdout).not.toContain("\nx\n");
 });
 
+it("npm run config prints its summary (config, warnings, secrets) before the YAML", () => {
+  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "config.ts")], {
+    cwd: scratchDir(),
+    encoding: "utf8",
+    env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
+  });
+  expect(r.status).toBe(0);
+  const lines = r.stdout.split("\n");
+  const yamlStart = lines.indexOf("# the resolved config (defaults filled in):");
+  expect(lines.slice(0, 2)).toEqual([
+    `# config: ${path.join(root, "examples", "three-clusters.yaml")} (from AGGRIK8S_CONFIG)`,
+    "# secrets the stacks read from the environment at deploy time:",
+  ]);
+  expect(lines[yamlStart - 1]).toBe("# 1 warning (on stderr, above)");
+  expect(lines.slice(0, yamlStart).filter((l) => !l.startsWith("#"))).toEqual([]);
+  expect(lines[yamlStart + 1]).toMatch(/^versions:$/);
+  expect(lines.slice(yamlStart + 1).filter((l) => l.startsWith("#   "))).toEqual([]);
+  expect(r.stderr.split("\n").filter((l) => l.startsWith("warning: "))).toEqual([
+    expect.stringMatching(/^warning: .*three-clusters\.yaml:\d+:\d+: clusters\[1\]\.platform\.rookCeph: rook-ceph on 2 workers runs a single Ceph mon/),
+  ]);
+});
+
 it("destroy checks the secrets like the other commands, before anything runs", () => {
   const env: NodeJS.ProcessEnv = { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") };
   for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"])
     delete env[k];
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "talos-edge-vms"], {
-    cwd: root,
+    cwd: scratchDir(),
     encoding: "utf8",
     env,
   });
   expect(r.status).toBe(1);
-  expect(r.stderr.split("\n")[1]).toBe("error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN. Fix: export them before destroy.");
+  expect(r.stderr.split("\n").filter((l) => !l.startsWith("warning: "))[1]).toBe(
+    "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN. Fix: export them before destroy.",
+  );
 });

@@ -13,7 +13,7 @@ describe("runApp", () => {
     fs.writeFileSync(path.join(outdir, "sentinel"), "untouched");
     const stderr: string[] = [];
     const code = runApp({
-      env: {},
+      env: { AGGRIK8S_CONFIG: "" },
       outdir,
       stderr: (l) => stderr.push(l),
       build: (app) => {
@@ -29,7 +29,7 @@ describe("runApp", () => {
   it("lets bugs (non-input errors) propagate", () => {
     expect(() =>
       runApp({
-        env: {},
+        env: { AGGRIK8S_CONFIG: "" },
         outdir: scratchDir(),
         stderr: () => {},
         build: () => {
@@ -62,7 +62,7 @@ describe("main.ts as cdktf runs it", () => {
     ];
     expect(Object.keys(manifest.stacks).sort()).toEqual([...stacks].sort());
     expect(r.stderr).toBe(
-      `config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml: npm run init writes one)\nsynthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`,
+      `config: the embedded demo mesh (no AGGRIK8S_CONFIG, no ./aggrik8s.yaml, .yml or .json: npm run init writes one)\nsynthesized 12 stacks into ${outdir}/: ${stacks.join(", ")}\n`,
     );
   });
 

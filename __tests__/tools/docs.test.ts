@@ -82,3 +82,37 @@ describe("stack graph", () => {
     ]);
   });
 });
+
+describe("what a new user reads first is right (issue 24)", () => {
+  const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
+  const section = (heading: string) => readme.split(`\n## ${heading}\n`)[1].split("\n## ")[0];
+
+  it("README step 8 shows what each cluster of the demo mesh sees: every other cluster, not itself", () => {
+    const others = resolvedConfig().clusters.length - 1;
+    const shown = section("Deploy, step by step").match(/ClusterMesh: +(\d+)\/(\d+) remote clusters ready/);
+    expect(shown?.slice(1)).toEqual([String(others), String(others)]);
+  });
+
+  it("the prerequisites name every CLI the steps run", () => {
+    const steps = section("Deploy, step by step");
+    const prerequisites = section("Prerequisites");
+    for (const tool of ["kubectl", "talosctl"]) {
+      expect({ tool, usedInSteps: new RegExp(`\\b${tool}\\b|TALOSCONFIG`).test(steps) }).toEqual({ tool, usedInSteps: true });
+      expect({ tool, listed: prerequisites.includes(`\`${tool}\``) }).toEqual({ tool, listed: true });
+    }
+  });
+
+  it("docs/validation.md lists each proof CI runs exactly once", () => {
+    const validation = fs.readFileSync(path.join(root, "docs", "validation.md"), "utf8");
+    const table = validation.split("| check | what it proves |")[1].split("\n\n")[0];
+    const checks = table
+      .split("\n")
+      .filter((l) => l.startsWith("| `"))
+      .map((l) => l.split(" | ")[0].slice(2));
+    expect(checks.filter((c, i) => checks.indexOf(c) !== i)).toEqual([]);
+    const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
+    for (const proof of ["scripts/talos-proof.js", "scripts/chart-proof.js", "scripts/plan-proof.js", "scripts/state-proof.sh", "npm run validate"]) {
+      expect({ proof, inCi: ci.includes(proof), listed: checks.filter((c) => c.includes(proof)).length }).toEqual({ proof, inCi: true, listed: 1 });
+    }
+  });
+});

@@ -5,6 +5,7 @@
  * or throws a ConfigError listing every problem. Constructs never read the
  * environment: this is the only place that does.
  */
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { z } from "zod";
@@ -39,8 +40,14 @@ const LenientMeshSchema = MeshConfigSchema.extend({
 /** Environment variable naming the mesh config file. */
 export const CONFIG_ENV = "AGGRIK8S_CONFIG";
 
-/** The config file a working directory may hold, used when AGGRIK8S_CONFIG is unset (`npm run init` writes it). */
+/** The config file `npm run init` writes into the working directory. */
 export const LOCAL_CONFIG_FILE = "aggrik8s.yaml";
+
+/**
+ * The config files a working directory may hold, used when AGGRIK8S_CONFIG is
+ * unset. More than one of them is refused: which one is meant is not guessed.
+ */
+export const LOCAL_CONFIG_FILES = [LOCAL_CONFIG_FILE, "aggrik8s.yml", "aggrik8s.json"] as const;
 
 /** Where the config came from. */
 export type ConfigOrigin = "env" | "local-file" | "demo";
@@ -57,20 +64,20 @@ export interface LoadedConfig {
 export interface LoadOptions {
   /** The process environment (passed in, so tests need not mutate process.env). */
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Directory a relative AGGRIK8S_CONFIG is resolved against. @default - process.cwd() */
+  /** Directory a relative AGGRIK8S_CONFIG is resolved against, and searched for ./aggrik8s.{yaml,yml,json}. @default - process.cwd() */
   readonly cwd?: string;
 }
 
 /**
  * Reads the config: the file AGGRIK8S_CONFIG names; with the variable unset,
- * ./aggrik8s.yaml when the working directory has one; else (or with the
+ * the one of ./aggrik8s.yaml, ./aggrik8s.yml, ./aggrik8s.json the working
+ * directory has (two or more: a ConfigError naming them); else (or with the
  * variable set to "") the embedded demo mesh.
  */
 export function loadConfig(options: LoadOptions): LoadedConfig {
   const cwd = options.cwd ?? process.cwd();
   const named = options.env[CONFIG_ENV];
-  const local = path.join(cwd, LOCAL_CONFIG_FILE);
-  const file = named === undefined && fs.existsSync(local) ? local : named;
+  const file = named === undefined ? localConfigFile(cwd) : named;
   if (file === undefined || file === "") {
     return { ...validateConfig(DEFAULT_MESH, "embedded default mesh"), origin: "demo" };
   }
@@ -81,16 +88,40 @@ export function loadConfig(options: LoadOptions): LoadedConfig {
   return { ...validateConfig(source.value, full, source), origin: named === undefined ? "local-file" : "env" };
 }
 
+/** The one local config file in `cwd`, if any; several are refused rather than one picked. */
+function localConfigFile(cwd: string): string | undefined {
+  const found = LOCAL_CONFIG_FILES.filter((f) => fs.existsSync(path.join(cwd, f)));
+  if (found.length > 1) {
+    throw new ConfigError(path.join(cwd, found[0]), [
+      {
+        path: CONFIG_ENV,
+        message: `${CONFIG_ENV} is unset and the working directory holds ${found.length} config files (${found.map((f) => `./${f}`).join(", ")}), so which one is meant is unclear`,
+        fix: `keep one of them (rename or remove the others), or set ${CONFIG_ENV} to the one to use`,
+      },
+    ]);
+  }
+  return found[0];
+}
+
 /** The line every command starts with: which config, and why that one. */
 export function describeConfig(loaded: Pick<LoadedConfig, "source" | "origin">): string {
   switch (loaded.origin) {
     case "env":
       return `config: ${loaded.source} (from ${CONFIG_ENV})`;
     case "local-file":
-      return `config: ${loaded.source} (./${LOCAL_CONFIG_FILE}; ${CONFIG_ENV} is unset)`;
+      return `config: ${loaded.source} (./${path.basename(loaded.source)}; ${CONFIG_ENV} is unset)`;
     default:
-      return `config: the embedded demo mesh (no ${CONFIG_ENV}, no ./${LOCAL_CONFIG_FILE}: npm run init writes one)`;
+      return `config: the embedded demo mesh (no ${CONFIG_ENV}, no ./aggrik8s.yaml, .yml or .json: npm run init writes one)`;
   }
+}
+
+/**
+ * A digest of the resolved config (defaults filled in): synth records it in
+ * the output directory, so a command that skips synth can tell whether what
+ * is there was synthesized from the config it was given.
+ */
+export function configFingerprint(config: MeshConfig): string {
+  return createHash("sha256").update(JSON.stringify(config)).digest("hex");
 }
 
 /**

@@ -1,16 +1,19 @@
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { loadConfig, validateConfig } from "../../../lib/config/load";
+import { describeConfig, loadConfig, validateConfig } from "../../../lib/config/load";
 import { DEFAULT_MESH } from "../../../lib/config/default-mesh";
 import { PLATFORM } from "../../../lib/versions";
-import { THREE_CLUSTER_FILE, threeClusterConfig, writeConfig } from "../../helpers";
+import { THREE_CLUSTER_FILE, scratchDir, threeClusterConfig, writeConfig } from "../../helpers";
 
 describe("the embedded default mesh", () => {
-  const { config, source, warnings } = loadConfig({ env: {} });
+  // In a directory with no config file: the repository root may hold the user's own (npm run init writes one there).
+  const loaded = loadConfig({ env: {}, cwd: scratchDir() });
+  const { config, source, warnings } = loaded;
 
-  it("is used without AGGRIK8S_CONFIG and is valid without warnings", () => {
+  it("is used without AGGRIK8S_CONFIG and without a local config file, and is valid without warnings", () => {
     expect(source).toBe("embedded default mesh");
+    expect(loaded.origin).toBe("demo");
     expect(warnings).toEqual([]);
   });
 
@@ -62,6 +65,38 @@ describe("the embedded default mesh", () => {
     const before = JSON.stringify(DEFAULT_MESH);
     validateConfig(DEFAULT_MESH, "x");
     expect(JSON.stringify(DEFAULT_MESH)).toBe(before);
+  });
+});
+
+describe("a config file in the working directory, with AGGRIK8S_CONFIG unset", () => {
+  const example = fs.readFileSync(THREE_CLUSTER_FILE, "utf8");
+  const write = (dir: string, name: string) => fs.writeFileSync(path.join(dir, name), name.endsWith(".json") ? JSON.stringify(YAML.parse(example)) : example);
+
+  it.each(["aggrik8s.yaml", "aggrik8s.yml", "aggrik8s.json"])("finds ./%s and says so", (name) => {
+    const dir = scratchDir();
+    write(dir, name);
+    const loaded = loadConfig({ env: {}, cwd: dir });
+    expect(loaded.origin).toBe("local-file");
+    expect(loaded.source).toBe(path.join(dir, name));
+    expect(loaded.config).toEqual(threeClusterConfig());
+    expect(describeConfig(loaded)).toBe(`config: ${path.join(dir, name)} (./${name}; AGGRIK8S_CONFIG is unset)`);
+  });
+
+  it("refuses two of them rather than pick one, naming both", () => {
+    const dir = scratchDir();
+    write(dir, "aggrik8s.yaml");
+    write(dir, "aggrik8s.yml");
+    expect(() => loadConfig({ env: {}, cwd: dir })).toThrow(
+      `1 problem in the mesh config (${path.join(dir, "aggrik8s.yaml")}):\n  - AGGRIK8S_CONFIG: AGGRIK8S_CONFIG is unset and the working directory holds 2 config files (./aggrik8s.yaml, ./aggrik8s.yml), so which one is meant is unclear. Fix: keep one of them (rename or remove the others), or set AGGRIK8S_CONFIG to the one to use`,
+    );
+  });
+
+  it("is not looked for when AGGRIK8S_CONFIG is set (to a file, or to empty for the demo mesh)", () => {
+    const dir = scratchDir();
+    write(dir, "aggrik8s.yaml");
+    write(dir, "aggrik8s.yml");
+    expect(loadConfig({ env: { AGGRIK8S_CONFIG: "" }, cwd: dir }).origin).toBe("demo");
+    expect(loadConfig({ env: { AGGRIK8S_CONFIG: "aggrik8s.yml" }, cwd: dir }).origin).toBe("env");
   });
 });
 
