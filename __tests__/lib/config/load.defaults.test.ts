@@ -112,6 +112,15 @@ describe("config files", () => {
     expect(loaded.source).toBe(THREE_CLUSTER_FILE);
   });
 
+  it("loads examples/two-hosts.yaml: two standalone hosts, two clusters on one flat LAN, without a warning", () => {
+    const loaded = loadConfig({ env: { AGGRIK8S_CONFIG: path.join(__dirname, "..", "..", "..", "examples", "two-hosts.yaml") } });
+    expect(loaded.warnings).toEqual([]);
+    expect(loaded.config.clusters.map((c) => [c.name, c.network.nodeSubnet, c.network.gateway, c.network.vip])).toEqual([
+      ["lab-red", "192.168.1.0/24", "192.168.1.1", "192.168.1.50"],
+      ["lab-blue", "192.168.1.0/24", "192.168.1.1", "192.168.1.60"],
+    ]);
+  });
+
   it("loads the three-cluster example with its overrides", () => {
     const config = threeClusterConfig();
     expect(config.clusters.map((c) => c.name)).toEqual(["talos-east", "talos-west", "talos-edge"]);
