@@ -210,7 +210,8 @@ it("npm run deploy runs the preflight first and stops on a problem, before cdktf
   );
   expect(r.stderr).toContain("deploy: stopped by the preflight (npm run preflight): fix the problems above, or pass --skip-preflight");
   expect(r.stderr).not.toContain("in this order");
-});
+  // A synth of the mesh first: seconds on a loaded machine.
+}, 30_000);
 
 describe("privileges as Proxmox computes them", () => {
   const perms = { "/": { "Sys.Audit": 0 }, "/vms": { "VM.Audit": 1 }, "/vms/100": { "VM.Console": 1 }, "/storage": { "Datastore.Audit": 0 } };
