@@ -15,6 +15,7 @@ import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadC
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
+import { PlanJson, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
 import { runPreflight } from "../tools/preflight";
@@ -185,9 +186,12 @@ if (command === "diff") {
     .then(() => diffStacks(plan.ready, parallel))
     .then((failed) => {
       const line = `diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream`;
-      if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line);
+      const roll = rolloutOf(plan.ready);
+      if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line, roll);
+      for (const l of roll.lines) process.stderr.write(`diff: rollout: ${l}\n`);
+      for (const r of roll.refusals) process.stderr.write(`error: ${r}\n`);
       process.stderr.write(`${line}\n`);
-      process.exit(failed ? 1 : 0);
+      process.exit(failed || roll.refusals.length ? 1 : 0);
     });
 } else if (command === "deploy" && fromPlans) {
   passSecrets(named);
@@ -378,10 +382,29 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
   return failed;
 }
 
+/** What the saved plans do to the nodes, in order, and what aggrik8s refuses (tools/rollout.ts). */
+function rolloutOf(planned: readonly string[]): Rollout {
+  const bin = toolchain().engine();
+  const plans: Record<string, PlanJson> = {};
+  // Only the stacks tools/rollout.ts reads.
+  for (const n of planned.filter((x) => /-(talos|cilium|vms)$/.test(x))) {
+    const dir = path.join(outdir, "stacks", n);
+    if (!fs.existsSync(path.join(dir, "plan"))) continue;
+    const shown = spawnSync(bin, ["show", "-json", "plan"], { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    if (shown.status === 0) plans[n] = JSON.parse(shown.stdout) as PlanJson;
+  }
+  return rollout(plans);
+}
+
 /** Every planned stack's plan as Markdown (for a CI job summary); sensitive values stay masked by the engine. */
-function writeSummary(file: string, planned: readonly string[], waiting: readonly { stack: string; upstream: string[] }[], line: string): void {
+function writeSummary(file: string, planned: readonly string[], waiting: readonly { stack: string; upstream: string[] }[], line: string, roll: Rollout): void {
   const bin = toolchain().engine();
   const parts = [`## aggrik8s diff\n\n${line}\n`];
+  if (roll.lines.length || roll.refusals.length) {
+    parts.push(
+      ["### What happens to the nodes, in order", "", ...roll.refusals.map((r) => `- **refused:** ${r}`), ...roll.lines.map((l) => `- ${l}`), ""].join("\n"),
+    );
+  }
   for (const n of planned) {
     const dir = path.join(outdir, "stacks", n);
     const shown = fs.existsSync(path.join(dir, "plan"))

@@ -5,17 +5,18 @@
 //
 //   node scripts/gate.js readyz       /readyz answers 200 (API server up, etcd reachable): needs no pod network
 //   node scripts/gate.js nodes-dns    every node in GATE_NODES is Ready, and kube-dns has a ready endpoint (CoreDNS serves)
+//   node scripts/gate.js delete-nodes deletes the Node objects in GATE_NODES (leaving nodes the Talos stack has reset); gone already is fine
 //
 // Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_TIMEOUT_SECONDS.
 "use strict";
 const https = require("https");
 const { setTimeout: sleep } = require("timers/promises");
 
-/** GET path on the API; resolves { status, body }. */
-function get(path, env) {
+/** GET (or `method`) path on the API; resolves { status, body }. */
+function get(path, env, method = "GET") {
   return new Promise((resolve) => {
     const url = new (require("url").URL)(path, env.GATE_HOST);
-    const req = https.request(url, { ca: env.GATE_CA_PEM, cert: env.GATE_CERT_PEM, key: env.GATE_KEY_PEM, timeout: 10000 }, (res) => {
+    const req = https.request(url, { method, ca: env.GATE_CA_PEM, cert: env.GATE_CERT_PEM, key: env.GATE_KEY_PEM, timeout: 10000 }, (res) => {
       let body = "";
       res.on("data", (d) => (body += d));
       res.on("end", () => resolve({ status: res.statusCode, body }));
@@ -33,6 +34,13 @@ async function attempt(check, env) {
     return r.status === 200 ? "" : `/readyz: ${r.status || "no answer"} ${r.body.slice(0, 200)}`;
   }
   const want = (env.GATE_NODES || "").split(",").filter(Boolean);
+  if (check === "delete-nodes") {
+    for (const name of want) {
+      const r = await get(`/api/v1/nodes/${encodeURIComponent(name)}`, env, "DELETE");
+      if (r.status !== 200 && r.status !== 202 && r.status !== 404) return `delete node ${name}: ${r.status || "no answer"} ${r.body.slice(0, 200)}`;
+    }
+    return "";
+  }
   const nodes = await get("/api/v1/nodes", env);
   if (nodes.status !== 200) return `nodes: ${nodes.status || "no answer"} ${nodes.body.slice(0, 200)}`;
   const ready = new Set(
@@ -50,8 +58,8 @@ async function attempt(check, env) {
 
 async function main() {
   const check = process.argv[2];
-  if (check !== "readyz" && check !== "nodes-dns") {
-    console.error("usage: node scripts/gate.js readyz|nodes-dns");
+  if (!["readyz", "nodes-dns", "delete-nodes"].includes(check)) {
+    console.error("usage: node scripts/gate.js readyz|nodes-dns|delete-nodes");
     process.exit(2);
   }
   const env = process.env;

@@ -36,6 +36,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
     readonly controlPlaneIps: readonly string[];
     readonly nodeNames: readonly string[];
   };
+  /** Nodes leaving the cluster (reset by the Talos stack): their Node objects are deleted here. @default - none */
+  readonly leavingNodes?: readonly string[];
   /** Kubernetes version of the cluster: a change runs `talos_cluster`'s upgrade-k8s. */
   readonly kubernetesVersion: string;
   /**
@@ -66,7 +68,8 @@ export class CiliumStack extends Aggrik8sStack {
     new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
     const healthGates = props.healthGates ?? true;
     new TalosProvider(this, "talos");
-    if (healthGates) new NullProvider(this, "null");
+    const leaving = props.leavingNodes ?? [];
+    if (healthGates || leaving.length) new NullProvider(this, "null");
     const values = ciliumValues({
       clusterName: props.clusterName,
       clusterId: props.clusterId,
@@ -102,13 +105,23 @@ export class CiliumStack extends Aggrik8sStack {
       timeouts: { create: "30m", update: "60m" },
       dependsOn: [this.release.release],
     });
+    // After the Talos stack has reset them (it deploys first), so no kubelet registers them again.
+    const deleted = leaving.length
+      ? new ApplyGate(this, "delete-leaving-nodes", {
+          check: "delete-nodes",
+          credentials: props.credentials,
+          nodes: leaving,
+          triggers: {},
+          dependsOn: [this.release.release],
+        })
+      : undefined;
     if (healthGates) {
       this.nodesReady = new ApplyGate(this, "nodes-ready", {
         check: "nodes-dns",
         credentials: props.credentials,
         nodes: props.talos.nodeNames,
         triggers: { release: this.release.release.id, version: this.release.release.version, kubernetes: props.kubernetesVersion },
-        dependsOn: [this.release.release, this.talosCluster],
+        dependsOn: [this.release.release, this.talosCluster, ...(deleted ? [deleted.gate] : [])],
       });
     }
   }

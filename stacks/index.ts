@@ -11,7 +11,7 @@ import { App } from "cdktf";
 import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
-import { clusterEndpoint, clusterNodes } from "../lib/talos/cluster";
+import { clusterEndpoint, clusterNodes, leavingNodes } from "../lib/talos/cluster";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
@@ -87,6 +87,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
         nodeNames: talos.cluster.nodeNames,
       },
       kubernetesVersion: config.versions.kubernetes,
+      leavingNodes: leavingNodes(cluster),
       healthGates,
       state,
     });

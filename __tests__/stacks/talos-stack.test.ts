@@ -174,6 +174,23 @@ describe("talos stack scenarios (day 2, on the synthesized JSON)", () => {
     expect(trigger(after, "talos-east-w-2")).toEqual(trigger(before, "talos-east-w-2"));
   });
 
+  it("removing a node: `leaving` resets it (its talos_machine goes, reset on destroy) while its VM stays; then the VM goes", () => {
+    const step1 = meshApp(resolvedConfig((c) => (c.clusters[0].workers!.nodes![2].leaving = true))).stacks.clusters[0];
+    const talos = parse(Testing.synth(step1.talos));
+    expect(Object.keys(machinesByNode(talos))).toEqual(EAST.slice(0, 5));
+    // What the destroy of its talos_machine does: the node resets and leaves etcd gracefully.
+    expect(machinesByNode(before)["talos-east-w-3"].on_destroy).toEqual({ reset: true, graceful: true, reboot: false });
+    const vmNames = (stack: typeof step1.vms) => Object.values(parse(Testing.synth(stack)).resource.proxmox_virtual_environment_vm).map((v: any) => v.name);
+    expect(vmNames(step1.vms)).toContain("talos-east-w-3");
+    const cilium = parse(Testing.synth(step1.cilium));
+    const gates = Object.values(cilium.resource.null_resource) as any[];
+    const exec = (check: string) => gates.find((g) => g.triggers.check === check).provisioner[0]["local-exec"];
+    expect(exec("delete-nodes").environment.GATE_NODES).toBe("talos-east-w-3");
+    expect(exec("nodes-dns").environment.GATE_NODES).not.toContain("talos-east-w-3");
+    const step2 = meshApp(resolvedConfig((c) => c.clusters[0].workers!.nodes!.splice(2, 1))).stacks.clusters[0];
+    expect(vmNames(step2.vms)).not.toContain("talos-east-w-3");
+  });
+
   it("no health data source runs at plan: every gate is a resource", () => {
     expect(before.data.talos_cluster_health).toBeUndefined();
     expect(before.data.http).toBeUndefined();

@@ -5,7 +5,7 @@ import { ClusterMeshPeer } from "./values";
 /** How peers reach `cluster`'s clustermesh-apiserver. */
 export function peerEndpoint(cluster: ClusterConfig): ClusterMeshPeer {
   // A NodePort answers on every node; listing all of them survives any one node being down.
-  const ips = [...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.ip);
+  const ips = [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => !n.leaving).map((n) => n.ip);
   return { name: cluster.name, ips, port: cluster.clustermesh.nodePort };
 }
 

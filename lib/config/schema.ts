@@ -70,6 +70,12 @@ const NodeSchema = z
     proxmoxNode: z.string().min(1).describe("Name of the Proxmox VE node the VM runs on."),
     cores: cores().optional().describe("Overrides the pool's cores for this node."),
     memoryGiB: gib("memoryGiB", MEMORY_MAX_GIB).optional().describe("Overrides the pool's memoryGiB for this node."),
+    leaving: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Step 1 of removing the node: deploy with `leaving: true` and the node resets (a control plane leaves etcd gracefully) and its Node object is deleted while its VM stays; step 2: delete the node from the config and deploy, which removes the VM.",
+      ),
   })
   .describe("One Talos node (one Proxmox VM).");
 export type NodeConfig = z.infer<typeof NodeSchema>;

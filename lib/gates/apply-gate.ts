@@ -9,12 +9,14 @@ export type GateCheck =
   /** `/readyz` answers 200: the API server serves and reaches etcd (its `etcd` check). Needs no pod network. */
   | "readyz"
   /** Every listed node is a Node object with Ready=True, and CoreDNS serves: the kube-dns Service has a ready endpoint. */
-  | "nodes-dns";
+  | "nodes-dns"
+  /** Not a gate but the same mechanism: deletes the listed Node objects (leaving nodes, reset by the Talos stack); absent is fine. */
+  | "delete-nodes";
 
 export interface ApplyGateProps {
   readonly check: GateCheck;
   readonly credentials: ClusterCredentials;
-  /** For `nodes-dns`: the node names that must be Ready. @default - none */
+  /** For `nodes-dns`: the node names that must be Ready; for `delete-nodes`: those to delete. @default - none */
   readonly nodes?: readonly string[];
   /**
    * What the gate guards: when any of these values changes, the gate is

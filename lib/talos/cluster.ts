@@ -23,10 +23,17 @@ export interface ClusterNode {
   readonly vmIdentity: Readonly<Record<string, string>>;
 }
 
-/** Every node of the cluster, control planes first. */
+/** Nodes of a cluster that are leaving (`leaving: true`): out of the Talos layer, their VMs kept until removed from the config. */
+export function leavingNodes(cluster: ClusterConfig): string[] {
+  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => n.leaving).map((n) => n.name);
+}
+
+/** Every node of the cluster that is not leaving, control planes first. */
 export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
   const n = cluster.network;
-  const cpIps = cluster.controlPlane.nodes.map((x) => x.ip);
+  // A leaving node is out of the Talos layer (reset, then its VM goes in a second deploy).
+  const staying = <N extends { leaving: boolean }>(nodes: readonly N[]) => nodes.filter((x) => !x.leaving);
+  const cpIps = staying(cluster.controlPlane.nodes).map((x) => x.ip);
   const common = {
     installDisk: cluster.talos.installDisk,
     nodeSubnet: n.nodeSubnet,
@@ -38,8 +45,8 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     servingCertApproverUrl: MANIFESTS.kubeletServingCertApprover.url,
   };
   return [
-    ...cluster.controlPlane.nodes.map((node) => ({ node, role: "controlplane" as const })),
-    ...cluster.workers.nodes.map((node) => ({ node, role: "worker" as const })),
+    ...staying(cluster.controlPlane.nodes).map((node) => ({ node, role: "controlplane" as const })),
+    ...staying(cluster.workers.nodes).map((node) => ({ node, role: "worker" as const })),
   ].map(({ node, role }) => ({
     name: node.name,
     ip: node.ip,

@@ -327,6 +327,23 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "the first control plane leaving",
+    (c) => {
+      c.clusters[0].controlPlane.nodes[0].leaving = true;
+    },
+    [
+      "clusters[0].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum",
+      "clusters[0].controlPlane.nodes[0].leaving: talos-east-cp-1 is the first control plane, where etcd was bootstrapped. Fix: keep it (any other node can leave), or rebuild it in place: give it a new vmId and its config is applied to the new VM",
+    ],
+  ],
+  [
+    "a leaving control plane counts out of the quorum",
+    (c) => {
+      c.clusters[0].controlPlane.nodes[2].leaving = true;
+    },
+    ["clusters[0].controlPlane.nodes: 2 control planes. Fix: use an odd number (1, 3 or 5) so etcd keeps quorum"],
+  ],
+  [
     "Cilium version not in the table",
     (c) => {
       c.versions = { cilium: "1.18.4" };

@@ -1,10 +1,17 @@
-/** An odd number of control planes (etcd quorum), Rook only with workers and at most as many replicas, unique extra release names. */
+/** An odd number of control planes staying (etcd quorum), the first one never leaving, Rook only with workers and at most as many replicas, unique extra release names. */
 import { MeshRule, clustersOf, unique } from "./rule";
 
 export const clusterShape: MeshRule = (config, { err }) => {
   const clusters = clustersOf(config);
   for (const { c, path } of clusters) {
-    const cps = c.controlPlane.nodes.length;
+    if (c.controlPlane.nodes[0]?.leaving) {
+      err(
+        `${path}.controlPlane.nodes[0].leaving`,
+        `${c.controlPlane.nodes[0].name} is the first control plane, where etcd was bootstrapped`,
+        "keep it (any other node can leave), or rebuild it in place: give it a new vmId and its config is applied to the new VM",
+      );
+    }
+    const cps = c.controlPlane.nodes.filter((n) => !n.leaving).length;
     if (cps === 0 || cps % 2 === 0) {
       err(`${path}.controlPlane.nodes`, `${cps} control planes`, "use an odd number (1, 3 or 5) so etcd keeps quorum");
     }
