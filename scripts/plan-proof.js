@@ -222,7 +222,8 @@ async function main() {
   );
 
   // Apply exactly the reviewed plan: mesh-ca from the plan npm run diff saved (the only stack that needs no Proxmox or node to apply).
-  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--output", outdir], {
+  // --skip-preflight: the Proxmox endpoint here is a closed port by design, and mesh-ca needs no Proxmox.
+  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--skip-preflight", "--output", outdir], {
     cwd: repoRoot,
     env: { ...env, AGGRIK8S_CONFIG: configFile },
   });
