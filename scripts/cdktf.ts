@@ -184,9 +184,9 @@ if (command === "diff") {
   passSecrets(plan.ready);
   orphanWarnings()
     .then(() => diffStacks(plan.ready, parallel))
-    .then((failed) => {
+    .then(async (failed) => {
       const line = `diff: ${plan.ready.length - failed} of ${plan.ready.length} stacks diffed, ${failed} failed, ${plan.waiting.length} waiting on an undeployed upstream`;
-      const roll = rolloutOf(plan.ready);
+      const roll = await rolloutOf(plan.ready);
       if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line, roll);
       for (const l of roll.lines) process.stderr.write(`diff: rollout: ${l}\n`);
       for (const r of roll.refusals) process.stderr.write(`error: ${r}\n`);
@@ -382,17 +382,22 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
   return failed;
 }
 
-/** What the saved plans do to the nodes, in order, and what aggrik8s refuses (tools/rollout.ts). */
-function rolloutOf(planned: readonly string[]): Rollout {
+/** What the saved plans do to the nodes, in order, and what aggrik8s refuses (tools/rollout.ts); the plans are read at once. */
+async function rolloutOf(planned: readonly string[]): Promise<Rollout> {
   const bin = toolchain().engine();
-  const plans: Record<string, PlanJson> = {};
   // Only the stacks tools/rollout.ts reads.
-  for (const n of planned.filter((x) => /-(talos|cilium|vms)$/.test(x))) {
-    const dir = path.join(outdir, "stacks", n);
-    if (!fs.existsSync(path.join(dir, "plan"))) continue;
-    const shown = spawnSync(bin, ["show", "-json", "plan"], { cwd: dir, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
-    if (shown.status === 0) plans[n] = JSON.parse(shown.stdout) as PlanJson;
-  }
+  const read = planned
+    .filter((n) => /-(talos|cilium|vms)$/.test(n) && fs.existsSync(path.join(outdir, "stacks", n, "plan")))
+    .map(
+      (n) =>
+        new Promise<[string, PlanJson | undefined]>((resolve) => {
+          const child = spawn(bin, ["show", "-json", "plan"], { cwd: path.join(outdir, "stacks", n), env });
+          let out = "";
+          child.stdout.on("data", (d) => (out += d));
+          child.on("close", (code) => resolve([n, code === 0 ? (JSON.parse(out) as PlanJson) : undefined]));
+        }),
+    );
+  const plans = Object.fromEntries((await Promise.all(read)).filter((e): e is [string, PlanJson] => e[1] !== undefined));
   return rollout(plans);
 }
 
