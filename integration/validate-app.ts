@@ -15,7 +15,7 @@ input.proxmox.apiToken = { doppler: "PROXMOX_VE_API_TOKEN" };
 // The ISO upload fallback, so validate checks proxmox_virtual_environment_file too.
 input.proxmox.isoTransfer = "upload";
 input.clusters = input.clusters.slice(0, 1);
-input.clusters[0].platform = { robusta: { signingKey: { doppler: "ROBUSTA_SIGNING_KEY" } } };
+input.clusters[0].platform = { robusta: { enabled: true, signingKey: { doppler: "ROBUSTA_SIGNING_KEY" } } };
 const { config } = validateConfig(input, "default mesh with Doppler");
 const app = new App();
 buildMesh(app, config);

@@ -33,3 +33,15 @@ export const PLATFORM = pins.platform;
 export const MANIFESTS = Object.fromEntries(
   Object.entries(pins.manifests).map(([name, m]) => [name, { ...m, url: m.url.replace("{version}", m.version) }]),
 ) as unknown as Readonly<Record<keyof typeof pins.manifests, { readonly version: string; readonly url: string }>>;
+
+/** A chart its project publishes in no Helm repository, kept unedited in this repository at a release tag. */
+export interface VendoredChart {
+  /** GitHub repository it is copied from. */
+  readonly github: string;
+  /** Release tag it is copied at (also its images' tag). */
+  readonly version: string;
+  /** Its folder in this repository, relative to the project root. */
+  readonly path: string;
+}
+export type VendoredChartName = Exclude<keyof typeof pins.vendoredCharts, "$comment">;
+export const VENDORED_CHARTS = pins.vendoredCharts as unknown as Readonly<Record<VendoredChartName, VendoredChart>>;

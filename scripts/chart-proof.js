@@ -4,8 +4,14 @@
 // values aggrik8s synthesizes, and checks what the cluster would receive:
 // Cilium's agent capabilities and clustermesh-apiserver service, Tetragon's
 // tracefs mount, the OTel collector's exporters and kubelet scrape, Rook's
-// OSD disk selection, and that Robusta and Kubescape render with our values.
-// A chart with a values.schema.json (Cilium) validates the values as it renders.
+// OSD disk selection, and that Robusta and Kubescape render with our values;
+// cert-manager with its CRDs, the ClusterIssuer and the shared Gateway (the
+// repository's objects chart) checked against the CRDs they need, the Proxmox
+// CSI plugin, Rook's filesystem and object store, OLM v1 (its vendored chart
+// compared with its release source); one default StorageClass per cluster; and
+// every pod within its namespace's Pod Security level. Both the default mesh
+// and examples/three-clusters.yaml (which turns on what the default leaves off)
+// are rendered. A chart with a values.schema.json (Cilium) validates the values as it renders.
 //
 // The charts come from $AGGRIK8S_CHART_SRC (release sources, as in
 // ../shared/data/charts-src): versions.json charts.*.source names the archive.
@@ -16,10 +22,11 @@ const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const YAML = require("yaml");
+const Ajv = require("ajv");
 const { repoRoot, versions, cacheDir, synthesize, run } = require("./lib/toolchain");
-const { memoryRequests } = require("../lib/platform/capacity");
+const { memoryRequests, everyComponentOn } = require("../lib/platform/capacity");
 const { ROOK_DAEMON_MEMORY_MIB } = require("../lib/platform/rook-ceph");
-const { PLATFORM_COMPONENTS } = require("../lib/platform/components");
+const { CLUSTER_ISSUER } = require("../lib/platform/cert-manager");
 
 const log = (m) => console.log(`[chart-proof] ${m}`);
 const die = (m) => {
@@ -193,14 +200,192 @@ const CHECKS = {
     const args = find(docs, "Deployment")?.spec.template.spec.containers.find((c) => c.name === "metrics-server")?.args ?? [];
     return args.some((a) => a.includes("kubelet-insecure-tls")) ? ["metrics-server skips kubelet TLS verification"] : [];
   },
-  "rook-ceph-cluster": (docs, values) => {
+  "rook-ceph-cluster": (docs, values, { workers }) => {
+    const problems = [];
     const cluster = find(docs, "CephCluster");
     const filter = cluster?.spec.storage?.devicePathFilter;
-    return filter === values.cephClusterSpec.storage.devicePathFilter && !cluster.spec.storage.deviceFilter
-      ? []
-      : [`CephCluster storage ${JSON.stringify(cluster?.spec.storage)}`];
+    if (filter !== values.cephClusterSpec.storage.devicePathFilter || cluster.spec.storage.deviceFilter)
+      problems.push(`CephCluster storage ${JSON.stringify(cluster?.spec.storage)}`);
+    // Filesystem and object store as configured, no pool wider than the workers (failure domain: host).
+    const pools = [];
+    for (const fs of values.cephFileSystems) {
+      const got = find(docs, "CephFilesystem", fs.name);
+      if (!got) problems.push(`no CephFilesystem ${fs.name}`);
+      else pools.push(got.spec.metadataPool, ...got.spec.dataPools);
+      const sc = find(docs, "StorageClass", fs.storageClass.name);
+      if (sc?.provisioner !== "rook-ceph.cephfs.csi.ceph.com" || sc.parameters.fsName !== fs.name)
+        problems.push(`StorageClass ${fs.storageClass.name} ${JSON.stringify(sc)}`);
+    }
+    for (const os of values.cephObjectStores) {
+      const got = find(docs, "CephObjectStore", os.name);
+      if (!got) problems.push(`no CephObjectStore ${os.name}`);
+      else pools.push(got.spec.metadataPool, got.spec.dataPool);
+      const sc = find(docs, "StorageClass", os.storageClass.name);
+      if (sc?.provisioner !== "rook-ceph.ceph.rook.io/bucket" || sc.parameters.objectStoreName !== os.name)
+        problems.push(`bucket StorageClass ${JSON.stringify(sc)}`);
+    }
+    for (const p of pools)
+      if (!p.replicated || p.replicated.size > workers) problems.push(`a pool of ${JSON.stringify(p)} is not replicated at most ${workers} times`);
+    return problems;
+  },
+  "cert-manager": (docs) => {
+    const crds = docs.filter((d) => d.kind === "CustomResourceDefinition").map((d) => d.metadata.name);
+    const problems = ["certificates.cert-manager.io", "clusterissuers.cert-manager.io"].filter((n) => !crds.includes(n)).map((n) => `no CRD ${n}`);
+    const controller = find(docs, "Deployment", "cert-manager")?.spec.template.spec.containers[0].args ?? [];
+    if (!controller.includes("--leader-election-namespace=cert-manager")) problems.push(`controller args ${JSON.stringify(controller)}`);
+    return problems;
+  },
+  "cluster-issuer": (docs) => {
+    const issuer = find(docs, "ClusterIssuer", CLUSTER_ISSUER);
+    if (!issuer) return [`no ClusterIssuer ${CLUSTER_ISSUER}`];
+    if (issuer.spec.ca) {
+      const ca = find(docs, "Certificate", issuer.spec.ca.secretName);
+      if (!ca?.spec.isCA || ca.spec.secretName !== issuer.spec.ca.secretName || ca.metadata.namespace !== "cert-manager")
+        return [`CA certificate ${JSON.stringify(ca)}`];
+      if (find(docs, "ClusterIssuer", ca.spec.issuerRef.name)?.spec.selfSigned === undefined) return ["the CA certificate's issuer is not self-signed"];
+    } else if (!issuer.spec.acme?.solvers?.[0]?.dns01) return [`issuer ${JSON.stringify(issuer.spec)} is neither a CA nor ACME with DNS-01`];
+    return [];
+  },
+  gateway: (docs) => {
+    const gw = find(docs, "Gateway");
+    const cert = find(docs, "Certificate");
+    const problems = [];
+    if (gw?.spec.gatewayClassName !== "cilium") problems.push(`gatewayClassName ${gw?.spec.gatewayClassName}`);
+    const https = gw?.spec.listeners.find((l) => l.protocol === "HTTPS" && l.port === 443);
+    if (!https) problems.push("no HTTPS listener on 443");
+    else if (https.tls.certificateRefs[0].name !== cert?.spec.secretName) problems.push("the HTTPS listener's certificate is not the Certificate's secret");
+    else if (!cert.spec.dnsNames.includes(https.hostname)) problems.push(`the certificate does not cover ${https.hostname}`);
+    if (cert?.spec.issuerRef.name !== CLUSTER_ISSUER || cert.spec.issuerRef.kind !== "ClusterIssuer")
+      problems.push(`certificate issuer ${JSON.stringify(cert?.spec.issuerRef)}`);
+    return problems;
+  },
+  "proxmox-csi-plugin": (docs, values) => {
+    const problems = [];
+    const config = YAML.parse(Buffer.from(find(docs, "Secret")?.data?.["config.yaml"] ?? "", "base64").toString() || "{}");
+    const cluster = config.clusters?.[0] ?? {};
+    if (cluster.token_secret !== "placeholder" || cluster.token_id !== values.config.clusters[0].token_id)
+      problems.push("the config secret does not carry the token");
+    if (!/\/api2\/json$/.test(cluster.url ?? "")) problems.push(`API url ${cluster.url}`);
+    const sc = find(docs, "StorageClass", values.storageClass[0].name);
+    if (sc?.provisioner !== "csi.proxmox.sinextra.dev" || sc.parameters.storage !== values.storageClass[0].storage)
+      problems.push(`StorageClass ${JSON.stringify(sc)}`);
+    return problems;
+  },
+  olmv1: (docs) => {
+    const problems = [];
+    const tag = versions.vendoredCharts.olmv1.version;
+    for (const d of docs.filter((x) => x.kind === "Deployment"))
+      for (const c of d.spec.template.spec.containers)
+        if (!c.image.endsWith(`:${tag}`)) problems.push(`${d.metadata.name} runs ${c.image}, not the release tag ${tag}`);
+    if (!docs.some((d) => d.kind === "Deployment")) problems.push("no Deployment");
+    if (!find(docs, "Certificate")) problems.push("no cert-manager Certificate (WebhookProviderCertManager)");
+    return problems;
   },
 };
+
+/** Images, host access and privileges each Pod Security level refuses (kubernetes.io/docs/concepts/security/pod-security-standards), for one pod spec. */
+const BASELINE_CAPS = new Set([
+  "AUDIT_WRITE",
+  "CHOWN",
+  "DAC_OVERRIDE",
+  "FOWNER",
+  "FSETID",
+  "KILL",
+  "MKNOD",
+  "NET_BIND_SERVICE",
+  "SETFCAP",
+  "SETGID",
+  "SETPCAP",
+  "SETUID",
+  "SYS_CHROOT",
+]);
+function podSecurityProblems(spec, level) {
+  if (level === "privileged") return [];
+  const problems = [];
+  const containers = [...(spec.initContainers ?? []), ...spec.containers];
+  if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push("host namespaces");
+  if ((spec.volumes ?? []).some((v) => v.hostPath)) problems.push("a hostPath volume");
+  for (const c of containers) {
+    const sc = c.securityContext ?? {};
+    if (sc.privileged) problems.push(`${c.name} privileged`);
+    if ((c.ports ?? []).some((p) => p.hostPort)) problems.push(`${c.name} hostPort`);
+    const added = sc.capabilities?.add ?? [];
+    if (added.some((a) => !BASELINE_CAPS.has(a))) problems.push(`${c.name} adds ${added}`);
+    if (level !== "restricted") continue;
+    if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name} may escalate privileges`);
+    if (!(sc.capabilities?.drop ?? []).includes("ALL")) problems.push(`${c.name} keeps its capabilities`);
+    if (added.some((a) => a !== "NET_BIND_SERVICE")) problems.push(`${c.name} adds ${added}`);
+    if (!(sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot)) problems.push(`${c.name} may run as root`);
+    const seccomp = sc.seccompProfile?.type ?? spec.securityContext?.seccompProfile?.type;
+    if (!["RuntimeDefault", "Localhost"].includes(seccomp)) problems.push(`${c.name} seccomp ${seccomp}`);
+  }
+  return [...new Set(problems)];
+}
+
+/** CRD schemas by apiVersion and kind, strict: a field the CRD does not know is an error (the API server would drop it). */
+function crdValidator(crds) {
+  const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
+  const tighten = (schema) => {
+    if (!schema || typeof schema !== "object") return schema;
+    const out = { ...schema };
+    // OpenAPI's nullable, which JSON Schema spells as a type.
+    if (out.nullable) {
+      delete out.nullable;
+      if (out.type) out.type = [out.type, "null"];
+    }
+    if (out.properties) {
+      out.properties = Object.fromEntries(Object.entries(out.properties).map(([k, v]) => [k, tighten(v)]));
+      if (out.additionalProperties === undefined && !out["x-kubernetes-preserve-unknown-fields"]) out.additionalProperties = false;
+    }
+    if (out.items) out.items = tighten(out.items);
+    if (out.additionalProperties && typeof out.additionalProperties === "object") out.additionalProperties = tighten(out.additionalProperties);
+    for (const k of ["allOf", "anyOf", "oneOf"]) if (out[k]) out[k] = out[k].map(tighten);
+    return out;
+  };
+  const byKind = new Map();
+  for (const crd of crds) for (const v of crd.spec.versions) byKind.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
+  const compiled = new Map();
+  return (obj) => {
+    const key = `${obj.apiVersion}/${obj.kind}`;
+    if (!byKind.has(key)) return [`no CRD here defines ${obj.apiVersion} ${obj.kind}`];
+    if (!compiled.has(key)) {
+      const schema = tighten(byKind.get(key));
+      // apiVersion, kind and metadata are the API server's, not the CRD's.
+      schema.properties = { ...schema.properties, apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } };
+      compiled.set(key, ajv.compile(schema));
+    }
+    const validate = compiled.get(key);
+    return validate(obj)
+      ? []
+      : validate.errors.map(
+          (e) => `${obj.kind} ${obj.metadata.name}${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`,
+        );
+  };
+}
+
+/** Gateway API's standard CRDs at the version the pinned Cilium supports, from their release source. */
+function gatewayApiCrds(scratch) {
+  const pin = versions.crds?.gatewayApi ?? { version: "v1.4.1", source: { archive: "gateway-api-{version}.tar.gz", path: "config/crd/standard" } };
+  const archive = [pin.version, pin.version.replace(/^v/, "")]
+    .map((v) => path.join(chartSrc, pin.source.archive.replace("{version}", v)))
+    .find((f) => fs.existsSync(f));
+  if (!archive) die(`no Gateway API CRD source ${pin.source.archive} (${pin.version}) in ${chartSrc}`);
+  const top = untar(archive, path.join(scratch, "gateway-api"));
+  const dir = path.join(top, pin.source.path);
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith(".yaml"))
+    .flatMap((f) => docsOf(fs.readFileSync(path.join(dir, f), "utf8")))
+    .filter((d) => d.kind === "CustomResourceDefinition");
+}
+
+/** A vendored chart must be its release source, unedited. */
+function vendoredProblems(name, scratch) {
+  const pin = versions.vendoredCharts[name];
+  const top = untar(path.join(chartSrc, pin.source.archive.replace("{version}", pin.version)), path.join(scratch, "vendored", name));
+  const r = run("diff", ["-r", path.join(top, pin.source.path), path.join(repoRoot, pin.path)]);
+  return r.status === 0 ? [] : [`${pin.path} differs from ${pin.github} ${pin.version} ${pin.source.path}:\n${r.stdout.slice(0, 2000)}`];
+}
 
 /** MiB of a Kubernetes memory quantity. */
 function mebibytes(q) {
@@ -233,11 +418,17 @@ const COMPONENT_OF = {
   robusta: "robusta",
   kubescape: "kubescape",
   "metrics-server": "metrics-server",
+  "cert-manager": "cert-manager",
+  "cluster-issuer": "cert-manager",
+  gateway: "gateway",
+  "proxmox-csi-plugin": "proxmox-csi",
+  olmv1: "olm",
 };
 
 /** The capacity table's chart-rendered requests of a component (Rook's operator-made daemons excluded). */
 function tableRequests(platform, component) {
   const total = { cluster: 0, perNode: 0 };
+  // Made by Rook's operator from the CephCluster, CephFilesystem and CephObjectStore specs, not by the chart.
   const operatorMade = new Set(Object.keys(ROOK_DAEMON_MEMORY_MIB));
   for (const r of memoryRequests(platform, 3).filter((x) => x.component === component && !(component === "rook-ceph" && operatorMade.has(x.workload)))) {
     if (r.placement === "every-node") total.perNode += r.memoryMiB;
@@ -254,79 +445,170 @@ function main() {
   const chartDirs = {};
   const chartKey = (release) =>
     Object.keys(versions.charts).find((k) => versions.charts[k].chart === release.chart && versions.charts[k].repository === release.repository);
-  const stacks = synthesize("main.ts", path.join(scratch, "out"), { AGGRIK8S_CONFIG: "" });
+  // The default mesh, and the example, which turns on what the default leaves off (OTel, Robusta, OLM, the Proxmox CSI plugin).
+  const meshes = [
+    { label: "default", env: { AGGRIK8S_CONFIG: "" } },
+    { label: "example", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "three-clusters.yaml") } },
+  ];
   const ca = throwawayCa(scratch);
   let failures = 0;
   let rendered = 0;
   const renderedByComponent = {};
   const skipped = [];
-  for (const stack of stacks) {
-    const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-    const namespaces = Object.fromEntries(Object.entries(json.resource?.kubernetes_namespace_v1 ?? {}).map(([id, n]) => [id, n.metadata.name]));
-    for (const release of Object.values(json.resource?.helm_release ?? {})) {
-      const key = chartKey(release);
-      if (!key) {
-        log(`SKIP ${stack.name} ${release.name}: ${release.chart} is not a pinned chart (an extra release), no source to render`);
-        continue;
-      }
-      if (versions.charts[key].version !== release.version && key !== "cilium") die(`${stack.name} ${release.name}: version ${release.version} is not the pin`);
-      const pinKey = `${key}@${release.version}`;
-      if (chartDirs[pinKey] === null) continue;
-      if (!chartDirs[pinKey]) {
-        chartDirs[pinKey] = prepareChart(bin, key, path.join(scratch, pinKey)) ?? null;
-        if (chartDirs[pinKey] === null) {
-          skipped.push(`${release.chart} ${release.version}`);
-          log(`SKIP ${release.chart} ${release.version}: no release source in ${chartSrc} (versions.json charts.${key}.source); not rendered here`);
+  const crds = gatewayApiCrds(scratch);
+  const objectChecks = [];
+  const vendored = new Set();
+  for (const mesh of meshes) {
+    const stacks = synthesize("main.ts", path.join(scratch, `out-${mesh.label}`), mesh.env);
+    const workersOf = Object.fromEntries(
+      stacks
+        .filter((s) => s.name.endsWith("-vms"))
+        .map((s) => {
+          const vms = JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8")).resource.proxmox_virtual_environment_vm ?? {};
+          return [s.name.replace(/-vms$/, ""), Object.values(vms).filter((v) => (v.tags ?? []).includes("role-worker")).length];
+        }),
+    );
+    for (const stack of stacks) {
+      const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+      const nsResources = Object.entries(json.resource?.kubernetes_namespace_v1 ?? {});
+      const namespaces = Object.fromEntries(nsResources.map(([id, n]) => [id, n.metadata.name]));
+      // Pod Security level by namespace name: the stack's namespaces, Talos' kube-system (privileged).
+      const levels = {
+        "kube-system": "privileged",
+        ...Object.fromEntries(nsResources.map(([, n]) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]])),
+      };
+      const cluster = stack.name.replace(/-(platform|cilium)$/, "");
+      const stackDocs = [];
+      const byComponent = {};
+      for (const release of Object.values(json.resource?.helm_release ?? {})) {
+        const local = release.repository === undefined;
+        const key = local ? `local:${path.relative(repoRoot, path.resolve(stack.dir, release.chart))}` : chartKey(release);
+        if (!key) {
+          log(`SKIP ${mesh.label} ${stack.name} ${release.name}: ${release.chart} is not a pinned chart (an extra release), no source to render`);
           continue;
         }
-        if (
-          fs.existsSync(path.join(chartDirs[pinKey], "requirements.yaml")) ||
-          (YAML.parse(fs.readFileSync(path.join(chartDirs[pinKey], "Chart.yaml"), "utf8")).dependencies ?? []).some(
-            (d) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDirs[pinKey], "charts", d.name, "Chart.yaml")),
-          )
-        ) {
-          const dep = helm(bin, ["dependency", "build", chartDirs[pinKey]]);
-          if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
+        if (!local && versions.charts[key].version !== release.version && key !== "cilium")
+          die(`${stack.name} ${release.name}: version ${release.version} is not the pin`);
+        const pinKey = local ? key : `${key}@${release.version}`;
+        if (chartDirs[pinKey] === null) continue;
+        if (!chartDirs[pinKey] && local) {
+          const dir = path.resolve(stack.dir, release.chart);
+          if (!dir.startsWith(path.join(repoRoot, "charts") + path.sep)) die(`${stack.name} ${release.name}: local chart ${dir} is outside charts/`);
+          // A vendored chart must be its release source, unedited.
+          const name = Object.keys(versions.vendoredCharts).find((n) => versions.vendoredCharts[n].path === path.relative(repoRoot, dir));
+          if (name && !vendored.has(name)) {
+            vendored.add(name);
+            const problems = vendoredProblems(name, scratch);
+            if (problems.length) failures++;
+            log(
+              `${problems.length ? "FAIL" : "PASS"} vendored chart ${name}: ${problems.length ? problems.join("; ") : `the same as its release source (${versions.vendoredCharts[name].github} ${versions.vendoredCharts[name].version})`}`,
+            );
+          }
+          chartDirs[pinKey] = dir;
         }
-      }
-      const { values, namespace, sets } = releaseValues(release, namespaces, ca);
-      const valuesFile = path.join(scratch, `${stack.name}-${release.name}.json`);
-      fs.writeFileSync(valuesFile, JSON.stringify(values));
-      const r = helm(bin, [
-        "template",
-        release.name,
-        chartDirs[pinKey],
-        "--namespace",
-        namespace,
-        "--kube-version",
-        versions.platform.kubernetes,
-        "-f",
-        valuesFile,
-        ...sets,
-      ]);
-      rendered++;
-      if (r.status !== 0) {
-        failures++;
-        log(`FAIL ${stack.name} ${release.name} (${release.chart} ${release.version}): helm template failed:\n${r.stderr.trim()}`);
-        continue;
-      }
-      const docs = docsOf(r.stdout);
-      if (stack.name.startsWith("talos-east-")) {
+        if (!chartDirs[pinKey]) {
+          chartDirs[pinKey] = prepareChart(bin, key, path.join(scratch, pinKey)) ?? null;
+          if (chartDirs[pinKey] === null) {
+            skipped.push(`${release.chart} ${release.version}`);
+            log(`SKIP ${release.chart} ${release.version}: no release source in ${chartSrc} (versions.json charts.${key}.source); not rendered here`);
+            continue;
+          }
+          if (
+            fs.existsSync(path.join(chartDirs[pinKey], "requirements.yaml")) ||
+            (YAML.parse(fs.readFileSync(path.join(chartDirs[pinKey], "Chart.yaml"), "utf8")).dependencies ?? []).some(
+              (d) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDirs[pinKey], "charts", d.name, "Chart.yaml")),
+            )
+          ) {
+            const dep = helm(bin, ["dependency", "build", chartDirs[pinKey]]);
+            if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
+          }
+        }
+        const { values, namespace, sets } = releaseValues(release, namespaces, ca);
+        const valuesFile = path.join(scratch, `${mesh.label}-${stack.name}-${release.name}.json`);
+        fs.writeFileSync(valuesFile, JSON.stringify(values));
+        const r = helm(bin, [
+          "template",
+          release.name,
+          chartDirs[pinKey],
+          "--namespace",
+          namespace,
+          "--kube-version",
+          versions.platform.kubernetes,
+          "-f",
+          valuesFile,
+          ...sets,
+        ]);
+        rendered++;
+        const what = `${mesh.label} ${stack.name} ${release.name} (${local ? key : `${release.chart} ${release.version}`})`;
+        if (r.status !== 0) {
+          failures++;
+          log(`FAIL ${what}: helm template failed:\n${r.stderr.trim()}`);
+          continue;
+        }
+        const docs = docsOf(r.stdout);
+        stackDocs.push(...docs);
+        crds.push(...docs.filter((d) => d.kind === "CustomResourceDefinition"));
+        // Custom objects of the repository's objects chart: checked against their CRDs once every chart has rendered.
+        if (local && !key.includes("vendor")) objectChecks.push({ what, docs });
         const component = COMPONENT_OF[release.name];
         const got = renderedRequests(docs);
-        const sum = (renderedByComponent[component] ??= { cluster: 0, perNode: 0 });
+        const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
         sum.cluster += got.cluster;
         sum.perNode += got.perNode;
+        const problems = (CHECKS[release.name] ?? (() => []))(docs, values, { workers: workersOf[cluster] });
+        // Every pod within the Pod Security level of the namespace it lands in (a namespace the chart makes carries its own label).
+        const ownLevels = Object.fromEntries(
+          docs.filter((d) => d.kind === "Namespace").map((d) => [d.metadata.name, d.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
+        );
+        for (const d of docs.filter((x) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(x.kind))) {
+          const ns = d.metadata.namespace ?? namespace;
+          const level = ownLevels[ns] ?? levels[ns];
+          if (!level) problems.push(`${d.kind} ${d.metadata.name} lands in ${ns}, a namespace with no Pod Security level here`);
+          else
+            for (const p of podSecurityProblems(d.spec.template.spec, level))
+              problems.push(`${d.kind} ${d.metadata.name} breaks Pod Security ${level} in ${ns}: ${p}`);
+        }
+        if (problems.length) failures++;
+        log(
+          `${problems.length ? "FAIL" : "PASS"} ${what}: ${docs.length} objects${problems.length ? `: ${problems.join("; ")}` : CHECKS[release.name] ? ", checked" : ""}`,
+        );
       }
-      const problems = (CHECKS[release.name] ?? (() => []))(docs, values);
-      if (problems.length) failures++;
-      log(
-        `${problems.length ? "FAIL" : "PASS"} ${stack.name} ${release.name} (${release.chart} ${release.version}): ${docs.length} objects${problems.length ? `: ${problems.join("; ")}` : CHECKS[release.name] ? ", checked" : ""}`,
-      );
+      // The first rendering of each component is compared with the capacity table.
+      for (const [component, got] of Object.entries(byComponent)) renderedByComponent[component] ??= got;
+      if (stack.name.endsWith("-platform")) {
+        // A PersistentVolumeClaim without a class (kubescape's) binds only through the default StorageClass: exactly one per cluster.
+        const defaults = stackDocs
+          .filter((d) => d.kind === "StorageClass" && d.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true")
+          .map((d) => d.metadata.name);
+        const one = defaults.length === 1;
+        if (!one) failures++;
+        log(
+          `${one ? "PASS" : "FAIL"} ${mesh.label} ${stack.name}: ${one ? `one default StorageClass, ${defaults[0]}` : `default StorageClasses ${JSON.stringify(defaults)}`}`,
+        );
+      }
     }
   }
+  const validate = crdValidator(crds);
+  for (const { what, docs } of objectChecks) {
+    const problems = docs.flatMap(validate);
+    if (problems.length) failures++;
+    log(
+      `${problems.length ? "FAIL" : "PASS"} ${what}: ${docs.map((d) => d.kind).join(", ")} ${problems.length ? `refused by their CRDs: ${problems.join("; ")}` : "accepted by their CRDs' schemas (unknown fields refused)"}`,
+    );
+  }
+  // The CRD check can fail: a Gateway listener with a misspelt field (certificateRef) must be refused.
+  const misspelt = validate({
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "Gateway",
+    metadata: { name: "canary" },
+    spec: { gatewayClassName: "cilium", listeners: [{ name: "https", protocol: "HTTPS", port: 443, tls: { mode: "Terminate", certificateRef: [] } }] },
+  });
+  const caught = misspelt.some((p) => p.includes("certificateRef"));
+  if (!caught) failures++;
+  log(`${caught ? "PASS" : "FAIL"} canary: a Gateway with a misspelt listener field ${caught ? `is refused (${misspelt[0]})` : "was accepted"}`);
+
   // The capacity table (lib/platform/capacity.ts) must say what the charts request.
-  const all = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, { enabled: true }]));
+  const all = everyComponentOn();
   for (const [component, got] of Object.entries(renderedByComponent)) {
     const want = tableRequests(all, component);
     const same = want.cluster === got.cluster && want.perNode === got.perNode;

@@ -96,6 +96,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       clusterName: cluster.name,
       workerCount: cluster.workers.nodes.length,
       platform: cluster.platform,
+      proxmox: { endpoint: config.proxmox.endpoint, insecure: config.proxmox.insecure },
       credentials: talos.credentials,
       doppler,
       state,

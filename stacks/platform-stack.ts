@@ -6,6 +6,7 @@ import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credenti
 import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { ITerraformDependable } from "cdktf";
+import { Capability } from "../lib/platform/component";
 import { enabledComponents } from "../lib/platform/components";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
@@ -19,6 +20,8 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly platform: ClusterConfig["platform"];
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
+  /** The mesh's Proxmox API (the CSI plugin talks to it). */
+  readonly proxmox: { readonly endpoint: string; readonly insecure: boolean };
   /** Doppler, for `{doppler: NAME}` secrets. @default - none */
   readonly doppler?: DopplerSettings;
 }
@@ -27,7 +30,9 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
  * The day-2 platform of one cluster: every component of
  * lib/platform/components.ts the config switches on, each in its namespace
  * (created at its Pod Security level), with its Kubernetes secrets and Helm
- * releases, then the config's extra releases. Deployed after the cluster's
+ * releases, then the config's extra releases. A component that needs a
+ * capability (cert-manager, a default StorageClass) waits for every release
+ * of the components before it that provide it. Deployed after the cluster's
  * Cilium stack, so pods have a network.
  */
 export class PlatformStack extends Aggrik8sStack {
@@ -36,13 +41,28 @@ export class PlatformStack extends Aggrik8sStack {
     new KubernetesAccess(this, "access", { credentials: props.credentials });
     const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
     const namespaces = new PodSecurityNamespaces(this, "namespaces");
-    const ctx = { clusterName: props.clusterName, workerCount: props.workerCount };
+    const components = enabledComponents(props.platform);
+    const ctx = {
+      clusterName: props.clusterName,
+      workerCount: props.workerCount,
+      enabled: new Set<string>(components.map((c) => c.key)),
+      proxmox: props.proxmox,
+    };
+    const providers = new Map<Capability, ITerraformDependable[]>();
 
-    for (const component of enabledComponents(props.platform)) {
+    for (const component of components) {
       const namespace = component.namespace ? namespaces.get(component.namespace.name, component.namespace.level) : "kube-system";
-      const waitFor: ITerraformDependable[] = component
-        .kubernetesSecrets()
-        .map((s) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } }));
+      const waitFor: ITerraformDependable[] = [
+        ...component.needs.flatMap((need) => {
+          const by = providers.get(need);
+          // The componentNeeds config rule refuses such a cluster before synth gets here.
+          if (!by) throw new Error(`${component.key} needs ${need}, which no component before it provides`);
+          return by;
+        }),
+        ...component
+          .kubernetesSecrets()
+          .map((s) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } })),
+      ];
       const installed = new Map<string, ChartRelease>();
       for (const r of component.releases(ctx)) {
         const after = r.after ? installed.get(r.after) : undefined;
@@ -50,7 +70,7 @@ export class PlatformStack extends Aggrik8sStack {
           r.id,
           new ChartRelease(this, r.id, {
             name: r.name,
-            chart: CHARTS[r.chart],
+            chart: typeof r.chart === "string" ? CHARTS[r.chart] : r.chart,
             namespace,
             values: r.values,
             sensitiveValues: r.secretValues
@@ -61,6 +81,8 @@ export class PlatformStack extends Aggrik8sStack {
           }),
         );
       }
+      for (const capability of component.provides)
+        providers.set(capability, [...(providers.get(capability) ?? []), ...[...installed.values()].map((c) => c.release)]);
     }
 
     props.platform.extraReleases.forEach((r) => {

@@ -33,12 +33,23 @@ describe.each(Object.keys(pkg.scripts))("npm run %s", (script) => {
   });
 });
 
+/** Every secret variable the example mesh reads. */
+const SECRET_ENVS = [
+  "PROXMOX_VE_API_TOKEN",
+  "HONEYCOMB_API_KEY",
+  "ROBUSTA_SIGNING_KEY",
+  "ROBUSTA_ACCOUNT_ID",
+  "ROBUSTA_UI_SINK_TOKEN",
+  "GROUNDCOVER_TOKEN",
+  "CLOUDFLARE_API_TOKEN",
+  "PROXMOX_CSI_TOKEN_SECRET",
+];
+
 describe("which config a command uses", () => {
   const tool = (cwd: string, entry: string, args: string[], env: NodeJS.ProcessEnv = {}) => {
     const clean = { ...process.env, ...env };
     delete clean.AGGRIK8S_CONFIG;
-    for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"])
-      delete clean[k];
+    for (const k of SECRET_ENVS) delete clean[k];
     return spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", entry), ...args], {
       cwd,
       encoding: "utf8",
@@ -87,7 +98,7 @@ describe("which config a command uses", () => {
         .slice(0, 2),
     ).toEqual([
       `config: ${path.join(dir, "aggrik8s.yaml")} (./aggrik8s.yaml; AGGRIK8S_CONFIG is unset)`,
-      "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN, GROUNDCOVER_TOKEN, HONEYCOMB_API_KEY, ROBUSTA_ACCOUNT_ID, ROBUSTA_SIGNING_KEY, ROBUSTA_UI_SINK_TOKEN. Fix: export them before deploy.",
+      "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN, CLOUDFLARE_API_TOKEN, GROUNDCOVER_TOKEN, HONEYCOMB_API_KEY, PROXMOX_CSI_TOKEN_SECRET, ROBUSTA_ACCOUNT_ID, ROBUSTA_SIGNING_KEY, ROBUSTA_UI_SINK_TOKEN. Fix: export them before deploy.",
     ]);
     expect(deploy.status).toBe(1);
   });
@@ -146,14 +157,16 @@ it("npm run config lists only the secrets the stacks read, with the stacks that 
   });
   expect(r.status).toBe(0);
   const listed = r.stdout.split("\n").filter((l) => l.startsWith("#   "));
-  // Robusta is off in talos-west, so its secrets are listed for the other two clusters only.
+  // OpenTelemetry and Robusta are on in talos-east only, the ACME issuer in talos-west, the Proxmox CSI plugin where Rook is off (talos-edge).
   expect(listed).toEqual([
+    "#   CLOUDFLARE_API_TOKEN: NOT SET (talos-west-platform)",
     "#   GROUNDCOVER_TOKEN: NOT SET (talos-edge-platform)",
-    "#   HONEYCOMB_API_KEY: set (value hidden) (talos-east-platform, talos-edge-platform, talos-west-platform)",
+    "#   HONEYCOMB_API_KEY: set (value hidden) (talos-east-platform)",
+    "#   PROXMOX_CSI_TOKEN_SECRET: NOT SET (talos-edge-platform)",
     "#   PROXMOX_VE_API_TOKEN: NOT SET (talos-east-vms, talos-edge-vms, talos-west-vms)",
-    "#   ROBUSTA_ACCOUNT_ID: NOT SET (talos-east-platform, talos-edge-platform)",
-    "#   ROBUSTA_SIGNING_KEY: NOT SET (talos-east-platform, talos-edge-platform)",
-    "#   ROBUSTA_UI_SINK_TOKEN: NOT SET (talos-east-platform, talos-edge-platform)",
+    "#   ROBUSTA_ACCOUNT_ID: NOT SET (talos-east-platform)",
+    "#   ROBUSTA_SIGNING_KEY: NOT SET (talos-east-platform)",
+    "#   ROBUSTA_UI_SINK_TOKEN: NOT SET (talos-east-platform)",
   ]);
   expect(r.stdout).not.toContain("\nx\n");
 });
@@ -182,8 +195,7 @@ it("npm run config prints its summary (config, warnings, secrets) before the YAM
 
 it("destroy checks the secrets like the other commands, before anything runs", () => {
   const env: NodeJS.ProcessEnv = { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") };
-  for (const k of ["PROXMOX_VE_API_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_SIGNING_KEY", "ROBUSTA_ACCOUNT_ID", "ROBUSTA_UI_SINK_TOKEN", "GROUNDCOVER_TOKEN"])
-    delete env[k];
+  for (const k of SECRET_ENVS) delete env[k];
   const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "destroy", "talos-edge-vms"], {
     cwd: scratchDir(),
     encoding: "utf8",

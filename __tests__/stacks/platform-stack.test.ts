@@ -17,27 +17,175 @@ const namespaces = (json: any) =>
 describe("platform stack", () => {
   const { stack, synth, json } = synthPlatform(resolvedConfig());
   const r = releases(json);
+  /** The default mesh with the components that need an outside account turned on. */
+  const on = resolvedConfig((c) => (c.clusters[0].platform = { openTelemetry: { enabled: true }, robusta: { enabled: true } }));
 
   it("matches the snapshot", () => {
     expect(synth).toMatchSnapshot();
   });
 
-  it("is named <cluster>-platform and installs every component by default, pinned", () => {
+  it("is named <cluster>-platform and installs every component that needs no outside account by default, pinned", () => {
     expect(stack.node.id).toBe("talos-east-platform");
     expect(Object.fromEntries(Object.entries(r).map(([n, rel]: [string, any]) => [n, `${rel.chart}@${rel.version} in ${rel.namespace}`]))).toEqual({
       tetragon: "tetragon@1.7.0 in kube-system",
+      "cert-manager": "cert-manager@v1.21.1 in ${kubernetes_namespace_v1.namespaces_cert-manager_ns_A233EDA6.metadata[0].name}",
+      "cluster-issuer": "../../../charts/objects@undefined in ${kubernetes_namespace_v1.namespaces_cert-manager_ns_A233EDA6.metadata[0].name}",
       "rook-ceph": "rook-ceph@v1.19.10 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
       "rook-ceph-cluster": "rook-ceph-cluster@v1.19.10 in ${kubernetes_namespace_v1.namespaces_rook-ceph_ns_539BF958.metadata[0].name}",
-      "opentelemetry-collector": expect.stringMatching(/^opentelemetry-collector@0\.170\.0 in \$\{kubernetes_namespace_v1\.namespaces_opentelemetry_ns_/),
-      robusta: expect.stringMatching(/^robusta@0\.47\.0 in /),
+      gateway: "../../../charts/objects@undefined in ${kubernetes_namespace_v1.namespaces_gateway_ns_B86A9978.metadata[0].name}",
       kubescape: expect.stringMatching(/^kubescape-operator@1\.40\.3 in /),
       "metrics-server": "metrics-server@3.13.1 in kube-system",
     });
+    // Pinned charts come from their repository; the repository's own chart has none.
+    expect(r["cert-manager"].repository).toBe("https://charts.jetstack.io");
+    expect(r.gateway.repository).toBeUndefined();
   });
 
-  it("creates each namespace once with the Pod Security level Talos needs", () => {
-    expect(namespaces(json)).toEqual({ "rook-ceph": "privileged", opentelemetry: "privileged", robusta: "baseline", kubescape: "privileged" });
+  it("creates each namespace once with the Pod Security level its pods need", () => {
+    expect(namespaces(json)).toEqual({ "cert-manager": "restricted", "rook-ceph": "privileged", gateway: "restricted", kubescape: "privileged" });
     for (const rel of Object.values(r)) expect((rel as any).create_namespace).toBe(false);
+  });
+
+  it("installs cert-manager with its CRDs, then the self-signed CA issuer, then the shared Gateway on its certificate", () => {
+    expect(JSON.parse(r["cert-manager"].values[0])).toMatchObject({ crds: { enabled: true, keep: true } });
+    expect(r["cluster-issuer"].depends_on).toEqual([expect.stringMatching(/^helm_release\.cert-manager_release_/)]);
+    const issuer = JSON.parse(r["cluster-issuer"].values[0]).objects;
+    expect(issuer.map((o: any) => `${o.kind}/${o.metadata.name}`)).toEqual([
+      "ClusterIssuer/aggrik8s-selfsigned",
+      "Certificate/aggrik8s-ca",
+      "ClusterIssuer/aggrik8s",
+    ]);
+    expect(issuer[2].spec).toEqual({ ca: { secretName: "aggrik8s-ca" } });
+    expect(issuer[1].spec).toMatchObject({ isCA: true, secretName: "aggrik8s-ca", issuerRef: { name: "aggrik8s-selfsigned", kind: "ClusterIssuer" } });
+    // The Gateway waits for cert-manager and the issuer (every release of the component that provides cert-manager).
+    expect(r.gateway.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.cert-manager_release_/),
+      expect.stringMatching(/^helm_release\.cluster-issuer_release_/),
+    ]);
+    const [cert, gw] = JSON.parse(r.gateway.values[0]).objects;
+    expect(cert).toMatchObject({
+      kind: "Certificate",
+      metadata: { name: "shared-gateway-tls", namespace: "gateway" },
+      spec: {
+        secretName: "shared-gateway-tls",
+        dnsNames: ["*.talos-east.internal", "talos-east.internal"],
+        issuerRef: { name: "aggrik8s", kind: "ClusterIssuer" },
+      },
+    });
+    expect(gw).toMatchObject({ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", metadata: { name: "shared", namespace: "gateway" } });
+    expect(gw.spec.gatewayClassName).toBe("cilium");
+    expect(gw.spec.addresses).toBeUndefined();
+    expect(gw.spec.listeners).toEqual([
+      {
+        name: "https",
+        protocol: "HTTPS",
+        port: 443,
+        hostname: "*.talos-east.internal",
+        tls: { mode: "Terminate", certificateRefs: [{ kind: "Secret", group: "", name: "shared-gateway-tls" }] },
+        allowedRoutes: { namespaces: { from: "All" } },
+      },
+    ]);
+    // An address from the pool, when the config names one.
+    const pinned = releases(
+      synthPlatform(resolvedConfig((c) => (c.clusters[0].platform = { gateway: { address: "10.10.0.200", domain: "apps.example.com" } }))).json,
+    );
+    const pinnedGw = JSON.parse(pinned.gateway.values[0]).objects[1];
+    expect([pinnedGw.spec.addresses, pinnedGw.spec.listeners[0].hostname]).toEqual([[{ type: "IPAddress", value: "10.10.0.200" }], "*.apps.example.com"]);
+  });
+
+  it("installs Kubescape only after the release whose StorageClass is the default (Rook's block class here)", () => {
+    expect(r.kubescape.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.rook-ceph_release_/),
+      expect.stringMatching(/^helm_release\.rook-ceph-cluster_release_/),
+    ]);
+    const values = JSON.parse(r["rook-ceph-cluster"].values[0]);
+    expect(values.cephBlockPools[0].storageClass).toMatchObject({ name: "ceph-block", isDefault: true });
+    expect(r["proxmox-csi-plugin"]).toBeUndefined();
+  });
+
+  it("adds Rook's filesystem (RWX) and object store (S3, bucket class), sized to the workers and switchable", () => {
+    const values = JSON.parse(r["rook-ceph-cluster"].values[0]);
+    expect(
+      values.cephFileSystems.map((f: any) => [f.name, f.storageClass.name, f.spec.metadataPool.replicated.size, f.spec.dataPools[0].replicated.size]),
+    ).toEqual([["ceph-filesystem", "ceph-filesystem", 3, 3]]);
+    expect(values.cephFileSystems[0].spec.metadataServer).toMatchObject({ activeCount: 1, activeStandby: true, resources: { requests: { memory: "1024Mi" } } });
+    expect(
+      values.cephObjectStores.map((o: any) => [o.name, o.storageClass.name, o.spec.metadataPool.replicated.size, o.spec.dataPool.replicated.size]),
+    ).toEqual([["ceph-objectstore", "ceph-bucket", 3, 3]]);
+    expect(values.cephObjectStores[0].spec.gateway).toMatchObject({ port: 80, instances: 1, resources: { requests: { memory: "1024Mi" } } });
+    // talos-west of the example: two workers, replicas 2.
+    const west = JSON.parse(releases(synthPlatform(threeClusterConfig(), 1).json)["rook-ceph-cluster"].values[0]);
+    expect([west.cephFileSystems[0].spec.dataPools[0].replicated, west.cephObjectStores[0].spec.dataPool.replicated]).toEqual([
+      { size: 2, requireSafeReplicaSize: true },
+      { size: 2, requireSafeReplicaSize: true },
+    ]);
+    const off = releases(
+      synthPlatform(resolvedConfig((c) => (c.clusters[0].platform = { rookCeph: { filesystem: { enabled: false }, objectStore: { enabled: false } } }))).json,
+    );
+    const offValues = JSON.parse(off["rook-ceph-cluster"].values[0]);
+    expect([offValues.cephFileSystems, offValues.cephObjectStores]).toEqual([[], []]);
+  });
+
+  it("puts the Proxmox CSI plugin where Rook is off: the default StorageClass, its own token as a sensitive value, Kubescape after it", () => {
+    const edge = releases(synthPlatform(threeClusterConfig(), 2).json);
+    const csi = edge["proxmox-csi-plugin"];
+    expect(csi).toMatchObject({ repository: "oci://ghcr.io/sergelogvinov/charts", chart: "proxmox-csi-plugin", version: "0.5.9" });
+    const values = JSON.parse(csi.values[0]);
+    expect(values.config.clusters).toEqual([
+      { url: "https://pve1.example.internal:8006/api2/json", insecure: false, token_id: "aggrik8s-csi@pve!csi", region: "proxmox" },
+    ]);
+    expect(values.storageClass).toEqual([
+      {
+        name: "proxmox",
+        storage: "local-lvm",
+        reclaimPolicy: "Delete",
+        fstype: "ext4",
+        cache: "none",
+        annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
+      },
+    ]);
+    expect(csi.set_sensitive).toEqual([{ name: "config.clusters[0].token_secret", value: "${var.PROXMOX_CSI_TOKEN_SECRET}" }]);
+    expect(edge.kubescape.depends_on).toEqual([expect.stringMatching(/^helm_release\.proxmox-csi_release_/)]);
+    expect(edge["rook-ceph"]).toBeUndefined();
+    // Switched on beside Rook, its class is not the default.
+    const both = releases(synthPlatform(resolvedConfig((c) => (c.clusters[0].platform = { proxmoxCsi: { enabled: true } }))).json);
+    expect(JSON.parse(both["proxmox-csi-plugin"].values[0]).storageClass[0].annotations).toBeUndefined();
+  });
+
+  it("chooses the ACME issuer with DNS-01 where the config says, its token from a secret", () => {
+    const { json: west } = synthPlatform(threeClusterConfig(), 1);
+    const [issuer] = JSON.parse(releases(west)["cluster-issuer"].values[0]).objects;
+    expect(issuer).toEqual({
+      apiVersion: "cert-manager.io/v1",
+      kind: "ClusterIssuer",
+      metadata: { name: "aggrik8s" },
+      spec: {
+        acme: {
+          email: "ops@example.com",
+          server: "https://acme-v02.api.letsencrypt.org/directory",
+          privateKeySecretRef: { name: "aggrik8s-acme-account" },
+          solvers: [{ dns01: { cloudflare: { apiTokenSecretRef: { name: "acme-dns01", key: "api-token" } } } }],
+        },
+      },
+    });
+    const secret = Object.values(west.resource.kubernetes_secret_v1)[0] as any;
+    expect(secret).toMatchObject({ metadata: { name: "acme-dns01" }, data: { "api-token": "${var.CLOUDFLARE_API_TOKEN}" } });
+    expect(west.variable.CLOUDFLARE_API_TOKEN.sensitive).toBe(true);
+  });
+
+  it("installs OLM v1 only when turned on, from its vendored chart with images at the release tag, after cert-manager", () => {
+    expect(r.olmv1).toBeUndefined();
+    const east = releases(synthPlatform(threeClusterConfig(), 0).json);
+    expect(east.olmv1).toMatchObject({ chart: "../../../charts/vendor/olmv1", namespace: "kube-system" });
+    expect(JSON.parse(east.olmv1.values[0]).options).toEqual({
+      operatorController: { deployment: { image: "quay.io/operator-framework/operator-controller:v1.11.0" } },
+      catalogd: { deployment: { image: "quay.io/operator-framework/catalogd:v1.11.0" } },
+      certManager: { enabled: true },
+    });
+    expect(east.olmv1.depends_on).toEqual([
+      expect.stringMatching(/^helm_release\.cert-manager_release_/),
+      expect.stringMatching(/^helm_release\.cluster-issuer_release_/),
+    ]);
   });
 
   it("puts Ceph OSDs on the workers' extra disk with replicas no larger than the worker count", () => {
@@ -62,7 +210,15 @@ describe("platform stack", () => {
     expect([twoValues.cephBlockPools[0].spec.replicated.size, twoValues.cephClusterSpec.mon.count, twoValues.cephClusterSpec.mgr.count]).toEqual([2, 1, 2]);
   });
 
-  it("takes every secret from a sensitive variable, never a literal", () => {
+  it("reads no secret by default: what needs an outside account is off", () => {
+    expect(json.variable).toBeUndefined();
+    expect(r.robusta).toBeUndefined();
+    expect(r["opentelemetry-collector"]).toBeUndefined();
+  });
+
+  it("takes every secret from a sensitive variable, never a literal (OpenTelemetry and Robusta turned on)", () => {
+    const { json } = synthPlatform(on);
+    const r = releases(json);
     expect(Object.entries(json.variable).map(([n, v]: [string, any]) => [n, v.sensitive])).toEqual([
       ["HONEYCOMB_API_KEY", true],
       ["ROBUSTA_ACCOUNT_ID", true],
@@ -79,7 +235,7 @@ describe("platform stack", () => {
   });
 
   it("gives the collector its API key through the secret, escaping the collector's own ${env:...}", () => {
-    const otel = r["opentelemetry-collector"];
+    const otel = releases(synthPlatform(on).json)["opentelemetry-collector"];
     const values = JSON.parse(otel.values[0]);
     expect(values.extraEnvs).toEqual([{ name: "OTLP_API_KEY", valueFrom: { secretKeyRef: { name: "otel-exporter", key: "api-key" } } }]);
     // Terraform turns $${ into ${, so the collector receives ${env:OTLP_API_KEY}.

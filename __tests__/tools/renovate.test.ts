@@ -18,8 +18,20 @@ it("sees every provider pin, with its source and version", () => {
   );
 });
 
-it("sees every chart pin, with its repository", () => {
-  expect(matches("Helm charts")).toEqual(Object.values(pins.charts).map((c) => ({ registryUrl: c.repository, depName: c.chart, currentValue: c.version })));
+it("sees every chart pin, with its repository (OCI ones as OCI artifacts)", () => {
+  const charts = Object.values(pins.charts);
+  const oci = (c: { repository: string }) => c.repository.startsWith("oci://");
+  expect(charts.filter(oci).length).toBeGreaterThan(0);
+  expect(matches("Helm charts")).toEqual(charts.filter((c) => !oci(c)).map((c) => ({ registryUrl: c.repository, depName: c.chart, currentValue: c.version })));
+  expect(matches("OCI Helm charts")).toEqual(
+    charts.filter(oci).map((c) => ({ registry: c.repository.slice("oci://".length), chart: c.chart, currentValue: c.version })),
+  );
+});
+
+it("sees every vendored chart's release tag", () => {
+  expect(matches("Vendored charts")).toEqual(
+    Object.values(pins.vendoredCharts).flatMap((c) => (typeof c === "object" ? [{ depName: c.github, currentValue: c.version }] : [])),
+  );
 });
 
 it("sees the Talos, Kubernetes and Cilium versions, once each", () => {
@@ -41,5 +53,5 @@ it("covers every section of versions.json that pins something", () => {
     Object.keys(pins)
       .filter((k) => !k.startsWith("$"))
       .sort(),
-  ).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools"]);
+  ).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
 });

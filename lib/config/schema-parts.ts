@@ -44,5 +44,7 @@ export type SecretRef = z.infer<typeof SecretRefSchema>;
 
 /** A component's on/off switch, on unless switched off. */
 export const enabled = () => z.boolean().default(true).describe("Install it.");
+/** The switch of a component that needs an outside account: off unless the config turns it on. */
+export const optIn = (account: string) => z.boolean().default(false).describe(`Install it (off by default: it needs ${account}).`);
 /** A component with nothing to set but the switch. */
 export const toggle = (description: string) => z.strictObject({ enabled: enabled() }).prefault({}).describe(description);

@@ -1,13 +1,19 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
 
 export interface ChartReleaseProps {
   /** Release name. */
   readonly name: string;
-  /** Chart repository, name and exact version (from versions.json, or the config for extra releases). */
-  readonly chart: ChartPin;
+  /**
+   * Chart repository, name and exact version (from versions.json, or the
+   * config for extra releases), or a chart kept in this repository by its
+   * folder relative to the project root (`charts/...`; its version is the one
+   * in its Chart.yaml).
+   */
+  readonly chart: ChartPin | { readonly localPath: string };
   /** Namespace; created beforehand with its Pod Security level (never by Helm). */
   readonly namespace: string;
   /** Typed values, serialised once as JSON (which Helm reads as YAML). May hold tokens. @default - chart defaults */
@@ -34,9 +40,9 @@ export class ChartRelease extends Construct {
     super(scope, id);
     this.release = new Release(this, "release", {
       name: props.name,
-      repository: props.chart.repository,
-      chart: props.chart.chart,
-      version: props.chart.version,
+      ...("localPath" in props.chart
+        ? { chart: fromStackDir(props.chart.localPath, this) }
+        : { repository: props.chart.repository, chart: props.chart.chart, version: props.chart.version }),
       namespace: props.namespace,
       createNamespace: false,
       values: props.values ? [JSON.stringify(props.values)] : undefined,

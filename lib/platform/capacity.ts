@@ -134,9 +134,16 @@ export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
   return findings;
 }
 
+/** A cluster's `platform` with every component on, its other settings at their defaults. */
+export function everyComponentOn(): Platform {
+  return Object.fromEntries(
+    PLATFORM_COMPONENTS.map((c) => [c.key, (c.schema as { parse(x: unknown): unknown }).parse({ enabled: true })]),
+  ) as unknown as Platform;
+}
+
 /** The table as Markdown, for the README (every component on, 3 storage nodes). */
 export function capacityMarkdown(): string {
-  const all = Object.fromEntries(PLATFORM_COMPONENTS.map((c) => [c.key, { enabled: true }])) as unknown as Platform;
+  const all = everyComponentOn();
   const where: Record<Placement, string> = {
     cluster: "once per cluster",
     "every-node": "every node",

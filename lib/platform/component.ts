@@ -14,13 +14,31 @@ import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { ChartName } from "../versions";
 import type { MemoryRequest } from "./capacity";
 
+/**
+ * What a component offers the others once its releases are installed; a
+ * component that `needs` one is installed after every enabled component that
+ * `provides` it (an explicit dependency in the platform stack), and a config
+ * rule refuses a cluster where nothing provides it.
+ */
+export const CAPABILITIES = {
+  "cert-manager": "cert-manager (its CRDs and a ready webhook)",
+  "default-storage-class": "a default StorageClass (a PersistentVolumeClaim without a class binds only through one)",
+} as const;
+export type Capability = keyof typeof CAPABILITIES;
+
+/** A chart kept in this repository (not published anywhere): its folder, relative to the project root. */
+export interface LocalChart {
+  readonly localPath: string;
+}
+
 /** One Helm release of a component. */
 export interface ComponentRelease {
   /** Construct id in the platform stack: a state address, renaming it replaces the release. */
   readonly id: string;
   /** Helm release name. */
   readonly name: string;
-  readonly chart: ChartName;
+  /** A chart pinned in versions.json, or one kept in the repository (charts/). */
+  readonly chart: ChartName | LocalChart;
   /** Typed values, serialised once. @default - chart defaults */
   readonly values?: object;
   /** Values that are secrets, by dotted chart key. @default - none */
@@ -45,9 +63,13 @@ export interface ComponentSecret {
 export interface ComponentContext {
   readonly clusterName: string;
   readonly workerCount: number;
+  /** Keys of the components switched on in this cluster. */
+  readonly enabled: ReadonlySet<string>;
+  /** The mesh's Proxmox API, for components that talk to it (the CSI plugin). */
+  readonly proxmox: { readonly endpoint: string; readonly insecure: boolean };
 }
 
-export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabled: boolean }>> {
+export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabled?: boolean }>> {
   /** Its key under `clusters[].platform`. */
   readonly key: K;
   /** Its config part (with `enabled`), defaults filled in. */
@@ -57,6 +79,15 @@ export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabl
    * @default - kube-system (Talos runs it privileged already)
    */
   readonly namespace?: { readonly name: string; readonly level: PodSecurityLevel };
+  /**
+   * Whether it is on when the config does not say (`enabled` left out), given
+   * the cluster's other components. @default - on
+   */
+  enabledByDefault?(platform: { readonly [key: string]: unknown }): boolean;
+  /** What it offers the components after it. @default - nothing */
+  readonly provides?: readonly Capability[];
+  /** What it must be installed after; a config rule refuses a cluster where no component provides it. @default - nothing */
+  readonly needs?: readonly Capability[];
   releases(config: z.output<S>, ctx: ComponentContext): ComponentRelease[];
   /** @default - none */
   kubernetesSecrets?(config: z.output<S>): ComponentSecret[];
@@ -65,6 +96,6 @@ export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabl
 }
 
 /** Declares a component, keeping its config type. */
-export function defineComponent<K extends string, S extends z.ZodType<{ enabled: boolean }>>(c: PlatformComponent<K, S>): PlatformComponent<K, S> {
+export function defineComponent<K extends string, S extends z.ZodType<{ enabled?: boolean }>>(c: PlatformComponent<K, S>): PlatformComponent<K, S> {
   return c;
 }

@@ -5,16 +5,20 @@
  */
 import { z } from "zod";
 import type { MemoryRequest } from "./capacity";
-import { ComponentContext, ComponentRelease, ComponentSecret } from "./component";
+import { Capability, ComponentContext, ComponentRelease, ComponentSecret } from "./component";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
+import { certManager } from "./cert-manager";
+import { gateway } from "./gateway";
 import { kubescape } from "./kubescape";
+import { olm } from "./olm";
+import { proxmoxCsi } from "./proxmox-csi";
 import { metricsServer } from "./metrics-server";
 import { openTelemetry } from "./opentelemetry";
 import { robusta } from "./robusta";
 import { rookCeph } from "./rook-ceph";
 import { tetragon } from "./tetragon";
 
-export const PLATFORM_COMPONENTS = [tetragon, rookCeph, openTelemetry, robusta, kubescape, metricsServer] as const;
+export const PLATFORM_COMPONENTS = [tetragon, certManager, rookCeph, proxmoxCsi, gateway, openTelemetry, robusta, kubescape, metricsServer, olm] as const;
 
 type Component = (typeof PLATFORM_COMPONENTS)[number];
 
@@ -29,6 +33,10 @@ export type PlatformComponentsConfig = { readonly [C in Component as C["key"]]: 
 /** A component switched on, bound to its own config part. */
 export interface EnabledComponent {
   readonly key: Component["key"];
+  /** What it offers the components after it. */
+  readonly provides: readonly Capability[];
+  /** What it is installed after. */
+  readonly needs: readonly Capability[];
   /** @default - kube-system */
   readonly namespace?: { readonly name: string; readonly level: PodSecurityLevel };
   releases(ctx: ComponentContext): ComponentRelease[];
@@ -46,10 +54,12 @@ export function enabledComponents(platform: PlatformComponentsConfig): EnabledCo
       memoryRequests(config: unknown, storageNodes: number): MemoryRequest[];
     };
     const config = platform[c.key];
-    if (!config.enabled) return [];
+    if (!isEnabled(platform, c.key)) return [];
     return [
       {
         key: c.key,
+        provides: component.provides ?? [],
+        needs: component.needs ?? [],
         namespace: component.namespace,
         releases: (ctx) => component.releases(config, ctx),
         kubernetesSecrets: () => component.kubernetesSecrets?.(config) ?? [],
@@ -57,4 +67,10 @@ export function enabledComponents(platform: PlatformComponentsConfig): EnabledCo
       },
     ];
   });
+}
+
+/** Whether a component is on: as the config says, else its default given the others (on, unless it says otherwise). */
+export function isEnabled(platform: PlatformComponentsConfig, key: Component["key"]): boolean {
+  const c: { enabledByDefault?(p: { readonly [key: string]: unknown }): boolean } = PLATFORM_COMPONENTS.find((x) => x.key === key)!;
+  return (platform[key] as { enabled?: boolean }).enabled ?? c.enabledByDefault?.(platform) ?? true;
 }

@@ -15,6 +15,8 @@ export const kubescape = defineComponent({
   schema: toggle("Kubescape operator (posture and vulnerability scanning)."),
   // The node agent reads host processes and files.
   namespace: { name: "kubescape", level: "privileged" },
+  // Its storage keeps a PersistentVolumeClaim with no class: installed after the component whose StorageClass is the default.
+  needs: ["default-storage-class"],
   releases: (_c, { clusterName }) => [{ id: "kubescape", name: "kubescape", chart: "kubescape", values: kubescapeValues({ clusterName }) }],
   memoryRequests: () => [
     { component: "kubescape", workload: "node-agent", memoryMiB: 180, placement: "every-node" },

@@ -5,7 +5,7 @@
  * @see https://github.com/open-telemetry/opentelemetry-helm-charts/tree/main/charts/opentelemetry-collector
  */
 import { z } from "zod";
-import { SecretRefSchema, enabled } from "../config/schema-parts";
+import { SecretRefSchema, optIn } from "../config/schema-parts";
 import { terraformLiteral } from "../helm/literal";
 import { defineComponent } from "./component";
 
@@ -65,7 +65,7 @@ export const openTelemetry = defineComponent({
   key: "openTelemetry",
   schema: z
     .strictObject({
-      enabled: enabled(),
+      enabled: optIn("a Honeycomb account, or another OTLP endpoint, and its API key"),
       otlpEndpoint: z.string().default("api.honeycomb.io:443").describe("OTLP/gRPC endpoint the collector exports to."),
       apiKey: SecretRefSchema.default({ env: "HONEYCOMB_API_KEY" }).describe("API key sent as `x-honeycomb-team`."),
       metricsDataset: z

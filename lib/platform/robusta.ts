@@ -4,7 +4,7 @@
  * @see https://docs.robusta.dev/master/setup-robusta/installation/index.html
  */
 import { z } from "zod";
-import { SecretRefSchema, enabled } from "../config/schema-parts";
+import { SecretRefSchema, optIn } from "../config/schema-parts";
 import { defineComponent } from "./component";
 
 /** Robusta chart keys that are secrets: set with set_sensitive, never in values. */
@@ -27,7 +27,7 @@ export const robusta = defineComponent({
   key: "robusta",
   schema: z
     .strictObject({
-      enabled: enabled(),
+      enabled: optIn("a Robusta account and its keys"),
       signingKey: SecretRefSchema.default({ env: "ROBUSTA_SIGNING_KEY" }).describe("Robusta `globalConfig.signing_key`."),
       accountId: SecretRefSchema.default({ env: "ROBUSTA_ACCOUNT_ID" }).describe("Robusta `globalConfig.account_id`."),
       sinkToken: SecretRefSchema.default({ env: "ROBUSTA_UI_SINK_TOKEN" }).describe("Token of the Robusta UI sink."),

@@ -1,5 +1,6 @@
 /** What the Talos stack derives from a cluster's config: its API endpoint and each node's patches. */
 import { ClusterConfig } from "../config/schema";
+import { isEnabled } from "../platform/components";
 import { MANIFESTS } from "../versions";
 import { PatchDocument, nodePatchDocuments } from "./patches";
 
@@ -44,6 +45,10 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
     servingCertApproverUrl: MANIFESTS.kubeletServingCertApprover.url,
   };
+  // The Proxmox CSI plugin places volumes by region (the Proxmox cluster) and zone (the Proxmox node).
+  const csiTopology = isEnabled(cluster.platform, "proxmoxCsi")
+    ? (proxmoxNode: string) => ({ "topology.kubernetes.io/region": cluster.platform.proxmoxCsi.region, "topology.kubernetes.io/zone": proxmoxNode })
+    : undefined;
   return [
     ...staying(cluster.controlPlane.nodes).map((node) => ({ node, role: "controlplane" as const })),
     ...staying(cluster.workers.nodes).map((node) => ({ node, role: "worker" as const })),
@@ -51,7 +56,8 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     name: node.name,
     ip: node.ip,
     role,
-    patches: (installerImage: string) => nodePatchDocuments({ ...common, installerImage, role, hostname: node.name }),
+    patches: (installerImage: string) =>
+      nodePatchDocuments({ ...common, installerImage, role, hostname: node.name, nodeLabels: csiTopology?.(node.proxmoxNode) }),
     vmIdentity: { vm_id: String(node.vmId), proxmox_node: node.proxmoxNode },
   }));
 }

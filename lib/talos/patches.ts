@@ -23,6 +23,7 @@ export interface V1Alpha1Patch {
     readonly install: { readonly disk: string; readonly image: string };
     readonly kubelet: { readonly nodeIP: { readonly validSubnets: readonly string[] }; readonly extraArgs: Readonly<Record<string, string>> };
     readonly features: { readonly kubePrism: { readonly enabled: boolean; readonly port: number } };
+    readonly nodeLabels?: Readonly<Record<string, string>>;
   };
   readonly cluster: {
     readonly network: { readonly cni: { readonly name: "none" }; readonly podSubnets: readonly string[]; readonly serviceSubnets: readonly string[] };
@@ -78,6 +79,8 @@ export interface NodePatchProps {
    * the control planes at bootstrap.
    */
   readonly servingCertApproverUrl: string;
+  /** Labels Talos keeps on the node (the Proxmox CSI plugin's topology). @default - none */
+  readonly nodeLabels?: Readonly<Record<string, string>>;
 }
 
 /** The cluster's one NIC, by driver: Proxmox gives each VM a single virtio NIC. */
@@ -94,6 +97,7 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
       // OTel collector) verify kubelets instead of skipping TLS verification.
       kubelet: { nodeIP: { validSubnets: [props.nodeSubnet] }, extraArgs: { "rotate-server-certificates": "true" } },
       features: { kubePrism: { enabled: true, port: KUBEPRISM_PORT } },
+      ...(props.nodeLabels ? { nodeLabels: props.nodeLabels } : {}),
     },
     cluster: {
       network: { cni: { name: "none" }, podSubnets: [props.podSubnet], serviceSubnets: [props.serviceSubnet] },

@@ -4,7 +4,8 @@ import YAML from "yaml";
 import { describeConfig, loadConfig, validateConfig } from "../../../lib/config/load";
 import { DEFAULT_MESH } from "../../../lib/config/default-mesh";
 import { PLATFORM } from "../../../lib/versions";
-import { THREE_CLUSTER_FILE, scratchDir, threeClusterConfig, writeConfig } from "../../helpers";
+import { PLATFORM_COMPONENTS, isEnabled } from "../../../lib/platform/components";
+import { THREE_CLUSTER_FILE, resolvedConfig, scratchDir, threeClusterConfig, writeConfig } from "../../helpers";
 
 describe("the embedded default mesh", () => {
   // In a directory with no config file: the repository root may hold the user's own (npm run init writes one there).
@@ -24,18 +25,31 @@ describe("the embedded default mesh", () => {
     ]);
   });
 
-  it("has every day-2 component on", () => {
+  it("has every day-2 component on that needs no outside account; Proxmox CSI only where Rook is off, OLM v1 off", () => {
     for (const c of config.clusters) {
-      const p = c.platform;
-      expect([p.hubble.enabled, p.tetragon.enabled, p.rookCeph.enabled, p.openTelemetry.enabled, p.robusta.enabled, p.kubescape.enabled]).toEqual([
-        true,
-        true,
-        true,
-        true,
-        true,
-        true,
-      ]);
+      const on = Object.fromEntries(PLATFORM_COMPONENTS.map((x) => [x.key, isEnabled(c.platform, x.key)]));
+      expect(on).toEqual({
+        tetragon: true,
+        certManager: true,
+        rookCeph: true,
+        proxmoxCsi: false,
+        gateway: true,
+        openTelemetry: false,
+        robusta: false,
+        kubescape: true,
+        metricsServer: true,
+        olm: false,
+      });
+      expect(c.platform.hubble.enabled).toBe(true);
+      expect(c.platform.certManager.issuer).toEqual({ type: "selfSigned" });
+      expect(c.platform.rookCeph).toEqual({ enabled: true, filesystem: { enabled: true }, objectStore: { enabled: true } });
     }
+    // Without Rook, the CSI plugin is on unless switched off.
+    const noRook = resolvedConfig((m) => (m.clusters[0].platform = { rookCeph: { enabled: false } })).clusters[0].platform;
+    expect([isEnabled(noRook, "proxmoxCsi"), noRook.proxmoxCsi]).toEqual([
+      true,
+      { storage: "local-lvm", region: "proxmox", tokenId: "aggrik8s-csi@pve!csi", tokenSecret: { env: "PROXMOX_CSI_TOKEN_SECRET" } },
+    ]);
   });
 
   it("fills the defaults from the schema and versions.json", () => {
@@ -124,7 +138,7 @@ describe("config files", () => {
   it("loads the three-cluster example with its overrides", () => {
     const config = threeClusterConfig();
     expect(config.clusters.map((c) => c.name)).toEqual(["talos-east", "talos-west", "talos-edge"]);
-    expect(config.clusters[1].platform.rookCeph).toEqual({ enabled: true, replicas: 2 });
+    expect(config.clusters[1].platform.rookCeph).toEqual({ enabled: true, replicas: 2, filesystem: { enabled: true }, objectStore: { enabled: true } });
     expect(config.clusters[2].workers.nodes).toEqual([]);
     expect(config.clusters[2].platform.extraReleases[0]).toMatchObject({
       name: "groundcover",

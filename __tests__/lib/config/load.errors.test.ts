@@ -270,6 +270,35 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "rook filesystem and object store replicas above the worker count",
+    (c) => {
+      east(c).platform = { rookCeph: { filesystem: { replicas: 4 }, objectStore: { replicas: 5 } } };
+    },
+    [
+      "clusters[0].platform.rookCeph.filesystem.replicas: replica count 4 is larger than the worker count 3. Fix: use at most 3, or add workers",
+      "clusters[0].platform.rookCeph.objectStore.replicas: replica count 5 is larger than the worker count 3. Fix: use at most 3, or add workers",
+    ],
+  ],
+  [
+    "kubescape with no default StorageClass for its PVC",
+    (c) => {
+      east(c).platform = { rookCeph: { enabled: false }, proxmoxCsi: { enabled: false } };
+    },
+    [
+      "clusters[0].platform.kubescape.enabled: kubescape needs a default StorageClass (a PersistentVolumeClaim without a class binds only through one), and none of platform.rookCeph, platform.proxmoxCsi is on. Fix: switch on platform.rookCeph or platform.proxmoxCsi, or set platform.kubescape.enabled: false",
+    ],
+  ],
+  [
+    "OLM and the Gateway without cert-manager",
+    (c) => {
+      east(c).platform = { certManager: { enabled: false }, olm: { enabled: true } };
+    },
+    [
+      "clusters[0].platform.gateway.enabled: gateway needs cert-manager (its CRDs and a ready webhook), and none of platform.certManager is on. Fix: switch on platform.certManager, or set platform.gateway.enabled: false",
+      "clusters[0].platform.olm.enabled: olm needs cert-manager (its CRDs and a ready webhook), and none of platform.certManager is on. Fix: switch on platform.certManager, or set platform.olm.enabled: false",
+    ],
+  ],
+  [
     "control plane below the Talos core minimum",
     (c) => {
       east(c).controlPlane.cores = 1;
@@ -294,7 +323,7 @@ const CASES: [string, Edit, string[]][] = [
       east(c).workers!.memoryGiB = 4;
     },
     [
-      "clusters[0].workers.memoryGiB: the platform requests 20.6 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 9 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
+      "clusters[0].workers.memoryGiB: the platform requests 22.4 GiB of memory but the workers offer 10.9 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the workers at least 10 GiB each (workers.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
     ],
   ],
   [
@@ -305,7 +334,7 @@ const CASES: [string, Edit, string[]][] = [
       ];
     },
     [
-      "clusters[0].controlPlane.memoryGiB: the platform requests 3.9 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 6 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
+      "clusters[0].controlPlane.memoryGiB: the platform requests 2.8 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 5 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
     ],
   ],
   [
@@ -574,7 +603,7 @@ it("prints warnings but synthesizes", () => {
   expect(result.stderr.map((l) => l.replace(new RegExp(`^warning: ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:\\d+:\\d+: `), "warning: "))).toEqual([
     "warning: proxmox.insecure: TLS verification of the Proxmox API is off. Fix: give Proxmox a trusted certificate and remove insecure",
     "warning: clusters[0].workers.memoryGiB: 1.5 GiB (talos-east-w-1, talos-east-w-2, talos-east-w-3) is below the Talos recommendation for a worker, 2 GiB. Fix: give it 2 GiB for production",
-    "warning: clusters[1].workers.memoryGiB: the platform requests 20.6 GiB, 90% of the 22.9 GiB the workers offer: little room for workloads or a node failure. Fix: give the workers more memory (workers.memoryGiB) or add nodes",
+    "warning: clusters[1].workers.memoryGiB: the platform requests 22.4 GiB, 98% of the 22.9 GiB the workers offer: little room for workloads or a node failure. Fix: give the workers more memory (workers.memoryGiB) or add nodes",
     "warning: clusters[1].talos.extensions: no siderolabs/qemu-guest-agent: the VMs run without the QEMU guest agent, so Proxmox can neither shut them down cleanly nor show their addresses. Fix: add siderolabs/qemu-guest-agent",
   ]);
   expect(fs.existsSync(path.join(result.outdir, "manifest.json"))).toBe(true);

@@ -58,6 +58,12 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
       ],
     };
   },
+  componentNeeds: (c) => {
+    c.clusters[0].platform = { rookCeph: { enabled: false }, proxmoxCsi: { enabled: false } };
+  },
+  rookStores: (c) => {
+    c.clusters[0].platform = { rookCeph: { objectStore: { replicas: 4 } } };
+  },
 };
 
 function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {

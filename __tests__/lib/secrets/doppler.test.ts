@@ -6,7 +6,7 @@ describe("{doppler: NAME} secrets", () => {
   const config = resolvedConfig((c) => {
     c.doppler = { enabled: true, project: "infra", config: "prd", token: { env: "CI_DOPPLER_TOKEN" } };
     c.proxmox.apiToken = { doppler: "PVE_TOKEN" };
-    c.clusters[0].platform = { robusta: { signingKey: { doppler: "ROBUSTA_SIGNING_KEY" }, accountId: { doppler: "ROBUSTA_ACCOUNT_ID" } } };
+    c.clusters[0].platform = { robusta: { enabled: true, signingKey: { doppler: "ROBUSTA_SIGNING_KEY" }, accountId: { doppler: "ROBUSTA_ACCOUNT_ID" } } };
   });
   const { stacks } = meshApp(config);
   const platform = parse(Testing.synth(stacks.clusters[0].platform));
@@ -23,7 +23,7 @@ describe("{doppler: NAME} secrets", () => {
     const sensitive = Object.fromEntries(robusta.set_sensitive.map((s: any) => [s.name, s.value]));
     expect(sensitive["globalConfig.signing_key"]).toMatch(/^\$\{data\.doppler_secrets\.secrets_doppler-secrets_[0-9A-F]+\.map\.ROBUSTA_SIGNING_KEY\}$/);
     // The default {env} references stay variables.
-    expect(Object.keys(platform.variable).sort()).toEqual(["CI_DOPPLER_TOKEN", "HONEYCOMB_API_KEY", "ROBUSTA_UI_SINK_TOKEN"]);
+    expect(Object.keys(platform.variable).sort()).toEqual(["CI_DOPPLER_TOKEN", "ROBUSTA_UI_SINK_TOKEN"]);
   });
 
   it("authenticate with the token from its environment variable, as a sensitive variable, TLS verified", () => {

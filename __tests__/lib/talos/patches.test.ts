@@ -97,6 +97,13 @@ describe("Talos patches", () => {
     expect((cp1.documents[0] as any).cluster.allowSchedulingOnControlPlanes).toBeUndefined();
   });
 
+  it("label nodes with the Proxmox CSI plugin's topology (region, zone = Proxmox node) only while the plugin is on", () => {
+    const edge = threeClusterConfig().clusters[2];
+    const [edgeCp] = clusterNodes(edge).map((n) => n.patches(INSTALLER));
+    expect((edgeCp[0] as any).machine.nodeLabels).toEqual({ "topology.kubernetes.io/region": "proxmox", "topology.kubernetes.io/zone": "pve3" });
+    expect((cp1.documents[0] as any).machine.nodeLabels).toBeUndefined();
+  });
+
   it("serialise as one multi-document YAML patch", () => {
     const text = toPatchYaml(cp1.documents);
     expect(YAML.parseAllDocuments(text).map((d) => d.toJS())).toEqual(cp1.documents);

@@ -20,6 +20,8 @@ import { clustermesh } from "./clustermesh";
 import { secretsAndTls } from "./secrets-and-tls";
 import { proxmoxEndpoints } from "./proxmox-endpoints";
 import { literalSecretsRule } from "./literal-secrets";
+import { componentNeeds } from "./component-needs";
+import { rookStores } from "./rook-stores";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -45,6 +47,8 @@ export const RULES = {
   secretsAndTls,
   proxmoxEndpoints,
   literalSecrets: literalSecretsRule,
+  componentNeeds,
+  rookStores,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {
