@@ -7,7 +7,7 @@ import { ChartRelease } from "../lib/helm/chart-release";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { ITerraformDependable } from "cdktf";
 import { Capability } from "../lib/platform/component";
-import { enabledComponents } from "../lib/platform/components";
+import { componentContext, enabledComponents } from "../lib/platform/components";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
@@ -42,12 +42,10 @@ export class PlatformStack extends Aggrik8sStack {
     const secrets = new StackSecrets(this, "secrets", { doppler: props.doppler });
     const namespaces = new PodSecurityNamespaces(this, "namespaces");
     const components = enabledComponents(props.platform);
-    const ctx = {
-      clusterName: props.clusterName,
-      workerCount: props.workerCount,
-      enabled: new Set<string>(components.map((c) => c.key)),
-      proxmox: props.proxmox,
-    };
+    const ctx = componentContext(
+      { name: props.clusterName, workers: { nodes: Array.from({ length: props.workerCount }) }, platform: props.platform },
+      props.proxmox,
+    );
     const providers = new Map<Capability, ITerraformDependable[]>();
 
     for (const component of components) {

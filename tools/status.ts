@@ -27,7 +27,7 @@
  * @see https://github.com/cilium/cilium/blob/v1.19.0/api/v1/openapi.yaml (StatusResponse.cluster-mesh, RemoteCluster)
  */
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
-import { enabledComponents } from "../lib/platform/components";
+import { componentContext, enabledComponents } from "../lib/platform/components";
 import { KubeApiError, KubeClient } from "./kube-api";
 
 /** The checks, in the order they run and print. */
@@ -57,8 +57,8 @@ export interface ExpectedRelease {
 }
 
 /** Every Helm release the stacks install in `cluster`: Cilium, each enabled component's, the extra ones. */
-export function expectedReleases(cluster: ClusterConfig): ExpectedRelease[] {
-  const ctx = { clusterName: cluster.name, workerCount: cluster.workers.nodes.length };
+export function expectedReleases(cluster: ClusterConfig, proxmox: MeshConfig["proxmox"]): ExpectedRelease[] {
+  const ctx = componentContext(cluster, proxmox);
   return [
     { namespace: "kube-system", name: "cilium" },
     ...enabledComponents(cluster.platform).flatMap((c) => c.releases(ctx).map((r) => ({ namespace: c.namespace?.name ?? "kube-system", name: r.name }))),
@@ -81,7 +81,7 @@ export function expectations(config: MeshConfig): ClusterExpectation[] {
     name: c.name,
     nodes: [...c.controlPlane.nodes, ...c.workers.nodes].map((n) => n.name),
     peers: config.clusters.filter((p) => p.name !== c.name).map((p) => p.name),
-    releases: expectedReleases(c),
+    releases: expectedReleases(c, config.proxmox),
   }));
 }
 

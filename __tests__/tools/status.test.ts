@@ -203,7 +203,7 @@ describe("what status reads", () => {
       { name: "podinfo", repository: "https://stefanprodan.github.io/podinfo", chart: "podinfo", version: "6.9.0", namespace: "apps" },
     ];
     const config = validateConfig(input, "test").config;
-    expect(expectedReleases(config.clusters[0])).toEqual([
+    expect(expectedReleases(config.clusters[0], config.proxmox)).toEqual([
       { namespace: "kube-system", name: "cilium" },
       { namespace: "kube-system", name: "tetragon" },
       { namespace: "kube-system", name: "metrics-server" },

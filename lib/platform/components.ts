@@ -74,3 +74,16 @@ export function isEnabled(platform: PlatformComponentsConfig, key: Component["ke
   const c: { enabledByDefault?(p: { readonly [key: string]: unknown }): boolean } = PLATFORM_COMPONENTS.find((x) => x.key === key)!;
   return (platform[key] as { enabled?: boolean }).enabled ?? c.enabledByDefault?.(platform) ?? true;
 }
+
+/** What a cluster tells its components (the platform stack and the tools that read what it installs share this). */
+export function componentContext(
+  cluster: { readonly name: string; readonly workers: { readonly nodes: readonly unknown[] }; readonly platform: PlatformComponentsConfig },
+  proxmox: { readonly endpoint: string; readonly insecure: boolean },
+): ComponentContext {
+  return {
+    clusterName: cluster.name,
+    workerCount: cluster.workers.nodes.length,
+    enabled: new Set<string>(enabledComponents(cluster.platform).map((c) => c.key)),
+    proxmox: { endpoint: proxmox.endpoint, insecure: proxmox.insecure },
+  };
+}
