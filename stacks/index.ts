@@ -11,6 +11,7 @@ import { App } from "cdktf";
 import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
+import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
 import { clusterEndpoint, clusterNodes, leavingNodes } from "../lib/talos/cluster";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
@@ -96,7 +97,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       clusterName: cluster.name,
       workerCount: cluster.workers.nodes.length,
       platform: cluster.platform,
-      proxmox: { endpoint: config.proxmox.endpoint, insecure: config.proxmox.insecure },
+      proxmox: onlyConnection(clusterConnections(config.proxmox, cluster)),
       credentials: talos.credentials,
       doppler,
       state,

@@ -20,8 +20,8 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly platform: ClusterConfig["platform"];
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
-  /** The mesh's Proxmox API (the CSI plugin talks to it). */
-  readonly proxmox: { readonly endpoint: string; readonly insecure: boolean };
+  /** The one Proxmox API serving every node of the cluster (the CSI plugin talks to it). @default - none (several serve it) */
+  readonly proxmox?: { readonly endpoint: string; readonly insecure: boolean };
   /** Doppler, for `{doppler: NAME}` secrets. @default - none */
   readonly doppler?: DopplerSettings;
 }

@@ -28,6 +28,7 @@
  */
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
+import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
 import { KubeApiError, KubeClient } from "./kube-api";
 
 /** The checks, in the order they run and print. */
@@ -58,7 +59,7 @@ export interface ExpectedRelease {
 
 /** Every Helm release the stacks install in `cluster`: Cilium, each enabled component's, the extra ones. */
 export function expectedReleases(cluster: ClusterConfig, proxmox: MeshConfig["proxmox"]): ExpectedRelease[] {
-  const ctx = componentContext(cluster, proxmox);
+  const ctx = componentContext(cluster, onlyConnection(clusterConnections(proxmox, cluster)));
   return [
     { namespace: "kube-system", name: "cilium" },
     ...enabledComponents(cluster.platform).flatMap((c) => c.releases(ctx).map((r) => ({ namespace: c.namespace?.name ?? "kube-system", name: r.name }))),

@@ -65,8 +65,12 @@ export interface ComponentContext {
   readonly workerCount: number;
   /** Keys of the components switched on in this cluster. */
   readonly enabled: ReadonlySet<string>;
-  /** The mesh's Proxmox API, for components that talk to it (the CSI plugin). */
-  readonly proxmox: { readonly endpoint: string; readonly insecure: boolean };
+  /**
+   * The one Proxmox API that serves every node of the cluster, for components
+   * that talk to it (the CSI plugin). @default - none: the nodes are behind
+   * several APIs (standalone hosts), and the proxmoxCsiApi rule refuses the CSI plugin there
+   */
+  readonly proxmox?: { readonly endpoint: string; readonly insecure: boolean };
 }
 
 export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabled?: boolean }>> {

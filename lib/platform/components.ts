@@ -78,12 +78,12 @@ export function isEnabled(platform: PlatformComponentsConfig, key: Component["ke
 /** What a cluster tells its components (the platform stack and the tools that read what it installs share this). */
 export function componentContext(
   cluster: { readonly name: string; readonly workers: { readonly nodes: readonly unknown[] }; readonly platform: PlatformComponentsConfig },
-  proxmox: { readonly endpoint: string; readonly insecure: boolean },
+  proxmox: { readonly endpoint: string; readonly insecure: boolean } | undefined,
 ): ComponentContext {
   return {
     clusterName: cluster.name,
     workerCount: cluster.workers.nodes.length,
     enabled: new Set<string>(enabledComponents(cluster.platform).map((c) => c.key)),
-    proxmox: { endpoint: proxmox.endpoint, insecure: proxmox.insecure },
+    proxmox: proxmox ? { endpoint: proxmox.endpoint, insecure: proxmox.insecure } : undefined,
   };
 }

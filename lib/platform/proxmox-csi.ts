@@ -88,22 +88,26 @@ export const proxmoxCsi = defineComponent({
   // The node plugin runs privileged and mounts the kubelet's directories from the host.
   namespace: { name: PROXMOX_CSI_NAMESPACE, level: "privileged" },
   provides: ["default-storage-class"],
-  releases: (c, { proxmox, enabled }) => [
-    {
-      id: "proxmox-csi",
-      name: "proxmox-csi-plugin",
-      chart: "proxmoxCsi",
-      values: proxmoxCsiValues({
-        endpoint: proxmox.endpoint,
-        insecure: proxmox.insecure,
-        tokenId: c.tokenId,
-        region: c.region,
-        storage: c.storage,
-        isDefault: !enabled.has("rookCeph"),
-      }),
-      secretValues: { [PROXMOX_CSI_TOKEN_KEY]: { ref: c.tokenSecret, description: "Proxmox CSI token secret" } },
-    },
-  ],
+  releases: (c, { proxmox, enabled, clusterName }) => {
+    // The proxmoxCsiApi config rule refuses this before synth gets here.
+    if (!proxmox) throw new Error(`${clusterName}: the Proxmox CSI plugin needs the one Proxmox API that serves every node of the cluster`);
+    return [
+      {
+        id: "proxmox-csi",
+        name: "proxmox-csi-plugin",
+        chart: "proxmoxCsi",
+        values: proxmoxCsiValues({
+          endpoint: proxmox.endpoint,
+          insecure: proxmox.insecure,
+          tokenId: c.tokenId,
+          region: c.region,
+          storage: c.storage,
+          isDefault: !enabled.has("rookCeph"),
+        }),
+        secretValues: { [PROXMOX_CSI_TOKEN_KEY]: { ref: c.tokenSecret, description: "Proxmox CSI token secret" } },
+      },
+    ];
+  },
   memoryRequests: () => [
     { component: "proxmox-csi", workload: "controller", memoryMiB: PROXMOX_CSI_MEMORY_MIB.controller, placement: "cluster" },
     { component: "proxmox-csi", workload: "node", memoryMiB: PROXMOX_CSI_MEMORY_MIB.node, placement: "every-node" },

@@ -35,3 +35,24 @@ export function proxmoxConnection(proxmox: ProxmoxConfig, proxmoxNode: string): 
   if (proxmox.endpoint === undefined) return undefined;
   return { key: DEFAULT_CONNECTION, endpoint: proxmox.endpoint, apiToken: proxmox.apiToken, insecure: proxmox.insecure, isoDatastore: proxmox.isoDatastore };
 }
+
+/** The distinct APIs that serve a cluster's nodes (none for a node no API serves). */
+export function clusterConnections(
+  proxmox: ProxmoxConfig,
+  cluster: {
+    readonly controlPlane: { readonly nodes: readonly { readonly proxmoxNode: string }[] };
+    readonly workers: { readonly nodes: readonly { readonly proxmoxNode: string }[] };
+  },
+): ProxmoxConnection[] {
+  const byKey = new Map<string, ProxmoxConnection>();
+  for (const n of [...cluster.controlPlane.nodes, ...cluster.workers.nodes]) {
+    const c = proxmoxConnection(proxmox, n.proxmoxNode);
+    if (c && !byKey.has(c.key)) byKey.set(c.key, c);
+  }
+  return [...byKey.values()];
+}
+
+/** The API of a cluster whose nodes are all behind one, else undefined. */
+export function onlyConnection(connections: readonly ProxmoxConnection[]): ProxmoxConnection | undefined {
+  return connections.length === 1 ? connections[0] : undefined;
+}

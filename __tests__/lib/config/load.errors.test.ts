@@ -289,6 +289,16 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "the Proxmox CSI plugin on a cluster behind two Proxmox APIs",
+    (c) => {
+      c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
+      east(c).platform = { rookCeph: { enabled: false } };
+    },
+    [
+      "clusters[0].platform.proxmoxCsi.enabled: the Proxmox CSI plugin talks to one Proxmox API, but the nodes of talos-east are served by 2 (default, pve2). Fix: put the cluster's nodes behind one API (a PVE cluster's proxmox.endpoint, or one host), or set platform.proxmoxCsi.enabled: false and keep platform.rookCeph on for the default StorageClass",
+    ],
+  ],
+  [
     "OLM and the Gateway without cert-manager",
     (c) => {
       east(c).platform = { certManager: { enabled: false }, olm: { enabled: true } };

@@ -64,6 +64,10 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   rookStores: (c) => {
     c.clusters[0].platform = { rookCeph: { objectStore: { replicas: 4 } } };
   },
+  proxmoxCsiApi: (c) => {
+    c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
+    c.clusters[0].platform = { rookCeph: { enabled: false } };
+  },
 };
 
 function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {

@@ -22,6 +22,7 @@ import { proxmoxEndpoints } from "./proxmox-endpoints";
 import { literalSecretsRule } from "./literal-secrets";
 import { componentNeeds } from "./component-needs";
 import { rookStores } from "./rook-stores";
+import { proxmoxCsiApi } from "./proxmox-csi-api";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -49,6 +50,7 @@ export const RULES = {
   literalSecrets: literalSecretsRule,
   componentNeeds,
   rookStores,
+  proxmoxCsiApi,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {
