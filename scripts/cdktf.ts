@@ -14,10 +14,11 @@ import { readConfigStamp, runApp } from "../tools/app";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
-import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
+import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-plan";
 import { PlanJson, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
+import { clusterStackName } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
 
 const [command, ...argv] = process.argv.slice(2);
@@ -54,6 +55,14 @@ const SPECS: Record<string, CliSpec> = {
       parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" },
       "from-plans": { type: "boolean", description: "apply exactly the plans npm run diff saved in the output directory, in dependency order (no new plan)" },
       "skip-preflight": { type: "boolean", description: "do not run the read-only Proxmox check (npm run preflight) first" },
+      "ignore-missing-stack-dependencies": {
+        type: "boolean",
+        description: "deploy the named stacks even when stacks they depend on are not named (those must be deployed already)",
+      },
+      "skip-provider-lock": {
+        type: "boolean",
+        description: "skip `terraform providers lock` (it asks the registry: for air-gapped sites that install providers from a mirror)",
+      },
     },
   },
   destroy: {
@@ -64,6 +73,14 @@ const SPECS: Record<string, CliSpec> = {
       ...COMMON,
       "auto-approve": { type: "boolean", description: "destroy without asking" },
       cluster: { type: "string", description: "destroy one cluster's stacks (platform, cilium, credentials, talos, vms); refused while its PKI is protected" },
+      "ignore-missing-stack-dependencies": {
+        type: "boolean",
+        description: "destroy the named stacks even when stacks that depend on them are not named",
+      },
+      "skip-provider-lock": {
+        type: "boolean",
+        description: "skip `terraform providers lock` (it asks the registry: for air-gapped sites that install providers from a mirror)",
+      },
     },
   },
 };
@@ -163,6 +180,8 @@ const named =
       : selected;
 
 /** Passes the secrets `run` stacks need as TF_VAR_*; names the missing ones and exits, unless destroying. */
+const subset = command !== "diff" && (clusterToDestroy !== undefined || Boolean(parsed.values["ignore-missing-stack-dependencies"]));
+
 function passSecrets(run: readonly string[]): void {
   const missing = [...new Set(run.flatMap((s) => secretsByStack[s]?.providerEnv ?? []))].sort().filter((name) => !process.env[name]);
   for (const name of [...new Set(run.flatMap((s) => secretsByStack[s]?.variables ?? []))].sort()) {
@@ -204,6 +223,8 @@ if (command === "diff") {
 /** deploy: the read-only Proxmox check (npm run preflight) before anything is applied; stops on a problem. */
 async function preflightFirst(): Promise<void> {
   if (command !== "deploy" || parsed.values["skip-preflight"]) return;
+  // Only the VMs stacks use the Proxmox API.
+  if (!loaded.config.clusters.some((c) => named.includes(clusterStackName(c.name, "vms")))) return;
   const problems = await runPreflight(loaded.config, { env: process.env, out: (l) => process.stdout.write(`${l}\n`) });
   if (problems) {
     process.stderr.write("deploy: stopped by the preflight (npm run preflight): fix the problems above, or pass --skip-preflight\n");
@@ -211,7 +232,7 @@ async function preflightFirst(): Promise<void> {
   }
 }
 
-function deployOrDestroy(): never {
+function deployOrDestroy(): void {
   // Every stack of the config unless some are named; cdktf orders them (destroy in reverse).
   const order = diffPlan(stacks, named, () => true).ready;
   const listed = command === "destroy" ? [...order].reverse() : order;
@@ -220,14 +241,23 @@ function deployOrDestroy(): never {
     process.stderr.write("destroy: cdktf asks before destroying each stack (--auto-approve skips that)\n");
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
   const extra = command === "deploy" && parsed.values.parallelism === undefined ? ["--parallelism", "-1"] : [];
-  // A cluster's stacks by name (cdktf orders them); otherwise what was named, or every stack.
-  const stackArgs = clusterToDestroy !== undefined ? named : selected.length === 0 ? ["*"] : [];
-  // mesh-credentials reads every cluster's Talos stack; it is redeployed once the cluster leaves the config.
-  const alone = clusterToDestroy !== undefined ? ["--ignore-missing-stack-dependencies"] : [];
   // The engine must be able to get every provider: said here with what to do, rather than as cdktf's first init error.
-  if (command === "deploy") exitOnInitFailures(initStacks(named));
+  if (command === "deploy" || subset) exitOnInitFailures(initStacks(named));
+  // A subset whose dependencies (deploy) or dependents (destroy) are left out: one cluster's stacks
+  // (mesh-credentials reads every cluster's Talos stack), or stacks whose upstream is deployed already.
+  // cdktf-cli 0.21 cannot run it: with --ignore-missing-stack-dependencies it starts every pending
+  // stack without waiting on its dependencies (deploy), and re-spawns a running destroy until the state
+  // lock stops it. The engine runs it here instead, in waves of independent stacks, dependencies first
+  // (destroy: dependents first).
+  if (subset) {
+    const inWaves = waves(stacks, order);
+    runWaves(command === "destroy" ? [...inWaves].reverse() : inWaves).then((code) => process.exit(code));
+    return;
+  }
+  // Every stack, or what was named with its dependencies: cdktf orders them.
+  const stackArgs = selected.length === 0 ? ["*"] : [];
   // --skip-synth: the output directory was synthesized (or checked) above; a second synth by cdktf would print every warning again, relabelled.
-  const r = spawnSync(cli(), [command, ...stackArgs, "--skip-synth", ...args, ...extra, ...alone], { stdio: "inherit", env });
+  const r = spawnSync(cli(), [command, ...stackArgs, "--skip-synth", ...args, ...extra], { stdio: "inherit", env });
   process.stderr.write(
     `${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`,
   );
@@ -321,6 +351,63 @@ function initStacks(names: readonly string[]): Record<string, EngineResult> {
     else fs.writeFileSync(stamp, digest);
   }
   return failed;
+}
+
+/**
+ * Runs `apply` (deploy) or `destroy` with the engine in each stack directory
+ * (inited already), one wave after another, a wave's stacks at once (each
+ * line prefixed with its stack, as cdktf does) with --auto-approve, else one
+ * by one so the engine can ask. Stops after the first wave with a failure;
+ * names each wave's time. Returns the exit code.
+ */
+async function runWaves(ordered: readonly (readonly string[])[]): Promise<number> {
+  const bin = toolchain().engine();
+  const total = ordered.reduce((n, w) => n + w.length, 0);
+  const approve = Boolean(parsed.values["auto-approve"]);
+  const stepArgs = [command === "destroy" ? "destroy" : "apply", "-input=false", ...(approve ? ["-auto-approve"] : []), ...color];
+  let done = 0;
+  for (const [w, wave] of ordered.entries()) {
+    const t0 = Date.now();
+    const run = (n: string) =>
+      new Promise<number>((resolve) => {
+        const child = spawn(bin, stepArgs, { cwd: dirOf(n), env: stackEnv(), stdio: [approve ? "ignore" : "inherit", "pipe", "pipe"] });
+        const out = prefixedLines(n, process.stdout);
+        const err = prefixedLines(n, process.stderr);
+        child.stdout.on("data", out.data);
+        child.stderr.on("data", err.data);
+        child.on("close", (code) => {
+          out.end();
+          err.end();
+          resolve(code ?? 1);
+        });
+      });
+    const codes = approve ? await Promise.all(wave.map(run)) : await wave.reduce(async (acc, n) => [...(await acc), await run(n)], Promise.resolve([] as number[]));
+    const failed = wave.filter((_, i) => codes[i] !== 0);
+    done += wave.length - failed.length;
+    process.stderr.write(`${command}: wave ${w + 1} of ${ordered.length} (${wave.join(", ")}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
+    if (failed.length) {
+      process.stderr.write(`${command}: ${failed.join(", ")} failed; ${done} of ${total} stacks done\n`);
+      return 1;
+    }
+  }
+  process.stderr.write(`${command}: ${total} of ${total} stacks done, in ${ordered.length} wave${ordered.length === 1 ? "" : "s"}\n`);
+  return 0;
+}
+
+/** Whole lines only, each prefixed with its stack, so stacks running at once never interleave mid-line. */
+function prefixedLines(stack: string, to: NodeJS.WriteStream): { data(d: Buffer): void; end(): void } {
+  let partial = "";
+  return {
+    data: (d) => {
+      const text = partial + d.toString();
+      const cut = text.lastIndexOf("\n") + 1;
+      partial = text.slice(cut);
+      for (const line of text.slice(0, cut).split("\n").slice(0, -1)) to.write(`${stack}  ${line}\n`);
+    },
+    end: () => {
+      if (partial) to.write(`${stack}  ${partial}\n`);
+    },
+  };
 }
 
 /** What to do when the engine cannot get its providers: said after the engine's own error. */

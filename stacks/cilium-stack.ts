@@ -6,6 +6,7 @@ import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ApplyGate } from "../lib/gates/apply-gate";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
+import { ChartSource } from "../lib/helm/chart-source";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { MeshCaMaterial } from "../lib/pki/mesh-ca";
 import { TalosClientConfiguration } from "../lib/talos/health";
@@ -24,6 +25,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly apiserverNodePort: number;
   /** clustermesh-apiserver replicas. */
   readonly apiserverReplicas: 1 | 2;
+  /** Where the chart comes from. @default - its own repository */
+  readonly chartSource?: ChartSource;
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
   /** From the cluster's Talos stack (cross-stack references). */
@@ -57,8 +60,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
  */
 export class CiliumStack extends Aggrik8sStack {
   readonly release: ChartRelease;
-  /** Bootstrap (done already by the Talos stack) and Kubernetes upgrades. */
-  readonly talosCluster: Cluster;
+  /** Bootstrap (done already by the Talos stack) and Kubernetes upgrades; absent when the health gates are off. */
+  readonly talosCluster?: Cluster;
   /** Absent when the health gates are off. */
   readonly nodesReady?: ApplyGate;
 
@@ -67,7 +70,7 @@ export class CiliumStack extends Aggrik8sStack {
     // Helm only: no kubernetes resources here.
     new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
     const healthGates = props.healthGates ?? true;
-    new TalosProvider(this, "talos");
+    if (healthGates) new TalosProvider(this, "talos");
     const leaving = props.leavingNodes ?? [];
     if (healthGates || leaving.length) new NullProvider(this, "null");
     const values = ciliumValues({
@@ -82,6 +85,7 @@ export class CiliumStack extends Aggrik8sStack {
     this.release = new ChartRelease(this, "cilium", {
       name: "cilium",
       chart: { ...CHARTS.cilium, version: props.ciliumVersion },
+      chartSource: props.chartSource,
       // kube-system: Talos labels it privileged already, and Cilium's own docs install there.
       namespace: "kube-system",
       values,
@@ -96,15 +100,22 @@ export class CiliumStack extends Aggrik8sStack {
     // pkg/cluster/check/default.go). Its bootstrap is a no-op here
     // (AlreadyExists is success); its update runs upgrade-k8s when
     // kubernetes_version changes, control plane first, kubelets after.
-    this.talosCluster = new Cluster(this, "talos-cluster", {
-      nodeAttribute: props.talos.controlPlaneIps[0],
-      endpoint: props.talos.controlPlaneIps[0],
-      controlPlaneNodes: [...props.talos.controlPlaneIps],
-      clientConfigurationWo: props.talos.clientConfiguration,
-      kubernetesVersion: props.kubernetesVersion,
-      timeouts: { create: "30m", update: "60m" },
-      dependsOn: [this.release.release],
-    });
+    // Its create and update wait on Talos' cluster checks, so it is a gate too:
+    // with the gates off (repair) it is left out, and Kubernetes upgrades wait
+    // until they are back on. Leaving it out only forgets it (its Delete does
+    // nothing, talos_cluster_resource.go Delete); putting it back re-runs
+    // bootstrap, which is idempotent (talosClusterBootstrap: AlreadyExists is success).
+    if (healthGates) {
+      this.talosCluster = new Cluster(this, "talos-cluster", {
+        nodeAttribute: props.talos.controlPlaneIps[0],
+        endpoint: props.talos.controlPlaneIps[0],
+        controlPlaneNodes: [...props.talos.controlPlaneIps],
+        clientConfigurationWo: props.talos.clientConfiguration,
+        kubernetesVersion: props.kubernetesVersion,
+        timeouts: { create: "30m", update: "60m" },
+        dependsOn: [this.release.release],
+      });
+    }
     // After the Talos stack has reset them (it deploys first), so no kubelet registers them again.
     const deleted = leaving.length
       ? new ApplyGate(this, "delete-leaving-nodes", {
@@ -121,7 +132,7 @@ export class CiliumStack extends Aggrik8sStack {
         credentials: props.credentials,
         nodes: props.talos.nodeNames,
         triggers: { release: this.release.release.id, version: this.release.release.version, kubernetes: props.kubernetesVersion },
-        dependsOn: [this.release.release, this.talosCluster, ...(deleted ? [deleted.gate] : [])],
+        dependsOn: [this.release.release, ...(this.talosCluster ? [this.talosCluster] : []), ...(deleted ? [deleted.gate] : [])],
       });
     }
   }

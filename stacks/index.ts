@@ -10,6 +10,7 @@
 import { App } from "cdktf";
 import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
+import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
 import { DopplerSettings } from "../lib/doppler/access";
 import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
 import { clusterEndpoint, clusterNodes, leavingNodes } from "../lib/talos/cluster";
@@ -44,6 +45,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   const doppler: DopplerSettings | undefined = config.doppler.enabled
     ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env }
     : undefined;
+  const chartSource = chartSourceOf(config.charts);
   const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
@@ -79,6 +81,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       hubble: cluster.platform.hubble.enabled,
       apiserverNodePort: cluster.clustermesh.nodePort,
       apiserverReplicas: cluster.workers.nodes.length >= 2 ? 2 : 1,
+      chartSource,
       peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
       credentials: talos.credentials,
       meshCa: meshCa.ca,
@@ -98,6 +101,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       workerCount: cluster.workers.nodes.length,
       platform: cluster.platform,
       proxmox: onlyConnection(clusterConnections(config.proxmox, cluster)),
+      chartSource,
       credentials: talos.credentials,
       doppler,
       state,
@@ -121,4 +125,15 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     state,
   });
   return { meshCa, clusters, meshCredentials };
+}
+
+function chartSourceOf(charts: MeshConfig["charts"]): ChartSource {
+  switch (charts.source) {
+    case "oci":
+      return { kind: "oci", registry: charts.registry };
+    case "dir":
+      return { kind: "dir", dir: charts.dir };
+    default:
+      return REGISTRY_CHARTS;
+  }
 }

@@ -4,6 +4,7 @@ import { ClusterConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ChartRelease } from "../lib/helm/chart-release";
+import { ChartSource } from "../lib/helm/chart-source";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { ITerraformDependable } from "cdktf";
 import { Capability } from "../lib/platform/component";
@@ -24,6 +25,8 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly proxmox?: { readonly endpoint: string; readonly insecure: boolean };
   /** Doppler, for `{doppler: NAME}` secrets. @default - none */
   readonly doppler?: DopplerSettings;
+  /** Where every release's chart comes from. @default - each chart's own repository */
+  readonly chartSource?: ChartSource;
 }
 
 /**
@@ -69,6 +72,7 @@ export class PlatformStack extends Aggrik8sStack {
           new ChartRelease(this, r.id, {
             name: r.name,
             chart: typeof r.chart === "string" ? CHARTS[r.chart] : r.chart,
+            chartSource: props.chartSource,
             namespace,
             values: r.values,
             sensitiveValues: r.secretValues
@@ -87,6 +91,7 @@ export class PlatformStack extends Aggrik8sStack {
       new ChartRelease(this, `extra-${r.name}`, {
         name: r.name,
         chart: { repository: r.repository, chart: r.chart, version: r.version },
+        chartSource: props.chartSource,
         namespace: namespaces.get(r.namespace, r.podSecurity),
         values: r.values,
         sensitiveValues: Object.fromEntries(Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, `${r.name} ${key}`)])),

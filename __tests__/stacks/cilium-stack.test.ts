@@ -141,15 +141,18 @@ describe("cilium stack", () => {
 });
 
 describe("cilium stack with the health gates off (repair)", () => {
-  it("synthesizes no gate, for the mesh or one cluster; talos_cluster stays (upgrades)", () => {
+  it("synthesizes no gate, talos_cluster included (it waits on Talos checks), for the mesh or one cluster", () => {
     const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
     for (const json of off) {
       expect(json.resource.null_resource).toBeUndefined();
-      expect(Object.keys(json.provider).sort()).toEqual(["helm", "talos"]);
-      expect(Object.keys(json.resource.talos_cluster)).toHaveLength(1);
+      // talos_cluster waits on Talos' cluster checks at create and at every Kubernetes upgrade: a gate too.
+      expect(Object.keys(json.provider).sort()).toEqual(["helm"]);
+      expect(json.resource.talos_cluster).toBeUndefined();
     }
     const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
     expect(one[0].resource.null_resource).toBeUndefined();
     expect(Object.keys(one[1].resource.null_resource)).toHaveLength(1);
+    expect(one[0].resource.talos_cluster).toBeUndefined();
+    expect(Object.keys(one[1].resource.talos_cluster)).toHaveLength(1);
   });
 });

@@ -24,3 +24,9 @@ it("no construct in lib/ imports a policy rule (only the runner that applies the
   const offenders = constructs.filter((f) => imports(f).some((i) => i.startsWith(path.join("lib", "aspects"))));
   expect(offenders).toEqual([]);
 });
+
+it("nothing the project ships knows about the proofs' harness (only tests may read proofs/)", () => {
+  const shipped = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith("proofs/"));
+  const offenders = shipped.filter((f) => imports(f).some((i) => i.startsWith("proofs")));
+  expect(offenders).toEqual([]);
+});

@@ -42,7 +42,7 @@ it("sees the Talos, Kubernetes and Cilium versions, once each", () => {
 
 it("sees the Go-built engine and tools, and the manifest Talos applies", () => {
   const go = matches("Go-built tools").map((m) => m.depName);
-  expect(go).toEqual(expect.arrayContaining([pins.engine.opentofu.go.module, pins.tools.actionlint.module, pins.tools.helm.module]));
+  expect(go).toEqual(expect.arrayContaining([pins.engine.opentofu.go.module, pins.tools.actionlint.module, pins.tools.helm.module, ...Object.values(pins.kit).flatMap((k) => (typeof k === "object" ? [k.module] : []))]));
   expect(matches("Manifests")).toEqual([
     { currentValue: pins.manifests.kubeletServingCertApprover.version, depName: "alex1989hu/kubelet-serving-cert-approver" },
   ]);
@@ -53,5 +53,5 @@ it("covers every section of versions.json that pins something", () => {
     Object.keys(pins)
       .filter((k) => !k.startsWith("$"))
       .sort(),
-  ).toEqual(["charts", "engine", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
+  ).toEqual(["charts", "engine", "kit", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
 });

@@ -327,6 +327,32 @@ const ProxmoxSchema = z
   .describe("Proxmox VE API access: one endpoint for a PVE cluster, one per standalone host under `hosts`, or both.");
 export type ProxmoxConfig = z.output<typeof ProxmoxSchema>;
 
+/** Where every Helm release gets its chart (air-gapped sites mirror them). */
+const ChartsSchema = z
+  .discriminatedUnion("source", [
+    z.strictObject({ source: z.literal("registry") }),
+    z.strictObject({
+      source: z.literal("oci"),
+      registry: z
+        .string()
+        .regex(/^oci:\/\/[^/\s]+(\/[^\s]*)?$/, {
+          error: fix("not an oci:// registry URL", "write it as oci://HOST[:PORT]/PATH, e.g. oci://harbor.lab.internal/charts"),
+        })
+        .describe("OCI registry holding every chart as `<registry>/<chart>` at its pinned version (`helm push` of the packaged chart)."),
+    }),
+    z.strictObject({
+      source: z.literal("dir"),
+      dir: z
+        .string()
+        .min(1, { error: fix("charts.dir is empty", "name the directory of packaged charts, e.g. ./charts") })
+        .describe(
+          "Directory of packaged charts, `<chart>-<version>.tgz` each (what `helm pull REPO/CHART --version V` writes); relative to where the commands run.",
+        ),
+    }),
+  ])
+  .default({ source: "registry" })
+  .describe("Where Helm releases get their charts: `registry` (each chart's own repository, default), `oci` (one OCI registry mirroring them) or `dir` (a local directory of packaged charts).");
+
 export const MeshConfigSchema = z
   .strictObject({
     versions: z
@@ -374,6 +400,7 @@ export const MeshConfigSchema = z
       .prefault({})
       .describe("Where the credential export writes kubeconfigs and talosconfigs."),
     state: StateSchema,
+    charts: ChartsSchema,
     allowPkiDestroy: z
       .boolean()
       .default(false)
@@ -384,7 +411,7 @@ export const MeshConfigSchema = z
       .boolean()
       .default(true)
       .describe(
-        "Health gates, run at apply only: the Talos stack waits for the API server's /readyz, the Cilium stack for every node Ready and CoreDNS serving. Set false only to repair (a node down or being replaced): no gate is synthesized, so deploy goes through on a degraded cluster; set it back afterwards.",
+        "Health gates, run at apply only: the Talos stack waits for the API server's /readyz, the Cilium stack for every node Ready and CoreDNS serving. Set false only to repair (a node down or being replaced): no gate is synthesized (nor `talos_cluster`, which waits on Talos' cluster checks, so Kubernetes upgrades wait too), so deploy goes through on a degraded cluster; set it back afterwards.",
       ),
     clusters: z
       .array(ClusterSchema)

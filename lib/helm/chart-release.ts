@@ -3,6 +3,7 @@ import { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
+import { ChartSource, REGISTRY_CHARTS, chartLocation } from "./chart-source";
 
 export interface ChartReleaseProps {
   /** Release name. */
@@ -14,6 +15,8 @@ export interface ChartReleaseProps {
    * in its Chart.yaml).
    */
   readonly chart: ChartPin | { readonly localPath: string };
+  /** Where a pinned chart is fetched from (a chart kept in this repository is always local). @default - the chart's own repository */
+  readonly chartSource?: ChartSource;
   /** Namespace; created beforehand with its Pod Security level (never by Helm). */
   readonly namespace: string;
   /** Typed values, serialised once as JSON (which Helm reads as YAML). May hold tokens. @default - chart defaults */
@@ -40,9 +43,7 @@ export class ChartRelease extends Construct {
     super(scope, id);
     this.release = new Release(this, "release", {
       name: props.name,
-      ...("localPath" in props.chart
-        ? { chart: fromStackDir(props.chart.localPath, this) }
-        : { repository: props.chart.repository, chart: props.chart.chart, version: props.chart.version }),
+      ...releaseChart(this, props.chart, props.chartSource ?? REGISTRY_CHARTS),
       namespace: props.namespace,
       createNamespace: false,
       values: props.values ? [JSON.stringify(props.values)] : undefined,
@@ -54,6 +55,17 @@ export class ChartRelease extends Construct {
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
     });
   }
+}
+
+/** The helm_release repository, chart and version; a local chart's path is the project's, seen from the stack directory the engine runs in. */
+function releaseChart(scope: Construct, chart: ChartReleaseProps["chart"], source: ChartSource): { repository?: string; chart: string; version?: string } {
+  if ("localPath" in chart) return { chart: fromStackDir(chart.localPath, scope) };
+  const location = chartLocation(chart, source);
+  return {
+    repository: location.repository,
+    chart: location.repository === undefined ? fromStackDir(location.chart, scope) : location.chart,
+    version: chart.version,
+  };
 }
 
 export { terraformLiteral } from "./literal";

@@ -68,6 +68,9 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
     c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
     c.clusters[0].platform = { rookCeph: { enabled: false } };
   },
+  chartSources: (c) => {
+    c.charts = { source: "dir", dir: "/nonexistent/aggrik8s-charts" };
+  },
 };
 
 function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {

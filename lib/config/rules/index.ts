@@ -23,6 +23,7 @@ import { literalSecretsRule } from "./literal-secrets";
 import { componentNeeds } from "./component-needs";
 import { rookStores } from "./rook-stores";
 import { proxmoxCsiApi } from "./proxmox-csi-api";
+import { chartSources } from "./chart-sources";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -51,6 +52,7 @@ export const RULES = {
   componentNeeds,
   rookStores,
   proxmoxCsiApi,
+  chartSources,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {

@@ -1,0 +1,655 @@
+/**
+ * The apply proof: the Kubernetes half of the default mesh (talos-east,
+ * talos-west) deployed for real with the project's own commands, against two
+ * real control planes on loopback (proofs/apply/control-plane.ts), then
+ * re-planned (must be a no-op), changed on day 2 (must touch one release),
+ * and destroyed (platform before Cilium, nothing left behind).
+ *
+ * Everything after the preparation runs inside a network namespace that
+ * holds only `lo` (`unshare --net`, as root): no packet can leave, whatever
+ * a chart or a provider dials. The Talos and VM stacks cannot run here (no
+ * Talos nodes, no Proxmox): test-only fixture state stands in for each
+ * deployed `<cluster>-talos` stack (proofs/apply/fixture-state.ts), and the
+ * config turns the health gates off (`healthGates: false`, the operators'
+ * repair switch) because they talk to the Talos API.
+ *
+ *   npm run proof:apply [-- --keep]      (as root; builds the kit first: proofs/kit/build.sh)
+ *
+ * Last line: `apply proof: <A> stacks applied, <N> no-change re-plans, <D> destroyed, <F> failed`;
+ * exit 1 when F > 0 or N < A.
+ */
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import YAML from "yaml";
+import { DEFAULT_MESH } from "../lib/config/default-mesh";
+import { validateConfig } from "../lib/config/load";
+import { MeshConfigInput } from "../lib/config/schema";
+import { componentContext, enabledComponents } from "../lib/platform/components";
+import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
+import { cli } from "../scripts/lib/cli";
+import { helm, packageCharts } from "./lib/charts";
+import { engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
+import { LocalCluster } from "./apply/control-plane";
+import { TalosClientPem, writeTalosFixtureState } from "./apply/fixture-state";
+
+const INNER = "AGGRIK8S_APPLY_PROOF_SCRATCH";
+
+/** The parts of a synthesized stack the proof reads. */
+interface StackJson {
+  readonly resource?: Record<string, Record<string, unknown>>;
+}
+type Synthesized = ReturnType<typeof synthesizedStacks>;
+interface HelmReleaseJson {
+  readonly name: string;
+  readonly namespace: string;
+  readonly chart: string;
+  readonly values?: string[];
+  readonly set_sensitive?: { name: string }[];
+}
+interface NamespaceJson {
+  readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
+}
+/** Every resource of `type` in the stacks named `names`. */
+function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: string): T[] {
+  return stacks.filter((s) => names.includes(s.name)).flatMap((s) => Object.values((s.json as StackJson).resource?.[type] ?? {}) as T[]);
+}
+const CLUSTERS = ["talos-east", "talos-west"] as const;
+/** The stacks this proof deploys: everything but the VMs and Talos stacks, which need Proxmox and Talos nodes. */
+const DEPLOYED_KINDS = ["cilium", "platform", "credentials"] as const;
+
+cli({
+  name: "proof:apply",
+  summary:
+    "Deploys the Kubernetes half of the default mesh for real on two local control planes (root; network namespace holding only lo), re-plans it as a no-op, changes one release, destroys it.",
+  options: { keep: { type: "boolean", description: "keep the scratch folder (control-plane logs, state, synthesized stacks)" } },
+});
+const p = proof("apply-proof", process.argv.slice(2), process.env[INNER]);
+
+if (!process.env[INNER]) outside();
+else inside().catch((e) => p.die(e instanceof Error ? (e.stack ?? e.message) : String(e)));
+
+/** Preparation that needs the module proxy (kit, helm, Cilium's CRDs), then the run itself in a fresh network namespace. */
+function outside(): void {
+  if (process.getuid?.() !== 0) p.die("run as root: the proof isolates itself in a network namespace (unshare --net)");
+  for (const tool of ["unshare", "ip", "openssl"])
+    if (run("sh", ["-c", `command -v ${tool}`]).status !== 0) p.die(`${tool} not found: install util-linux, iproute2 and openssl`);
+  const chartSrc = process.env.AGGRIK8S_CHART_SRC ?? "";
+  if (!chartSrc || !fs.existsSync(chartSrc)) p.die("set AGGRIK8S_CHART_SRC to the folder of chart release sources (e.g. ../shared/data/charts-src)");
+  const kit = run("bash", [path.join(repoRoot, "proofs", "kit", "build.sh")], { stdio: ["ignore", "pipe", "inherit"] });
+  if (kit.status !== 0) p.die("building the control-plane kit failed (output above)");
+  const helmBin = goTool("helm");
+  const ciliumSrc = moduleDir(`github.com/cilium/cilium@v${versions.platform.cilium}`);
+  p.log(`engine ${engine()}; kit ${kit.stdout.trim()}; helm ${helmBin}`);
+  const missing = packageCharts(helmBin, chartSrc, p.scratch, path.join(p.scratch, "charts"));
+  if (missing.length) p.die(`no release source in ${chartSrc} for: ${missing.join(", ")}`);
+  fs.writeFileSync(path.join(p.scratch, "prepared.json"), JSON.stringify({ kit: kit.stdout.trim(), helm: helmBin, ciliumSrc }));
+  // The proof re-runs itself inside the namespace; its exit handlers there clean up the scratch folder.
+  const r = run(
+    "unshare",
+    ["--net", "--", process.execPath, path.join(repoRoot, "scripts", "run-ts.js"), path.join(repoRoot, "proofs", "apply.ts"), ...process.argv.slice(2)],
+    {
+      cwd: repoRoot,
+      stdio: "inherit",
+      env: { ...process.env, [INNER]: p.scratch },
+    },
+  );
+  process.exitCode = r.status ?? 1;
+  // The proof inside stops its processes on every exit it lives through; this catches the one it does not (killed).
+  stopRecorded(path.join(p.scratch, "clusters", "pids"));
+  if (!p.keep) fs.rmSync(p.scratch, { recursive: true, force: true });
+  process.exit(process.exitCode);
+}
+
+/** Kills every process the control planes recorded that is still running (SIGKILL: the proof is over). */
+function stopRecorded(pidFile: string): void {
+  if (!fs.existsSync(pidFile)) return;
+  for (const line of fs.readFileSync(pidFile, "utf8").split("\n").filter(Boolean)) {
+    const [pid, name] = line.split(" ");
+    try {
+      process.kill(Number(pid), "SIGKILL");
+      p.log(`stopped ${name} (pid ${pid}), left running by the proof inside`);
+    } catch {
+      // already gone, as it should be
+    }
+  }
+}
+
+function moduleDir(moduleAtVersion: string): string {
+  const r = run("go", ["mod", "download", "-json", moduleAtVersion]);
+  const j = JSON.parse(r.stdout || "{}");
+  if (r.status !== 0 || !j.Dir) p.die(`the Go module proxy has no ${moduleAtVersion}: ${j.Error ?? r.stderr}`);
+  return j.Dir;
+}
+
+interface Prepared {
+  readonly kit: string;
+  readonly helm: string;
+  readonly ciliumSrc: string;
+}
+
+async function inside(): Promise<void> {
+  const prepared: Prepared = JSON.parse(fs.readFileSync(path.join(p.scratch, "prepared.json"), "utf8"));
+  if (run("ip", ["link", "set", "lo", "up"]).status !== 0) p.die("cannot bring lo up in the network namespace");
+  const links = run("ip", ["-o", "link"]).stdout.trim().split("\n");
+  if (links.length !== 1 || !links[0].includes(" lo:")) p.die(`the namespace must hold only lo, it holds: ${links.join("; ")}`);
+  p.log("in a network namespace holding only lo");
+
+  let failed = 0;
+  const check = (ok: boolean, what: string) => {
+    if (ok) p.log(`ok: ${what}`);
+    else {
+      failed++;
+      console.error(`[apply-proof] FAILED: ${what}`);
+    }
+    return ok;
+  };
+
+  // The default mesh's clusters, each trimmed to one control plane and two workers (the kit's three nodes).
+  const config = meshConfig();
+  const configFile = path.join(p.scratch, "aggrik8s.yaml");
+  fs.writeFileSync(configFile, YAML.stringify(config));
+  const clusters = config.clusters.map(
+    (c, i) =>
+      new LocalCluster({
+        name: c.name,
+        dir: path.join(p.scratch, "clusters", c.name),
+        kit: prepared.kit,
+        basePort: 16000 + i * 1000,
+        serviceSubnet: c.network.serviceSubnet,
+        podSubnet: c.network.podSubnet,
+        nodes: [
+          ...c.controlPlane.nodes.map((n) => ({ name: n.name, controlPlane: true })),
+          ...(c.workers?.nodes ?? []).map((n) => ({ name: n.name, controlPlane: false })),
+        ],
+      }),
+  );
+  p.onExit(() => clusters.forEach((c) => c.stop()));
+  let t = Date.now();
+  await Promise.all(clusters.map((c) => c.start()));
+  p.log(`2 control planes up, 3 kwok nodes Ready each, in ${secs(t)}s`);
+
+  // Cilium's operator registers its CRDs at runtime and never runs under kwok: apply them from the pinned source.
+  const crds = path.join(prepared.ciliumSrc, "pkg", "k8s", "apis", "cilium.io", "client", "crds");
+  for (const c of clusters) c.kubectl(["apply", "--server-side", "-R", "-f", crds]);
+  p.log(`Cilium ${versions.platform.cilium} CRDs applied from ${crds}`);
+
+  const out = path.join(p.scratch, "cdktf.out");
+  const env = projectEnv(configFile);
+  // Fixture state for each Talos stack, from what the real stack synthesizes.
+  const synthed = run(process.execPath, ["scripts/run-ts.js", "scripts/synth.ts"], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
+  if (synthed.status !== 0) p.die(`synth failed:\n${synthed.stderr}`);
+  const stacks = synthesizedStacks(out);
+  for (const s of stacks) for (const v of stackSecretNames(s.json as never).variables) env[v] ??= `apply-proof-${v.toLowerCase()}`;
+  const talosClient = throwawayTalosClient();
+  clusters.forEach((c) => {
+    const talosStack = stacks.find((s) => s.name === `${c.name}-talos`)!;
+    const outputs = writeTalosFixtureState(
+      talosStack.json as never,
+      path.join(p.scratch, "state", `${c.name}-talos.tfstate`),
+      c.name,
+      c.credentials(),
+      talosClient,
+    );
+    p.log(`${c.name}-talos: fixture state with its ${outputs.length} outputs`);
+  });
+
+  const deployed = ["mesh-ca", ...CLUSTERS.flatMap((c) => DEPLOYED_KINDS.map((k) => `${c}-${k}`)), "mesh-credentials"];
+  const volumes = standInProvisioner(clusters, prepared);
+  t = Date.now();
+  const deploy = npm(
+    ["run", "deploy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--output", out, ...deployed],
+    env,
+  );
+  const deploySeconds = secs(t);
+  volumes.stop();
+  let applied = 0;
+  if (!check(deploy.status === 0, `npm run deploy of ${deployed.length} stacks (${deploySeconds}s)`)) {
+    for (const c of clusters)
+      console.error(
+        `[apply-proof] ${c.name} warning events:\n${c.kubectl(["get", "events", "-A", "--field-selector", "type=Warning"], undefined, false).stdout}`,
+      );
+  } else applied = deployed.length;
+
+  // What the clusters received.
+  const synthesizedReleases = (cluster: string) => resourcesOf<HelmReleaseJson>(stacks, [`${cluster}-cilium`, `${cluster}-platform`], "helm_release");
+  for (const c of clusters) {
+    const releases = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as {
+      name: string;
+      status: string;
+    }[];
+    const want = synthesizedReleases(c.name)
+      .map((r) => r.name)
+      .sort();
+    check(
+      JSON.stringify(
+        releases
+          .filter((r) => r.status === "deployed")
+          .map((r) => r.name)
+          .sort(),
+      ) === JSON.stringify(want),
+      `${c.name}: every release deployed (${want.join(", ")}); helm says ${releases.map((r) => `${r.name}=${r.status}`).join(", ") || "none"}`,
+    );
+  }
+  checkClusterMesh(clusters, config, out, check);
+  checkPodSecurity(clusters, stacks, check);
+  checkCredentials(clusters, config, prepared, check);
+  // The operator's own health command, through the written mesh kubeconfig. Cilium's and ClusterMesh's
+  // checks exec cilium-dbg in a running agent, which kwok cannot give: those two are skipped here.
+  const status = () => run("npm", ["run", "--silent", "status", "--", "--skip", "cilium,clustermesh"], { cwd: repoRoot, env });
+  const healthy = status();
+  check(healthy.status === 0, `npm run status: every node Ready and release deployed\n${healthy.stdout.trim()}${healthy.stderr.trim()}`);
+
+  // A second deploy must be a no-op: every applied stack re-plans with no changes.
+  let noChange = 0;
+  const replanSeconds: Record<string, number> = {};
+  for (const s of deployed) {
+    t = Date.now();
+    const r = run(engine(), ["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-no-color"], { cwd: path.join(out, "stacks", s), env: tfEnv(env) });
+    replanSeconds[s] = secs(t);
+    if (
+      check(r.status === 0, `${s}: re-plan is a no-op (exit ${r.status}, ${replanSeconds[s]}s)${r.status === 0 ? "" : `\n${planSummary(r.stdout + r.stderr)}`}`)
+    )
+      noChange++;
+  }
+
+  // Day 2: one value of one component changes; only that release is planned, and applied.
+  day2(config, configFile, out, env, clusters, prepared, check);
+
+  // Destroy: platform before Cilium, no release and no project namespace left.
+  const gone = watchReleases(clusters, prepared);
+  t = Date.now();
+  const destroy = npm(
+    ["run", "destroy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--output", out, ...deployed],
+    env,
+  );
+  const destroySeconds = secs(t);
+  const order = gone.stop();
+  const destroyed = check(destroy.status === 0, `npm run destroy of ${deployed.length} stacks (${destroySeconds}s)`) ? deployed.length : 0;
+  for (const c of clusters) {
+    const lastPlatform = Math.max(
+      ...synthesizedReleases(c.name)
+        .filter((r) => r.name !== "cilium")
+        .map((r) => order[`${c.name}/${r.name}`] ?? Infinity),
+    );
+    check(lastPlatform < (order[`${c.name}/cilium`] ?? -1), `${c.name}: every platform release was gone before Cilium's`);
+    const left = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as unknown[];
+    check(left.length === 0, `${c.name}: no release left (${left.length})`);
+    const projectNamespaces = resourcesOf<NamespaceJson>(
+      stacks,
+      DEPLOYED_KINDS.map((k) => `${c.name}-${k}`),
+      "kubernetes_namespace_v1",
+    ).map((n) => n.metadata.name);
+    const ns = c.kubectl(["get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}"]).stdout.split(" ");
+    check(
+      projectNamespaces.every((n) => !ns.includes(n)),
+      `${c.name}: no project namespace left (${projectNamespaces.join(", ")})`,
+    );
+  }
+
+  const after = status();
+  check(after.status === 1, `npm run status after destroy reports the missing releases (exit ${after.status})\n${after.stdout.trim()}`);
+
+  // Performance: the same releases installed with plain helm --wait on the same kit, one chain (east) after the other.
+  const helmSeconds = plainHelmBaseline(clusters[0], stacks, prepared, env);
+  const chain = helmSeconds.reduce((a, b) => a + b.seconds, 0);
+  p.log(
+    `performance: deploy ${deploySeconds}s for ${deployed.length} stacks; plain helm install --wait of the slowest chain ${chain.toFixed(1)}s (${helmSeconds.map((h) => `${h.name} ${h.seconds}s`).join(", ")}); ratio ${(deploySeconds / chain).toFixed(2)}x`,
+  );
+  p.log(
+    `performance: no-op re-plan per stack ${Object.entries(replanSeconds)
+      .map(([s, v]) => `${s} ${v}s`)
+      .join(", ")}; destroy ${destroySeconds}s`,
+  );
+  fs.mkdirSync(path.join(repoRoot, "bench", "results"), { recursive: true });
+  fs.writeFileSync(
+    path.join(repoRoot, "bench", "results", "apply-proof.json"),
+    JSON.stringify({ deploySeconds, chainHelmSeconds: chain, helmSeconds, replanSeconds, destroySeconds }, null, 2),
+  );
+
+  const line = `apply proof: ${applied} stacks applied, ${noChange} no-change re-plans, ${destroyed} destroyed, ${failed} failed`;
+  console.log(line);
+  process.exit(failed > 0 || noChange < applied ? 1 : 0);
+}
+
+function secs(since: number): number {
+  return Math.round((Date.now() - since) / 100) / 10;
+}
+
+/** The demo mesh's clusters with the kit's three nodes each, local state, credentials and charts, gates off, PKI destroyable. */
+function meshConfig(): MeshConfigInput & { clusters: NonNullable<MeshConfigInput["clusters"]> } {
+  const mesh = structuredClone(DEFAULT_MESH) as MeshConfigInput & { clusters: NonNullable<MeshConfigInput["clusters"]> };
+  for (const c of mesh.clusters) {
+    c.controlPlane.nodes = c.controlPlane.nodes.slice(0, 1);
+    c.workers = { ...c.workers, nodes: (c.workers?.nodes ?? []).slice(0, 2) };
+  }
+  return {
+    ...mesh,
+    state: { backend: "local", dir: path.join(p.scratch, "state") },
+    credentials: { dir: path.join(p.scratch, "credentials") },
+    charts: { source: "dir", dir: path.join(p.scratch, "charts") },
+    healthGates: false,
+    allowPkiDestroy: true,
+  } as never;
+}
+
+function projectEnv(configFile: string): NodeJS.ProcessEnv {
+  return engineEnv({ AGGRIK8S_CONFIG: configFile, CHECKPOINT_DISABLE: "1", CI: "true", TERRAFORM_BINARY_NAME: engine() });
+}
+
+/** The engine's environment for a direct plan: the stacks' secrets as TF_VAR_*. */
+function tfEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const vars = Object.fromEntries(
+    Object.entries(env)
+      .filter(([k]) => /^[A-Z][A-Z0-9_]*$/.test(k) && String(env[k]).startsWith("apply-proof-"))
+      .map(([k, v]) => [`TF_VAR_${k}`, v]),
+  );
+  return { ...env, ...vars };
+}
+
+function npm(args: string[], env: NodeJS.ProcessEnv) {
+  p.log(`npm ${args.join(" ")}`);
+  return run("npm", args, { cwd: repoRoot, env, stdio: "inherit" });
+}
+
+function planSummary(out: string): string {
+  return out
+    .split("\n")
+    .filter((l) => /^\s*[~+-]|will be|must be|Plan:|Error/.test(l))
+    .slice(0, 40)
+    .join("\n");
+}
+
+/** A Talos API client identity for the fixture (never dialled: the gates are off). */
+function throwawayTalosClient(): TalosClientPem {
+  const dir = path.join(p.scratch, "talos-client");
+  fs.mkdirSync(dir, { recursive: true });
+  const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
+  run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=talos", "-days", "1", "-keyout", "ca.key", "-out", "ca.crt"], { cwd: dir });
+  run("openssl", ["req", "-x509", ...ec, "-subj", "/O=os:admin", "-days", "1", "-keyout", "admin.key", "-out", "admin.crt"], { cwd: dir });
+  const read = (n: string) => fs.readFileSync(path.join(dir, n), "utf8");
+  return { caPem: read("ca.crt"), certPem: read("admin.crt"), keyPem: read("admin.key") };
+}
+
+/** The stand-in volume provisioner (proofs/apply/stand-in-provisioner.ts), as a child process; `stop` ends it. */
+function standInProvisioner(clusters: readonly LocalCluster[], prepared: Prepared): { stop(): void } {
+  const log = fs.openSync(path.join(p.scratch, "stand-in-provisioner.log"), "a");
+  const script = path.join(repoRoot, "proofs", "apply", "stand-in-provisioner.ts");
+  const child = spawn(
+    process.execPath,
+    [path.join(repoRoot, "scripts", "run-ts.js"), script, path.join(prepared.kit, "kubectl"), ...clusters.map((c) => c.kubeconfig)],
+    {
+      cwd: repoRoot,
+      stdio: ["ignore", log, log],
+    },
+  );
+  fs.closeSync(log);
+  p.onExit(() => child.kill());
+  return { stop: () => child.kill() };
+}
+
+/** ClusterMesh by config alone: each cluster's config secret names the other at its NodePort, and cilium-ca is the mesh CA. */
+function checkClusterMesh(
+  clusters: readonly LocalCluster[],
+  config: ReturnType<typeof meshConfig>,
+  out: string,
+  check: (ok: boolean, what: string) => boolean,
+): void {
+  const meshCa = run(engine(), ["output", "-json"], { cwd: path.join(out, "stacks", "mesh-ca"), env: engineEnv() });
+  const caPem = Object.entries(JSON.parse(meshCa.stdout || "{}") as Record<string, { value: unknown }>).find(([k]) => /cert_pem|certificate_pem/.test(k))?.[1]
+    .value as string | undefined;
+  for (const c of clusters) {
+    // Agents read cilium-clustermesh; with KVStoreMesh (the chart's default) it points them at the local
+    // clustermesh-apiserver, and cilium-kvstoremesh holds the peers' real endpoints (templates/clustermesh-config/).
+    const secretData = (name: string): Record<string, string> =>
+      JSON.parse(c.kubectl(["-n", "kube-system", "get", "secret", name, "-o", "json"], undefined, false).stdout || "{}").data ?? {};
+    const agents = secretData("cilium-clustermesh");
+    const kvstoremesh = secretData("cilium-kvstoremesh");
+    for (const peer of config.clusters.filter((x) => x.name !== c.name)) {
+      const endpoint = `https://${peer.name}.mesh.cilium.io:${peer.clustermesh!.nodePort}`;
+      const remote = Buffer.from(kvstoremesh[peer.name] ?? agents[peer.name] ?? "", "base64").toString();
+      check(peer.name in agents && remote.includes(endpoint), `${c.name}: the ClusterMesh config names peer ${peer.name} at ${endpoint}`);
+    }
+    const ca = JSON.parse(c.kubectl(["-n", "kube-system", "get", "secret", "cilium-ca", "-o", "json"], undefined, false).stdout || "{}");
+    const got = ca.data?.["ca.crt"] ? Buffer.from(ca.data["ca.crt"], "base64").toString().trim() : "";
+    check(Boolean(caPem) && got === caPem!.trim(), `${c.name}: cilium-ca holds the mesh CA certificate`);
+  }
+}
+
+/** Each project namespace carries the level the stack declared, and no controller was refused a pod by admission. */
+function checkPodSecurity(clusters: readonly LocalCluster[], stacks: Synthesized, check: (ok: boolean, what: string) => boolean): void {
+  for (const c of clusters) {
+    const declared = resourcesOf<NamespaceJson>(stacks, [`${c.name}-platform`], "kubernetes_namespace_v1");
+    for (const ns of declared) {
+      const labels = JSON.parse(c.kubectl(["get", "namespace", ns.metadata.name, "-o", "jsonpath={.metadata.labels}"]).stdout || "{}");
+      const level = ns.metadata.labels["pod-security.kubernetes.io/enforce"];
+      check(labels["pod-security.kubernetes.io/enforce"] === level, `${c.name}: namespace ${ns.metadata.name} enforces ${level}`);
+    }
+    const refused = c
+      .kubectl([
+        "get",
+        "events",
+        "-A",
+        "--field-selector",
+        "reason=FailedCreate",
+        "-o",
+        'jsonpath={range .items[*]}{.involvedObject.namespace}/{.involvedObject.name}: {.message}{"\\n"}{end}',
+      ])
+      .stdout.trim();
+    check(refused === "", `${c.name}: no pod refused by admission${refused ? `:\n${refused}` : ""}`);
+  }
+}
+
+/** The credential files: mode 0600, and the mesh kubeconfig reaches each cluster's nodes by its admin@<cluster> context. */
+function checkCredentials(
+  clusters: readonly LocalCluster[],
+  config: ReturnType<typeof meshConfig>,
+  prepared: Prepared,
+  check: (ok: boolean, what: string) => boolean,
+): void {
+  const dir = (config.credentials as { dir: string }).dir;
+  const files = fs.existsSync(dir) ? walk(dir) : [];
+  check(files.length > 0, `credential files written under ${dir} (${files.map((f) => path.relative(dir, f)).join(", ")})`);
+  for (const f of files)
+    check((fs.statSync(f).mode & 0o777) === 0o600, `${path.relative(dir, f)} has mode 0600 (${(fs.statSync(f).mode & 0o777).toString(8)})`);
+  for (const c of clusters) {
+    const r = run(path.join(prepared.kit, "kubectl"), [
+      "--kubeconfig",
+      path.join(dir, "kubeconfig"),
+      "--context",
+      `admin@${c.name}`,
+      "get",
+      "nodes",
+      "-o",
+      "name",
+    ]);
+    const nodes = r.stdout.trim().split("\n").filter(Boolean);
+    check(
+      r.status === 0 && nodes.length === 3,
+      `kubectl --context admin@${c.name} get nodes through the mesh kubeconfig lists ${nodes.length} nodes${r.status ? `: ${r.stderr}` : ""}`,
+    );
+  }
+}
+
+function walk(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** One component value changes: re-synth, every stack re-planned, only that release changes; then deployed, and only it got a new revision. */
+function day2(
+  config: ReturnType<typeof meshConfig>,
+  configFile: string,
+  out: string,
+  env: NodeJS.ProcessEnv,
+  clusters: readonly LocalCluster[],
+  prepared: Prepared,
+  check: (ok: boolean, what: string) => boolean,
+): void {
+  const changed = structuredClone(config);
+  const east = changed.clusters[0];
+  const platform = (east.platform ?? {}) as Record<string, object>;
+  east.platform = { ...platform, rookCeph: { ...platform.rookCeph, replicas: 1 } } as never;
+  fs.writeFileSync(configFile, YAML.stringify(changed));
+  const synthed = run(process.execPath, ["scripts/run-ts.js", "scripts/synth.ts"], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
+  if (!check(synthed.status === 0, `day 2: synth with talos-east's Ceph pools at 1 replica${synthed.status ? `:\n${synthed.stderr}` : ""}`)) return;
+  const touched: string[] = [];
+  for (const s of ["mesh-ca", ...CLUSTERS.flatMap((c) => DEPLOYED_KINDS.map((k) => `${c}-${k}`)), "mesh-credentials"]) {
+    const dir = path.join(out, "stacks", s);
+    const plan = run(engine(), ["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out", "day2.plan"], { cwd: dir, env: tfEnv(env) });
+    if (plan.status === 1) {
+      check(false, `day 2: ${s} plans (${plan.stderr.trim().split("\n").slice(-3).join(" ")})`);
+      continue;
+    }
+    if (plan.status !== 2) continue;
+    const shown = JSON.parse(run(engine(), ["show", "-json", "day2.plan"], { cwd: dir, env: engineEnv() }).stdout);
+    for (const rc of shown.resource_changes ?? [])
+      if (!rc.change.actions.every((a: string) => a === "no-op" || a === "read")) touched.push(`${s}: ${rc.address} ${rc.change.actions.join("+")}`);
+  }
+  const want = touched.length === 1 && /^talos-east-platform: helm_release\.rook-ceph-cluster[^ ]* update$/.test(touched[0]);
+  check(want, `day 2: exactly talos-east's rook-ceph-cluster release changes (${touched.join("; ") || "nothing"})`);
+  const before = revisions(clusters, prepared);
+  const r = npm(
+    ["run", "deploy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--output", out, "talos-east-platform"],
+    env,
+  );
+  const after = revisions(clusters, prepared);
+  const bumped = Object.keys(after).filter((k) => after[k] !== before[k]);
+  check(
+    r.status === 0 && bumped.length === 1 && bumped[0] === "talos-east/rook-ceph-cluster",
+    `day 2: deploy gave a new revision to ${bumped.join(", ") || "nothing"} only`,
+  );
+}
+
+function revisions(clusters: readonly LocalCluster[], prepared: Prepared): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const c of clusters) {
+    for (const r of JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as {
+      name: string;
+      revision: string;
+    }[])
+      out[`${c.name}/${r.name}`] = r.revision;
+  }
+  return out;
+}
+
+/** Polls the releases while destroy runs; `stop` returns when each disappeared (ms since start). */
+function watchReleases(clusters: readonly LocalCluster[], prepared: Prepared): { stop(): Record<string, number> } {
+  const t0 = Date.now();
+  const seen = new Set(Object.keys(revisions(clusters, prepared)));
+  const goneAt: Record<string, number> = {};
+  // A child process polls: the destroy runs synchronously in this one.
+  const script = `
+    const { execFileSync } = require("child_process");
+    const [helmBin, ...kubeconfigs] = process.argv.slice(1);
+    setInterval(() => {
+      const names = [];
+      for (const k of kubeconfigs) {
+        try { for (const r of JSON.parse(execFileSync(helmBin, ["list", "-A", "-a", "-o", "json", "--kubeconfig", k.split("=")[1]], { encoding: "utf8" }) || "[]")) names.push(k.split("=")[0] + "/" + r.name); } catch {}
+      }
+      console.log(Date.now() + " " + names.join(","));
+    }, 500);`;
+  const logFile = path.join(p.scratch, "releases-during-destroy.log");
+  const fd = fs.openSync(logFile, "w");
+  const child = spawn(process.execPath, ["-e", script, prepared.helm, ...clusters.map((c) => `${c.name}=${c.kubeconfig}`)], {
+    stdio: ["ignore", fd, "ignore"],
+  });
+  fs.closeSync(fd);
+  return {
+    stop() {
+      child.kill();
+      for (const line of fs.readFileSync(logFile, "utf8").split("\n").filter(Boolean)) {
+        const [at, names] = line.split(" ");
+        const present = new Set((names ?? "").split(",").filter(Boolean));
+        for (const s of seen) if (!present.has(s) && goneAt[s] === undefined) goneAt[s] = Number(at) - t0;
+      }
+      return goneAt;
+    },
+  };
+}
+
+/**
+ * The physical work a deploy does, measured without cdktf and the engine:
+ * each release of one cluster's chain installed with plain `helm install
+ * --wait`, in chain order, with the values the stacks synthesize (sensitive
+ * ones given stand-in values), into namespaces labelled as the stacks label them.
+ */
+function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepared, env: NodeJS.ProcessEnv): { name: string; seconds: number }[] {
+  const results: { name: string; seconds: number }[] = [];
+  const ca = throwawayCa();
+  const volumes = standInProvisioner([c], prepared);
+  try {
+    for (const kind of ["cilium", "platform"]) {
+      const stack = [`${c.name}-${kind}`];
+      for (const ns of resourcesOf<NamespaceJson>(stacks, stack, "kubernetes_namespace_v1")) {
+        c.kubectl(["create", "namespace", ns.metadata.name], undefined, false);
+        c.kubectl(["label", "--overwrite", "namespace", ns.metadata.name, ...Object.entries(ns.metadata.labels).map(([k, v]) => `${k}=${v}`)]);
+      }
+      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data: Record<string, string> }>(stacks, stack, "kubernetes_secret_v1")) {
+        const ns = s.metadata.namespace.includes("${") ? String(s.metadata.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : s.metadata.namespace;
+        c.kubectl(
+          ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data).map((k) => `--from-literal=${k}=stand-in`)],
+          undefined,
+          false,
+        );
+      }
+      for (const r of inInstallOrder(resourcesOf<HelmReleaseJson>(stacks, stack, "helm_release"), c.name)) {
+        const namespace = String(r.namespace).includes("${") ? String(r.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : r.namespace;
+        const chart = path.resolve(path.join(p.scratch, "cdktf.out", "stacks", `${c.name}-${kind}`), r.chart);
+        const valuesFile = path.join(p.scratch, `baseline-${r.name}.json`);
+        // Terraform references in values are the mesh CA's certificates (base64 PEM); sensitive values a key or a token.
+        fs.writeFileSync(valuesFile, (r.values?.[0] ?? "{}").replace(/\$\{[^}]*\}/g, ca.certBase64));
+        const sets = (r.set_sensitive ?? []).flatMap((s: { name: string }) => ["--set", `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`]);
+        const t = Date.now();
+        const h = helm(
+          prepared.helm,
+          ["install", r.name, chart, "-n", namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "10m", "-f", valuesFile, ...sets],
+          { env },
+        );
+        results.push({ name: r.name, seconds: secs(t) });
+        if (h.status !== 0) p.log(`baseline: helm install ${r.name} failed: ${h.stderr.trim().split("\n").slice(-2).join(" ")}`);
+      }
+    }
+  } finally {
+    volumes.stop();
+  }
+  return results;
+}
+
+/** Releases in the order the platform installs them (lib/platform/components.ts; synthesized JSON sorts them by id). */
+function inInstallOrder(releases: HelmReleaseJson[], cluster: string): HelmReleaseJson[] {
+  const config = validateConfig(meshConfig(), "apply proof").config.clusters.find((c) => c.name === cluster)!;
+  const order = enabledComponents(config.platform).flatMap((c) =>
+    c.releases(componentContext(config, undefined)).map((r) => r.name),
+  );
+  const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : -1);
+  return [...releases].sort((a, b) => rank(a.name) - rank(b.name));
+}
+
+/** A throwaway CA (base64 PEM, as the mesh-ca stack hands it over) for the plain-helm baseline. */
+function throwawayCa(): { certBase64: string; keyBase64: string } {
+  const dir = path.join(p.scratch, "baseline-ca");
+  fs.mkdirSync(dir, { recursive: true });
+  run(
+    "openssl",
+    [
+      "req",
+      "-x509",
+      "-newkey",
+      "ec",
+      "-pkeyopt",
+      "ec_paramgen_curve:P-256",
+      "-nodes",
+      "-subj",
+      "/CN=baseline",
+      "-days",
+      "1",
+      "-keyout",
+      "ca.key",
+      "-out",
+      "ca.crt",
+    ],
+    { cwd: dir },
+  );
+  const b64 = (n: string) => fs.readFileSync(path.join(dir, n)).toString("base64");
+  return { certBase64: b64("ca.crt"), keyBase64: b64("ca.key") };
+}

@@ -1,0 +1,101 @@
+/**
+ * What every proof shares: its log voice, a scratch folder it removes (or
+ * keeps with --keep), the toolchain cache (engine, provider mirror, Go-built
+ * tools), the engine's CLI config, and running commands with their output
+ * kept for the report.
+ */
+import { SpawnSyncOptions, SpawnSyncReturns, spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+// Plain JS shared with the shell-free scripts (scripts/lib/toolchain.js): the one lookup of the cache and engine.
+const toolchain = require("../../scripts/lib/toolchain") as {
+  repoRoot: string;
+  versions: Versions;
+  cacheDir(): string;
+  engine(): string;
+  engineEnv(wanted: string[]): { env: NodeJS.ProcessEnv; offline: boolean };
+  mirroredProviders(): string[];
+  synthesize(entry: string, outdir: string, env?: NodeJS.ProcessEnv): { name: string; dir: string }[];
+};
+
+/** The parts of versions.json the proofs read. */
+export interface Versions {
+  readonly platform: { readonly talos: string; readonly kubernetes: string; readonly cilium: string };
+  readonly charts: Record<
+    string,
+    { readonly repository: string; readonly chart: string; readonly version: string; readonly source: { readonly archive: string; readonly path: string } }
+  >;
+  readonly kit: Record<string, { readonly version?: string; readonly module: string; readonly ref?: string }>;
+}
+
+export const repoRoot = toolchain.repoRoot;
+export const versions = toolchain.versions;
+export const cacheDir = toolchain.cacheDir;
+export const engine = toolchain.engine;
+export const mirroredProviders = toolchain.mirroredProviders;
+export const synthesize = toolchain.synthesize;
+
+/** The engine's environment: the toolchain's CLI config (offline mirror) when it exists, no prompts, no telemetry. */
+export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...toolchain.engineEnv([]).env, ...extra };
+}
+
+export interface Proof {
+  log(message: string): void;
+  /** Ends the proof with exit code 1; `finally` handlers registered with `onExit` still run. */
+  die(message: string): never;
+  /** The proof's scratch folder (removed at exit unless --keep). */
+  readonly scratch: string;
+  readonly keep: boolean;
+  /** Runs at exit, last registered first, whatever ended the proof. */
+  onExit(fn: () => void): void;
+}
+
+/** Sets up a proof named `name`: `[name] message` lines, a scratch folder, exit handlers. */
+export function proof(name: string, argv: readonly string[] = process.argv.slice(2), scratch?: string): Proof {
+  const keep = argv.includes("--keep");
+  const dir = scratch ?? fs.mkdtempSync(path.join(os.tmpdir(), `aggrik8s-${name}-`));
+  const handlers: (() => void)[] = [];
+  let exiting = false;
+  const exit = () => {
+    if (exiting) return;
+    exiting = true;
+    for (const fn of handlers.reverse()) {
+      try {
+        fn();
+      } catch (e) {
+        console.error(`[${name}] cleanup failed: ${e instanceof Error ? e.message : String(e)}`);
+      }
+    }
+    if (keep) console.log(`[${name}] kept ${dir}`);
+    else fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.on("exit", exit);
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => process.exit(130));
+  return {
+    log: (m) => console.log(`[${name}] ${m}`),
+    die: (m) => {
+      console.error(`[${name}] error: ${m}`);
+      process.exit(1);
+    },
+    scratch: dir,
+    keep,
+    onExit: (fn) => handlers.push(fn),
+  };
+}
+
+/** spawnSync with text output and room for large plans; throws only when the command cannot start. */
+export function run(cmd: string, args: readonly string[], opts: SpawnSyncOptions = {}): SpawnSyncReturns<string> {
+  const r = spawnSync(cmd, args, { encoding: "utf8", maxBuffer: 256 * 1024 * 1024, ...opts }) as SpawnSyncReturns<string>;
+  if (r.error) throw r.error;
+  return r;
+}
+
+/** A tool pinned in versions.json `tools`, built once into the toolchain cache (scripts/lib/go-tool.sh). */
+export function goTool(name: string): string {
+  const r = run("bash", [path.join(repoRoot, "scripts", "lib", "go-tool.sh"), name], { stdio: ["ignore", "pipe", "inherit"] });
+  if (r.status !== 0) throw new Error(`building ${name} failed`);
+  return r.stdout.trim();
+}
