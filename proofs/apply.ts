@@ -371,10 +371,10 @@ function throwawayTalosClient(): TalosClientPem {
   return { caPem: read("ca.crt"), certPem: read("admin.crt"), keyPem: read("admin.key") };
 }
 
-/** The stand-in volume provisioner (proofs/apply/stand-in-provisioner.ts), as a child process; `stop` ends it. */
+/** The stand-ins for what kwok lacks (proofs/apply/stand-ins.ts: volumes, webhook backends), as a child process; `stop` ends it. */
 function standInProvisioner(clusters: readonly LocalCluster[], prepared: Prepared): { stop(): void } {
-  const log = fs.openSync(path.join(p.scratch, "stand-in-provisioner.log"), "a");
-  const script = path.join(repoRoot, "proofs", "apply", "stand-in-provisioner.ts");
+  const log = fs.openSync(path.join(p.scratch, "stand-ins.log"), "a");
+  const script = path.join(repoRoot, "proofs", "apply", "stand-ins.ts");
   const child = spawn(
     process.execPath,
     [path.join(repoRoot, "scripts", "run-ts.js"), script, path.join(prepared.kit, "kubectl"), ...clusters.map((c) => c.kubeconfig)],
@@ -618,9 +618,7 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
 /** Releases in the order the platform installs them (lib/platform/components.ts; synthesized JSON sorts them by id). */
 function inInstallOrder(releases: HelmReleaseJson[], cluster: string): HelmReleaseJson[] {
   const config = validateConfig(meshConfig(), "apply proof").config.clusters.find((c) => c.name === cluster)!;
-  const order = enabledComponents(config.platform).flatMap((c) =>
-    c.releases(componentContext(config, undefined)).map((r) => r.name),
-  );
+  const order = enabledComponents(config.platform).flatMap((c) => c.releases(componentContext(config, undefined)).map((r) => r.name));
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : -1);
   return [...releases].sort((a, b) => rank(a.name) - rank(b.name));
 }

@@ -381,7 +381,9 @@ async function runWaves(ordered: readonly (readonly string[])[]): Promise<number
           resolve(code ?? 1);
         });
       });
-    const codes = approve ? await Promise.all(wave.map(run)) : await wave.reduce(async (acc, n) => [...(await acc), await run(n)], Promise.resolve([] as number[]));
+    const codes = approve
+      ? await Promise.all(wave.map(run))
+      : await wave.reduce(async (acc, n) => [...(await acc), await run(n)], Promise.resolve([] as number[]));
     const failed = wave.filter((_, i) => codes[i] !== 0);
     done += wave.length - failed.length;
     process.stderr.write(`${command}: wave ${w + 1} of ${ordered.length} (${wave.join(", ")}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);

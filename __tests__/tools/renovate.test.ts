@@ -42,7 +42,14 @@ it("sees the Talos, Kubernetes and Cilium versions, once each", () => {
 
 it("sees the Go-built engine and tools, and the manifest Talos applies", () => {
   const go = matches("Go-built tools").map((m) => m.depName);
-  expect(go).toEqual(expect.arrayContaining([pins.engine.opentofu.go.module, pins.tools.actionlint.module, pins.tools.helm.module, ...Object.values(pins.kit).flatMap((k) => (typeof k === "object" ? [k.module] : []))]));
+  expect(go).toEqual(
+    expect.arrayContaining([
+      pins.engine.opentofu.go.module,
+      pins.tools.actionlint.module,
+      pins.tools.helm.module,
+      ...Object.values(pins.kit).flatMap((k) => (typeof k === "object" ? [k.module] : [])),
+    ]),
+  );
   expect(matches("Manifests")).toEqual([
     { currentValue: pins.manifests.kubeletServingCertApprover.version, depName: "alex1989hu/kubelet-serving-cert-approver" },
   ]);

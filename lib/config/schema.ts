@@ -351,7 +351,9 @@ const ChartsSchema = z
     }),
   ])
   .default({ source: "registry" })
-  .describe("Where Helm releases get their charts: `registry` (each chart's own repository, default), `oci` (one OCI registry mirroring them) or `dir` (a local directory of packaged charts).");
+  .describe(
+    "Where Helm releases get their charts: `registry` (each chart's own repository, default), `oci` (one OCI registry mirroring them) or `dir` (a local directory of packaged charts).",
+  );
 
 export const MeshConfigSchema = z
   .strictObject({

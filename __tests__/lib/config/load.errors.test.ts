@@ -28,7 +28,7 @@ const CASES: [string, Edit, string[]][] = [
       c.charts = { source: "dir", dir: partialCharts };
     },
     [
-      `charts.dir: ${partialCharts} lacks 7 charts the mesh installs: tetragon-1.7.0.tgz, rook-ceph-v1.19.10.tgz, rook-ceph-cluster-v1.19.10.tgz, opentelemetry-collector-0.170.0.tgz, robusta-0.47.0.tgz, kubescape-operator-1.40.3.tgz, metrics-server-3.13.1.tgz. Fix: helm pull tetragon --repo https://helm.cilium.io/ --version 1.7.0 -d ${partialCharts}; helm pull rook-ceph --repo https://charts.rook.io/release --version v1.19.10 -d ${partialCharts}; helm pull rook-ceph-cluster --repo https://charts.rook.io/release --version v1.19.10 -d ${partialCharts}; helm pull opentelemetry-collector --repo https://open-telemetry.github.io/opentelemetry-helm-charts --version 0.170.0 -d ${partialCharts}; helm pull robusta --repo https://robusta-charts.storage.googleapis.com --version 0.47.0 -d ${partialCharts}; helm pull kubescape-operator --repo https://kubescape.github.io/helm-charts/ --version 1.40.3 -d ${partialCharts}; helm pull metrics-server --repo https://kubernetes-sigs.github.io/metrics-server/ --version 3.13.1 -d ${partialCharts}`,
+      `charts.dir: ${partialCharts} lacks 6 charts the mesh installs: tetragon-1.7.0.tgz, cert-manager-v1.21.1.tgz, rook-ceph-v1.19.10.tgz, rook-ceph-cluster-v1.19.10.tgz, kubescape-operator-1.40.3.tgz, metrics-server-3.13.1.tgz. Fix: helm pull tetragon --repo https://helm.cilium.io/ --version 1.7.0 -d ${partialCharts}; helm pull cert-manager --repo https://charts.jetstack.io --version v1.21.1 -d ${partialCharts}; helm pull rook-ceph --repo https://charts.rook.io/release --version v1.19.10 -d ${partialCharts}; helm pull rook-ceph-cluster --repo https://charts.rook.io/release --version v1.19.10 -d ${partialCharts}; helm pull kubescape-operator --repo https://kubescape.github.io/helm-charts/ --version 1.40.3 -d ${partialCharts}; helm pull metrics-server --repo https://kubernetes-sigs.github.io/metrics-server/ --version 3.13.1 -d ${partialCharts}`,
     ],
   ],
   [
@@ -36,14 +36,18 @@ const CASES: [string, Edit, string[]][] = [
     (c) => {
       c.charts = { source: "oci", registry: "https://harbor.lab.internal/charts" };
     },
-    ['charts.registry: not an oci:// registry URL (got "https://harbor.lab.internal/charts"). Fix: write it as oci://HOST[:PORT]/PATH, e.g. oci://harbor.lab.internal/charts'],
+    [
+      'charts.registry: not an oci:// registry URL (got "https://harbor.lab.internal/charts"). Fix: write it as oci://HOST[:PORT]/PATH, e.g. oci://harbor.lab.internal/charts',
+    ],
   ],
   [
     "unknown top-level key",
     (c) => {
       c.extra = 1;
     },
-    ['(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, charts, allowPkiDestroy, healthGates, clusters)'],
+    [
+      '(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, charts, allowPkiDestroy, healthGates, clusters)',
+    ],
   ],
   [
     "misspelt key gets a suggestion",
