@@ -45,3 +45,5 @@ export interface VendoredChart {
 }
 export type VendoredChartName = Exclude<keyof typeof pins.vendoredCharts, "$comment">;
 export const VENDORED_CHARTS = pins.vendoredCharts as unknown as Readonly<Record<VendoredChartName, VendoredChart>>;
+/** CRD bundles vendored as local charts (charts/): the version, the Cilium minor it belongs to, the chart folder and its release source. */
+export const CRDS: Readonly<Record<keyof typeof pins.crds, { readonly version: string; readonly ciliumMinor: string; readonly chart: string }>> = pins.crds;

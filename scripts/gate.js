@@ -6,8 +6,9 @@
 //   node scripts/gate.js readyz       /readyz answers 200 (API server up, etcd reachable): needs no pod network
 //   node scripts/gate.js nodes-dns    every node in GATE_NODES is Ready, and kube-dns has a ready endpoint (CoreDNS serves)
 //   node scripts/gate.js delete-nodes deletes the Node objects in GATE_NODES (leaving nodes the Talos stack has reset); gone already is fine
+//   node scripts/gate.js crds-established   every CRD in GATE_CRDS exists with Established=True (registered by an operator at start)
 //
-// Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_TIMEOUT_SECONDS.
+// Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_CRDS, GATE_TIMEOUT_SECONDS.
 "use strict";
 const https = require("https");
 const { setTimeout: sleep } = require("timers/promises");
@@ -32,6 +33,17 @@ async function attempt(check, env) {
   if (check === "readyz") {
     const r = await get("/readyz", env);
     return r.status === 200 ? "" : `/readyz: ${r.status || "no answer"} ${r.body.slice(0, 200)}`;
+  }
+  if (check === "crds-established") {
+    const missing = [];
+    for (const crd of (env.GATE_CRDS || "").split(",").filter(Boolean)) {
+      const r = await get(`/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${crd}`, env);
+      if (r.status === 404) missing.push(`${crd} not registered`);
+      else if (r.status !== 200) missing.push(`${crd}: ${r.status || "no answer"} ${r.body.slice(0, 200)}`);
+      else if (!((JSON.parse(r.body).status || {}).conditions || []).some((c) => c.type === "Established" && c.status === "True"))
+        missing.push(`${crd} not Established`);
+    }
+    return missing.join("; ");
   }
   const want = (env.GATE_NODES || "").split(",").filter(Boolean);
   if (check === "delete-nodes") {
@@ -58,8 +70,8 @@ async function attempt(check, env) {
 
 async function main() {
   const check = process.argv[2];
-  if (!["readyz", "nodes-dns", "delete-nodes"].includes(check)) {
-    console.error("usage: node scripts/gate.js readyz|nodes-dns|delete-nodes");
+  if (!["readyz", "nodes-dns", "delete-nodes", "crds-established"].includes(check)) {
+    console.error("usage: node scripts/gate.js readyz|nodes-dns|delete-nodes|crds-established");
     process.exit(2);
   }
   const env = process.env;
@@ -80,9 +92,11 @@ async function main() {
     if (Date.now() > deadline) break;
     await sleep(10000);
   }
-  console.error(
-    `gate ${check} at ${env.GATE_HOST}: did not pass in ${env.GATE_TIMEOUT_SECONDS || 900}s: ${why}. Fix: find the cause with kubectl get nodes / talosctl health; to deploy a repair while the cluster is degraded, set healthGates: false for the cluster (docs/operations.md)`,
-  );
+  const fix =
+    check === "crds-established"
+      ? "the operator that registers them (cilium-operator for cilium.io) is not running or failed: kubectl -n kube-system logs deploy/cilium-operator, then deploy again"
+      : "find the cause with kubectl get nodes / talosctl health; to deploy a repair while the cluster is degraded, set healthGates: false for the cluster (docs/operations.md)";
+  console.error(`gate ${check} at ${env.GATE_HOST}: did not pass in ${env.GATE_TIMEOUT_SECONDS || 900}s: ${why}. Fix: ${fix}`);
   process.exit(1);
 }
 main();

@@ -4,13 +4,15 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Cluster } from "../.gen/providers/talos/cluster";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ApplyGate } from "../lib/gates/apply-gate";
+import { LbIpamChartValues } from "../lib/cilium/lb-ipam";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
+import { LocalChart } from "../lib/helm/local-chart";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { MeshCaMaterial } from "../lib/pki/mesh-ca";
 import { TalosClientConfiguration } from "../lib/talos/health";
-import { CHARTS } from "../lib/versions";
+import { CHARTS, CRDS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 export interface CiliumStackProps extends Aggrik8sStackProps {
@@ -27,6 +29,19 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly apiserverReplicas: 1 | 2;
   /** Where the chart comes from. @default - its own repository */
   readonly chartSource?: ChartSource;
+  /** `LoadBalancer`: the apiserver's Service comes from the LB-IPAM chart (lbIpam.clustermeshApiserver). @default "NodePort" */
+  readonly apiserverServiceType?: "NodePort" | "LoadBalancer";
+  /** Mesh-wide transparent encryption. @default "none" */
+  readonly encryption?: "none" | "wireguard";
+  /** Gateway API: its CRDs before Cilium, and Cilium's controller. @default false */
+  readonly gatewayApi?: boolean;
+  /**
+   * LB-IPAM: the values of charts/cilium-lb-ipam (pool, announcement, the
+   * apiserver's LoadBalancer Service), installed once Cilium's CRDs are
+   * Established; and the pool's size, for the client rate limit.
+   * @default - off
+   */
+  readonly lbIpam?: { readonly values: LbIpamChartValues; readonly poolSize: number };
   /** Every other cluster of the mesh. */
   readonly peers: readonly ClusterMeshPeer[];
   /** From the cluster's Talos stack (cross-stack references). */
@@ -64,6 +79,10 @@ export class CiliumStack extends Aggrik8sStack {
   readonly talosCluster?: Cluster;
   /** Absent when the health gates are off. */
   readonly nodesReady?: ApplyGate;
+  /** The Gateway API CRDs, installed before Cilium (when gatewayApi is on). */
+  readonly gatewayApiCrds?: ChartRelease;
+  /** The LB-IPAM objects, installed after Cilium (when lbIpam is set). */
+  readonly lbIpam?: ChartRelease;
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
@@ -72,7 +91,19 @@ export class CiliumStack extends Aggrik8sStack {
     const healthGates = props.healthGates ?? true;
     if (healthGates) new TalosProvider(this, "talos");
     const leaving = props.leavingNodes ?? [];
-    if (healthGates || leaving.length) new NullProvider(this, "null");
+    // The gates (health, the CRD gate before the LB-IPAM objects) are null resources.
+    if (healthGates || leaving.length || props.lbIpam) new NullProvider(this, "null");
+    // Gateway API's CRDs must exist when Cilium's operator starts, or it leaves
+    // its Gateway API controller off. As templates of a local chart they are
+    // upgraded with it (Helm never upgrades a chart's crds/); Helm's wait
+    // returns once each is Established.
+    if (props.gatewayApi) {
+      this.gatewayApiCrds = new ChartRelease(this, "gateway-api-crds", {
+        name: "gateway-api-crds",
+        chart: new LocalChart(this, "gateway-api-crds-chart", { name: CRDS.gatewayApi.chart }),
+        namespace: "kube-system",
+      });
+    }
     const values = ciliumValues({
       clusterName: props.clusterName,
       clusterId: props.clusterId,
@@ -80,7 +111,11 @@ export class CiliumStack extends Aggrik8sStack {
       caCertBase64: Fn.base64encode(props.meshCa.certificatePem),
       apiserverNodePort: props.apiserverNodePort,
       apiserverReplicas: props.apiserverReplicas,
+      apiserverServiceType: props.apiserverServiceType,
       peers: props.peers,
+      encryption: props.encryption,
+      gatewayApi: props.gatewayApi,
+      loadBalancer: props.lbIpam ? { announce: props.lbIpam.values.bgp.enabled ? "bgp" : "l2", poolSize: props.lbIpam.poolSize } : undefined,
     });
     this.release = new ChartRelease(this, "cilium", {
       name: "cilium",
@@ -91,6 +126,7 @@ export class CiliumStack extends Aggrik8sStack {
       values,
       sensitiveValues: { "tls.ca.key": Fn.base64encode(props.meshCa.privateKeyPem) },
       timeoutSeconds: 900,
+      dependsOn: this.gatewayApiCrds ? [this.gatewayApiCrds.release] : undefined,
     });
     // After the CNI, because its create waits for Talos' boot checks on the
     // control planes, "no diagnostics" among them: the kubelets' serving CSRs
@@ -133,6 +169,35 @@ export class CiliumStack extends Aggrik8sStack {
         nodes: props.talos.nodeNames,
         triggers: { release: this.release.release.id, version: this.release.release.version, kubernetes: props.kubernetesVersion },
         dependsOn: [this.release.release, ...(this.talosCluster ? [this.talosCluster] : []), ...(deleted ? [deleted.gate] : [])],
+      });
+    }
+    if (props.lbIpam) {
+      // Cilium's operator registers these CRDs when it starts and waits for
+      // each to be Established; agents do not become Ready until they see
+      // them, and the release above waits for every agent. The gate makes
+      // that order explicit and waits for it: the objects are created only
+      // once the API server serves their kinds as Established.
+      const bgp = props.lbIpam.values.bgp.enabled;
+      const crds = [
+        "ciliumloadbalancerippools.cilium.io",
+        ...(bgp
+          ? ["ciliumbgpclusterconfigs.cilium.io", "ciliumbgppeerconfigs.cilium.io", "ciliumbgpadvertisements.cilium.io"]
+          : ["ciliuml2announcementpolicies.cilium.io"]),
+      ];
+      const established = new ApplyGate(this, "cilium-crds", {
+        check: "crds-established",
+        credentials: props.credentials,
+        crds,
+        triggers: { release: this.release.release.id, version: this.release.release.version },
+        dependsOn: [this.nodesReady?.gate ?? this.release.release],
+        timeoutSeconds: 600,
+      });
+      this.lbIpam = new ChartRelease(this, "lb-ipam", {
+        name: "cilium-lb-ipam",
+        chart: new LocalChart(this, "lb-ipam-chart", { name: "cilium-lb-ipam" }),
+        namespace: "kube-system",
+        values: props.lbIpam.values,
+        dependsOn: [established.gate],
       });
     }
   }

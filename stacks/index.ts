@@ -8,6 +8,7 @@
  * independent stacks concurrently. Stack names: naming.ts.
  */
 import { App } from "cdktf";
+import { lbIpam, lbIpamChartValues, poolRange } from "../lib/cilium/lb-ipam";
 import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
 import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
@@ -38,6 +39,17 @@ export interface MeshStacks {
   /** Per cluster, in config order. */
   readonly clusters: readonly ClusterStacks[];
   readonly meshCredentials: MeshCredentialsStack;
+}
+
+/** A cluster's LB-IPAM chart values and pool size, when its LB-IPAM is on. */
+function lbIpamOf(cluster: MeshConfig["clusters"][number]) {
+  const lb = lbIpam(cluster);
+  if (!lb) return undefined;
+  const apiserverIp = cluster.clustermesh.serviceType === "LoadBalancer" ? cluster.clustermesh.loadBalancerIP : undefined;
+  return {
+    values: lbIpamChartValues(cluster.name, lb, apiserverIp ? { ip: apiserverIp } : undefined),
+    poolSize: poolRange(lb.pool).size,
+  };
 }
 
 export function buildMesh(app: App, config: MeshConfig): MeshStacks {
@@ -82,6 +94,10 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       apiserverNodePort: cluster.clustermesh.nodePort,
       apiserverReplicas: cluster.workers.nodes.length >= 2 ? 2 : 1,
       chartSource,
+      apiserverServiceType: cluster.clustermesh.serviceType,
+      encryption: config.encryption.type,
+      gatewayApi: cluster.platform.gatewayApi.enabled,
+      lbIpam: lbIpamOf(cluster),
       peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
       credentials: talos.credentials,
       meshCa: meshCa.ca,

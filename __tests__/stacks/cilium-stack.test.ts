@@ -8,7 +8,9 @@ function buildCilium(config: MeshConfig) {
   return { app, meshCa: stacks.meshCa, stacks: stacks.clusters.map((c) => c.cilium) };
 }
 
-const releaseOf = (json: any) => Object.values(json.resource.helm_release)[0] as any;
+const releaseNamed = (json: any, name: string) => Object.values(json.resource.helm_release).find((r: any) => r.name === name) as any;
+const releaseOf = (json: any) => releaseNamed(json, "cilium");
+const idOf = (json: any, name: string) => `helm_release.${Object.entries(json.resource.helm_release).find(([, r]: [string, any]) => r.name === name)![0]}`;
 
 describe("cilium stack", () => {
   const config = resolvedConfig();
@@ -58,7 +60,7 @@ describe("cilium stack", () => {
 
   it("is done when every node is Ready and DNS is served, checked at apply (no data source at plan)", () => {
     expect(east.data?.talos_cluster_health).toBeUndefined();
-    const [gate] = Object.values(east.resource.null_resource) as any[];
+    const gate = Object.entries(east.resource.null_resource).find(([id]) => id.startsWith("nodes-ready_gate_"))![1] as any;
     const exec = gate.provisioner[0]["local-exec"];
     expect(exec.command).toBe("node ../../../scripts/gate.js nodes-dns");
     expect(exec.environment.GATE_NODES).toBe("talos-east-cp-1,talos-east-cp-2,talos-east-cp-3,talos-east-w-1,talos-east-w-2,talos-east-w-3");
@@ -143,16 +145,132 @@ describe("cilium stack", () => {
 describe("cilium stack with the health gates off (repair)", () => {
   it("synthesizes no gate, talos_cluster included (it waits on Talos checks), for the mesh or one cluster", () => {
     const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
+    // Only the CRD gate before the LB-IPAM objects stays (it checks no node's health).
+    const gates = (json: any) => Object.keys(json.resource.null_resource ?? {});
     for (const json of off) {
-      expect(json.resource.null_resource).toBeUndefined();
+      // Only the CRD gate before the LB-IPAM objects stays (it checks no node's health).
+      expect(gates(json)).toEqual([expect.stringMatching(/^cilium-crds_gate_/)]);
       // talos_cluster waits on Talos' cluster checks at create and at every Kubernetes upgrade: a gate too.
-      expect(Object.keys(json.provider).sort()).toEqual(["helm"]);
+      expect(Object.keys(json.provider).sort()).toEqual(["helm", "null"]);
       expect(json.resource.talos_cluster).toBeUndefined();
     }
     const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
-    expect(one[0].resource.null_resource).toBeUndefined();
-    expect(Object.keys(one[1].resource.null_resource)).toHaveLength(1);
+    expect(gates(one[0])).toEqual([expect.stringMatching(/^cilium-crds_gate_/)]);
+    expect(gates(one[1])).toHaveLength(2);
     expect(one[0].resource.talos_cluster).toBeUndefined();
     expect(Object.keys(one[1].resource.talos_cluster)).toHaveLength(1);
+    // Without the nodes-Ready gate, the CRD gate runs right after the Cilium release.
+    const crdGate = Object.values(one[0].resource.null_resource)[0] as any;
+    expect(crdGate.depends_on).toEqual([expect.stringMatching(/^helm_release\.cilium_release_/)]);
+  });
+});
+
+describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
+  const config = resolvedConfig();
+  const [east] = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+  const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
+
+  it("installs the Gateway API CRDs before Cilium, from the vendored chart, upgraded with it", () => {
+    const crds = releaseNamed(east, "gateway-api-crds");
+    expect(crds).toMatchObject({ namespace: "kube-system", version: "1.4.1", wait: true, atomic: true });
+    // A chart of this repository, copied beside the stack; its path carries a hash of its content.
+    expect(crds.chart).toMatch(/^assets\/gateway-api-crds-chart_files_[0-9A-F]+\/[0-9A-F]{32}$/);
+    expect(crds.repository).toBeUndefined();
+    expect(releaseOf(east).depends_on).toEqual([idOf(east, "gateway-api-crds")]);
+    expect(values(east).gatewayAPI).toEqual({ enabled: true });
+  });
+
+  it("leaves Gateway API out on a cluster that switches it off", () => {
+    const off = resolvedConfig((c) => (c.clusters[0].platform = { gatewayApi: { enabled: false } }));
+    const json = parse(Testing.synth(buildCilium(off).stacks[0]));
+    expect(releaseNamed(json, "gateway-api-crds")).toBeUndefined();
+    expect(releaseOf(json).depends_on).toBeUndefined();
+    expect(values(json).gatewayAPI).toEqual({ enabled: false });
+  });
+
+  it("rotates Hubble's certificates with the chart's cronJob, not its once-only helm certificates", () => {
+    expect(values(east).hubble.tls).toEqual({ auto: { enabled: true, method: "cronJob", certValidityDuration: 365, schedule: "0 0 1 */4 *" } });
+  });
+
+  it("encrypts with WireGuard in every cluster when the mesh-wide switch says so, and not by default", () => {
+    expect(values(east).encryption).toEqual({ enabled: false });
+    const wg = resolvedConfig((c) => (c.encryption = { type: "wireguard" }));
+    for (const stack of buildCilium(wg).stacks) expect(values(parse(Testing.synth(stack))).encryption).toEqual({ enabled: true, type: "wireguard" });
+  });
+});
+
+describe("cilium stack: LB-IPAM", () => {
+  const config = resolvedConfig();
+  const [east, west] = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+  const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
+  const lbValues = (json: any) => JSON.parse(releaseNamed(json, "cilium-lb-ipam").values[0]);
+
+  it("turns on L2 announcements with a client rate limit sized for the pool", () => {
+    expect(values(east).l2announcements).toEqual({ enabled: true });
+    expect(values(east).bgpControlPlane).toEqual({ enabled: false });
+    // 20 addresses, a lease each renewed every 5 s: 4 QPS on top of the agent's 10.
+    expect(values(east).k8sClientRateLimit).toEqual({ qps: 14, burst: 28 });
+  });
+
+  it("creates each cluster's pool and L2 policy after Cilium, once its CRDs are Established", () => {
+    const lb = releaseNamed(east, "cilium-lb-ipam");
+    expect(lb).toMatchObject({ namespace: "kube-system", wait: true, chart: expect.stringMatching(/^assets\/lb-ipam-chart_files_/) });
+    expect(lbValues(east)).toEqual({
+      cluster: "talos-east",
+      pool: { blocks: [{ start: "10.10.0.200", stop: "10.10.0.219" }] },
+      l2: { enabled: true, interfaces: ["^(en|eth)[a-z0-9]+$"] },
+      bgp: { enabled: false, localASN: 0, peers: [] },
+      clustermeshApiserver: { enabled: false, ip: "" },
+    });
+    expect(lbValues(west).pool.blocks).toEqual([{ start: "10.20.0.200", stop: "10.20.0.219" }]);
+    // One gate (null_resource, scripts/gate.js crds-established) after the nodes-Ready gate; the release after it.
+    const [gateId, crdGate] = Object.entries(east.resource.null_resource).find(([id]) => id.startsWith("cilium-crds_gate_")) as [string, any];
+    expect(crdGate.triggers.crds.split(",").sort()).toEqual(["ciliuml2announcementpolicies.cilium.io", "ciliumloadbalancerippools.cilium.io"]);
+    expect(crdGate.provisioner[0]["local-exec"].command).toBe("node ../../../scripts/gate.js crds-established");
+    expect(crdGate.provisioner[0]["local-exec"].environment.GATE_CRDS).toBe(crdGate.triggers.crds);
+    expect(crdGate.depends_on).toEqual([expect.stringMatching(/^null_resource\.nodes-ready_gate_/)]);
+    expect(lb.depends_on).toEqual([`null_resource.${gateId}`]);
+  });
+
+  it("creates no LB-IPAM objects on a cluster without a pool, or with it switched off", () => {
+    for (const edit of [(c: any) => delete c.clusters[0].network.loadBalancer, (c: any) => (c.clusters[0].network.loadBalancer.enabled = false)]) {
+      const json = parse(Testing.synth(buildCilium(resolvedConfig(edit)).stacks[0]));
+      expect(releaseNamed(json, "cilium-lb-ipam")).toBeUndefined();
+      expect(Object.keys(json.resource.null_resource).filter((id) => id.startsWith("cilium-crds"))).toEqual([]);
+      expect(values(json).l2announcements).toEqual({ enabled: false });
+      expect(values(json).k8sClientRateLimit).toBeUndefined();
+    }
+  });
+
+  it("advertises a routed pool over BGP to the cluster's peers (the three-cluster example's edge)", () => {
+    const edge = parse(Testing.synth(buildCilium(threeClusterConfig()).stacks[2]));
+    expect(values(edge).bgpControlPlane).toEqual({ enabled: true });
+    expect(values(edge).l2announcements).toEqual({ enabled: false });
+    expect(values(edge).k8sClientRateLimit).toBeUndefined();
+    expect(lbValues(edge)).toMatchObject({
+      pool: { blocks: [{ start: "10.31.0.0", stop: "10.31.0.15" }] },
+      l2: { enabled: false, interfaces: [] },
+      bgp: { enabled: true, localASN: 64513, peers: [{ name: "peer-10-30-0-1", address: "10.30.0.1", asn: 64512 }] },
+    });
+    const edgeGate = Object.entries(edge.resource.null_resource).find(([id]) => id.startsWith("cilium-crds_gate_"))![1] as any;
+    expect(edgeGate.triggers.crds.split(",").sort()).toEqual([
+      "ciliumbgpadvertisements.cilium.io",
+      "ciliumbgpclusterconfigs.cilium.io",
+      "ciliumbgppeerconfigs.cilium.io",
+      "ciliumloadbalancerippools.cilium.io",
+    ]);
+  });
+
+  it("exposes a clustermesh-apiserver of type LoadBalancer through the LB-IPAM chart, and peers reach it at its address", () => {
+    const lbMesh = resolvedConfig((c) => {
+      c.clusters[0].clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.10.0.201", nodePort: 32379 };
+    });
+    const [e, w] = buildCilium(lbMesh).stacks.map((s) => parse(Testing.synth(s)));
+    // The chart leaves the Service out, so Helm's wait on Cilium never waits on an address the pool gives later.
+    expect(values(e).clustermesh.apiserver.service).toEqual({ type: "LoadBalancer", externallyCreated: true });
+    expect(lbValues(e).clustermeshApiserver).toEqual({ enabled: true, ip: "10.10.0.201" });
+    expect(values(w).clustermesh.config.clusters).toEqual([{ name: "talos-east", ips: ["10.10.0.201"], port: 2379 }]);
+    // NodePort stays the default.
+    expect(values(w).clustermesh.apiserver.service).toEqual({ type: "NodePort", nodePort: 32380 });
   });
 });

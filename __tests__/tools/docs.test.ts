@@ -24,7 +24,7 @@ it("the README stays short and in user order; the rest is in docs/", () => {
   const headings = readme.split("\n").filter((l) => l.startsWith("## "));
   expect(headings).toEqual(["## The chain", "## Prerequisites", "## Deploy, step by step", "## Config essentials", "## Layout", "## More"]);
   // The layout table names folders that exist.
-  for (const folder of ["stacks/", "lib/platform/", "lib/config/", "tools/", "scripts/", "__tests__/", "integration/"])
+  for (const folder of ["stacks/", "lib/platform/", "lib/config/", "tools/", "scripts/", "__tests__/", "integration/", "charts/"])
     expect(fs.existsSync(path.join(root, folder))).toBe(true);
   for (const link of readme.match(/\]\((docs\/[^)#]+)/g) ?? []) expect(fs.existsSync(path.join(root, link.slice(2)))).toBe(true);
 });
@@ -35,8 +35,24 @@ it("the firewall table names every port each cluster must reach on the other", (
     ["talos-west nodes (10.20.0.0/24)", "8472/udp"],
     ["talos-west nodes (10.20.0.0/24)", "4240/tcp, ICMP echo"],
     ["talos-west nodes (10.20.0.0/24)", "32380/tcp"],
+    ["talos-west nodes (10.20.0.0/24)", "4244/tcp"],
+  ]);
+  // WireGuard is one switch away, with its row for every pair of clusters.
+  const wireguard = firewallRules(resolvedConfig((c) => (c.encryption = { type: "wireguard" })));
+  expect(wireguard.filter((r) => r.port === "51871/udp").map((r) => [r.from, r.to])).toEqual([
+    ["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"],
+    ["talos-west nodes (10.20.0.0/24)", "talos-east nodes (10.10.0.0/24)"],
+  ]);
+  expect(rows.some((r) => r.port === "51871/udp")).toBe(false);
+  // A LoadBalancer clustermesh-apiserver is reached at its address on 2379.
+  const lb = firewallRules(
+    resolvedConfig((c) => (c.clusters[1].clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.20.0.201", nodePort: 32380 })),
+  );
+  expect(lb.filter((r) => r.from.startsWith("talos-east") && r.why.includes("clustermesh")).map((r) => [r.to, r.port])).toEqual([
+    ["talos-west clustermesh-apiserver 10.20.0.201", "2379/tcp"],
   ]);
   const three = firewallRules(threeClusterConfig());
+  expect(three.filter((r) => r.port.startsWith("179/tcp")).map((r) => [r.from, r.to])).toEqual([["talos-edge nodes (10.30.0.0/24)", "BGP peer 10.30.0.1"]]);
   expect(three.filter((r) => r.port === "32381/tcp").map((r) => r.from)).toEqual(["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"]);
   expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual([
     "talos-east API endpoint 10.10.0.10",

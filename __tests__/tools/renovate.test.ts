@@ -55,10 +55,15 @@ it("sees the Go-built engine and tools, and the manifest Talos applies", () => {
   ]);
 });
 
+it("sees the Gateway API CRD version, in the platform group", () => {
+  expect(matches("Gateway API CRDs")).toEqual([{ currentValue: pins.crds.gatewayApi.version }]);
+  expect(renovate.packageRules.find((r: { groupName?: string }) => r.groupName === "platform versions").matchDepNames).toContain("kubernetes-sigs/gateway-api");
+});
+
 it("covers every section of versions.json that pins something", () => {
   expect(
     Object.keys(pins)
       .filter((k) => !k.startsWith("$"))
       .sort(),
-  ).toEqual(["charts", "engine", "kit", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
+  ).toEqual(["charts", "crds", "engine", "kit", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
 });

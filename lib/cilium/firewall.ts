@@ -7,6 +7,8 @@
  * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
  */
 import { MeshConfig } from "../config/schema";
+import { lbIpam } from "./lb-ipam";
+import { CLUSTERMESH_APISERVER_PORT } from "./mesh";
 
 /** Cilium's tunnel (VXLAN, the default routing mode). */
 export const VXLAN_PORT = 8472;
@@ -15,6 +17,11 @@ export const HEALTH_PORT = 4240;
 /** Talos' API (apid), which the Talos stack talks to. */
 export const TALOS_API_PORT = 50000;
 export const KUBERNETES_API_PORT = 6443;
+/** Hubble's server on every node, which Hubble Relay reads, the peers' nodes too (ClusterMesh). */
+export const HUBBLE_SERVER_PORT = 4244;
+/** Cilium's WireGuard tunnel (encryption.type wireguard). */
+export const WIREGUARD_PORT = 51871;
+export const BGP_PORT = 179;
 
 export interface FirewallRule {
   readonly from: string;
@@ -23,7 +30,11 @@ export interface FirewallRule {
   readonly why: string;
 }
 
-export function firewallRules(config: Pick<MeshConfig, "clusters">): FirewallRule[] {
+/** The config the table reads; `encryption` defaults to none. */
+export type FirewallConfig = Pick<MeshConfig, "clusters"> & Partial<Pick<MeshConfig, "encryption">>;
+
+export function firewallRules(config: FirewallConfig): FirewallRule[] {
+  const wireguard = config.encryption?.type === "wireguard";
   const rules: FirewallRule[] = [];
   for (const from of config.clusters) {
     for (const to of config.clusters.filter((c) => c.name !== from.name)) {
@@ -32,9 +43,28 @@ export function firewallRules(config: Pick<MeshConfig, "clusters">): FirewallRul
       rules.push(
         { from: src, to: dst, port: `${VXLAN_PORT}/udp`, why: "pod traffic between clusters (VXLAN)" },
         { from: src, to: dst, port: `${HEALTH_PORT}/tcp, ICMP echo`, why: "Cilium health checks" },
-        { from: src, to: dst, port: `${to.clustermesh.nodePort}/tcp`, why: `${to.name}'s clustermesh-apiserver (NodePort)` },
+        to.clustermesh.serviceType === "LoadBalancer"
+          ? {
+              from: src,
+              to: `${to.name} clustermesh-apiserver ${to.clustermesh.loadBalancerIP}`,
+              port: `${CLUSTERMESH_APISERVER_PORT}/tcp`,
+              why: `${to.name}'s clustermesh-apiserver (LoadBalancer)`,
+            }
+          : { from: src, to: dst, port: `${to.clustermesh.nodePort}/tcp`, why: `${to.name}'s clustermesh-apiserver (NodePort)` },
       );
+      if (from.platform.hubble.enabled)
+        rules.push({ from: src, to: dst, port: `${HUBBLE_SERVER_PORT}/tcp`, why: `${from.name}'s Hubble Relay reads every node's Hubble server, peers' too` });
+      if (wireguard) rules.push({ from: src, to: dst, port: `${WIREGUARD_PORT}/udp`, why: "WireGuard: encrypted pod traffic between clusters" });
     }
+  }
+  for (const c of config.clusters) {
+    for (const peer of lbIpam(c)?.announce === "bgp" ? (lbIpam(c)?.bgp?.peers ?? []) : [])
+      rules.push({
+        from: `${c.name} nodes (${c.network.nodeSubnet})`,
+        to: `BGP peer ${peer.address}`,
+        port: `${BGP_PORT}/tcp, both ways`,
+        why: `BGP sessions: the router learns ${c.name}'s LoadBalancer pool`,
+      });
   }
   for (const c of config.clusters) {
     const endpoint = c.network.vip ?? c.controlPlane.nodes[0].ip;
@@ -56,7 +86,7 @@ export function firewallRules(config: Pick<MeshConfig, "clusters">): FirewallRul
   return rules;
 }
 
-export function firewallMarkdown(config: Pick<MeshConfig, "clusters">): string {
+export function firewallMarkdown(config: FirewallConfig): string {
   return [
     "| from | to | port | why |",
     "| --- | --- | --- | --- |",

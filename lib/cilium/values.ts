@@ -5,7 +5,10 @@
  *
  * @see https://docs.siderolabs.com/kubernetes-guides/cni/deploying-cilium
  * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
+ * @see https://docs.cilium.io/en/stable/security/network/encryption-wireguard/
+ * @see https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/
  */
+import { l2ClientRateLimit } from "./lb-ipam";
 
 /** How peers reach one cluster's clustermesh-apiserver. */
 export interface ClusterMeshPeer {
@@ -28,6 +31,19 @@ export interface CiliumValuesProps {
   /** NodePort of this cluster's clustermesh-apiserver. */
   readonly apiserverNodePort: number;
   /**
+   * How the clustermesh-apiserver is exposed: `NodePort` (the chart's Service)
+   * or `LoadBalancer` (the chart leaves the Service out, externallyCreated, and
+   * the LB-IPAM chart creates it once its pool exists).
+   * @default "NodePort"
+   */
+  readonly apiserverServiceType?: "NodePort" | "LoadBalancer";
+  /** Transparent encryption between nodes (mesh-wide). @default "none" */
+  readonly encryption?: "none" | "wireguard";
+  /** Cilium's Gateway API controller; its CRDs must be installed before Cilium starts. @default false */
+  readonly gatewayApi?: boolean;
+  /** LB-IPAM on: how addresses are announced and how many the pool holds (sizes the client rate limit). @default - off */
+  readonly loadBalancer?: { readonly announce: "l2" | "bgp"; readonly poolSize: number };
+  /**
    * clustermesh-apiserver replicas: 2 once the cluster has two nodes to run
    * them on (workers), so peers keep a connection through a node drain.
    */
@@ -45,7 +61,19 @@ export interface CiliumValues {
   readonly k8sServicePort: number;
   readonly securityContext: { readonly capabilities: { readonly ciliumAgent: readonly string[]; readonly cleanCiliumState: readonly string[] } };
   readonly cgroup: { readonly autoMount: { readonly enabled: boolean }; readonly hostRoot: string };
-  readonly hubble: { readonly enabled: boolean; readonly relay: { readonly enabled: boolean }; readonly ui: { readonly enabled: boolean } };
+  readonly hubble: {
+    readonly enabled: boolean;
+    readonly relay: { readonly enabled: boolean };
+    readonly ui: { readonly enabled: boolean };
+    readonly tls: {
+      readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string };
+    };
+  };
+  readonly encryption: { readonly enabled: boolean; readonly type?: "wireguard" };
+  readonly gatewayAPI: { readonly enabled: boolean };
+  readonly l2announcements: { readonly enabled: boolean };
+  readonly bgpControlPlane: { readonly enabled: boolean };
+  readonly k8sClientRateLimit?: { readonly qps: number; readonly burst: number };
   readonly tls: { readonly ca: { readonly cert: string } };
   readonly clustermesh: {
     readonly useAPIServer: boolean;
@@ -56,7 +84,7 @@ export interface CiliumValues {
     };
     readonly apiserver: {
       readonly replicas: number;
-      readonly service: { readonly type: "NodePort"; readonly nodePort: number };
+      readonly service: { readonly type: "NodePort"; readonly nodePort: number } | { readonly type: "LoadBalancer"; readonly externallyCreated: true };
       readonly tls: {
         readonly authMode: "cluster";
         readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string };
@@ -86,6 +114,10 @@ const AGENT_CAPABILITIES = [
 ];
 const CLEAN_STATE_CAPABILITIES = ["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"];
 
+/** Hubble's certificates: valid a year, re-issued every four months (the chart's schedule for clustermesh too). */
+export const HUBBLE_CERT_VALIDITY_DAYS = 365;
+export const HUBBLE_CERT_SCHEDULE = "0 0 1 */4 *";
+
 /** Same in every cluster: Cilium refuses peers with a different value. */
 export const MAX_CONNECTED_CLUSTERS = 255;
 
@@ -99,7 +131,21 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
     k8sServicePort: 7445,
     securityContext: { capabilities: { ciliumAgent: AGENT_CAPABILITIES, cleanCiliumState: CLEAN_STATE_CAPABILITIES } },
     cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
-    hubble: { enabled: true, relay: { enabled: props.hubble }, ui: { enabled: props.hubble } },
+    hubble: {
+      enabled: true,
+      relay: { enabled: props.hubble },
+      ui: { enabled: props.hubble },
+      // The chart's default (helm) signs Hubble's certificates once, reused
+      // through lookup and never renewed; cronJob re-issues them from the CA on
+      // a schedule, well inside their validity.
+      tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: HUBBLE_CERT_VALIDITY_DAYS, schedule: HUBBLE_CERT_SCHEDULE } },
+    },
+    encryption: props.encryption === "wireguard" ? { enabled: true, type: "wireguard" } : { enabled: false },
+    gatewayAPI: { enabled: props.gatewayApi ?? false },
+    l2announcements: { enabled: props.loadBalancer?.announce === "l2" },
+    bgpControlPlane: { enabled: props.loadBalancer?.announce === "bgp" },
+    // L2 announcements hold a lease per Service (lb-ipam.ts).
+    ...(props.loadBalancer?.announce === "l2" ? { k8sClientRateLimit: l2ClientRateLimit(props.loadBalancer.poolSize) } : {}),
     tls: { ca: { cert: props.caCertBase64 } },
     clustermesh: {
       useAPIServer: true,
@@ -111,7 +157,10 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
       },
       apiserver: {
         replicas: props.apiserverReplicas,
-        service: { type: "NodePort", nodePort: props.apiserverNodePort },
+        service:
+          props.apiserverServiceType === "LoadBalancer"
+            ? { type: "LoadBalancer", externallyCreated: true }
+            : { type: "NodePort", nodePort: props.apiserverNodePort },
         // cronJob: certificates are signed by the shared CA and renewed on a
         // schedule; the chart's default (helm) re-issues them only on upgrades.
         tls: {

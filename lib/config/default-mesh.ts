@@ -1,7 +1,8 @@
 /**
  * The embedded default mesh, used when AGGRIK8S_CONFIG is not set: two
  * clusters of three control planes and three workers each, spread over three
- * Proxmox nodes, every day-2 component on. It synthesizes with no
+ * Proxmox nodes, every day-2 component on, LoadBalancer addresses from a
+ * range of each node subnet. It synthesizes with no
  * environment; deploying it needs a real Proxmox endpoint and token.
  */
 import { MeshConfigInput } from "./schema";
@@ -28,6 +29,8 @@ function cluster(name: string, id: number, octet: number): MeshConfigInput["clus
       vip: `${subnetBase}.10`,
       podSubnet: `10.${100 + octet}.0.0/16`,
       serviceSubnet: `10.${200 + octet}.0.0/16`,
+      // LoadBalancer addresses, announced by ARP: a free range of the node subnet.
+      loadBalancer: { pool: `${subnetBase}.200-${subnetBase}.219` },
     },
     controlPlane: { nodes: nodes(`${name}-cp`, subnetBase, 11, id * 1000 + 11) },
     workers: { nodes: nodes(`${name}-w`, subnetBase, 21, id * 1000 + 21) },

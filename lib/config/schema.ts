@@ -13,6 +13,7 @@ import { PROXMOX_TOKEN_ENV } from "./secret-refs";
 import { SecretRefSchema, fix, toggle } from "./schema-parts";
 import { PLATFORM_COMPONENT_SCHEMAS } from "../platform/components";
 import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
+import { LB_POOL_PATTERN, NIC_NAME_PATTERN } from "../cilium/lb-ipam";
 
 // A config is parsed once per process: compiling zod's fast path for object
 // schemas (new Function) costs more than it saves (README: Benchmark).
@@ -116,6 +117,55 @@ const WorkerSchema = z
   })
   .describe("Worker pool.");
 
+/** A 16-bit or 32-bit BGP autonomous system number (0 and 65535/4294967295 are reserved). */
+const asn = (what: string) =>
+  z
+    .int({ error: fix(`${what} must be a whole number`, "give an AS number, e.g. 64512 (private range 64512-65534)") })
+    .min(1, { error: fix(`${what} below 1`, "give an AS number from 1 to 4294967294, e.g. 64512") })
+    .max(4294967294, { error: fix(`${what} above 4294967294`, "give an AS number from 1 to 4294967294, e.g. 64512") });
+
+const LoadBalancerSchema = z
+  .strictObject({
+    enabled: z.boolean().default(true).describe("Create the pool and its announcement; false keeps the settings but installs neither."),
+    pool: z
+      .string()
+      .regex(LB_POOL_PATTERN, {
+        error: fix("not an IPv4 CIDR or range", "write a CIDR such as 10.10.0.224/28 or a range such as 10.10.0.200-10.10.0.219"),
+      })
+      .describe(
+        "Addresses of the cluster's CiliumLoadBalancerIPPool: a CIDR (10.10.0.224/28) or a range (10.10.0.200-10.10.0.219). With `announce: l2` inside nodeSubnet, clear of the node IPs, the VIP and the gateway; with `bgp` any range the router sends to the nodes. No two clusters share an address.",
+      ),
+    announce: z
+      .enum(["l2", "bgp"])
+      .default("l2")
+      .describe(
+        "How the rest of the network finds a service IP: `l2` (a node answers ARP for it on the node subnet; needs nothing else) or `bgp` (Cilium's BGP control plane advertises the pool to the routers in `bgp.peers`).",
+      ),
+    interfaces: z
+      .array(z.string().min(1))
+      .min(1)
+      .default([NIC_NAME_PATTERN])
+      .describe(
+        "`announce: l2`: regular expressions of the kernel interface names that answer ARP. The default matches the VM's one virtio NIC (the link Talos aliases net0; Cilium matches names, not aliases).",
+      ),
+    bgp: z
+      .strictObject({
+        localASN: asn("bgp.localASN").describe("AS number of the cluster's nodes."),
+        peers: z
+          .array(
+            z.strictObject({
+              address: ipv4.describe("Router address, inside nodeSubnet (single-hop eBGP or iBGP)."),
+              asn: asn("peer asn").describe("AS number of the router."),
+            }),
+          )
+          .min(1, { error: fix("no BGP peers", "list the routers the nodes peer with under bgp.peers") })
+          .describe("Routers every node peers with; each learns the pool's addresses from the nodes."),
+      })
+      .optional()
+      .describe("`announce: bgp`: the nodes' AS and the routers they peer with."),
+  })
+  .describe("LoadBalancer addresses of the cluster (Cilium LB-IPAM).");
+
 const NetworkSchema = z
   .strictObject({
     nodeSubnet: cidr.describe("Subnet the node IPs (and the VIP) are in; clusters may share one (a flat LAN), their node IPs and VIPs distinct."),
@@ -126,20 +176,25 @@ const NetworkSchema = z
     vip: ipv4.optional().describe("Shared Talos VIP for the Kubernetes API; without it the first control plane's IP is the endpoint."),
     podSubnet: cidr.describe("Pod CIDR; must not overlap any other range in the mesh, node subnets included (ClusterMesh routes pod IPs)."),
     serviceSubnet: cidr.describe("Service CIDR; must not overlap any other range in the mesh, node subnets included."),
+    loadBalancer: LoadBalancerSchema.optional().describe(
+      "Cilium LB-IPAM: the addresses LoadBalancer services (the shared Gateway, your apps) get, announced by L2 (ARP) or BGP. Without it LoadBalancer services stay <pending>.",
+    ),
   })
   .describe("Addresses of the cluster.");
 
 const ClusterMeshSchema = z
   .strictObject({
     serviceType: z
-      .enum(["NodePort"], {
-        error: fix(
-          "only NodePort is supported: a LoadBalancer service on Proxmox stays <pending> (no cloud load balancer, and aggrik8s sets up no Cilium LB-IPAM pool or L2 announcement), so Helm's wait runs out and atomic uninstalls Cilium on first install",
-          "use serviceType: NodePort (the default)",
-        ),
+      .enum(["NodePort", "LoadBalancer"], {
+        error: fix("not a service type aggrik8s supports", "use NodePort (the default) or LoadBalancer (with network.loadBalancer)"),
       })
       .default("NodePort")
-      .describe("How the clustermesh-apiserver is exposed to peers: NodePort (LoadBalancer is refused: Proxmox has no load balancer for it)."),
+      .describe(
+        "How the clustermesh-apiserver is exposed to peers: NodePort (default: every node's IP at nodePort), or LoadBalancer: one address from the cluster's LB-IPAM pool (`loadBalancerIP`), port 2379, which needs network.loadBalancer. That Service is created after Cilium, with the pool; inside the Cilium release Helm's wait would hang on a LoadBalancer whose pool cannot exist yet.",
+      ),
+    loadBalancerIP: ipv4
+      .optional()
+      .describe("serviceType LoadBalancer: the clustermesh-apiserver's address, inside network.loadBalancer.pool. Peers connect to it on port 2379."),
     nodePort: z
       .int()
       .min(30000, { error: fix("nodePort below 30000", "use a port in the Kubernetes NodePort range 30000-32767") })
@@ -175,6 +230,9 @@ const ExtraReleaseSchema = z
 const PlatformSchema = z
   .strictObject({
     hubble: toggle("Hubble relay and UI (part of the Cilium release)."),
+    gatewayApi: toggle(
+      "Gateway API: the standard CRDs at the version the Cilium release supports, installed before Cilium, and Cilium's Gateway API controller (`gatewayAPI.enabled`).",
+    ),
     // One key per day-2 component, in install order (lib/platform/components.ts).
     ...PLATFORM_COMPONENT_SCHEMAS,
     extraReleases: z.array(ExtraReleaseSchema).default([]),
@@ -403,6 +461,17 @@ export const MeshConfigSchema = z
       .describe("Where the credential export writes kubeconfigs and talosconfigs."),
     state: StateSchema,
     charts: ChartsSchema,
+    encryption: z
+      .strictObject({
+        type: z
+          .enum(["none", "wireguard"])
+          .default("none")
+          .describe(
+            "Cilium transparent encryption of pod traffic between nodes, in and across clusters: `wireguard` (every node gets a WireGuard key; peers must reach 51871/udp) or `none`. Mesh-wide: ClusterMesh wants the same datapath everywhere.",
+          ),
+      })
+      .prefault({})
+      .describe("Transparent encryption of every cluster's pod traffic (Cilium's encryption.type)."),
     allowPkiDestroy: z
       .boolean()
       .default(false)

@@ -11,13 +11,17 @@ export type GateCheck =
   /** Every listed node is a Node object with Ready=True, and CoreDNS serves: the kube-dns Service has a ready endpoint. */
   | "nodes-dns"
   /** Not a gate but the same mechanism: deletes the listed Node objects (leaving nodes, reset by the Talos stack); absent is fine. */
-  | "delete-nodes";
+  | "delete-nodes"
+  /** Every CRD in `crds` exists with Established=True: its kinds are served (custom resources of it can be created). */
+  | "crds-established";
 
 export interface ApplyGateProps {
   readonly check: GateCheck;
   readonly credentials: ClusterCredentials;
   /** For `nodes-dns`: the node names that must be Ready; for `delete-nodes`: those to delete. @default - none */
   readonly nodes?: readonly string[];
+  /** For `crds-established`: the CRD names, `<plural>.<group>`. @default - none */
+  readonly crds?: readonly string[];
   /**
    * What the gate guards: when any of these values changes, the gate is
    * replaced, so it runs again at that apply; unchanged, it does not run.
@@ -44,7 +48,12 @@ export class ApplyGate extends Construct {
     super(scope, id);
     const c = props.credentials;
     this.gate = new Resource(this, "gate", {
-      triggers: { check: props.check, nodes: (props.nodes ?? []).join(","), ...props.triggers },
+      triggers: {
+        check: props.check,
+        nodes: (props.nodes ?? []).join(","),
+        ...(props.crds ? { crds: props.crds.join(",") } : {}),
+        ...props.triggers,
+      },
       dependsOn: [...props.dependsOn],
       provisioners: [
         {
@@ -56,6 +65,7 @@ export class ApplyGate extends Construct {
             GATE_CERT_PEM: c.clientCertificatePem,
             GATE_KEY_PEM: c.clientKeyPem,
             GATE_NODES: (props.nodes ?? []).join(","),
+            ...(props.crds ? { GATE_CRDS: props.crds.join(",") } : {}),
             GATE_TIMEOUT_SECONDS: String(props.timeoutSeconds ?? 900),
           },
         },

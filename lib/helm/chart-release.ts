@@ -4,6 +4,7 @@ import { Construct } from "constructs";
 import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
 import { ChartSource, REGISTRY_CHARTS, chartLocation } from "./chart-source";
+import { LocalChart } from "./local-chart";
 
 export interface ChartReleaseProps {
   /** Release name. */
@@ -12,9 +13,10 @@ export interface ChartReleaseProps {
    * Chart repository, name and exact version (from versions.json, or the
    * config for extra releases), or a chart kept in this repository by its
    * folder relative to the project root (`charts/...`; its version is the one
-   * in its Chart.yaml).
+   * in its Chart.yaml), or a LocalChart (charts/<name>, copied beside the
+   * stack as a cdktf asset whose path carries its content hash).
    */
-  readonly chart: ChartPin | { readonly localPath: string };
+  readonly chart: ChartPin | LocalChart | { readonly localPath: string };
   /** Where a pinned chart is fetched from (a chart kept in this repository is always local). @default - the chart's own repository */
   readonly chartSource?: ChartSource;
   /** Namespace; created beforehand with its Pod Security level (never by Helm). */
@@ -59,6 +61,7 @@ export class ChartRelease extends Construct {
 
 /** The helm_release repository, chart and version; a local chart's path is the project's, seen from the stack directory the engine runs in. */
 function releaseChart(scope: Construct, chart: ChartReleaseProps["chart"], source: ChartSource): { repository?: string; chart: string; version?: string } {
+  if (chart instanceof LocalChart) return { chart: chart.path, version: chart.version };
   if ("localPath" in chart) return { chart: fromStackDir(chart.localPath, scope) };
   const location = chartLocation(chart, source);
   return {

@@ -46,7 +46,7 @@ const CASES: [string, Edit, string[]][] = [
       c.extra = 1;
     },
     [
-      '(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, charts, allowPkiDestroy, healthGates, clusters)',
+      '(top level): unknown key "extra". Fix: remove "extra" (allowed here: versions, proxmox, doppler, credentials, state, charts, encryption, allowPkiDestroy, healthGates, clusters)',
     ],
   ],
   [
@@ -58,7 +58,7 @@ const CASES: [string, Edit, string[]][] = [
     },
     [
       "clusters[0].network.podSubnet: required field is missing. Fix: add clusters[0].network.podSubnet (see docs/config.md)",
-      'clusters[0].network: unknown key "podSubent". Fix: "podSubent" -> did you mean "podSubnet"? (allowed here: nodeSubnet, gateway, dnsServers, bridge, vlanId, vip, podSubnet, serviceSubnet)',
+      'clusters[0].network: unknown key "podSubent". Fix: "podSubent" -> did you mean "podSubnet"? (allowed here: nodeSubnet, gateway, dnsServers, bridge, vlanId, vip, podSubnet, serviceSubnet, loadBalancer)',
     ],
   ],
   [
@@ -157,13 +157,20 @@ const CASES: [string, Edit, string[]][] = [
       west(c).network.serviceSubnet = "10.10.0.0/16";
     },
     [
+      // The pool inside that node subnet overlaps it too.
+      "clusters[0].network.loadBalancer.pool: pool 10.10.0.200-10.10.0.219 overlaps clusters[1].network.serviceSubnet (10.10.0.0/16). Fix: move the pool to addresses nothing else in the mesh uses (the node subnet's free range, or a routed range with bgp)",
       "clusters[1].network.serviceSubnet: 10.10.0.0/16 overlaps clusters[0].network.nodeSubnet (10.10.0.0/24). Fix: give every pod and service range in the mesh its own CIDR, overlapping no other range and no node subnet (node subnets alone may be shared: clusters on one LAN)",
     ],
   ],
   [
     "two clusters on one LAN with the same VIP",
     (c) => {
-      Object.assign(west(c).network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.10" });
+      Object.assign(west(c).network, {
+        nodeSubnet: "10.10.0.0/24",
+        gateway: "10.10.0.1",
+        vip: "10.10.0.10",
+        loadBalancer: { pool: "10.10.0.220-10.10.0.239" },
+      });
       west(c).controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
       west(c).workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
     },
@@ -174,7 +181,12 @@ const CASES: [string, Edit, string[]][] = [
   [
     "two clusters on one LAN, a node on the other cluster's node IP and another on its gateway",
     (c) => {
-      Object.assign(west(c).network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.254", vip: "10.10.0.110" });
+      Object.assign(west(c).network, {
+        nodeSubnet: "10.10.0.0/24",
+        gateway: "10.10.0.254",
+        vip: "10.10.0.110",
+        loadBalancer: { pool: "10.10.0.220-10.10.0.239" },
+      });
       west(c).controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
       west(c).workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
       west(c).workers!.nodes![0].ip = "10.10.0.21";
@@ -435,12 +447,12 @@ const CASES: [string, Edit, string[]][] = [
     ["clusters[0].clustermesh.nodePort: nodePort above 32767 (got 40000). Fix: use a port in the Kubernetes NodePort range 30000-32767"],
   ],
   [
-    "LoadBalancer for the clustermesh-apiserver",
+    "clustermesh-apiserver service type unknown",
     (c) => {
-      east(c).clustermesh = { serviceType: "LoadBalancer" as any };
+      east(c).clustermesh = { serviceType: "ClusterIP" as any };
     },
     [
-      'clusters[0].clustermesh.serviceType: only NodePort is supported: a LoadBalancer service on Proxmox stays <pending> (no cloud load balancer, and aggrik8s sets up no Cilium LB-IPAM pool or L2 announcement), so Helm\'s wait runs out and atomic uninstalls Cilium on first install (got "LoadBalancer"). Fix: use serviceType: NodePort (the default)',
+      'clusters[0].clustermesh.serviceType: not a service type aggrik8s supports (got "ClusterIP"). Fix: use NodePort (the default) or LoadBalancer (with network.loadBalancer)',
     ],
   ],
   [
@@ -662,7 +674,12 @@ it("says when rook-ceph on 2 workers gets a single Ceph mon", () => {
 
 it("synthesizes two clusters on one flat LAN: a shared node subnet and gateway, distinct node IPs and VIPs", () => {
   const input = defaultInput();
-  Object.assign(input.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.110" });
+  Object.assign(input.clusters[1].network, {
+    nodeSubnet: "10.10.0.0/24",
+    gateway: "10.10.0.1",
+    vip: "10.10.0.110",
+    loadBalancer: { pool: "10.10.0.220-10.10.0.239" },
+  });
   input.clusters[1].controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
   input.clusters[1].workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
   const result = runSynth({ AGGRIK8S_CONFIG: writeConfig(input) });

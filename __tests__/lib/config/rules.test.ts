@@ -71,6 +71,21 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   chartSources: (c) => {
     c.charts = { source: "dir", dir: "/nonexistent/aggrik8s-charts" };
   },
+  lbPoolOverlaps: (c) => {
+    c.clusters[1].network.loadBalancer = { pool: c.clusters[0].network.loadBalancer!.pool };
+  },
+  lbPoolSize: (c) => {
+    c.clusters[0].network.loadBalancer = { pool: "10.10.0.200/32" };
+  },
+  lbPoolReach: (c) => {
+    c.clusters[0].network.loadBalancer = { pool: "10.40.0.0/28" };
+  },
+  clustermeshLoadBalancer: (c) => {
+    c.clusters[0].clustermesh = { serviceType: "LoadBalancer" };
+  },
+  gatewayApi: (c) => {
+    c.versions = { cilium: "1.20.0" };
+  },
 };
 
 function findings(rule: keyof typeof RULES, edit: Edit = () => {}): Problem[] {

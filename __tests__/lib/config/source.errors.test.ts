@@ -22,6 +22,7 @@ clusters:
         - { name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }
     platform:
       rookCeph: { enabled: false }
+      gatewayApi: { enabled: false }
 `;
 
 const dir = scratchDir();
@@ -133,7 +134,7 @@ const CASES: [string, string, string, string[]][] = [
     "an unknown state backend lists the known ones",
     "yaml",
     `${BASE}state: { backend: consul }\n`,
-    ['  - FILE:17:19: state.backend: unknown state backend "consul". Fix: use one of local, pg, s3, http'],
+    ['  - FILE:18:19: state.backend: unknown state backend "consul". Fix: use one of local, pg, s3, http'],
   ],
   [
     "a fractional number where a whole one belongs",
@@ -173,7 +174,7 @@ const CASES: [string, string, string, string[]][] = [
     `${replaceLine(BASE, "  endpoint: https://pve1.example.internal:8006/\n", "  endpoint: https://pve1.example.internal:8006/\n  apiToken: { doppler: PVE_TOKEN }\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`,
     [
       "  - FILE:3:13: proxmox.apiToken: refers to a Doppler secret but doppler.enabled is false. Fix: set doppler.enabled: true (with project and config), or use {env: NAME}",
-      "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0] (east). Fix: give every cluster a unique id from 1 to 255",
+      "  - FILE:20:9: clusters[1].id: cluster id 1 is already used by clusters[0] (east). Fix: give every cluster a unique id from 1 to 255",
     ],
   ],
   [
@@ -182,7 +183,7 @@ const CASES: [string, string, string, string[]][] = [
     `${replaceLine(BASE, "    id: 1\n", "    id: 1\n    colour: blue\n")}  - name: west\n    id: 1\n    network: { nodeSubnet: 10.20.0.0/24, gateway: 10.20.0.1, podSubnet: 10.120.0.0/16, serviceSubnet: 10.220.0.0/16 }\n    controlPlane: { memoryGiB: 8, nodes: [{ name: west-cp-1, ip: 10.20.0.11, vmId: 2011, proxmoxNode: pve1 }] }\n    platform: { rookCeph: { enabled: false } }\n    clustermesh: { nodePort: 32380 }\n`,
     [
       '  - FILE:6:5: clusters[0]: unknown key "colour". Fix: remove "colour" (allowed here: name, id, network, controlPlane, workers, talos, clustermesh, platform, allowPkiDestroy, healthGates)',
-      "  - FILE:19:9: clusters[1].id: cluster id 1 is already used by clusters[0]. Fix: give every cluster a unique id",
+      "  - FILE:20:9: clusters[1].id: cluster id 1 is already used by clusters[0]. Fix: give every cluster a unique id",
     ],
   ],
 ];

@@ -24,6 +24,11 @@ import { componentNeeds } from "./component-needs";
 import { rookStores } from "./rook-stores";
 import { proxmoxCsiApi } from "./proxmox-csi-api";
 import { chartSources } from "./chart-sources";
+import { lbPoolOverlaps } from "./lb-pool-overlaps";
+import { lbPoolSize } from "./lb-pool-size";
+import { lbPoolReach } from "./lb-pool-reach";
+import { clustermeshLoadBalancer } from "./clustermesh-load-balancer";
+import { gatewayApi } from "./gateway-api";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -53,6 +58,11 @@ export const RULES = {
   rookStores,
   proxmoxCsiApi,
   chartSources,
+  lbPoolOverlaps,
+  lbPoolSize,
+  lbPoolReach,
+  clustermeshLoadBalancer,
+  gatewayApi,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {

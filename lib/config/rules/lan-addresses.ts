@@ -3,8 +3,7 @@
  * addresses are kept apart across clusters: every VIP is its cluster's own,
  * and no VIP or node takes another cluster's gateway. Node IPs against each
  * other are in names.ts, a VIP against any node in subnet-addresses.ts.
- * Load-balancer pools would be checked here too; aggrik8s configures none
- * (the ClusterMesh API server is a NodePort).
+ * LoadBalancer pools against all of these: lb-pool-overlaps.ts.
  */
 import { MeshRule, clustersOf, nodesOf, unique } from "./rule";
 
