@@ -177,7 +177,7 @@ describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
     expect(crds.chart).toMatch(/^assets\/gateway-api-crds-chart_files_[0-9A-F]+\/[0-9A-F]{32}$/);
     expect(crds.repository).toBeUndefined();
     expect(releaseOf(east).depends_on).toEqual([idOf(east, "gateway-api-crds")]);
-    expect(values(east).gatewayAPI).toEqual({ enabled: true });
+    expect(values(east).gatewayAPI).toEqual({ enabled: true, gatewayClass: { create: "true" } });
   });
 
   it("leaves Gateway API out on a cluster that switches it off", () => {

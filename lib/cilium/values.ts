@@ -70,7 +70,7 @@ export interface CiliumValues {
     };
   };
   readonly encryption: { readonly enabled: boolean; readonly type?: "wireguard" };
-  readonly gatewayAPI: { readonly enabled: boolean };
+  readonly gatewayAPI: { readonly enabled: boolean; readonly gatewayClass?: { readonly create: "true" } };
   readonly l2announcements: { readonly enabled: boolean };
   readonly bgpControlPlane: { readonly enabled: boolean };
   readonly k8sClientRateLimit?: { readonly qps: number; readonly burst: number };
@@ -141,7 +141,10 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
       tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: HUBBLE_CERT_VALIDITY_DAYS, schedule: HUBBLE_CERT_SCHEDULE } },
     },
     encryption: props.encryption === "wireguard" ? { enabled: true, type: "wireguard" } : { enabled: false },
-    gatewayAPI: { enabled: props.gatewayApi ?? false },
+    // The GatewayClass `cilium` always: the chart's default (auto) creates it
+    // only when Helm already sees the Gateway API, which our order guarantees
+    // but a dry run (or a template render) cannot show.
+    gatewayAPI: props.gatewayApi ? { enabled: true, gatewayClass: { create: "true" } } : { enabled: false },
     l2announcements: { enabled: props.loadBalancer?.announce === "l2" },
     bgpControlPlane: { enabled: props.loadBalancer?.announce === "bgp" },
     // L2 announcements hold a lease per Service (lb-ipam.ts).

@@ -53,7 +53,12 @@ export function memoryRequests(platform: Platform, storageNodes: number): Memory
     { component: "talos", workload: "kube-controller-manager", memoryMiB: 256, placement: "control-plane" },
     { component: "talos", workload: "kube-scheduler", memoryMiB: 64, placement: "control-plane" },
     { component: "talos", workload: "coredns", memoryMiB: 70, placement: "cluster", replicas: 2 },
-    { component: "cilium", workload: "agent, operator, clustermesh-apiserver, hubble (chart requests none)", memoryMiB: 0, placement: "every-node" },
+    {
+      component: "cilium",
+      workload: "agent, envoy (Gateway API), operator, clustermesh-apiserver, hubble, its certificate CronJob (chart requests none)",
+      memoryMiB: 0,
+      placement: "every-node",
+    },
     // Each enabled component's own requests (lib/platform/<component>.ts).
     ...enabledComponents(platform).flatMap((c) => c.memoryRequests(storageNodes)),
   ];
