@@ -136,6 +136,7 @@ describe("npm run status", () => {
       vip: "10.30.0.10",
       podSubnet: "10.130.0.0/16",
       serviceSubnet: "10.230.0.0/16",
+      loadBalancer: { pool: "10.30.0.200-10.30.0.219" },
     });
     north.controlPlane.nodes = [{ name: "north-cp-1", ip: "10.30.0.11", vmId: 3011, proxmoxNode: "pve1" }];
     north.clustermesh = { nodePort: 32381 };
