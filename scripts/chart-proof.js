@@ -363,6 +363,14 @@ function crdValidator(crds) {
   };
 }
 
+/** The CRDs of Cilium `version`, from its Go module (`go mod download`; pkg/k8s/apis/cilium.io/client/crds). */
+function ciliumCrds(version) {
+  const r = run("go", ["mod", "download", "-json", `github.com/cilium/cilium@v${version}`], { cwd: os.tmpdir() });
+  if (r.status !== 0) die(`go mod download github.com/cilium/cilium@v${version} failed: ${r.stderr || r.stdout}`);
+  const dir = path.join(JSON.parse(r.stdout).Dir, "pkg", "k8s", "apis", "cilium.io", "client", "crds");
+  return fs.readdirSync(dir).flatMap((v) => fs.readdirSync(path.join(dir, v)).map((f) => YAML.parse(fs.readFileSync(path.join(dir, v, f), "utf8"))));
+}
+
 /** Gateway API's standard CRDs at the version the pinned Cilium supports, from their release source. */
 function gatewayApiCrds(scratch) {
   const pin = versions.crds?.gatewayApi ?? { version: "v1.4.1", source: { archive: "gateway-api-{version}.tar.gz", path: "config/crd/standard" } };
@@ -456,6 +464,9 @@ function main() {
   const renderedByComponent = {};
   const skipped = [];
   const crds = gatewayApiCrds(scratch);
+  const gatewayApi = [...crds];
+  // Cilium's own CRDs (its operator registers them at runtime), from the pinned Cilium's Go module: the LB-IPAM objects are checked against them.
+  crds.push(...ciliumCrds(versions.platform.cilium));
   const objectChecks = [];
   const vendored = new Set();
   for (const mesh of meshes) {
@@ -493,7 +504,9 @@ function main() {
         if (chartDirs[pinKey] === null) continue;
         if (!chartDirs[pinKey] && local) {
           const dir = path.resolve(stack.dir, release.chart);
-          if (!dir.startsWith(path.join(repoRoot, "charts") + path.sep)) die(`${stack.name} ${release.name}: local chart ${dir} is outside charts/`);
+          // A chart of charts/, or the copy of one cdktf made beside the stack (a LocalChart asset).
+          if (!dir.startsWith(path.join(repoRoot, "charts") + path.sep) && !dir.startsWith(path.join(stack.dir, "assets") + path.sep))
+            die(`${stack.name} ${release.name}: local chart ${dir} is outside charts/`);
           // A vendored chart must be its release source, unedited.
           const name = Object.keys(versions.vendoredCharts).find((n) => versions.vendoredCharts[n].path === path.relative(repoRoot, dir));
           if (name && !vendored.has(name)) {
@@ -549,7 +562,19 @@ function main() {
         stackDocs.push(...docs);
         crds.push(...docs.filter((d) => d.kind === "CustomResourceDefinition"));
         // Custom objects of the repository's objects chart: checked against their CRDs once every chart has rendered.
-        if (local && !key.includes("vendor")) objectChecks.push({ what, docs });
+        // (CRDs themselves, and core objects such as the clustermesh-apiserver Service, have no CRD to check against.)
+        const custom = docs.filter((d) => d.kind !== "CustomResourceDefinition" && d.apiVersion.includes("."));
+        if (local && !key.includes("vendor") && custom.length) objectChecks.push({ what, docs: custom });
+        // The vendored Gateway API CRDs must be the release source's, unedited.
+        if (release.name === "gateway-api-crds") {
+          const want = Object.fromEntries(gatewayApi.map((d) => [d.metadata.name, JSON.stringify(d)]));
+          const got = docs.filter((d) => d.kind === "CustomResourceDefinition");
+          const same = got.length === Object.keys(want).length && got.every((d) => want[d.metadata.name] === JSON.stringify(d));
+          if (!same) failures++;
+          log(
+            `${same ? "PASS" : "FAIL"} ${what}: the ${got.length} CRDs ${same ? "equal" : "differ from"} the release source (${versions.crds.gatewayApi.version})`,
+          );
+        }
         const component = COMPONENT_OF[release.name];
         const got = renderedRequests(docs);
         const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
