@@ -312,10 +312,16 @@ export class LocalCluster {
   }
 }
 
+/** Whether a child still runs: an exited child stays a zombie until Node reaps it, which a synchronous wait never lets it do. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) STATE ..."; Z is a zombie (exited).
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
   } catch {
     return false;
   }
