@@ -267,10 +267,11 @@ async function inside(): Promise<void> {
   const order = gone.stop();
   const destroyed = check(destroy.status === 0, `npm run destroy of ${deployed.length} stacks (${destroySeconds}s)`) ? deployed.length : 0;
   for (const c of clusters) {
+    // Releases present when destroy began (one that never deployed is reported above).
     const lastPlatform = Math.max(
       ...synthesizedReleases(c.name)
-        .filter((r) => r.name !== "cilium")
-        .map((r) => order[`${c.name}/${r.name}`] ?? Infinity),
+        .filter((r) => r.name !== "cilium" && `${c.name}/${r.name}` in order)
+        .map((r) => order[`${c.name}/${r.name}`]),
     );
     check(lastPlatform < (order[`${c.name}/cilium`] ?? -1), `${c.name}: every platform release was gone before Cilium's`);
     const left = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as unknown[];
