@@ -41,6 +41,9 @@ interface StackJson {
 }
 type Synthesized = ReturnType<typeof synthesizedStacks>;
 interface HelmReleaseJson {
+  /** Its key in the stack's JSON (added by resourcesOf). */
+  readonly key: string;
+  readonly depends_on?: string[];
   readonly name: string;
   readonly namespace: string;
   readonly chart: string;
@@ -52,7 +55,9 @@ interface NamespaceJson {
 }
 /** Every resource of `type` in the stacks named `names`. */
 function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: string): T[] {
-  return stacks.filter((s) => names.includes(s.name)).flatMap((s) => Object.values((s.json as StackJson).resource?.[type] ?? {}) as T[]);
+  return stacks
+    .filter((s) => names.includes(s.name))
+    .flatMap((s) => Object.entries((s.json as StackJson).resource?.[type] ?? {}).map(([key, r]) => ({ key, ...(r as object) }) as T));
 }
 const CLUSTERS = ["talos-east", "talos-west"] as const;
 /** The stacks this proof deploys: everything but the VMs and Talos stacks, which need Proxmox and Talos nodes. */
@@ -268,12 +273,13 @@ async function inside(): Promise<void> {
   const destroyed = check(destroy.status === 0, `npm run destroy of ${deployed.length} stacks (${destroySeconds}s)`) ? deployed.length : 0;
   for (const c of clusters) {
     // Releases present when destroy began (one that never deployed is reported above).
-    const lastPlatform = Math.max(
-      ...synthesizedReleases(c.name)
-        .filter((r) => r.name !== "cilium" && `${c.name}/${r.name}` in order)
-        .map((r) => order[`${c.name}/${r.name}`]),
-    );
-    check(lastPlatform < (order[`${c.name}/cilium`] ?? -1), `${c.name}: every platform release was gone before Cilium's`);
+    const goneAt = (stack: string) =>
+      resourcesOf<HelmReleaseJson>(stacks, [`${c.name}-${stack}`], "helm_release")
+        .filter((r) => `${c.name}/${r.name}` in order)
+        .map((r) => order[`${c.name}/${r.name}`]);
+    const lastPlatform = Math.max(...goneAt("platform"));
+    const firstCilium = Math.min(...goneAt("cilium"));
+    check(lastPlatform < firstCilium, `${c.name}: every platform release was gone before the Cilium stack's first (${lastPlatform} ms, ${firstCilium} ms)`);
     const left = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as unknown[];
     check(left.length === 0, `${c.name}: no release left (${left.length})`);
     const projectNamespaces = resourcesOf<NamespaceJson>(
@@ -621,7 +627,20 @@ function inInstallOrder(releases: HelmReleaseJson[], cluster: string): HelmRelea
   const config = validateConfig(meshConfig(), "apply proof").config.clusters.find((c) => c.name === cluster)!;
   const order = enabledComponents(config.platform).flatMap((c) => c.releases(componentContext(config, undefined)).map((r) => r.name));
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : -1);
-  return [...releases].sort((a, b) => rank(a.name) - rank(b.name));
+  const byRank = [...releases].sort((a, b) => rank(a.name) - rank(b.name));
+  // Then each after the releases it depends on (the Gateway API CRDs before Cilium).
+  const out: HelmReleaseJson[] = [];
+  const visit = (r: HelmReleaseJson, seen: Set<HelmReleaseJson>) => {
+    if (out.includes(r) || seen.has(r)) return;
+    seen.add(r);
+    for (const d of r.depends_on ?? []) {
+      const dep = releases.find((x) => d === `helm_release.${x.key}`);
+      if (dep) visit(dep, seen);
+    }
+    out.push(r);
+  };
+  byRank.forEach((r) => visit(r, new Set()));
+  return out;
 }
 
 /** A throwaway CA (base64 PEM, as the mesh-ca stack hands it over) for the plain-helm baseline. */
