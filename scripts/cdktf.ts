@@ -20,6 +20,9 @@ import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inve
 import { buildMesh } from "../stacks";
 import { clusterStackName } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
+import { encryptionEnv } from "../tools/tofu-encryption";
+import { Aggrik8sError } from "../lib/errors";
+import { formatDigests, parseDigests, planDigest } from "../tools/plan-digest";
 
 const [command, ...argv] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
@@ -41,6 +44,7 @@ const SPECS: Record<string, CliSpec> = {
       "skip-synth": { type: "boolean", description: "plan what cdktf.out/ holds, without synthesizing first" },
       parallel: { type: "string", description: "stacks planned at once (default: twice the cores)" },
       summary: { type: "string", description: "append every stack's plan as Markdown to this file (e.g. $GITHUB_STEP_SUMMARY)" },
+      digests: { type: "string", description: "write each planned stack's plan digest to this file (what deploy --reviewed checks; no plan content)" },
     },
   },
   deploy: {
@@ -62,6 +66,11 @@ const SPECS: Record<string, CliSpec> = {
       "skip-provider-lock": {
         type: "boolean",
         description: "skip `terraform providers lock` (it asks the registry: for air-gapped sites that install providers from a mirror)",
+      },
+      reviewed: {
+        type: "string",
+        description:
+          "with --from-plans: plan each stack the digests FILE (npm run diff --digests) lists again right before applying it, and apply only if the plan equals the reviewed one",
       },
     },
   },
@@ -88,6 +97,14 @@ const parsed = parseCli({ ...SPECS[command], argv });
 // Back to cdktf's own spelling, for the commands that pass them on.
 const clusterToDestroy = parsed.values.cluster as string | undefined;
 const summaryFile = parsed.values.summary as string | undefined;
+const digestsFile = parsed.values.digests as string | undefined;
+const reviewedFile = parsed.values.reviewed as string | undefined;
+if (reviewedFile !== undefined && !parsed.values["from-plans"]) {
+  process.stderr.write(
+    "error: --reviewed checks plans made again before applying them: it needs --from-plans. Fix: npm run deploy -- --from-plans --reviewed FILE\n",
+  );
+  process.exit(2);
+}
 const fromPlans = Boolean(parsed.values["from-plans"]);
 // Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: docs/benchmark.md).
 const parallel = Number(parsed.values.parallel ?? os.cpus().length * 2);
@@ -101,7 +118,7 @@ const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
     // skip-synth: this script synthesizes (or checks what is there) and always runs cdktf with --skip-synth.
-    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight", "skip-synth"].includes(k))
+    .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight", "skip-synth", "digests", "reviewed"].includes(k))
     .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
 const loaded = loadConfig({ env: process.env });
@@ -160,6 +177,14 @@ const PROVIDER_INSTALL_FAILURE =
 const state = loaded.config.state;
 const { secretsByStack, stacks } = skipSynth || fromPlans ? readSynthesized(outdir) : synthesized(outdir);
 const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1" };
+// OpenTofu: state and plan encryption on by default, its key from AGGRIK8S_STATE_PASSPHRASE (tools/tofu-encryption.ts).
+try {
+  Object.assign(env, encryptionEnv(engineOrNone(), process.env, toolchain().repoRoot));
+} catch (e) {
+  if (!(e instanceof Aggrik8sError)) throw e;
+  process.stderr.write(`error: ${e.message}\n`);
+  process.exit(1);
+}
 const all = stacks.map((s) => s.name);
 // cdktf takes glob patterns for deploy and destroy; diff names stacks exactly.
 const isPattern = (n: string) => command !== "diff" && /[*?[\]{}]/.test(n);
@@ -209,12 +234,13 @@ if (command === "diff") {
       if (summaryFile) writeSummary(summaryFile, plan.ready, plan.waiting, line, roll);
       for (const l of roll.lines) process.stderr.write(`diff: rollout: ${l}\n`);
       for (const r of roll.refusals) process.stderr.write(`error: ${r}\n`);
+      if (digestsFile) writeDigests(digestsFile, plan.ready);
       process.stderr.write(`${line}\n`);
       process.exit(failed || roll.refusals.length ? 1 : 0);
     });
 } else if (command === "deploy" && fromPlans) {
   passSecrets(named);
-  preflightFirst().then(() => process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready)));
+  preflightFirst().then(() => process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready, reviewedFile)));
 } else {
   passSecrets(named);
   preflightFirst().then(deployOrDestroy);
@@ -510,38 +536,85 @@ function writeSummary(file: string, planned: readonly string[], waiting: readonl
   fs.appendFileSync(file, `${parts.join("\n")}\n`);
 }
 
+/** The digest of a stack's saved plan (tools/plan-digest.ts). */
+function savedPlanDigest(bin: string, dir: string): string {
+  const shown = spawnSync(bin, ["show", "-json", "plan"], { cwd: dir, env, encoding: "utf8", maxBuffer: 1 << 30 });
+  if (shown.status !== 0) throw new Error(`show -json plan in ${dir} failed: ${shown.stderr.slice(-500)}`);
+  return planDigest(shown.stdout);
+}
+
+/** Writes the plan digest of every stack planned (never the plans: they hold state and variables in clear text). */
+function writeDigests(file: string, planned: readonly string[]): void {
+  const bin = toolchain().engine();
+  const digests: Record<string, string> = {};
+  for (const n of planned) {
+    const dir = path.join(outdir, "stacks", n);
+    if (fs.existsSync(path.join(dir, "plan"))) digests[n] = savedPlanDigest(bin, dir);
+  }
+  fs.writeFileSync(file, formatDigests(digests));
+  process.stderr.write(`diff: ${Object.keys(digests).length} plan digest(s) written to ${file}\n`);
+}
+
 /**
  * Applies the plans `npm run diff` saved (`plan` in each stack directory), in
  * dependency order, stopping at the first failure: what was reviewed is what
  * is applied (the engine refuses a plan whose state changed since). Stacks
- * without a saved plan are skipped and named.
+ * without a saved plan are skipped and named. With `reviewedFile` (digests
+ * from `npm run diff --digests`), each stack it lists is planned again right
+ * before it is applied, and applied only when that plan's digest equals the
+ * reviewed one; stacks it does not list are skipped. So no plan file has to
+ * travel from the review to the deploy.
  */
-function applySavedPlans(order: readonly string[]): number {
+function applySavedPlans(order: readonly string[], reviewedFile?: string): number {
   const bin = toolchain().engine();
+  const reviewed = reviewedFile !== undefined ? parseDigests(fs.readFileSync(reviewedFile, "utf8")) : undefined;
   let applied = 0;
   const skipped: string[] = [];
+  const step = (n: string, args: string[]) => {
+    const r = spawnSync(bin, args, { cwd: path.join(outdir, "stacks", n), env, stdio: "inherit" });
+    if (r.status !== 0)
+      process.stderr.write(`deploy: ${args[0]} of ${n} failed (exit ${r.status}); ${applied} stack${applied === 1 ? "" : "s"} applied before it\n`);
+    return r.status === 0;
+  };
   for (const n of order) {
     const dir = path.join(outdir, "stacks", n);
+    if (reviewed) {
+      if (!reviewed[n]) {
+        skipped.push(n);
+        continue;
+      }
+      if (!step(n, ["init", "-input=false"]) || !step(n, ["plan", "-input=false", "-out", "plan"])) return 1;
+      const now = savedPlanDigest(bin, dir);
+      if (now !== reviewed[n]) {
+        process.stderr.write(
+          `deploy: the plan of ${n} now differs from the reviewed one (digest ${now.slice(0, 12)}, reviewed ${reviewed[n].slice(0, 12)}): something changed since the review. Fix: review the new plan (run the workflow's plan job again, or npm run diff -- ${n}); ${applied} stack${applied === 1 ? "" : "s"} applied before it\n`,
+        );
+        return 1;
+      }
+      if (!step(n, ["apply", "-input=false", "plan"])) return 1;
+      applied++;
+      continue;
+    }
     if (!fs.existsSync(path.join(dir, "plan"))) {
       skipped.push(n);
       continue;
     }
-    for (const step of [
-      ["init", "-input=false"],
-      ["apply", "-input=false", "plan"],
-    ]) {
-      const r = spawnSync(bin, step, { cwd: dir, env, stdio: "inherit" });
-      if (r.status !== 0) {
-        process.stderr.write(`deploy: ${step[0]} of ${n} failed (exit ${r.status}); ${applied} stack${applied === 1 ? "" : "s"} applied before it\n`);
-        return 1;
-      }
-    }
+    if (!step(n, ["init", "-input=false"]) || !step(n, ["apply", "-input=false", "plan"])) return 1;
     applied++;
   }
   process.stderr.write(
-    `deploy: ${applied} of ${order.length} stacks applied from their saved plans${skipped.length ? `; no saved plan (run npm run diff again after this deploy): ${skipped.join(", ")}` : ""}\n`,
+    `deploy: ${applied} of ${order.length} stacks applied from ${reviewed ? "plans equal to the reviewed ones" : "their saved plans"}${skipped.length ? `; ${reviewed ? "not reviewed" : "no saved plan"} (run npm run diff again after this deploy): ${skipped.join(", ")}` : ""}\n`,
   );
   return 0;
+}
+
+/** The engine's path, or "" when none is found (the command that needs it says so). */
+function engineOrNone(): string {
+  try {
+    return toolchain().engine();
+  } catch {
+    return "";
+  }
 }
 
 function cacheDir(): string {

@@ -177,10 +177,15 @@ async function main() {
   // The same stacks through the README's command: npm run diff -> cdktf diff ->
   // the engine. --skip-provider-lock because `providers lock` asks the registry.
   const summaryFile = path.join(scratch, "summary.md");
-  const diff = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir, "--summary", summaryFile], {
-    cwd: repoRoot,
-    env: { ...env, AGGRIK8S_CONFIG: configFile },
-  });
+  const digestsFile = path.join(scratch, "reviewed-plans.sha256");
+  const diff = run(
+    "npm",
+    ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir, "--summary", summaryFile, "--digests", digestsFile],
+    {
+      cwd: repoRoot,
+      env: { ...env, AGGRIK8S_CONFIG: configFile },
+    },
+  );
   // Timed on its own, without the summary (which shows every plan once more): what a PR's diff waits for.
   const diffStarted = process.hrtime.bigint();
   const timed = run("npm", ["run", "--silent", "diff", "--", "--skip-synth", "--no-color", "--output", outdir], {
@@ -221,17 +226,43 @@ async function main() {
     `${summaryOk ? "PASS" : "FAIL"} npm run diff --summary: ${summarized.length} of ${fresh.ready.length} plans and ${fresh.waiting.length} waiting stacks in the Markdown summary`,
   );
 
-  // Apply exactly the reviewed plan: mesh-ca from the plan npm run diff saved (the only stack that needs no Proxmox or node to apply).
-  // --skip-preflight: the Proxmox endpoint here is a closed port by design, and mesh-ca needs no Proxmox.
-  const applied = run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--skip-preflight", "--output", outdir], {
-    cwd: repoRoot,
-    env: { ...env, AGGRIK8S_CONFIG: configFile },
-  });
+  // The workflow's path (issue #23): no plan file leaves the plan job, only digests; each deploy job plans
+  // again and applies only a plan equal to the reviewed one. mesh-ca is the only stack that applies with no Proxmox or node.
+  const digests = fs.readFileSync(digestsFile, "utf8");
+  const digestLines = digests.trim().split("\n");
+  const digestsOk = fresh.ready.every((n) => digestLines.some((l) => new RegExp(`^[0-9a-f]{64}  ${n}$`).test(l))) && digestLines.length === fresh.ready.length;
+  if (!digestsOk) failures++;
+  log(`${digestsOk ? "PASS" : "FAIL"} npm run diff --digests: ${digestLines.length} digests for ${fresh.ready.length} planned stacks`);
+  const deployReviewed = (file) =>
+    run("npm", ["run", "--silent", "deploy", "--", "mesh-ca", "--from-plans", "--reviewed", file, "--skip-preflight", "--output", outdir], {
+      cwd: repoRoot,
+      env: { ...env, AGGRIK8S_CONFIG: configFile },
+    });
+  const tamperedFile = path.join(scratch, "tampered.sha256");
+  fs.writeFileSync(tamperedFile, digests.replace(/^[0-9a-f]{64}(?= {2}mesh-ca$)/m, "0".repeat(64)));
+  const tampered = deployReviewed(tamperedFile);
+  const caStateFile = path.join(scratch, "state", "mesh-ca.tfstate");
+  const refused = tampered.status === 1 && /the plan of mesh-ca now differs from the reviewed one/.test(tampered.stderr) && !fs.existsSync(caStateFile);
+  if (!refused) failures++;
+  log(
+    `${refused ? "PASS" : "FAIL"} npm run deploy -- --from-plans --reviewed: a plan that differs from the reviewed digest is refused, nothing applied${refused ? "" : `:\n${tampered.stderr.slice(-2000)}`}`,
+  );
+  const applied = deployReviewed(digestsFile);
   const caState = JSON.parse(engineRun(bin, dirOf["mesh-ca"], env, ["show", "-json"]));
   const caApplied = applied.status === 0 && (caState.values?.root_module?.resources ?? []).some((r) => r.type === "tls_self_signed_cert");
   if (!caApplied) failures++;
   log(
-    `${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans: mesh-ca applied from its saved plan${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`,
+    `${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans --reviewed: mesh-ca planned again, equal to the reviewed digest, applied${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`,
+  );
+
+  // The workflow: its fan-out is the config's schedule, and it uploads no plan.
+  failures += checkWorkflow(configFile, stacks, resolved);
+
+  // No private key and no token in cdktf.out (saved plans opened: they are zip files) or in what the workflow uploads.
+  const leaks = secretsIn([outdir, digestsFile], [env.PROXMOX_VE_API_TOKEN]);
+  if (leaks.length) failures++;
+  log(
+    `${leaks.length ? "FAIL" : "PASS"} no private key or token in ${outdir} (${countFiles(outdir)} files, saved plans unzipped) or in the uploaded reviewed-plans.sha256${leaks.length ? `: ${leaks.join("; ")}` : ""}`,
   );
 
   // Sameness: npm run diff drives the engine itself; `cdktf diff` must plan the same for a stack.
@@ -288,6 +319,109 @@ function expectedCreates(stackName, config) {
     proxmox_virtual_environment_vm: nodes.length,
     talos_image_factory_schematic: 1,
   };
+}
+
+/**
+ * Checks .github/workflows/mesh.yml against the config: the cluster jobs are a matrix that
+ * `npm run graph -- --matrix` computes, which has one entry per cluster with its stacks in
+ * deploy order; the jobs before and after deploy the mesh-wide stacks; every stack is
+ * deployed by exactly one job; deploy jobs apply only reviewed plans; no plan is uploaded.
+ */
+function checkWorkflow(configFile, stacks, resolved) {
+  let failed = 0;
+  const check = (ok, what) => {
+    if (!ok) failed++;
+    log(`${ok ? "PASS" : "FAIL"} workflow: ${what}`);
+  };
+  const wf = YAML.parse(fs.readFileSync(path.join(repoRoot, ".github", "workflows", "mesh.yml"), "utf8"));
+  const jobs = wf.jobs;
+  const steps = (job) => jobs[job]?.steps ?? [];
+  const runs = (job) =>
+    steps(job)
+      .map((st) => st.run ?? "")
+      .join("\n");
+  const matrix = JSON.parse(
+    run(process.execPath, ["scripts/run-ts.js", "scripts/graph.ts", "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } })
+      .stdout,
+  );
+  const clusterStacks = (c) => stacks.map((s) => s.name).filter((n) => n.startsWith(`${c}-`));
+  const matrixOk =
+    JSON.stringify(matrix.include.map((m) => m.cluster)) === JSON.stringify(resolved.clusters.map((c) => c.name)) &&
+    matrix.include.every((m) => JSON.stringify([...m.stacks.split(" ")].sort()) === JSON.stringify(clusterStacks(m.cluster).sort()));
+  check(
+    matrixOk,
+    `npm run graph -- --matrix gives one job per cluster of the config (${matrix.include.map((m) => m.cluster).join(", ")}), each with every stack of its chain`,
+  );
+  const wired =
+    /graph -- --matrix/.test(runs("plan")) &&
+    jobs.plan?.outputs?.matrix?.includes("steps.schedule.outputs.matrix") &&
+    jobs.cluster?.strategy?.matrix === "${{ fromJSON(needs.plan.outputs.matrix) }}" &&
+    /--reviewed reviewed-plans\.sha256 \$\{\{ matrix\.stacks \}\}/.test(runs("cluster"));
+  check(wired, "the cluster jobs are that matrix, each deploying its matrix entry's stacks");
+  const deployed = (job) => (runs(job).match(/npm run deploy -- .*--reviewed reviewed-plans\.sha256 (.+)$/m)?.[1] ?? "").split(" ").filter(Boolean);
+  const needs = (job) => [].concat(jobs[job]?.needs ?? []);
+  const all = [...deployed("mesh-ca"), ...matrix.include.flatMap((m) => m.stacks.split(" ")), ...deployed("mesh-credentials")];
+  const ordered =
+    JSON.stringify(deployed("mesh-ca")) === JSON.stringify(["mesh-ca"]) &&
+    JSON.stringify(deployed("mesh-credentials")) === JSON.stringify(["mesh-credentials"]) &&
+    needs("cluster").includes("mesh-ca") &&
+    needs("mesh-credentials").includes("cluster") &&
+    JSON.stringify([...all].sort()) === JSON.stringify(stacks.map((s) => s.name).sort());
+  check(ordered, `mesh-ca before the cluster jobs, mesh-credentials after them; every one of the ${stacks.length} stacks deployed by exactly one job`);
+  const uploads = Object.values(jobs).flatMap((j) => (j.steps ?? []).filter((st) => /actions\/upload-artifact/.test(st.uses ?? "")));
+  const uploadsOk = uploads.length > 0 && uploads.every((st) => String(st.with?.path).trim() === "reviewed-plans.sha256");
+  const noPlans = Object.values(jobs).every(
+    (j) => !(j.steps ?? []).some((st) => /download-artifact/.test(st.uses ?? "") && /cdktf\.out/.test(st.with?.path ?? "")),
+  );
+  const reviewedOnly = ["mesh-ca", "cluster", "mesh-credentials"].every((j) => /--from-plans --reviewed/.test(runs(j)) && jobs[j].environment === "production");
+  check(
+    uploadsOk && noPlans && reviewedOnly,
+    "the only artifact is reviewed-plans.sha256 (digests, never a plan); every deploy job is behind the production environment and applies only plans equal to the reviewed ones",
+  );
+  return failed;
+}
+
+const PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/** The entries of a zip file (a saved plan), inflated: read through the central directory, as Go's writer uses data descriptors. */
+function unzipEntries(buf) {
+  const eocd = buf.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) return [];
+  const count = buf.readUInt16LE(eocd + 10);
+  let off = buf.readUInt32LE(eocd + 16);
+  const out = [];
+  for (let i = 0; i < count; i++) {
+    const method = buf.readUInt16LE(off + 10);
+    const size = buf.readUInt32LE(off + 20);
+    const nameLen = buf.readUInt16LE(off + 28);
+    const next = off + 46 + nameLen + buf.readUInt16LE(off + 30) + buf.readUInt16LE(off + 32);
+    const local = buf.readUInt32LE(off + 42);
+    const start = local + 30 + buf.readUInt16LE(local + 26) + buf.readUInt16LE(local + 28);
+    const data = buf.subarray(start, start + size);
+    out.push({ name: buf.toString("utf8", off + 46, off + 46 + nameLen), data: method === 8 ? require("zlib").inflateRawSync(data) : data });
+    off = next;
+  }
+  return out;
+}
+
+const walk = (p) => (fs.statSync(p).isDirectory() ? fs.readdirSync(p).flatMap((e) => (e === ".terraform" ? [] : walk(path.join(p, e)))) : [p]);
+const countFiles = (dir) => walk(dir).length;
+
+/** Where a PEM private key or one of `tokens` appears: files under `roots` (provider binaries aside), zip entries opened. */
+function secretsIn(roots, tokens) {
+  const found = [];
+  for (const file of roots.flatMap(walk)) {
+    const buf = fs.readFileSync(file);
+    const parts = buf.subarray(0, 4).equals(Buffer.from([0x50, 0x4b, 0x03, 0x04]))
+      ? unzipEntries(buf).map((e) => [`${file}!${e.name}`, e.data])
+      : [[file, buf]];
+    for (const [name, data] of parts) {
+      const text = data.toString("latin1");
+      if (PRIVATE_KEY.test(text)) found.push(`${name}: a private key`);
+      for (const t of tokens) if (t && text.includes(t)) found.push(`${name}: a token`);
+    }
+  }
+  return found;
 }
 
 main().catch((e) => die(e.stack || String(e)));

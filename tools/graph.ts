@@ -40,3 +40,63 @@ export function criticalPath(app: App): string[] {
   };
   return stacks.map(visit).sort((a, b) => b.length - a.length)[0] ?? [];
 }
+
+/**
+ * How a deploy fans out over runners: the mesh-wide stacks some cluster
+ * needs first (`before`, e.g. mesh-ca), then each cluster's chain on its own
+ * (one CI job per cluster, all at once: they share only the state backend),
+ * then the mesh-wide stacks that read the clusters (`after`, e.g.
+ * mesh-credentials). Throws when a cluster's stack needs another cluster's,
+ * or a `before` stack needs a cluster's: then the chains are not independent.
+ */
+export interface DeploySchedule {
+  readonly before: readonly string[];
+  /** Per cluster, its stacks in deploy order. */
+  readonly clusters: readonly { readonly cluster: string; readonly stacks: readonly string[] }[];
+  readonly after: readonly string[];
+}
+
+export function deploySchedule(app: App, clusters: readonly string[]): DeploySchedule {
+  const stacks = app.node.findAll().filter(TerraformStack.isStack);
+  const owner = (s: TerraformStack) => clusters.find((c) => s.node.id.startsWith(`${c}-`));
+  // Deploy order: dependencies first (stable: construction order otherwise).
+  const order: TerraformStack[] = [];
+  const visit = (s: TerraformStack) => {
+    if (order.includes(s)) return;
+    (s.dependencies as TerraformStack[]).forEach(visit);
+    order.push(s);
+  };
+  stacks.forEach(visit);
+  const upstream = (s: TerraformStack, acc = new Set<TerraformStack>()): Set<TerraformStack> => {
+    for (const d of s.dependencies as TerraformStack[]) if (!acc.has(d)) upstream(d, acc.add(d));
+    return acc;
+  };
+  const needed = new Set(stacks.filter((s) => owner(s)).flatMap((s) => [...upstream(s)].filter((d) => !owner(d))));
+  for (const s of stacks) {
+    const o = owner(s);
+    const crossing = [...upstream(s)].filter((d) => (o ? owner(d) && owner(d) !== o : needed.has(s) && owner(d)));
+    if (crossing.length)
+      throw new Error(`stack ${s.node.id} depends on ${crossing.map((d) => d.node.id).join(", ")}: the cluster chains would not be independent jobs`);
+  }
+  return {
+    before: order.filter((s) => needed.has(s)).map((s) => s.node.id),
+    clusters: clusters.map((c) => ({ cluster: c, stacks: order.filter((s) => owner(s) === c).map((s) => s.node.id) })),
+    after: order.filter((s) => !owner(s) && !needed.has(s)).map((s) => s.node.id),
+  };
+}
+
+/** The schedule as text: what `npm run graph` prints. */
+export function formatSchedule(s: DeploySchedule): string {
+  return [
+    "deploy schedule (one CI job per line; the cluster jobs run at once):",
+    `  1. ${s.before.join(", ")}`,
+    `  2. ${s.clusters.length} cluster job${s.clusters.length === 1 ? "" : "s"} at once:`,
+    ...s.clusters.map((c) => `     - ${c.cluster}: ${c.stacks.join(" -> ")}`),
+    `  3. ${s.after.join(", ")}`,
+  ].join("\n");
+}
+
+/** The cluster jobs as a GitHub Actions matrix (`strategy.matrix: ${{ fromJSON(...) }}`). */
+export function scheduleMatrix(s: DeploySchedule): { include: { cluster: string; stacks: string }[] } {
+  return { include: s.clusters.map((c) => ({ cluster: c.cluster, stacks: c.stacks.join(" ") })) };
+}

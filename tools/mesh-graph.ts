@@ -3,7 +3,7 @@ import * as os from "os";
 import * as path from "path";
 import { App, TerraformStack } from "cdktf";
 import { loadConfig } from "../lib/config/load";
-import { criticalPath, stackGraphMermaid } from "./graph";
+import { DeploySchedule, criticalPath, deploySchedule, stackGraphMermaid } from "./graph";
 import { buildMesh } from "../stacks";
 
 /** The stacks of the mesh the environment's config describes, built by the same buildMesh as synth and prepared (cross-stack edges in place). */
@@ -36,4 +36,9 @@ export function meshGraph(env: Readonly<Record<string, string | undefined>>): st
 /** The mesh's longest chain of stacks (what a deploy waits for one after another). */
 export function meshCriticalPath(env: Readonly<Record<string, string | undefined>>): string[] {
   return withMeshApp(env, (app) => criticalPath(app));
+}
+
+/** How the mesh's deploy fans out: mesh-wide stacks before, one job per cluster chain, mesh-wide stacks after. */
+export function meshSchedule(env: Readonly<Record<string, string | undefined>>): DeploySchedule {
+  return withMeshApp(env, deploySchedule);
 }
