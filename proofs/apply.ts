@@ -277,8 +277,11 @@ async function inside(): Promise<void> {
       resourcesOf<HelmReleaseJson>(stacks, [`${c.name}-${stack}`], "helm_release")
         .filter((r) => `${c.name}/${r.name}` in order)
         .map((r) => order[`${c.name}/${r.name}`]);
-    const lastPlatform = Math.max(...goneAt("platform"));
-    const firstCilium = Math.min(...goneAt("cilium"));
+    const platformGone = goneAt("platform");
+    const ciliumGone = goneAt("cilium");
+    // Both must have been seen going: an empty side would make the comparison pass on nothing.
+    const lastPlatform = platformGone.length && ciliumGone.length ? Math.max(...platformGone) : Infinity;
+    const firstCilium = ciliumGone.length ? Math.min(...ciliumGone) : -Infinity;
     check(lastPlatform < firstCilium, `${c.name}: every platform release was gone before the Cilium stack's first (${lastPlatform} ms, ${firstCilium} ms)`);
     const left = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as unknown[];
     check(left.length === 0, `${c.name}: no release left (${left.length})`);
@@ -369,13 +372,20 @@ function planSummary(out: string): string {
 
 /** A Talos API client identity for the fixture (never dialled: the gates are off). */
 function throwawayTalosClient(): TalosClientPem {
-  const dir = path.join(p.scratch, "talos-client");
+  const ca = selfSigned("talos-ca", "/CN=talos");
+  const admin = selfSigned("talos-admin", "/O=os:admin");
+  return { caPem: ca.certPem, certPem: admin.certPem, keyPem: admin.keyPem };
+}
+
+/** A one-day self-signed EC certificate and its key (PEM), made by openssl in the scratch folder; nothing trusts it. */
+function selfSigned(name: string, subject: string): { certPem: string; keyPem: string } {
+  const dir = path.join(p.scratch, "throwaway", name);
   fs.mkdirSync(dir, { recursive: true });
   const ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"];
-  run("openssl", ["req", "-x509", ...ec, "-subj", "/CN=talos", "-days", "1", "-keyout", "ca.key", "-out", "ca.crt"], { cwd: dir });
-  run("openssl", ["req", "-x509", ...ec, "-subj", "/O=os:admin", "-days", "1", "-keyout", "admin.key", "-out", "admin.crt"], { cwd: dir });
+  const r = run("openssl", ["req", "-x509", ...ec, "-subj", subject, "-days", "1", "-keyout", "key.pem", "-out", "cert.pem"], { cwd: dir });
+  if (r.status !== 0) p.die(`openssl could not make ${name}: ${r.stderr}`);
   const read = (n: string) => fs.readFileSync(path.join(dir, n), "utf8");
-  return { caPem: read("ca.crt"), certPem: read("admin.crt"), keyPem: read("admin.key") };
+  return { certPem: read("cert.pem"), keyPem: read("key.pem") };
 }
 
 /** The stand-ins for what kwok lacks (proofs/apply/stand-ins.ts: volumes, webhook backends), as a child process; `stop` ends it. */
@@ -645,29 +655,6 @@ function inInstallOrder(releases: HelmReleaseJson[], cluster: string): HelmRelea
 
 /** A throwaway CA (base64 PEM, as the mesh-ca stack hands it over) for the plain-helm baseline. */
 function throwawayCa(): { certBase64: string; keyBase64: string } {
-  const dir = path.join(p.scratch, "baseline-ca");
-  fs.mkdirSync(dir, { recursive: true });
-  run(
-    "openssl",
-    [
-      "req",
-      "-x509",
-      "-newkey",
-      "ec",
-      "-pkeyopt",
-      "ec_paramgen_curve:P-256",
-      "-nodes",
-      "-subj",
-      "/CN=baseline",
-      "-days",
-      "1",
-      "-keyout",
-      "ca.key",
-      "-out",
-      "ca.crt",
-    ],
-    { cwd: dir },
-  );
-  const b64 = (n: string) => fs.readFileSync(path.join(dir, n)).toString("base64");
-  return { certBase64: b64("ca.crt"), keyBase64: b64("ca.key") };
+  const ca = selfSigned("baseline-ca", "/CN=baseline");
+  return { certBase64: Buffer.from(ca.certPem).toString("base64"), keyBase64: Buffer.from(ca.keyPem).toString("base64") };
 }

@@ -27,6 +27,7 @@ const { repoRoot, versions, cacheDir, synthesize, run } = require("./lib/toolcha
 const { memoryRequests, everyComponentOn } = require("../lib/platform/capacity");
 const { ROOK_DAEMON_MEMORY_MIB } = require("../lib/platform/rook-ceph");
 const { CLUSTER_ISSUER } = require("../lib/platform/cert-manager");
+const { prepareChart: sharedPrepareChart } = require("../proofs/lib/charts");
 
 const log = (m) => console.log(`[chart-proof] ${m}`);
 const die = (m) => {
@@ -64,47 +65,13 @@ function untar(archive, into) {
   return path.join(into, top);
 }
 
-/** Unpacks a pinned chart and makes its dependencies local, the way its release workflow packages it. */
-function prepareChart(bin, key, scratch) {
-  const pin = versions.charts[key];
-  const archive = path.join(chartSrc, pin.source.archive.replace("{version}", pin.version));
-  if (!fs.existsSync(archive)) return undefined;
-  const top = untar(archive, path.join(scratch, "charts", key));
-  const dir = pin.source.path === pin.chart && archive.endsWith(".tgz") ? top : path.join(top, pin.source.path);
-  const chartFile = path.join(dir, "Chart.yaml");
-  const chart = YAML.parse(fs.readFileSync(chartFile, "utf8"));
-  // Release workflows stamp the version; the tag holds a placeholder.
-  chart.version = pin.version.replace(/^v/, "");
-  const deps = chart.dependencies ?? [];
-  const local = [];
-  for (const d of deps) {
-    if (d.repository?.startsWith("file://")) {
-      const from = path.resolve(dir, d.repository.slice("file://".length));
-      const to = path.join(dir, "charts", d.alias ?? d.name);
-      // The repository may hold a symlink there already.
-      fs.rmSync(to, { recursive: true, force: true });
-      fs.cpSync(from, to, { recursive: true, dereference: true });
-      local.push(d);
-    } else if (d.name === "ceph-csi-operator") {
-      // Rook's CSI operator subchart, from its own release source.
-      const sub = untar(path.join(chartSrc, `ceph-csi-operator-${d.version}.tar.gz`), path.join(scratch, "charts", `${key}-csi`));
-      const subDir = path.join(dir, "charts", d.alias ?? d.name);
-      fs.cpSync(path.join(sub, "deploy", "charts", "ceph-csi-operator"), subDir, { recursive: true });
-      const subChart = YAML.parse(fs.readFileSync(path.join(subDir, "Chart.yaml"), "utf8"));
-      fs.writeFileSync(path.join(subDir, "Chart.yaml"), YAML.stringify({ ...subChart, version: d.version }));
-      local.push(d);
-    } else if (fs.existsSync(path.join(dir, "charts", `${d.name}-${d.version}.tgz`))) {
-      // Vendored in the source (Robusta's Prometheus stack and Holmes): kept, so their conditions apply.
-      local.push(d);
-    }
+/** Unpacks a pinned chart and makes its dependencies local, the way its release workflow packages it (proofs/lib/charts.ts, shared with the apply proof). */
+function prepareChart(_bin, key, scratch) {
+  try {
+    return sharedPrepareChart(key, chartSrc, scratch);
+  } catch (e) {
+    die(e.message);
   }
-  // Any other remote dependency has no source here; none is left after the above for the pinned charts.
-  const missing = deps.filter((d) => !local.includes(d));
-  if (missing.length) die(`${key}: dependencies with no source here: ${missing.map((d) => `${d.name} ${d.version}`).join(", ")}`);
-  chart.dependencies = local.length ? local : undefined;
-  fs.writeFileSync(chartFile, YAML.stringify(chart));
-  fs.rmSync(path.join(dir, "Chart.lock"), { force: true });
-  return dir;
 }
 
 /** A throwaway CA in the shape the mesh-ca stack makes: Cilium builds certificates from it while rendering. */
