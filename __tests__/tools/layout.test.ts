@@ -26,7 +26,8 @@ it("no construct in lib/ imports a policy rule (only the runner that applies the
 });
 
 it("nothing the project ships knows about the proofs' harness (only tests may read proofs/)", () => {
-  const shipped = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith("proofs/"));
+  // The proofs still in scripts/ (*-proof.js, until they move into proofs/) are harness too.
+  const shipped = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith("proofs/") && !/^scripts\/[a-z]+-proof\.js$/.test(f));
   const offenders = shipped.filter((f) => imports(f).some((i) => i.startsWith("proofs")));
   expect(offenders).toEqual([]);
 });
