@@ -47,3 +47,6 @@ export type VendoredChartName = Exclude<keyof typeof pins.vendoredCharts, "$comm
 export const VENDORED_CHARTS = pins.vendoredCharts as unknown as Readonly<Record<VendoredChartName, VendoredChart>>;
 /** CRD bundles vendored as local charts (charts/): the version, the Cilium minor it belongs to, the chart folder and its release source. */
 export const CRDS: Readonly<Record<keyof typeof pins.crds, { readonly version: string; readonly ciliumMinor: string; readonly chart: string }>> = pins.crds;
+
+/** The oldest Terraform or OpenTofu the stacks run with (write-only attributes need 1.11). */
+export const MINIMUM_ENGINE_VERSION: string = pins.engine.minimum;

@@ -11,6 +11,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { readConfigStamp, runApp } from "../tools/app";
+import { engineProblem } from "../lib/engine";
+import { formatProblem } from "../lib/errors";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
@@ -121,6 +123,21 @@ const args = [
     .filter(([k]) => !["cluster", "summary", "from-plans", "parallel", "skip-preflight", "skip-synth", "digests", "reviewed"].includes(k))
     .flatMap(([k, v]) => (v === undefined || v === false ? [] : v === true ? [`--${k}`] : [`--${k}`, String(v)])),
 ];
+// Write-only attributes need Terraform/OpenTofu >= 1.11: say so before anything runs, not halfway through a plan.
+{
+  let bin: string;
+  try {
+    bin = toolchain().engine();
+  } catch (e) {
+    process.stderr.write(`error: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+  const problem = engineProblem(bin, spawnSync(bin, ["version", "-json"], { encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } }).stdout ?? "");
+  if (problem) {
+    process.stderr.write(`error: ${formatProblem(problem)}\n`);
+    process.exit(1);
+  }
+}
 const loaded = loadConfig({ env: process.env });
 process.stderr.write(`${describeConfig(loaded)}\n`);
 if (clusterToDestroy !== undefined) {
