@@ -23,7 +23,7 @@ const os = require("os");
 const path = require("path");
 const YAML = require("yaml");
 const Ajv = require("ajv");
-const { repoRoot, versions, cacheDir, synthesize, run } = require("./lib/toolchain");
+const { repoRoot, versions, cacheDir, engine, engineEnv, synthesize, run } = require("./lib/toolchain");
 const { memoryRequests, everyComponentOn } = require("../lib/platform/capacity");
 const { ROOK_DAEMON_MEMORY_MIB } = require("../lib/platform/rook-ceph");
 const { CLUSTER_ISSUER } = require("../lib/platform/cert-manager");
@@ -74,42 +74,156 @@ function prepareChart(_bin, key, scratch) {
   }
 }
 
-/** A throwaway CA in the shape the mesh-ca stack makes: Cilium builds certificates from it while rendering. */
-function throwawayCa(scratch) {
-  const dir = fs.mkdtempSync(path.join(scratch, "ca-"));
-  const r = run("openssl", [
-    "req",
-    "-x509",
-    "-newkey",
-    "ec",
-    "-pkeyopt",
-    "ec_paramgen_curve:P-256",
-    "-nodes",
-    "-subj",
-    "/CN=aggrik8s chart-proof CA",
-    "-days",
-    "1",
-    "-keyout",
-    path.join(dir, "key.pem"),
-    "-out",
-    path.join(dir, "cert.pem"),
-  ]);
-  if (r.status !== 0) die(`openssl could not make a CA: ${r.stderr}`);
-  const b64 = (f) => fs.readFileSync(path.join(dir, f)).toString("base64");
-  return { certBase64: b64("cert.pem"), keyBase64: b64("key.pem") };
+/**
+ * The mesh-ca stack as synthesized, applied for real (tls provider, scratch
+ * local state): its outputs are the CA and every cluster's ClusterMesh
+ * certificates, as each Cilium stack reads them through remote state.
+ */
+function applyMeshCa(stack, scratch, label) {
+  const dir = path.join(scratch, `mesh-ca-${label}`);
+  fs.mkdirSync(dir);
+  const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+  delete json.terraform.backend;
+  fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));
+  const bin = engine();
+  const { env, offline } = engineEnv(["tls"]);
+  if (!offline) log("tls provider not in the offline mirror: the engine fetches it from the registry");
+  for (const cmd of [
+    ["init", "-input=false", "-no-color"],
+    ["apply", "-auto-approve", "-input=false", "-no-color"],
+  ]) {
+    const r = run(bin, cmd, { cwd: dir, env });
+    if (r.status !== 0) die(`mesh-ca: ${cmd[0]} failed:\n${r.stderr}${r.stdout}`);
+  }
+  const out = run(bin, ["output", "-json"], { cwd: dir, env });
+  if (out.status !== 0) die(`mesh-ca: output failed:\n${out.stderr}`);
+  const outputs = Object.fromEntries(Object.entries(JSON.parse(out.stdout)).map(([k, o]) => [k, o.value]));
+  const [caKey] = Object.values(json.resource.tls_private_key).filter((k) => k["//"].metadata.path === "mesh-ca/ca/key");
+  if (!caKey) die("mesh-ca: no CA key (mesh-ca/ca/key) in the stack");
+  // The CA key itself is never an output (that is the point); read it from the scratch state to search for it.
+  const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));
+  const key = state.resources.find((r) => r.type === "tls_private_key" && r.name === caKey["//"].metadata.uniqueId).instances[0].attributes.private_key_pem;
+  return { outputs, caCertPem: outputs.ca_certificate_pem, caKeyPem: key, dir };
+}
+
+/** A cross-stack reference to a mesh-ca output, resolved from the applied mesh-ca. */
+function meshCaValue(ref, meshCa, where) {
+  const m = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.([^}]+)\}$/.exec(ref);
+  if (!m || !(m[1] in meshCa.outputs)) die(`${where}: ${ref} is not a mesh-ca output`);
+  return meshCa.outputs[m[1]];
+}
+
+/** The kubernetes secrets a Cilium stack writes (write-only data), as the cluster would hold them. */
+function stackSecrets(json, meshCa, stackName) {
+  return Object.entries(json.resource?.kubernetes_secret_v1 ?? {}).map(([id, s]) => ({
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: { name: s.metadata.name, namespace: s.metadata.namespace },
+    type: s.type,
+    data: Object.fromEntries(
+      Object.entries(s.data_wo ?? s.data ?? {}).map(([k, v]) => [k, Buffer.from(meshCaValue(v, meshCa, `${stackName} ${id}`)).toString("base64")]),
+    ),
+  }));
+}
+
+/** Every string in an object, and the base64-decoded form of those that decode. */
+function stringsOf(value, out = []) {
+  if (typeof value === "string") {
+    out.push(value);
+    if (/^[A-Za-z0-9+/=\s]{16,}$/.test(value)) out.push(Buffer.from(value, "base64").toString("latin1"));
+  } else if (value && typeof value === "object") for (const v of Object.values(value)) stringsOf(v, out);
+  return out;
+}
+
+/** The base64 body of a PEM block, newlines removed: what any copy of the key contains. */
+const pemBody = (pem) =>
+  pem
+    .replace(/-----[A-Z ]+-----/g, "")
+    .replace(/\s+/g, "")
+    .slice(0, 64);
+
+/** Runs openssl; returns its status and output. */
+function openssl(args, cwd) {
+  const r = run("openssl", args, { cwd });
+  return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
+}
+
+/**
+ * What the ClusterMesh part of a cluster's objects (chart render plus the
+ * stack's secrets) must show: no copy of the mesh CA key; the chart mounts
+ * the secrets the stack writes and renders none of its own; the config names
+ * every other cluster; the server certificate chains to the mesh CA for every
+ * name a peer dials, and the remote certificate is this cluster's client.
+ */
+function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
+  const problems = [];
+  const body = pemBody(meshCa.caKeyPem);
+  const holders = objects.filter((o) => stringsOf(o).some((t) => t.replace(/\s+/g, "").includes(body)));
+  for (const o of holders) problems.push(`${o.kind} ${o.metadata?.name} holds the mesh CA key`);
+  const secret = (name) => objects.find((o) => o.kind === "Secret" && o.metadata?.name === name);
+  const config = secret("cilium-clustermesh");
+  const named = Object.keys(config?.data ?? {}).sort();
+  if (JSON.stringify(named) !== JSON.stringify([...peers].sort()))
+    problems.push(`cilium-clustermesh names ${JSON.stringify(named)}, not the peers ${JSON.stringify(peers)}`);
+  const dir = fs.mkdtempSync(path.join(scratch, `tls-${clusterName}-`));
+  fs.writeFileSync(path.join(dir, "mesh-ca.pem"), meshCa.caCertPem);
+  for (const [kind, purpose, cn] of [
+    ["server", "sslserver", "clustermesh-apiserver.cilium.io"],
+    ["admin", "sslclient", `admin-${clusterName}`],
+    ["remote", "sslclient", `remote-${clusterName}`],
+    ["local", "sslclient", `local-${clusterName}`],
+  ]) {
+    const s = secret(`clustermesh-apiserver-${kind}-cert`);
+    if (!s) {
+      problems.push(`no clustermesh-apiserver-${kind}-cert secret`);
+      continue;
+    }
+    const file = (k) => {
+      const f = path.join(dir, `${kind}-${k}`);
+      fs.writeFileSync(f, Buffer.from(s.data[k] ?? "", "base64"));
+      return f;
+    };
+    const [crt, ca] = [file("tls.crt"), file("ca.crt")];
+    if (fs.readFileSync(ca, "utf8").trim() !== meshCa.caCertPem.trim()) problems.push(`${kind} secret's ca.crt is not the mesh CA certificate`);
+    // Chains to the mesh CA (the applied one, not the secret's own ca.crt), for its purpose; the server for every peer-dialled name.
+    const names = kind === "server" ? [...peers, clusterName].map((p) => ["-verify_hostname", `${p}.mesh.cilium.io`]) : [[]];
+    for (const n of names) {
+      const v = openssl(["verify", "-CAfile", path.join(dir, "mesh-ca.pem"), "-purpose", purpose, ...n, crt], dir);
+      if (!v.ok) problems.push(`${kind} certificate does not verify against the mesh CA${n.length ? ` for ${n[1]}` : ""}: ${v.out}`);
+    }
+    const subject = openssl(["x509", "-in", crt, "-noout", "-subject", "-nameopt", "multiline"], dir).out;
+    if (!subject.includes(`commonName                = ${cn}`)) problems.push(`${kind} certificate subject is not CN=${cn}: ${subject}`);
+    const keyPub = openssl(["pkey", "-in", file("tls.key"), "-pubout"], dir).out;
+    if (!keyPub.includes("PUBLIC KEY") || keyPub !== openssl(["x509", "-in", crt, "-noout", "-pubkey"], dir).out)
+      problems.push(`${kind} key does not match its certificate`);
+    if (s.metadata.namespace !== "kube-system") problems.push(`${kind} secret outside kube-system`);
+  }
+  // The chart consumes exactly these secrets (mounted by name) and renders none of them itself.
+  const mounted = new Set(
+    objects
+      .filter((o) => ["Deployment", "DaemonSet"].includes(o.kind))
+      .flatMap((o) => o.spec.template.spec.volumes ?? [])
+      .flatMap((v) => [v.secret?.secretName, ...(v.projected?.sources ?? []).map((src) => src.secret?.name)])
+      .filter(Boolean),
+  );
+  for (const kind of ["server", "admin", "remote", "local"]) {
+    const name = `clustermesh-apiserver-${kind}-cert`;
+    if (!mounted.has(name)) problems.push(`the chart mounts no ${name}`);
+    if (objects.filter((o) => o.kind === "Secret" && o.metadata?.name === name).length !== 1)
+      problems.push(`${name} is not exactly one secret (the chart rendered its own?)`);
+  }
+  return problems;
 }
 
 /** A release's values as Helm would receive them, with Terraform references replaced by placeholders. */
-function releaseValues(release, namespaces, ca) {
+function releaseValues(release, namespaces) {
   const PLACEHOLDER = "cGxhY2Vob2xkZXI="; // base64 of "placeholder": fits fields that want base64 too
   // Terraform's escape $${ stands for a literal ${ (the collector's own ${env:...}); every other ${...} is a reference.
   const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
   const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_, id) => namespaces[id]);
   const values = JSON.parse(text);
   // Cilium signs Hubble's and the clustermesh-apiserver's certificates with the mesh CA as it renders.
-  const secret = (name) => (release.chart === "cilium" && name === "tls.ca.key" ? ca.keyBase64 : "placeholder");
-  if (release.chart === "cilium") values.tls.ca.cert = ca.certBase64;
-  const sets = (release.set_sensitive ?? []).flatMap((s) => ["--set", `${s.name}=${secret(s.name)}`]);
+  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s) => ["--set", `${s.name}=placeholder`]);
   return { values, namespace: ns, sets };
 }
 
@@ -425,7 +539,9 @@ function main() {
     { label: "default", env: { AGGRIK8S_CONFIG: "" } },
     { label: "example", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "three-clusters.yaml") } },
   ];
-  const ca = throwawayCa(scratch);
+  let meshChecked = 0;
+  let meshClusters = 0;
+  let lastCilium;
   let failures = 0;
   let rendered = 0;
   const renderedByComponent = {};
@@ -438,6 +554,9 @@ function main() {
   const vendored = new Set();
   for (const mesh of meshes) {
     const stacks = synthesize("main.ts", path.join(scratch, `out-${mesh.label}`), mesh.env);
+    const meshCa = applyMeshCa(stacks.find((s) => s.name === "mesh-ca") ?? die(`${mesh.label}: no mesh-ca stack synthesized`), scratch, mesh.label);
+    const clusterNames = stacks.filter((s) => s.name.endsWith("-cilium")).map((s) => s.name.replace(/-cilium$/, ""));
+    meshClusters += clusterNames.length;
     const workersOf = Object.fromEntries(
       stacks
         .filter((s) => s.name.endsWith("-vms"))
@@ -503,7 +622,7 @@ function main() {
             if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
           }
         }
-        const { values, namespace, sets } = releaseValues(release, namespaces, ca);
+        const { values, namespace, sets } = releaseValues(release, namespaces);
         const valuesFile = path.join(scratch, `${mesh.label}-${stack.name}-${release.name}.json`);
         fs.writeFileSync(valuesFile, JSON.stringify(values));
         const r = helm(bin, [
@@ -548,6 +667,19 @@ function main() {
         sum.cluster += got.cluster;
         sum.perNode += got.perNode;
         const problems = (CHECKS[release.name] ?? (() => []))(docs, values, { workers: workersOf[cluster] });
+        if (release.chart === "cilium") {
+          // The cluster's objects: what the chart renders plus the secrets the stack writes.
+          const peers = clusterNames.filter((c) => c !== values.cluster.name);
+          const objects = [...docs, ...stackSecrets(json, meshCa, stack.name)];
+          const tlsProblems = clustermeshProblems(values.cluster.name, objects, peers, meshCa, scratch);
+          problems.push(...tlsProblems);
+          meshChecked++;
+          if (!tlsProblems.length)
+            log(
+              `PASS ${mesh.label} ${stack.name} ClusterMesh TLS: ${objects.length} objects, none holds the mesh CA key; config names ${peers.join(", ")}; its own four certificates, each verified against the mesh CA (server for every peer's name)`,
+            );
+          lastCilium = { values, namespace, json, stack, dir: chartDirs[pinKey], cluster: values.cluster.name, peers, meshCa };
+        }
         // Every pod within the Pod Security level of the namespace it lands in (a namespace the chart makes carries its own label).
         const ownLevels = Object.fromEntries(
           docs.filter((d) => d.kind === "Namespace").map((d) => [d.metadata.name, d.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
@@ -610,6 +742,47 @@ function main() {
     );
   }
 
+  if (meshChecked !== meshClusters) {
+    failures++;
+    log(`FAIL ClusterMesh TLS checked for ${meshChecked} of ${meshClusters} clusters`);
+  }
+  // The key check can fail: the shape before (the mesh CA's certificate and key as tls.ca, the chart generating) must be refused.
+  {
+    const { values, dir, json, stack, cluster, namespace, peers, meshCa } = lastCilium;
+    const old = { ...values, tls: { ca: { cert: Buffer.from(meshCa.caCertPem).toString("base64") } } };
+    old.clustermesh = {
+      ...values.clustermesh,
+      apiserver: { ...values.clustermesh.apiserver, tls: { authMode: "cluster", auto: { enabled: true, method: "helm" } } },
+    };
+    const file = path.join(scratch, "canary-shared-ca.json");
+    fs.writeFileSync(file, JSON.stringify(old));
+    const r = helm(bin, [
+      "template",
+      "cilium",
+      dir,
+      "--namespace",
+      namespace,
+      "--kube-version",
+      versions.platform.kubernetes,
+      "-f",
+      file,
+      "--set",
+      `tls.ca.key=${Buffer.from(meshCa.caKeyPem).toString("base64")}`,
+    ]);
+    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
+    const objects = [...docsOf(r.stdout), ...stackSecrets(json, meshCa, stack.name)];
+    const caught = clustermeshProblems(
+      cluster,
+      objects,
+      peers,
+      meshCa,
+      scratch,
+    ).filter((p) => p.includes("holds the mesh CA key"));
+    log(
+      `${caught.length ? "PASS" : "FAIL"} canary: the shared-CA shape (tls.ca.key in the release) ${caught.length ? `is refused: ${caught.join("; ")}` : "was not refused"}`,
+    );
+    if (!caught.length) failures++;
+  }
   // The checks can fail: Cilium with the chart's own capability list (SYS_MODULE in it) must be refused.
   const ciliumKey = `cilium@${versions.charts.cilium.version}`;
   const defaults = YAML.parse(fs.readFileSync(path.join(chartDirs[ciliumKey], "values.yaml"), "utf8"));

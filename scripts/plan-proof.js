@@ -299,7 +299,10 @@ const sorted = (o) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.
 
 /** What a stack must plan on an empty Proxmox, from the resolved config. */
 function expectedCreates(stackName, config) {
-  if (stackName === "mesh-ca") return { tls_private_key: 1, tls_self_signed_cert: 1 };
+  // The CA, and per cluster its ClusterMesh server, admin, remote and local certificates (key, request, signed certificate each).
+  const perCluster = 4 * config.clusters.length;
+  if (stackName === "mesh-ca")
+    return { tls_private_key: 1 + perCluster, tls_self_signed_cert: 1, tls_cert_request: perCluster, tls_locally_signed_cert: perCluster };
   const cluster = config.clusters.find((c) => stackName === `${c.name}-vms` || stackName === `${c.name}-talos`);
   if (!cluster) die(`no expectation for stack ${stackName}: teach plan-proof what it plans`);
   const nodes = [...cluster.controlPlane.nodes, ...cluster.workers.nodes];

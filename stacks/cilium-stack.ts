@@ -1,16 +1,16 @@
-import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Cluster } from "../.gen/providers/talos/cluster";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ApplyGate } from "../lib/gates/apply-gate";
 import { LbIpamChartValues } from "../lib/cilium/lb-ipam";
+import { ClusterMeshTlsSecrets } from "../lib/cilium/clustermesh-tls";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
 import { LocalChart } from "../lib/helm/local-chart";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
-import { MeshCaMaterial } from "../lib/pki/mesh-ca";
+import { ClusterMeshTls } from "../lib/pki/clustermesh-certs";
 import { TalosClientConfiguration } from "../lib/talos/health";
 import { CHARTS, CRDS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
@@ -46,8 +46,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly peers: readonly ClusterMeshPeer[];
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
-  /** From the mesh-ca stack (cross-stack references). */
-  readonly meshCa: MeshCaMaterial;
+  /** This cluster's ClusterMesh certificates and the mesh CA certificate, from the mesh-ca stack (cross-stack references; never the CA key). */
+  readonly clustermeshTls: ClusterMeshTls;
   /** The cluster's Talos API client (from its Talos stack), control plane IPs and every node's name. */
   readonly talos: {
     readonly clientConfiguration: TalosClientConfiguration;
@@ -69,7 +69,7 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
 /**
  * Cilium as the cluster's CNI (Talos boots with CNI none), with Hubble and
  * the clustermesh-apiserver, peered with every other cluster of the mesh
- * through the shared CA. Helm only: no cilium CLI. The stack is done when
+ * through certificates the mesh CA signed (the CA key stays in mesh-ca). Helm only: no cilium CLI. The stack is done when
  * Talos' full health check passes (every node Ready, which needs the CNI),
  * so the platform stack starts on a working cluster.
  */
@@ -86,8 +86,7 @@ export class CiliumStack extends Aggrik8sStack {
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
-    // Helm only: no kubernetes resources here.
-    new KubernetesAccess(this, "access", { credentials: props.credentials, kubernetesProvider: false });
+    new KubernetesAccess(this, "access", { credentials: props.credentials });
     const healthGates = props.healthGates ?? true;
     if (healthGates) new TalosProvider(this, "talos");
     const leaving = props.leavingNodes ?? [];
@@ -108,7 +107,7 @@ export class CiliumStack extends Aggrik8sStack {
       clusterName: props.clusterName,
       clusterId: props.clusterId,
       hubble: props.hubble,
-      caCertBase64: Fn.base64encode(props.meshCa.certificatePem),
+      chartVersion: props.ciliumVersion,
       apiserverNodePort: props.apiserverNodePort,
       apiserverReplicas: props.apiserverReplicas,
       apiserverServiceType: props.apiserverServiceType,
@@ -117,16 +116,18 @@ export class CiliumStack extends Aggrik8sStack {
       gatewayApi: props.gatewayApi,
       loadBalancer: props.lbIpam ? { announce: props.lbIpam.values.bgp.enabled ? "bgp" : "l2", poolSize: props.lbIpam.poolSize } : undefined,
     });
+    // kube-system: Talos labels it privileged already, and Cilium's own docs install there.
+    const namespace = "kube-system";
+    // Before the release: the apiserver and the agents mount them at start.
+    const tls = new ClusterMeshTlsSecrets(this, "clustermesh-tls", { tls: props.clustermeshTls, namespace });
     this.release = new ChartRelease(this, "cilium", {
       name: "cilium",
       chart: { ...CHARTS.cilium, version: props.ciliumVersion },
       chartSource: props.chartSource,
-      // kube-system: Talos labels it privileged already, and Cilium's own docs install there.
-      namespace: "kube-system",
+      namespace,
       values,
-      sensitiveValues: { "tls.ca.key": Fn.base64encode(props.meshCa.privateKeyPem) },
       timeoutSeconds: 900,
-      dependsOn: this.gatewayApiCrds ? [this.gatewayApiCrds.release] : undefined,
+      dependsOn: [...tls.secrets, ...(this.gatewayApiCrds ? [this.gatewayApiCrds.release] : [])],
     });
     // After the CNI, because its create waits for Talos' boot checks on the
     // control planes, "no diagnostics" among them: the kubelets' serving CSRs

@@ -58,7 +58,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env }
     : undefined;
   const chartSource = chartSourceOf(config.charts);
-  const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy });
+  const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy, clusters: config.clusters.map((c) => c.name) });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
     const healthGates = cluster.healthGates ?? config.healthGates;
@@ -100,7 +100,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       lbIpam: lbIpamOf(cluster),
       peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
       credentials: talos.credentials,
-      meshCa: meshCa.ca,
+      clustermeshTls: meshCa.clusterTls(cluster.name),
       talos: {
         clientConfiguration: talos.clientConfiguration,
         controlPlaneIps: talos.cluster.controlPlaneIps,

@@ -1,22 +1,50 @@
 import { TerraformOutput } from "cdktf";
 import { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { MeshCa, MeshCaMaterial } from "../lib/pki/mesh-ca";
+import { ClusterMeshCertificates, ClusterMeshTls } from "../lib/pki/clustermesh-certs";
+import { MeshCa } from "../lib/pki/mesh-ca";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 export interface MeshCaStackProps extends Aggrik8sStackProps {
   /** Allow `cdktf destroy` to delete the CA. @default - false */
   readonly allowDestroy?: boolean;
+  /** Cilium cluster.name of every cluster of the mesh: each gets its own ClusterMesh certificates, signed here. @default - none */
+  readonly clusters?: readonly string[];
 }
 
-/** The one CA every cluster's Cilium uses, so ClusterMesh peers trust each other. */
+/**
+ * The one CA every cluster's Cilium trusts, so ClusterMesh peers trust each
+ * other, and each cluster's ClusterMesh certificates signed with it. The CA
+ * key stays in this stack's state: a cluster gets its own certificates and
+ * the CA certificate, so one compromised cluster cannot mint certificates
+ * for its peers.
+ */
 export class MeshCaStack extends Aggrik8sStack {
-  readonly ca: MeshCaMaterial;
+  /** The CA itself (its key is for this stack and the state proof only). */
+  readonly ca: MeshCa;
+  private readonly tls = new Map<string, ClusterMeshTls>();
 
   constructor(scope: Construct, id: string, props: MeshCaStackProps = {}) {
     super(scope, id, props);
     new TlsProvider(this, "tls");
     this.ca = new MeshCa(this, "ca", { preventDestroy: !props.allowDestroy });
     new TerraformOutput(this, "ca_certificate_pem", { value: this.ca.certificatePem, description: "Mesh CA certificate (PEM)" });
+    for (const cluster of props.clusters ?? []) {
+      this.tls.set(
+        cluster,
+        new ClusterMeshCertificates(this, `clustermesh-${cluster}`, {
+          clusterName: cluster,
+          caCertificatePem: this.ca.certificatePem,
+          caPrivateKeyPem: this.ca.privateKeyPem,
+        }),
+      );
+    }
+  }
+
+  /** `cluster`'s ClusterMesh certificates and the CA certificate (no CA key). */
+  clusterTls(cluster: string): ClusterMeshTls {
+    const tls = this.tls.get(cluster);
+    if (!tls) throw new Error(`mesh-ca stack: no ClusterMesh certificates for ${cluster}; pass it in clusters`);
+    return tls;
   }
 }

@@ -49,7 +49,7 @@ describe.each([
       const cluster = clusters.find((c) => stack.startsWith(`${c}-`))!;
       const providers = json(stack).provider;
       const blocks = [...(providers.helm ?? []).map((h: any) => h.kubernetes), ...(providers.kubernetes ?? [])];
-      expect({ stack, blocks: blocks.length }).toEqual({ stack, blocks: stack.endsWith("-cilium") ? 1 : 2 });
+      expect({ stack, blocks: blocks.length }).toEqual({ stack, blocks: 2 });
       for (const p of blocks) {
         // Every credential comes from the cluster's own Talos stack, whose talos_cluster_kubeconfig makes it.
         for (const key of ["host", "cluster_ca_certificate", "client_certificate", "client_key"]) {

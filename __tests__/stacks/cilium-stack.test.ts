@@ -26,7 +26,7 @@ describe("cilium stack", () => {
     expect(stacks[0].dependencies.map((d) => d.node.id).sort()).toEqual(["mesh-ca", "talos-east-talos"]);
   });
 
-  it("configures helm from the Talos stack's outputs, TLS verified, and no unused kubernetes provider", () => {
+  it("configures helm and kubernetes from the Talos stack's outputs, TLS verified", () => {
     const remote = (attr: string) =>
       expect.stringMatching(
         new RegExp(
@@ -40,8 +40,9 @@ describe("cilium stack", () => {
       client_key: remote("client_key"),
     };
     expect(east.provider.helm[0]).toEqual({ kubernetes: tls });
-    expect(Object.keys(east.provider).sort()).toEqual(["helm", "null", "talos"]);
-    expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "null", "talos"]);
+    expect(east.provider.kubernetes[0]).toEqual(tls);
+    expect(Object.keys(east.provider).sort()).toEqual(["helm", "kubernetes", "null", "talos"]);
+    expect(Object.keys(east.terraform.required_providers).sort()).toEqual(["helm", "kubernetes", "null", "talos"]);
   });
 
   it("takes the cluster into talos_cluster after the CNI: Talos' boot checks at create, upgrade-k8s on a version change", () => {
@@ -101,30 +102,55 @@ describe("cilium stack", () => {
     expect(values(east).clustermesh.apiserver.tls.authMode).toBe("cluster");
   });
 
-  it("uses the same mesh CA in both clusters, the key only as a sensitive value", () => {
-    const caCert = (json: any) => JSON.parse(releaseOf(json).values[0]).tls.ca.cert;
-    expect(caCert(east)).toBe(
-      "${base64encode(data.terraform_remote_state.cross-stack-reference-input-mesh-ca.outputs.cross-stack-output-tls_self_signed_certca_cert_ACFAC989cert_pem)}",
-    );
-    expect(caCert(west)).toBe(caCert(east));
-    const key = (json: any) => releaseOf(json).set_sensitive;
-    expect(key(east)).toEqual([
-      {
-        name: "tls.ca.key",
-        value: expect.stringMatching(
-          /^\$\{base64encode\(data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.cross-stack-output-tls_private_keyca_key_[0-9A-F]+private_key_pem\)\}$/,
-        ),
-      },
+  const secretsOf = (json: any) => Object.values(json.resource.kubernetes_secret_v1) as any[];
+  const meshRef = (output: string) =>
+    new RegExp(`^\\$\\{data\\.terraform_remote_state\\.cross-stack-reference-input-mesh-ca\\.outputs\\.cross-stack-output-${output}\\}$`);
+
+  it("stores each of its own ClusterMesh certificates, signed in mesh-ca, as the secret the chart mounts, before the release", () => {
+    const secrets = secretsOf(east);
+    expect(secrets.map((s) => s.metadata.name).sort()).toEqual([
+      "clustermesh-apiserver-admin-cert",
+      "clustermesh-apiserver-local-cert",
+      "clustermesh-apiserver-remote-cert",
+      "clustermesh-apiserver-server-cert",
     ]);
-    expect(key(west)).toEqual(key(east));
-    expect(JSON.stringify(releaseOf(east).values)).not.toContain("private_key");
+    for (const s of secrets) {
+      const kind = s.metadata.name.replace(/^clustermesh-apiserver-|-cert$/g, "");
+      expect(s).toMatchObject({ type: "kubernetes.io/tls", metadata: { namespace: "kube-system" } });
+      expect(s.data_wo["ca.crt"]).toMatch(meshRef("tls_self_signed_certca_cert_[0-9A-F]+cert_pem"));
+      expect(s.data_wo["tls.crt"]).toMatch(meshRef(`tls_locally_signed_certclustermesh-talos-east_${kind}-cert_[0-9A-F]+cert_pem`));
+      expect(s.data_wo["tls.key"]).toMatch(meshRef(`tls_private_keyclustermesh-talos-east_${kind}-key_[0-9A-F]+private_key_pem`));
+      // Re-issued in mesh-ca (renewal window) -> new validity start -> new revision -> the secret is rewritten.
+      expect(s.data_wo_revision).toMatch(
+        /^\$\{parseint\(formatdate\("YYYYMMDDhhmmss", data\.terraform_remote_state\..*-cert_[0-9A-F]+validity_start_time\), 10\)\}$/,
+      );
+      expect(s).not.toHaveProperty("data");
+    }
+    expect(releaseOf(east).depends_on.sort()).toEqual(
+      Object.keys(east.resource.kubernetes_secret_v1)
+        .map((id) => `kubernetes_secret_v1.${id}`)
+        .sort(),
+    );
   });
 
-  it("exports the CA key from mesh-ca only as a sensitive output", () => {
+  it("never receives the mesh CA key, nor another cluster's certificates", () => {
+    const text = JSON.stringify(east);
+    expect(text).not.toMatch(/ca_key/);
+    expect(text).not.toMatch(/tls_private_keyca/);
+    expect(text).not.toMatch(/talos-west_(server|admin|remote|local)/);
+    expect(releaseOf(east).set_sensitive).toBeUndefined();
+    expect(JSON.parse(releaseOf(east).values[0])).not.toHaveProperty("tls");
+    // The same CA certificate in both clusters: that is what lets them peer.
+    const caCert = (json: any) => secretsOf(json)[0].data_wo["ca.crt"];
+    expect(caCert(west)).toBe(caCert(east));
+  });
+
+  it("exports no CA key from mesh-ca at all, and every cluster key only as a sensitive output", () => {
     const ca = parse(Testing.synth(meshCa));
     const keyOutputs = Object.entries(ca.output).filter(([, o]: [string, any]) => /private_key_pem/.test(o.value));
-    expect(keyOutputs).toHaveLength(1);
-    expect((keyOutputs[0][1] as any).sensitive).toBe(true);
+    expect(keyOutputs.map(([, o]: [string, any]) => o.value).filter((v: string) => /tls_private_key\.ca_key/.test(v))).toEqual([]);
+    expect(keyOutputs).toHaveLength(8);
+    for (const [, o] of keyOutputs) expect((o as any).sensitive).toBe(true);
   });
 
   it("runs one clustermesh-apiserver on a cluster without two workers", () => {
@@ -145,13 +171,12 @@ describe("cilium stack", () => {
 describe("cilium stack with the health gates off (repair)", () => {
   it("synthesizes no gate, talos_cluster included (it waits on Talos checks), for the mesh or one cluster", () => {
     const off = buildCilium(resolvedConfig((c) => (c.healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));
-    // Only the CRD gate before the LB-IPAM objects stays (it checks no node's health).
     const gates = (json: any) => Object.keys(json.resource.null_resource ?? {});
     for (const json of off) {
       // Only the CRD gate before the LB-IPAM objects stays (it checks no node's health).
       expect(gates(json)).toEqual([expect.stringMatching(/^cilium-crds_gate_/)]);
       // talos_cluster waits on Talos' cluster checks at create and at every Kubernetes upgrade: a gate too.
-      expect(Object.keys(json.provider).sort()).toEqual(["helm", "null"]);
+      expect(Object.keys(json.provider).sort()).toEqual(["helm", "kubernetes", "null"]);
       expect(json.resource.talos_cluster).toBeUndefined();
     }
     const one = buildCilium(resolvedConfig((c) => (c.clusters[0].healthGates = false))).stacks.map((s) => parse(Testing.synth(s)));

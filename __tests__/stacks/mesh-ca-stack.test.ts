@@ -1,4 +1,6 @@
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { Testing } from "cdktf";
+import { ClusterMeshCertificates } from "../../lib/pki/clustermesh-certs";
 import { parse, resolvedConfig, synthMeshStack } from "../helpers";
 
 describe("mesh-ca stack", () => {
@@ -39,6 +41,43 @@ describe("mesh-ca stack", () => {
   it("outputs only the certificate, never the key", () => {
     expect(Object.keys(json.output)).toEqual(["ca_certificate_pem"]);
     expect(json.output.ca_certificate_pem.value).toMatch(/tls_self_signed_cert\..*\.cert_pem/);
+  });
+
+  it("signs each cluster's server, admin, remote and local ClusterMesh certificates with the CA, in this stack", () => {
+    const certs = Object.entries(json.resource.tls_locally_signed_cert) as [string, any][];
+    const requests = json.resource.tls_cert_request as Record<string, any>;
+    const subjectOf = (cert: any) => requests[cert.cert_request_pem.match(/tls_cert_request\.([^.]+)\./)[1]];
+    const cns = certs.map(([, c]) => subjectOf(c).subject[0].common_name).sort();
+    expect(cns).toEqual([
+      "admin-talos-east",
+      "admin-talos-west",
+      "clustermesh-apiserver.cilium.io",
+      "clustermesh-apiserver.cilium.io",
+      "local-talos-east",
+      "local-talos-west",
+      "remote-talos-east",
+      "remote-talos-west",
+    ]);
+    for (const [, c] of certs) {
+      expect(c.ca_private_key_pem).toMatch(/^\$\{tls_private_key\.ca_key_[0-9A-F]+\.private_key_pem\}$/);
+      expect(c.ca_cert_pem).toMatch(/^\$\{tls_self_signed_cert\.ca_cert_[0-9A-F]+\.cert_pem\}$/);
+      // A year, re-issued by any deploy in its last 90 days.
+      expect(c).toMatchObject({ validity_period_hours: 8760, early_renewal_hours: 2160 });
+    }
+    const server = certs.map(([, c]) => subjectOf(c)).find((r) => r.subject[0].common_name === "clustermesh-apiserver.cilium.io");
+    // Peers dial <cluster>.mesh.cilium.io: the wildcard covers every cluster.
+    expect(server.dns_names).toEqual(["clustermesh-apiserver.cilium.io", "*.mesh.cilium.io", "clustermesh-apiserver.kube-system.svc"]);
+    expect(certs.filter(([, c]) => c.allowed_uses.includes("server_auth"))).toHaveLength(2);
+  });
+
+  it("refuses a renewal window that is not inside the validity", () => {
+    const stack = Testing.stubVersion(Testing.app()) as any;
+    expect(
+      () =>
+        new ClusterMeshCertificates(stack, "c", { clusterName: "x", caCertificatePem: "c", caPrivateKeyPem: "k", validityHours: 100, renewBeforeHours: 100 }),
+    ).toThrow(
+      "c: renewal window renewBeforeHours 100 is not above 0 and below the validity, 100 hours. Fix: give renewBeforeHours a number of hours between 0 and validityHours, e.g. 2160 for a one-year certificate",
+    );
   });
 
   it("keeps its state in state/mesh-ca.tfstate", () => {

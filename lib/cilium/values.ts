@@ -26,8 +26,11 @@ export interface CiliumValuesProps {
   readonly clusterId: number;
   /** Hubble relay and UI. */
   readonly hubble: boolean;
-  /** Mesh CA certificate, base64 of the PEM (a token from the mesh-ca stack). Its key goes in separately, as a sensitive value. */
-  readonly caCertBase64: string;
+  /**
+   * Chart version: 1.19 still has the deprecated `tls-provided` templates,
+   * switched off with `enableSecrets: false` (1.20 removed them).
+   */
+  readonly chartVersion: string;
   /** NodePort of this cluster's clustermesh-apiserver. */
   readonly apiserverNodePort: number;
   /**
@@ -74,7 +77,6 @@ export interface CiliumValues {
   readonly l2announcements: { readonly enabled: boolean };
   readonly bgpControlPlane: { readonly enabled: boolean };
   readonly k8sClientRateLimit?: { readonly qps: number; readonly burst: number };
-  readonly tls: { readonly ca: { readonly cert: string } };
   readonly clustermesh: {
     readonly useAPIServer: boolean;
     readonly maxConnectedClusters: number;
@@ -87,7 +89,8 @@ export interface CiliumValues {
       readonly service: { readonly type: "NodePort"; readonly nodePort: number } | { readonly type: "LoadBalancer"; readonly externallyCreated: true };
       readonly tls: {
         readonly authMode: "cluster";
-        readonly auto: { readonly enabled: boolean; readonly method: "cronJob"; readonly certValidityDuration: number; readonly schedule: string };
+        readonly auto: { readonly enabled: false };
+        readonly enableSecrets?: false;
       };
     };
   };
@@ -121,6 +124,12 @@ export const HUBBLE_CERT_SCHEDULE = "0 0 1 */4 *";
 /** Same in every cluster: Cilium refuses peers with a different value. */
 export const MAX_CONNECTED_CLUSTERS = 255;
 
+/** Whether a chart version still has the deprecated `tls-provided` templates (before 1.20), which need turning off. */
+function providedTlsTemplates(chartVersion: string): boolean {
+  const [major, minor] = chartVersion.split(".").map(Number);
+  return major === 1 && minor < 20;
+}
+
 export function ciliumValues(props: CiliumValuesProps): CiliumValues {
   return {
     cluster: { name: props.clusterName, id: props.clusterId },
@@ -136,8 +145,12 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
       relay: { enabled: props.hubble },
       ui: { enabled: props.hubble },
       // The chart's default (helm) signs Hubble's certificates once, reused
-      // through lookup and never renewed; cronJob re-issues them from the CA on
-      // a schedule, well inside their validity.
+      // through lookup and never renewed; cronJob re-issues them on a schedule,
+      // well inside their validity. It signs them with `cilium-ca`, which
+      // certgen generates in the cluster on first run (certgen.generateCA, the
+      // chart's default: templates/hubble/tls-cronjob/_job-spec.tpl passes
+      // --ca-generate --ca-reuse-secret): a CA of this cluster only, never in
+      // state, and not the mesh CA, whose key stays in mesh-ca.
       tls: { auto: { enabled: true, method: "cronJob", certValidityDuration: HUBBLE_CERT_VALIDITY_DAYS, schedule: HUBBLE_CERT_SCHEDULE } },
     },
     encryption: props.encryption === "wireguard" ? { enabled: true, type: "wireguard" } : { enabled: false },
@@ -149,7 +162,6 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
     bgpControlPlane: { enabled: props.loadBalancer?.announce === "bgp" },
     // L2 announcements hold a lease per Service (lb-ipam.ts).
     ...(props.loadBalancer?.announce === "l2" ? { k8sClientRateLimit: l2ClientRateLimit(props.loadBalancer.poolSize) } : {}),
-    tls: { ca: { cert: props.caCertBase64 } },
     clustermesh: {
       useAPIServer: true,
       maxConnectedClusters: MAX_CONNECTED_CLUSTERS,
@@ -164,13 +176,16 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
           props.apiserverServiceType === "LoadBalancer"
             ? { type: "LoadBalancer", externallyCreated: true }
             : { type: "NodePort", nodePort: props.apiserverNodePort },
-        // cronJob: certificates are signed by the shared CA and renewed on a
-        // schedule; the chart's default (helm) re-issues them only on upgrades.
+        // Provided TLS: the mesh-ca stack signs this cluster's server, admin,
+        // remote and local certificates and the Cilium stack stores them as the
+        // secrets the chart mounts (lib/cilium/clustermesh-tls.ts), so no CA key
+        // reaches the cluster; the chart's generators (helm, cronJob) would need it.
         tls: {
           // One etcd user per peer cluster (remote-<name>), possible because every
-          // cluster shares the mesh CA; the chart's default, migration, also keeps the shared user.
+          // cluster's certificates come from the one mesh CA; the chart's default, migration, also keeps the shared user.
           authMode: "cluster",
-          auto: { enabled: true, method: "cronJob", certValidityDuration: 1095, schedule: "0 0 1 */4 *" },
+          auto: { enabled: false },
+          ...(providedTlsTemplates(props.chartVersion) ? { enableSecrets: false as const } : {}),
         },
       },
     },

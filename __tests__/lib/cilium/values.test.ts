@@ -28,22 +28,24 @@ function undeclaredPaths(values: unknown, schema: any, at = ""): string[] {
 }
 
 // Keys the chart reads and documents in values.yaml (commented out there), but its schema omits.
-const DOCUMENTED_NOT_IN_SCHEMA = ["clustermesh.apiserver.tls.auto.schedule"];
+const DOCUMENTED_NOT_IN_SCHEMA: string[] = [];
 
 const config = resolvedConfig();
-const CA = "Q0EgY2VydA==";
-const east = ciliumValues({
-  clusterName: "talos-east",
-  clusterId: 1,
-  hubble: true,
-  caCertBase64: CA,
-  apiserverNodePort: 32379,
-  apiserverReplicas: 2,
-  peers: meshPeers(config, "talos-east"),
-});
+const eastFor = (chartVersion: string) =>
+  ciliumValues({
+    clusterName: "talos-east",
+    clusterId: 1,
+    hubble: true,
+    chartVersion,
+    apiserverNodePort: 32379,
+    apiserverReplicas: 2,
+    peers: meshPeers(config, "talos-east"),
+  });
+const east = eastFor(CHARTS.cilium.version);
 
 describe.each(["1.19.6", "1.20.0"])("Cilium values against the chart %s schema", (version) => {
   const schema = chartSchema(version);
+  const east = eastFor(version);
 
   it("declare every key we set", () => {
     expect(undeclaredPaths(east, schema).filter((p) => !DOCUMENTED_NOT_IN_SCHEMA.includes(p))).toEqual([]);
@@ -72,6 +74,17 @@ it("the pinned Cilium chart has a committed schema", () => {
   expect(fs.existsSync(path.join(__dirname, "..", "..", "..", "schemas", "charts", `cilium-${CHARTS.cilium.version}.values.schema.json`))).toBe(true);
 });
 
+describe("Cilium values for ClusterMesh TLS", () => {
+  it("turn the chart's certificate generation off: the certificates come from mesh-ca as secrets", () => {
+    expect(east.clustermesh.apiserver.tls).toEqual({ authMode: "cluster", auto: { enabled: false }, enableSecrets: false });
+  });
+
+  it("turn 1.19's deprecated tls-provided templates off, and set nothing 1.20 lacks", () => {
+    expect(eastFor("1.19.6").clustermesh.apiserver.tls.enableSecrets).toBe(false);
+    expect(eastFor("1.20.0").clustermesh.apiserver.tls).toEqual({ authMode: "cluster", auto: { enabled: false } });
+  });
+});
+
 describe("Cilium values for Talos", () => {
   it("use Talos' settings: no kube-proxy, KubePrism, cgroup v2 host mount, Talos-safe capabilities", () => {
     expect(east).toMatchObject({
@@ -85,9 +98,9 @@ describe("Cilium values for Talos", () => {
     expect(east.securityContext.capabilities.cleanCiliumState).toEqual(["NET_ADMIN", "SYS_ADMIN", "SYS_RESOURCE"]);
   });
 
-  it("carry the cluster's own name and id, the shared CA and the apiserver exposure", () => {
+  it("carry the cluster's own name and id and the apiserver exposure, and no CA of any kind", () => {
     expect(east.cluster).toEqual({ name: "talos-east", id: 1 });
-    expect(east.tls.ca.cert).toBe(CA);
+    expect(east).not.toHaveProperty("tls");
     expect(east.clustermesh).toMatchObject({ useAPIServer: true, maxConnectedClusters: 255, apiserver: { service: { type: "NodePort", nodePort: 32379 } } });
   });
 
