@@ -6,7 +6,7 @@ import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credenti
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
 import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Capability } from "../lib/platform/component";
 import { componentContext, enabledComponents } from "../lib/platform/components";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
@@ -60,9 +60,15 @@ export class PlatformStack extends Aggrik8sStack {
           if (!by) throw new Error(`${component.key} needs ${need}, which no component before it provides`);
           return by;
         }),
-        ...component
-          .kubernetesSecrets()
-          .map((s) => new SecretV1(this, s.id, { metadata: { name: s.name, namespace }, data: { [s.key]: secrets.value(s.ref, s.description) } })),
+        ...component.kubernetesSecrets().map((s) => {
+          const value = secrets.value(s.ref, s.description);
+          // Write-only: the value never enters state. The revision, a 48-bit prefix of its SHA-256, rewrites the secret when the value changes.
+          return new SecretV1(this, s.id, {
+            metadata: { name: s.name, namespace },
+            dataWo: { [s.key]: value },
+            dataWoRevision: Token.asNumber(Fn.parseint(Fn.substr(Fn.sha256(value), 0, 12), 16)),
+          });
+        }),
       ];
       const installed = new Map<string, ChartRelease>();
       for (const r of component.releases(ctx)) {

@@ -144,7 +144,7 @@ describe("platform stack", () => {
         annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
       },
     ]);
-    expect(csi.set_sensitive).toEqual([{ name: "config.clusters[0].token_secret", value: "${var.PROXMOX_CSI_TOKEN_SECRET}" }]);
+    expect(csi.set_wo).toEqual([{ name: "config.clusters[0].token_secret", value: "${var.PROXMOX_CSI_TOKEN_SECRET}" }]);
     expect(edge.kubescape.depends_on).toEqual([expect.stringMatching(/^helm_release\.proxmox-csi_release_/)]);
     expect(edge["rook-ceph"]).toBeUndefined();
     // Switched on beside Rook, its class is not the default.
@@ -169,7 +169,7 @@ describe("platform stack", () => {
       },
     });
     const secret = Object.values(west.resource.kubernetes_secret_v1)[0] as any;
-    expect(secret).toMatchObject({ metadata: { name: "acme-dns01" }, data: { "api-token": "${var.CLOUDFLARE_API_TOKEN}" } });
+    expect(secret).toMatchObject({ metadata: { name: "acme-dns01" }, data_wo: { "api-token": "${var.CLOUDFLARE_API_TOKEN}" } });
     expect(west.variable.CLOUDFLARE_API_TOKEN.sensitive).toBe(true);
   });
 
@@ -225,13 +225,21 @@ describe("platform stack", () => {
       ["ROBUSTA_SIGNING_KEY", true],
       ["ROBUSTA_UI_SINK_TOKEN", true],
     ]);
-    expect(r.robusta.set_sensitive).toEqual([
+    expect(r.robusta.set_sensitive).toBeUndefined();
+    // Write-only (set_wo): the secrets never enter state; a hash prefix of them is the revision.
+    expect(r.robusta.set_wo_revision).toMatch(
+      /^\$\{parseint\(substr\(sha256\(join\("\\n", \[join\("=", \["globalConfig.signing_key", var.ROBUSTA_SIGNING_KEY\]\), /,
+    );
+    expect(r.robusta.set_wo).toEqual([
       { name: "globalConfig.signing_key", value: "${var.ROBUSTA_SIGNING_KEY}" },
       { name: "globalConfig.account_id", value: "${var.ROBUSTA_ACCOUNT_ID}" },
       { name: "sinksConfig[0].robusta_sink.token", value: "${var.ROBUSTA_UI_SINK_TOKEN}" },
     ]);
     const secret = Object.values(json.resource.kubernetes_secret_v1)[0] as any;
-    expect(secret.data).toEqual({ "api-key": "${var.HONEYCOMB_API_KEY}" });
+    // Write-only: the key never enters state; its hash prefix as the revision rewrites the secret when it changes.
+    expect(secret.data_wo).toEqual({ "api-key": "${var.HONEYCOMB_API_KEY}" });
+    expect(secret.data_wo_revision).toBe("${parseint(substr(sha256(var.HONEYCOMB_API_KEY), 0, 12), 16)}");
+    expect(secret).not.toHaveProperty("data");
   });
 
   it("gives the collector its API key through the secret, escaping the collector's own ${env:...}", () => {
@@ -272,7 +280,7 @@ describe("platform stack", () => {
     const gc = releases(edge).groundcover;
     expect(gc).toMatchObject({ repository: "https://helm.groundcover.com/", chart: "groundcover", version: "1.0.0" });
     expect(JSON.parse(gc.values[0])).toEqual({ global: { backend: { enabled: false } } });
-    expect(gc.set_sensitive).toEqual([{ name: "global.groundcover_token", value: "${var.GROUNDCOVER_TOKEN}" }]);
+    expect(gc.set_wo).toEqual([{ name: "global.groundcover_token", value: "${var.GROUNDCOVER_TOKEN}" }]);
     expect(namespaces(edge).groundcover).toBe("privileged");
     expect(releases(edge)["rook-ceph"]).toBeUndefined();
   });

@@ -1,5 +1,5 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Construct } from "constructs";
 import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
@@ -23,7 +23,11 @@ export interface ChartReleaseProps {
   readonly namespace: string;
   /** Typed values, serialised once as JSON (which Helm reads as YAML). May hold tokens. @default - chart defaults */
   readonly values?: object;
-  /** Secret values by dotted chart key, passed as `set_sensitive` so plans and logs mask them. @default - none */
+  /**
+   * Secret values by dotted chart key, passed write-only (`set_wo`): masked in
+   * plans and logs and never stored in state; a 48-bit prefix of their SHA-256
+   * is the revision, so a changed secret upgrades the release. @default - none
+   */
   readonly sensitiveValues?: Readonly<Record<string, string>>;
   /** Seconds Helm waits for the release to be ready. @default - 600 */
   readonly timeoutSeconds?: number;
@@ -49,7 +53,7 @@ export class ChartRelease extends Construct {
       namespace: props.namespace,
       createNamespace: false,
       values: props.values ? [JSON.stringify(props.values)] : undefined,
-      setSensitive: props.sensitiveValues ? Object.entries(props.sensitiveValues).map(([name, value]) => ({ name, value })) : undefined,
+      ...writeOnlySets(props.sensitiveValues),
       wait: true,
       atomic: true,
       cleanupOnFail: true,
@@ -69,6 +73,20 @@ function releaseChart(scope: Construct, chart: ChartReleaseProps["chart"], sourc
     chart: location.repository === undefined ? fromStackDir(location.chart, scope) : location.chart,
     version: chart.version,
   };
+}
+
+/** `set_wo` and its revision for `values` (by chart key); nothing when there are none. */
+function writeOnlySets(values: Readonly<Record<string, string>> | undefined): { setWo?: { name: string; value: string }[]; setWoRevision?: number } {
+  const entries = Object.entries(values ?? {});
+  if (entries.length === 0) return {};
+  // Keys and values joined (a value with the separator cannot fake another key: the key list is fixed at synth).
+  const digest = Fn.sha256(
+    Fn.join(
+      "\n",
+      entries.map(([name, value]) => Fn.join("=", [name, value])),
+    ),
+  );
+  return { setWo: entries.map(([name, value]) => ({ name, value })), setWoRevision: Token.asNumber(Fn.parseint(Fn.substr(digest, 0, 12), 16)) };
 }
 
 export { terraformLiteral } from "./literal";

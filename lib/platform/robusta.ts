@@ -7,7 +7,7 @@ import { z } from "zod";
 import { SecretRefSchema, optIn } from "../config/schema-parts";
 import { defineComponent } from "./component";
 
-/** Robusta chart keys that are secrets: set with set_sensitive, never in values. */
+/** Robusta chart keys that are secrets: set write-only (set_wo), never in values. */
 export const ROBUSTA_SECRET_KEYS = {
   signingKey: "globalConfig.signing_key",
   accountId: "globalConfig.account_id",

@@ -20,7 +20,7 @@ describe("{doppler: NAME} secrets", () => {
       '${contains(keys(self.map), "ROBUSTA_ACCOUNT_ID")}',
     ]);
     const robusta = (Object.values(platform.resource.helm_release) as any[]).find((r) => r.name === "robusta");
-    const sensitive = Object.fromEntries(robusta.set_sensitive.map((s: any) => [s.name, s.value]));
+    const sensitive = Object.fromEntries(robusta.set_wo.map((s: any) => [s.name, s.value]));
     expect(sensitive["globalConfig.signing_key"]).toMatch(/^\$\{data\.doppler_secrets\.secrets_doppler-secrets_[0-9A-F]+\.map\.ROBUSTA_SIGNING_KEY\}$/);
     // The default {env} references stay variables.
     expect(Object.keys(platform.variable).sort()).toEqual(["CI_DOPPLER_TOKEN", "ROBUSTA_UI_SINK_TOKEN"]);
