@@ -771,13 +771,7 @@ function main() {
     ]);
     if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
     const objects = [...docsOf(r.stdout), ...stackSecrets(json, meshCa, stack.name)];
-    const caught = clustermeshProblems(
-      cluster,
-      objects,
-      peers,
-      meshCa,
-      scratch,
-    ).filter((p) => p.includes("holds the mesh CA key"));
+    const caught = clustermeshProblems(cluster, objects, peers, meshCa, scratch).filter((p) => p.includes("holds the mesh CA key"));
     log(
       `${caught.length ? "PASS" : "FAIL"} canary: the shared-CA shape (tls.ca.key in the release) ${caught.length ? `is refused: ${caught.join("; ")}` : "was not refused"}`,
     );
