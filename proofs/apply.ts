@@ -23,6 +23,7 @@ import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
 import { DEFAULT_MESH } from "../lib/config/default-mesh";
+import { CLUSTERMESH_TLS_SECRETS } from "../lib/cilium/clustermesh-tls";
 import { validateConfig } from "../lib/config/load";
 import { MeshConfigInput } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
@@ -49,6 +50,7 @@ interface HelmReleaseJson {
   readonly chart: string;
   readonly values?: string[];
   readonly set_sensitive?: { name: string }[];
+  readonly set_wo?: { name: string }[];
 }
 interface NamespaceJson {
   readonly metadata: { readonly name: string; readonly labels: Record<string, string> };
@@ -412,10 +414,37 @@ function checkClusterMesh(
   out: string,
   check: (ok: boolean, what: string) => boolean,
 ): void {
-  const meshCa = run(engine(), ["output", "-json"], { cwd: path.join(out, "stacks", "mesh-ca"), env: engineEnv() });
-  const caPem = Object.entries(JSON.parse(meshCa.stdout || "{}") as Record<string, { value: unknown }>).find(([k]) => /cert_pem|certificate_pem/.test(k))?.[1]
-    .value as string | undefined;
+  const meshCaDir = path.join(out, "stacks", "mesh-ca");
+  const outputs = JSON.parse(run(engine(), ["output", "-json"], { cwd: meshCaDir, env: engineEnv() }).stdout || "{}") as Record<string, { value: string }>;
+  const caPem = outputs.ca_certificate_pem?.value.trim() ?? "";
+  // The CA key as mesh-ca's state holds it: the one place it may be.
+  const shown = JSON.parse(run(engine(), ["show", "-json"], { cwd: meshCaDir, env: engineEnv() }).stdout || "{}");
+  const keys = ((shown.values?.root_module?.resources ?? []) as { type: string; values: { private_key_pem?: string } }[]).filter((r) => r.type === "tls_private_key");
+  const caFile = path.join(p.scratch, "mesh-ca.crt");
+  fs.writeFileSync(caFile, caPem);
+  const caKeyPem = keys
+    .map((k) => k.values.private_key_pem ?? "")
+    .find((pem) => {
+      const pub = run("openssl", ["pkey", "-pubout"], { input: pem }).stdout;
+      return pub !== "" && pub === run("openssl", ["x509", "-noout", "-pubkey", "-in", caFile]).stdout;
+    });
+  check(Boolean(caPem) && Boolean(caKeyPem), "mesh-ca: its state holds the CA certificate and its key");
   for (const c of clusters) {
+    // No object of the cluster holds the mesh CA key: every secret, every namespace, decoded.
+    const secrets = JSON.parse(c.kubectl(["get", "secrets", "-A", "-o", "json"]).stdout).items as { metadata: { namespace: string; name: string }; data?: Record<string, string> }[];
+    const holders = secrets.filter((x) => Object.values(x.data ?? {}).some((v) => Buffer.from(v, "base64").toString().includes(caKeyPem!.trim())));
+    check(Boolean(caKeyPem) && holders.length === 0, `${c.name}: no secret holds the mesh CA key${holders.length ? ` (${holders.map((h) => `${h.metadata.namespace}/${h.metadata.name}`).join(", ")})` : ""}`);
+    // Its ClusterMesh certificates: the mesh CA beside each, and each chains to it.
+    for (const name of Object.values(CLUSTERMESH_TLS_SECRETS)) {
+      const data = secrets.find((x) => x.metadata.namespace === "kube-system" && x.metadata.name === name)?.data ?? {};
+      const crt = path.join(p.scratch, `${c.name}-${name}.crt`);
+      fs.writeFileSync(crt, Buffer.from(data["tls.crt"] ?? "", "base64"));
+      const verified = run("openssl", ["verify", "-CAfile", caFile, crt]);
+      check(
+        Buffer.from(data["ca.crt"] ?? "", "base64").toString().trim() === caPem && verified.status === 0,
+        `${c.name}: ${name} carries the mesh CA and its certificate chains to it${verified.status ? ` (${verified.stdout.trim()} ${verified.stderr.trim()})` : ""}`,
+      );
+    }
     // Agents read cilium-clustermesh; with KVStoreMesh (the chart's default) it points them at the local
     // clustermesh-apiserver, and cilium-kvstoremesh holds the peers' real endpoints (templates/clustermesh-config/).
     const secretData = (name: string): Record<string, string> =>
@@ -427,9 +456,6 @@ function checkClusterMesh(
       const remote = Buffer.from(kvstoremesh[peer.name] ?? agents[peer.name] ?? "", "base64").toString();
       check(peer.name in agents && remote.includes(endpoint), `${c.name}: the ClusterMesh config names peer ${peer.name} at ${endpoint}`);
     }
-    const ca = JSON.parse(c.kubectl(["-n", "kube-system", "get", "secret", "cilium-ca", "-o", "json"], undefined, false).stdout || "{}");
-    const got = ca.data?.["ca.crt"] ? Buffer.from(ca.data["ca.crt"], "base64").toString().trim() : "";
-    check(Boolean(caPem) && got === caPem!.trim(), `${c.name}: cilium-ca holds the mesh CA certificate`);
   }
 }
 
@@ -615,7 +641,7 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
         const valuesFile = path.join(p.scratch, `baseline-${r.name}.json`);
         // Terraform references in values are the mesh CA's certificates (base64 PEM); sensitive values a key or a token.
         fs.writeFileSync(valuesFile, (r.values?.[0] ?? "{}").replace(/\$\{[^}]*\}/g, ca.certBase64));
-        const sets = (r.set_sensitive ?? []).flatMap((s: { name: string }) => ["--set", `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`]);
+        const sets = [...(r.set_sensitive ?? []), ...(r.set_wo ?? [])].flatMap((s: { name: string }) => ["--set", `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`]);
         const t = Date.now();
         const h = helm(
           prepared.helm,
