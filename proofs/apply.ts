@@ -627,10 +627,10 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
         c.kubectl(["create", "namespace", ns.metadata.name], undefined, false);
         c.kubectl(["label", "--overwrite", "namespace", ns.metadata.name, ...Object.entries(ns.metadata.labels).map(([k, v]) => `${k}=${v}`)]);
       }
-      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data: Record<string, string> }>(stacks, stack, "kubernetes_secret_v1")) {
+      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data?: Record<string, string>; data_wo?: Record<string, string> }>(stacks, stack, "kubernetes_secret_v1")) {
         const ns = s.metadata.namespace.includes("${") ? String(s.metadata.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : s.metadata.namespace;
         c.kubectl(
-          ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data).map((k) => `--from-literal=${k}=stand-in`)],
+          ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data ?? s.data_wo ?? {}).map((k) => `--from-literal=${k}=stand-in`)],
           undefined,
           false,
         );
