@@ -419,7 +419,9 @@ function checkClusterMesh(
   const caPem = outputs.ca_certificate_pem?.value.trim() ?? "";
   // The CA key as mesh-ca's state holds it: the one place it may be.
   const shown = JSON.parse(run(engine(), ["show", "-json"], { cwd: meshCaDir, env: engineEnv() }).stdout || "{}");
-  const keys = ((shown.values?.root_module?.resources ?? []) as { type: string; values: { private_key_pem?: string } }[]).filter((r) => r.type === "tls_private_key");
+  const keys = ((shown.values?.root_module?.resources ?? []) as { type: string; values: { private_key_pem?: string } }[]).filter(
+    (r) => r.type === "tls_private_key",
+  );
   const caFile = path.join(p.scratch, "mesh-ca.crt");
   fs.writeFileSync(caFile, caPem);
   const caKeyPem = keys
@@ -431,9 +433,15 @@ function checkClusterMesh(
   check(Boolean(caPem) && Boolean(caKeyPem), "mesh-ca: its state holds the CA certificate and its key");
   for (const c of clusters) {
     // No object of the cluster holds the mesh CA key: every secret, every namespace, decoded.
-    const secrets = JSON.parse(c.kubectl(["get", "secrets", "-A", "-o", "json"]).stdout).items as { metadata: { namespace: string; name: string }; data?: Record<string, string> }[];
+    const secrets = JSON.parse(c.kubectl(["get", "secrets", "-A", "-o", "json"]).stdout).items as {
+      metadata: { namespace: string; name: string };
+      data?: Record<string, string>;
+    }[];
     const holders = secrets.filter((x) => Object.values(x.data ?? {}).some((v) => Buffer.from(v, "base64").toString().includes(caKeyPem!.trim())));
-    check(Boolean(caKeyPem) && holders.length === 0, `${c.name}: no secret holds the mesh CA key${holders.length ? ` (${holders.map((h) => `${h.metadata.namespace}/${h.metadata.name}`).join(", ")})` : ""}`);
+    check(
+      Boolean(caKeyPem) && holders.length === 0,
+      `${c.name}: no secret holds the mesh CA key${holders.length ? ` (${holders.map((h) => `${h.metadata.namespace}/${h.metadata.name}`).join(", ")})` : ""}`,
+    );
     // Its ClusterMesh certificates: the mesh CA beside each, and each chains to it.
     for (const name of Object.values(CLUSTERMESH_TLS_SECRETS)) {
       const data = secrets.find((x) => x.metadata.namespace === "kube-system" && x.metadata.name === name)?.data ?? {};
@@ -441,7 +449,9 @@ function checkClusterMesh(
       fs.writeFileSync(crt, Buffer.from(data["tls.crt"] ?? "", "base64"));
       const verified = run("openssl", ["verify", "-CAfile", caFile, crt]);
       check(
-        Buffer.from(data["ca.crt"] ?? "", "base64").toString().trim() === caPem && verified.status === 0,
+        Buffer.from(data["ca.crt"] ?? "", "base64")
+          .toString()
+          .trim() === caPem && verified.status === 0,
         `${c.name}: ${name} carries the mesh CA and its certificate chains to it${verified.status ? ` (${verified.stdout.trim()} ${verified.stderr.trim()})` : ""}`,
       );
     }
@@ -627,7 +637,11 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
         c.kubectl(["create", "namespace", ns.metadata.name], undefined, false);
         c.kubectl(["label", "--overwrite", "namespace", ns.metadata.name, ...Object.entries(ns.metadata.labels).map(([k, v]) => `${k}=${v}`)]);
       }
-      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data?: Record<string, string>; data_wo?: Record<string, string> }>(stacks, stack, "kubernetes_secret_v1")) {
+      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data?: Record<string, string>; data_wo?: Record<string, string> }>(
+        stacks,
+        stack,
+        "kubernetes_secret_v1",
+      )) {
         const ns = s.metadata.namespace.includes("${") ? String(s.metadata.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : s.metadata.namespace;
         c.kubectl(
           ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data ?? s.data_wo ?? {}).map((k) => `--from-literal=${k}=stand-in`)],
@@ -641,7 +655,10 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
         const valuesFile = path.join(p.scratch, `baseline-${r.name}.json`);
         // Terraform references in values are the mesh CA's certificates (base64 PEM); sensitive values a key or a token.
         fs.writeFileSync(valuesFile, (r.values?.[0] ?? "{}").replace(/\$\{[^}]*\}/g, ca.certBase64));
-        const sets = [...(r.set_sensitive ?? []), ...(r.set_wo ?? [])].flatMap((s: { name: string }) => ["--set", `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`]);
+        const sets = [...(r.set_sensitive ?? []), ...(r.set_wo ?? [])].flatMap((s: { name: string }) => [
+          "--set",
+          `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`,
+        ]);
         const t = Date.now();
         const h = helm(
           prepared.helm,

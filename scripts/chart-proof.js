@@ -222,7 +222,7 @@ function releaseValues(release, namespaces) {
   const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
   const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_, id) => namespaces[id]);
   const values = JSON.parse(text);
-  // Cilium signs Hubble's and the clustermesh-apiserver's certificates with the mesh CA as it renders.
+  // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each.
   const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s) => ["--set", `${s.name}=placeholder`]);
   return { values, namespace: ns, sets };
 }
@@ -254,6 +254,15 @@ const CHECKS = {
     const listed = (YAML.parse(users?.data?.["users.yaml"] ?? "{}")?.users ?? []).map((u) => u.name).sort();
     if (JSON.stringify(listed) !== JSON.stringify(peers.map((p) => `remote-${p}`)))
       problems.push(`etcd users ${JSON.stringify(listed)} are not one per peer (authMode cluster)`);
+    // Hubble's certificates are re-issued by the CronJob from a CA certgen creates in the cluster
+    // (cilium-ca, this cluster's only): the chart renders no CA of its own and is handed none.
+    const certgen = find(docs, "CronJob", "hubble-generate-certs")?.spec.jobTemplate.spec.template.spec.containers[0];
+    const args = certgen?.args ?? [];
+    if (!args.includes("--ca-generate=true") || !args.includes("--ca-reuse-secret") || !args.includes("--ca-secret-name=cilium-ca"))
+      problems.push(`Hubble certificates are not re-issued by the CronJob from an in-cluster CA (certgen args ${JSON.stringify(args)})`);
+    if (find(docs, "CronJob", "hubble-generate-certs")?.spec.schedule !== values.hubble.tls.auto.schedule)
+      problems.push("the Hubble certificate CronJob does not run on the configured schedule");
+    if (find(docs, "Secret", "cilium-ca")) problems.push("the chart renders cilium-ca itself (a CA handed to it in values)");
     return problems;
   },
   tetragon: (docs) => {
@@ -785,6 +794,10 @@ function main() {
   const refused = canaryProblems.some((p) => p.includes("SYS_MODULE"));
   log(`${refused ? "PASS" : "FAIL"} canary: the chart's default values ${refused ? "are refused (SYS_MODULE)" : "were not refused"}`);
   if (!refused) failures++;
+  // ... and its Hubble certificates, signed once by Helm (method helm, the default), must be refused too.
+  const onceOnly = canaryProblems.some((p) => p.includes("Hubble certificates are not re-issued"));
+  log(`${onceOnly ? "PASS" : "FAIL"} canary: the chart's once-only Hubble certificates ${onceOnly ? "are refused" : "were not refused"}`);
+  if (!onceOnly) failures++;
   if (failures) die(`${failures} check(s) failed`);
   log(
     `passed: ${rendered} releases rendered with the pinned charts${skipped.length ? `; not rendered, no source here: ${[...new Set(skipped)].join(", ")}` : ""}`,

@@ -47,7 +47,7 @@ it("the Cilium values keep what global services need: ClusterMesh through the ap
     clusterName: "talos-east",
     clusterId: 1,
     hubble: true,
-    caCertBase64: "Q0E=",
+    chartVersion: "1.19.6",
     apiserverNodePort: 32379,
     apiserverReplicas: 2,
     peers: meshPeers(config, "talos-east"),

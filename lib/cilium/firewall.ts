@@ -53,7 +53,12 @@ export function firewallRules(config: FirewallConfig): FirewallRule[] {
           : { from: src, to: dst, port: `${to.clustermesh.nodePort}/tcp`, why: `${to.name}'s clustermesh-apiserver (NodePort)` },
       );
       if (from.platform.hubble.enabled)
-        rules.push({ from: src, to: dst, port: `${HUBBLE_SERVER_PORT}/tcp`, why: `${from.name}'s Hubble Relay reads every node's Hubble server, peers' too` });
+        rules.push({
+          from: src,
+          to: dst,
+          port: `${HUBBLE_SERVER_PORT}/tcp`,
+          why: `${from.name}'s Hubble Relay dials every node's Hubble server, peers' too (theirs verify only under a shared Hubble CA)`,
+        });
       if (wireguard) rules.push({ from: src, to: dst, port: `${WIREGUARD_PORT}/udp`, why: "WireGuard: encrypted pod traffic between clusters" });
     }
   }
