@@ -70,3 +70,10 @@ export class PropsError extends Aggrik8sError {
     super(formatProblem(problem));
   }
 }
+
+/** A policy acknowledgement cannot be recorded or applied: a missing reason, an id no rule has. */
+export class AcknowledgementError extends Aggrik8sError {
+  constructor(problem: Problem) {
+    super(formatProblem(problem));
+  }
+}

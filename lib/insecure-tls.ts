@@ -1,13 +1,17 @@
 import { IConstruct } from "constructs";
+import { PolicyAcknowledgements } from "./aspects/acknowledge";
+
+/** The id of the `no-insecure` policy rule (lib/aspects/no-insecure.ts); a pack refuses an acknowledgement of an id it does not have. */
+export const NO_INSECURE_RULE_ID = "AGK-SEC-002";
 
 /**
- * Context key a stack sets (from the config, e.g. `proxmox.insecure`) when
- * the operator chose to skip TLS verification of that stack's API; the
- * `no-insecure` policy lets only such a stack through.
+ * Marks `scope` and everything below it as allowed to skip TLS verification,
+ * because the operator chose so in the config (e.g. `proxmox.insecure`): it
+ * acknowledges the `no-insecure` rule there, so its findings are reported as
+ * info with this reason instead of failing synth.
  */
-export const ALLOW_INSECURE_CONTEXT = "aggrik8s:allowInsecureTls";
-
-/** Marks `scope` and everything below it as allowed to skip TLS verification. Call before adding children. */
 export function allowInsecureTls(scope: IConstruct): void {
-  scope.node.setContext(ALLOW_INSECURE_CONTEXT, true);
+  PolicyAcknowledgements.add(scope, [{ id: NO_INSECURE_RULE_ID, reason: "the mesh config turns TLS verification of this stack's API off (insecure: true)" }], {
+    applyToChildren: true,
+  });
 }

@@ -7,8 +7,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { App, TerraformStack } from "cdktf";
-import { applyPolicies } from "../lib/aspects";
+import { AnnotationMetadataEntryType, App, TerraformStack } from "cdktf";
+import { IConstruct } from "constructs";
+import { applyPolicies, policyRules, PolicyRule } from "../lib/aspects";
 import { configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { setProjectPaths } from "../lib/project-path";
 import { MeshConfig } from "../lib/config/schema";
@@ -30,6 +31,8 @@ export interface RunOptions {
    * @default false
    */
   readonly announce?: boolean;
+  /** The policy rules synth applies. @default - policyRules(), every rule of lib/aspects/ */
+  readonly rules?: readonly PolicyRule[];
 }
 
 /**
@@ -57,12 +60,6 @@ export function readConfigStamp(outdir: string): ConfigStamp | undefined {
   }
 }
 
-interface ManifestAnnotation {
-  readonly constructPath: string;
-  readonly level: string;
-  readonly message: string;
-}
-
 /** Returns the process exit code: 0 synthesized, 1 bad input. Other errors are bugs and propagate. */
 export function runApp(options: RunOptions): number {
   const stderr = options.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -77,19 +74,29 @@ export function runApp(options: RunOptions): number {
     if (options.announce) stderr(describeConfig(loaded));
     for (const w of warnings) stderr(`warning: ${formatProblem(w)}`);
     // Construct stack traces are for debugging cdktf itself; capturing one per
-    // construct was a measurable share of synth time (see README: Benchmark).
+    // construct was a measurable share of synth time (docs/benchmark.md).
     const app = new App({ outdir: scratch, stackTraces: false });
     // Relative state and credential paths are written as seen from the final output directory.
     setProjectPaths(app, process.cwd(), outdir);
     options.build(app, config);
-    applyPolicies(app);
-    app.synth();
-    const errors = errorAnnotations(scratch);
+    applyPolicies(app, options.rules ?? policyRules());
+    // cdktf throws at the first stack with an error annotation (unless the cdktf
+    // CLI asked it to go on); either way the annotations are on the constructs.
+    let thrown: { error: unknown } | undefined;
+    try {
+      app.synth();
+    } catch (e) {
+      thrown = { error: e };
+    }
+    const errors = annotations(app, AnnotationMetadataEntryType.ERROR);
     if (errors.length > 0) {
       stderr(`error: ${errors.length} policy violation${errors.length === 1 ? "" : "s"}:`);
-      for (const a of errors) stderr(`  - ${a.constructPath}: ${a.message}`);
+      for (const a of errors) stderr(`  - ${a}`);
       return 1;
     }
+    if (thrown) throw thrown.error;
+    for (const a of annotations(app, AnnotationMetadataEntryType.WARN)) stderr(`warning: ${a}`);
+    if (options.announce) for (const a of annotations(app, AnnotationMetadataEntryType.INFO)) stderr(`info: ${a}`);
     const stamp: ConfigStamp = { source: loaded.source, fingerprint: configFingerprint(config) };
     fs.writeFileSync(path.join(scratch, CONFIG_STAMP_FILE), `${JSON.stringify(stamp, null, 2)}\n`);
     fs.mkdirSync(outdir, { recursive: true });
@@ -122,20 +129,18 @@ export function runApp(options: RunOptions): number {
       stderr(`error: ${e.message}`);
       return 1;
     }
-    // cdktf throws on the first error annotation unless the CLI asked it to continue.
-    if (e instanceof Error && /encountered.*annotation.*level.*error/i.test(e.message.replace(/\s+/g, " "))) {
-      stderr(`error: policy violation:\n${e.message}`);
-      return 1;
-    }
     throw e;
   } finally {
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-function errorAnnotations(dir: string): ManifestAnnotation[] {
-  const manifest = JSON.parse(fs.readFileSync(path.join(dir, "manifest.json"), "utf8")) as {
-    stacks: Record<string, { annotations?: ManifestAnnotation[] }>;
-  };
-  return Object.values(manifest.stacks).flatMap((s) => (s.annotations ?? []).filter((a) => a.level === "@cdktf/error"));
+/** Every annotation of `level` in the tree, each naming its construct (the rule pack's start with the rule id and name the construct already). */
+function annotations(root: IConstruct, level: AnnotationMetadataEntryType): string[] {
+  return root.node.findAll().flatMap((c) =>
+    c.node.metadata
+      .filter((m) => m.type === level)
+      .map((m) => String(m.data))
+      .map((text) => (text.includes(c.node.path) ? text : `${c.node.path}: ${text}`)),
+  );
 }

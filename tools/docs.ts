@@ -1,9 +1,10 @@
 /**
  * Docs generated from code, so they cannot drift: the config JSON Schema, the
- * config reference and compatibility table in the README (and, with the
- * stacks, the stack graph). `npm run docs` writes them; a test fails when the
+ * config reference and compatibility table in the README, the policy rule
+ * table (and, with the stacks, the stack graph). `npm run docs` writes them; a test fails when the
  * committed copies are stale.
  */
+import { policyRulesMarkdown } from "../lib/aspects";
 import { compatibilityMarkdown } from "../lib/config/compat";
 import { configJsonSchema, configReferenceMarkdown } from "../lib/config/reference";
 import { capacityMarkdown } from "../lib/platform/capacity";
@@ -21,6 +22,7 @@ export function generatedDocs(extraSections: Record<string, string> = {}): Gener
       "config-reference": configReferenceMarkdown(),
       compatibility: compatibilityMarkdown(),
       capacity: capacityMarkdown(),
+      "policy-rules": policyRulesMarkdown(),
       ...extraSections,
     },
   };

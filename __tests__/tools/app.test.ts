@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { spawnSync } from "child_process";
 import { TerraformOutput, TerraformStack } from "cdktf";
+import { PolicyAcknowledgements, PolicyLevel, PolicyRule } from "../../lib/aspects";
 import { runApp } from "../../tools/app";
 import { defaultInput, expectSameTree, runSynth, scratchDir, THREE_CLUSTER_FILE, writeConfig } from "../helpers";
 
@@ -24,6 +25,89 @@ describe("runApp", () => {
     expect(code).toBe(1);
     expect(stderr.join("\n")).toContain('output "kubeconfig" carries credentials but is not sensitive');
     expect(fs.readdirSync(outdir)).toEqual(["sentinel"]);
+  });
+
+  // A rule for these tests: every output named `flagged` is a finding at `level`.
+  const flagged = (level: PolicyLevel): PolicyRule => ({
+    id: "AGK-TEST-001",
+    name: "flagged-outputs",
+    level,
+    description: "an output named flagged",
+    fix: "rename it",
+    check: ({ construct }) => (construct instanceof TerraformOutput && construct.friendlyUniqueId === "flagged" ? [{ message: "is flagged" }] : []),
+  });
+  const synthFlagged = (level: PolicyLevel, outdir = scratchDir()) => {
+    const stderr: string[] = [];
+    const code = runApp({
+      env: { AGGRIK8S_CONFIG: "" },
+      outdir,
+      stderr: (l) => stderr.push(l),
+      rules: [flagged(level)],
+      build: (app) => {
+        new TerraformOutput(new TerraformStack(app, "s"), "flagged", { value: "x" });
+      },
+    });
+    return { code, stderr, outdir };
+  };
+
+  it("fails by the level of the finding: an error fails synth, a warning is printed and synth goes on", () => {
+    expect(synthFlagged("error")).toEqual(
+      expect.objectContaining({ code: 1, stderr: ["error: 1 policy violation:", "  - [AGK-TEST-001 flagged-outputs] s/flagged: is flagged. Fix: rename it"] }),
+    );
+    const warned = synthFlagged("warning");
+    expect({ code: warned.code, stderr: warned.stderr }).toEqual({
+      code: 0,
+      stderr: ["warning: [AGK-TEST-001 flagged-outputs] s/flagged: is flagged. Fix: rename it"],
+    });
+    const manifest = JSON.parse(fs.readFileSync(path.join(warned.outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.s.annotations).toEqual([expect.objectContaining({ level: "@cdktf/warn", constructPath: "s/flagged" })]);
+  });
+
+  it("fails on an error finding also when cdktf is told to go on past error annotations (as the cdktf CLI does)", () => {
+    const saved = process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+    process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = "1";
+    try {
+      const outdir = scratchDir();
+      expect(synthFlagged("error", outdir).code).toBe(1);
+      expect(fs.readdirSync(outdir)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS;
+      else process.env.CDKTF_CONTINUE_SYNTH_ON_ERROR_ANNOTATIONS = saved;
+    }
+  });
+
+  it("synthesizes a violation acknowledged on its construct, with a reason, and reports it as info", () => {
+    const outdir = scratchDir();
+    const stderr: string[] = [];
+    const code = runApp({
+      env: { AGGRIK8S_CONFIG: "" },
+      outdir,
+      stderr: (l) => stderr.push(l),
+      announce: true,
+      build: (app) => {
+        const output = new TerraformOutput(new TerraformStack(app, "leaky"), "kubeconfig", { value: "x" });
+        PolicyAcknowledgements.add(output, [{ id: "AGK-SEC-001", reason: "read by a harness that cannot read sensitive outputs" }]);
+      },
+    });
+    expect(code).toBe(0);
+    expect(stderr.filter((l) => !l.startsWith("config: ") && !l.startsWith("synthesized "))).toEqual([
+      'info: [AGK-SEC-001 sensitive-outputs] leaky/kubeconfig: output "kubeconfig" carries credentials but is not sensitive; acknowledged on leaky/kubeconfig: read by a harness that cannot read sensitive outputs',
+    ]);
+    const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
+    expect(manifest.stacks.leaky.annotations).toEqual([expect.objectContaining({ level: "@cdktf/info", constructPath: "leaky/kubeconfig" })]);
+  });
+
+  it("refuses an acknowledgement without a reason as bad input", () => {
+    const stderr: string[] = [];
+    const code = runApp({
+      env: { AGGRIK8S_CONFIG: "" },
+      outdir: scratchDir(),
+      stderr: (l) => stderr.push(l),
+      build: (app) => {
+        PolicyAcknowledgements.add(new TerraformStack(app, "s"), [{ id: "AGK-SEC-001", reason: " " }]);
+      },
+    });
+    expect({ code, stderr }).toEqual({ code: 1, stderr: [expect.stringMatching(/^error: s: acknowledgement of AGK-SEC-001 has no reason \(" "\)\. Fix: /)] });
   });
 
   it("lets bugs (non-input errors) propagate", () => {

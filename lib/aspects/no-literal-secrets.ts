@@ -1,6 +1,4 @@
-import { TerraformElement } from "cdktf";
-import { IConstruct } from "constructs";
-import { PolicyRule, leaves, resolvedJson } from "./rule";
+import { PolicyRule, leaves } from "./rule";
 
 /** Shapes of secrets that must never be literal in synthesized JSON. */
 const SECRET_SHAPES: readonly [string, RegExp][] = [
@@ -11,26 +9,21 @@ const SECRET_SHAPES: readonly [string, RegExp][] = [
 ];
 
 /**
- * No literal secrets in synthesized JSON: secrets reach Terraform through
- * sensitive variables, Doppler data sources or resource outputs, never as
- * strings written into cdktf.out/.
+ * AGK-SEC-003: no literal secrets in synthesized JSON: secrets reach
+ * Terraform through sensitive variables, Doppler data sources or resource
+ * outputs, never as strings written into cdktf.out/.
  */
-export class NoLiteralSecrets extends PolicyRule {
-  readonly id = "no-literal-secrets";
-
-  protected check(node: IConstruct) {
-    if (!(node instanceof TerraformElement)) return [];
-    return leaves(resolvedJson(node)).flatMap(([key, value]) => {
+export const noLiteralSecrets: PolicyRule = {
+  id: "AGK-SEC-003",
+  name: "no-literal-secrets",
+  level: "error",
+  description: "a PEM private key, Proxmox token, Doppler token or Honeycomb key written as a literal in synthesized JSON",
+  fix: "reference the secret from the config ({env: NAME} or {doppler: NAME}) instead of writing it in code",
+  check(target) {
+    return leaves(target.resolvedJson()).flatMap(([key, value]) => {
       if (typeof value !== "string") return [];
       const hit = SECRET_SHAPES.find(([, re]) => re.test(value));
-      return hit
-        ? [
-            {
-              message: `${key} holds ${hit[0]} as a literal`,
-              fix: "reference the secret from the config ({env: NAME} or {doppler: NAME}) instead of writing it in code",
-            },
-          ]
-        : [];
+      return hit ? [{ message: `${key} holds ${hit[0]} as a literal` }] : [];
     });
-  }
-}
+  },
+};

@@ -1,52 +1,56 @@
 /**
- * Shared shape of the policy rules: each is a cdktf Aspect in its own file,
- * reports through error annotations (so `cdktf synth` lists every violation),
- * and inspects elements as they will be written: resolved JSON.
+ * The shape of a policy rule. Each rule is one file exporting one
+ * {@link PolicyRule}: an id, a level, what it checks and how to fix a
+ * violation. Rules hold no state; the {@link PolicyPack} (pack.ts) applies
+ * them as a cdktf Aspect, handles acknowledgements and reports findings.
  */
-import { Annotations, IAspect, TerraformElement } from "cdktf";
-// The resolver synth itself uses; cdktf does not re-export it from its index.
-import { resolve } from "cdktf/lib/_tokens";
 import { IConstruct } from "constructs";
-import { Problem, formatProblem } from "../errors";
 
-export abstract class PolicyRule implements IAspect {
-  /** Short id shown with each violation, e.g. `sensitive-outputs`. */
-  abstract readonly id: string;
+/**
+ * How serious a finding is. `error` fails synth; `warning` and `info` are
+ * reported (cdktf annotations of that level) and synth goes on.
+ */
+export type PolicyLevel = "error" | "warning" | "info";
 
-  /** Problems of one construct; none when compliant. */
-  protected abstract check(node: IConstruct): Omit<Problem, "path">[];
-
-  visit(node: IConstruct): void {
-    for (const p of this.check(node)) {
-      Annotations.of(node).addError(`[${this.id}] ${formatProblem({ path: node.node.path, ...p })}`);
-    }
-  }
+/** One way a construct breaks a rule. */
+export interface PolicyViolation {
+  /** What is wrong, naming the bad value (no trailing period). */
+  readonly message: string;
+  /** How to fix this one; the rule's {@link PolicyRule.fix} when absent. */
+  readonly fix?: string;
 }
 
-// Set by PolicyPack while its rules look at one construct, so the element is
-// resolved once for all of them instead of once per rule.
-let visiting: { readonly element: IConstruct; json?: unknown } | undefined;
-
-/** The element's Terraform JSON with tokens resolved, as synth writes it. */
-export function resolvedJson(element: TerraformElement): unknown {
-  if (visiting?.element !== element) return resolve(element, element.toTerraform());
-  if (!("json" in visiting)) visiting.json = resolve(element, element.toTerraform());
-  return visiting.json;
+/** What a rule looks at: one construct of the tree, with its synthesized JSON. */
+export interface PolicyTarget {
+  /** The construct visited. */
+  readonly construct: IConstruct;
+  /**
+   * The construct's Terraform JSON with tokens resolved, as synth writes it
+   * (`toTerraform()` resolved through cdktf's public `Tokenization`), or
+   * undefined when the construct is not a `TerraformElement`. Computed at
+   * most once per construct for all the rules of a pack.
+   */
+  resolvedJson(): unknown;
 }
 
-/** Every rule as one aspect: each construct is visited once and resolved at most once. */
-export class PolicyPack implements IAspect {
-  constructor(readonly rules: readonly PolicyRule[]) {}
-
-  visit(node: IConstruct): void {
-    visiting = { element: node };
-    try {
-      for (const rule of this.rules) rule.visit(node);
-    } finally {
-      visiting = undefined;
-    }
-  }
+/** A policy rule: pure data plus a check. */
+export interface PolicyRule {
+  /** Stable id, `AGK-<AREA>-<NNN>`, e.g. `AGK-SEC-001`; acknowledgements name it. */
+  readonly id: string;
+  /** Short name shown beside the id, e.g. `sensitive-outputs`. */
+  readonly name: string;
+  /** The level of every finding of this rule. */
+  readonly level: PolicyLevel;
+  /** One sentence: what the rule refuses (the docs' rule table shows it). */
+  readonly description: string;
+  /** How to fix a violation, unless the violation says more precisely. */
+  readonly fix: string;
+  /** The violations of one construct; none when it complies or the rule does not apply to it. */
+  check(target: PolicyTarget): readonly PolicyViolation[];
 }
+
+/** What an id must look like: `AGK-`, an upper-case area, `-`, three digits. */
+export const RULE_ID_SHAPE = /^AGK-[A-Z0-9]+-[0-9]{3}$/;
 
 /** Every [keyPath, value] leaf of a JSON value. */
 export function leaves(value: unknown, at = ""): [string, unknown][] {
