@@ -1,4 +1,4 @@
-/** Type-checking is `tsc --noEmit` in `npm test`; jest only transpiles (measured faster, see README). */
+/** Type-checking is `tsc --noEmit` in `npm test` (scripts/test.js); jest only transpiles. */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],

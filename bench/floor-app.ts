@@ -3,7 +3,7 @@
 // resource, data source, variable, output and the backend of every stack is
 // declared as its own construct, as generated bindings declare them, with
 // its attributes read from the mesh's cdk.tf.json. What synth of that output
-// costs in the framework alone (README: Benchmark); bench/floor.test.ts shows
+// costs in the framework alone (docs/benchmark.md); __tests__/tools/bench-floor.test.ts shows
 // the JSON is the same.
 import * as fs from "fs";
 import * as path from "path";

@@ -8,7 +8,7 @@
 // resource builds an object per nested block when constructed, used or not;
 // for proxmox_virtual_environment_vm that was 22 per VM, and keeping the 8
 // aggrik8s sets cut the default mesh's synth by 9% of its instructions
-// (README: Benchmark).
+// (docs/benchmark.md).
 // To set a block that is not listed, add it and run `npm run gen`.
 //
 //   node scripts/gen-bindings.js [--out DIR]

@@ -35,7 +35,7 @@ const EXTERNAL = ["esbuild"];
 // cdktf captures and formats a full stack trace for every token it creates
 // (references, lists, lazies: thousands per mesh), whatever the App's
 // stackTraces flag says; they are printed only when a token fails to resolve.
-// That was 8% of the default mesh's instructions (README: Benchmark), so the
+// That was 8% of the default mesh's instructions (docs/benchmark.md), so the
 // bundle captures them only when TOKEN_STACKS_ENV is "1".
 const TOKEN_STACKS_ENV = "AGGRIK8S_TOKEN_STACKS";
 const TOKEN_STACK_MODULE = "node_modules/cdktf/lib/tokens/private/stack-trace.js";

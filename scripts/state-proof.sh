@@ -183,7 +183,7 @@ YAML
   else
     # The contrast that shows the check above can fail.
     [[ $stored == *"PRIVATE KEY"* ]] || die "$label: expected the unencrypted mesh-ca state to hold the key in clear"
-    log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see README)"
+    log "$label: the stored mesh-ca state holds the CA key in clear (protect the backend, or encrypt: see docs/architecture.md)"
   fi
   refused_while_locked "$label" "$engine" "$out"
   [ -n "${TF_ENCRYPTION:-}" ] || orphans_named "$label" "$backend"

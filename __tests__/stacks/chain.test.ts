@@ -11,7 +11,7 @@ interface Manifest {
 
 function synthesized(env: Record<string, string>, warnings: string[]) {
   const r = runSynth(env);
-  // Warnings by config path only (their exact messages: lib/config/load.errors.test.ts).
+  // Warnings by config path only (their exact messages: __tests__/lib/config/load.errors.test.ts).
   expect(r.stderr.map((l) => l.replace(/^warning: \S+:\d+:\d+: ([^:]+): .*$/, "warning: $1"))).toEqual(warnings);
   const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(r.outdir, "manifest.json"), "utf8"));
   const json = (name: string) => JSON.parse(fs.readFileSync(path.join(r.outdir, manifest.stacks[name].synthesizedStackPath), "utf8"));

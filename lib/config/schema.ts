@@ -1,7 +1,7 @@
 /**
  * The mesh config schema: the single source of the TypeScript types, the
  * runtime validation (with defaults) and the published `config.schema.json`.
- * Rules that span fields (CIDR overlaps, unique ids, ...) are in `rules.ts`.
+ * Rules that span fields (CIDR overlaps, unique ids, ...) are in `rules/`.
  *
  * Field descriptions here become the README's config reference and editor
  * hover text, so write them for an operator.
@@ -16,7 +16,7 @@ import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
 import { LB_POOL_PATTERN, NIC_NAME_PATTERN } from "../cilium/lb-ipam";
 
 // A config is parsed once per process: compiling zod's fast path for object
-// schemas (new Function) costs more than it saves (README: Benchmark).
+// schemas (new Function) costs more than it saves (docs/benchmark.md).
 z.config({ jitless: true });
 
 /** RFC 1123 label: what Kubernetes, Talos hostnames and Cilium cluster names accept. */

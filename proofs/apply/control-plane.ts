@@ -4,7 +4,7 @@
  * configures it), kube-controller-manager, kube-scheduler, and kwok, which
  * plays the kubelets of its fake nodes (they turn Ready, pods Running). Built
  * by proofs/kit/build.sh. Meant to run inside a network namespace holding
- * only `lo` (see apply-proof.ts): everything binds to 127.0.0.1, and dials
+ * only `lo` (see proofs/apply.ts): everything binds to 127.0.0.1, and dials
  * to anything else fail as unreachable.
  *
  * What kwok does not simulate is in docs/validation.md (containers never

@@ -1,5 +1,5 @@
 // Every cross-field rule, on its own: the default mesh passes it, and a config
-// that breaks it is reported by it (exact messages: config.errors.test.ts).
+// that breaks it is reported by it (exact messages: load.errors.test.ts).
 import { RULES } from "../../../lib/config/rules";
 import { MeshConfigInput, MeshConfigSchema } from "../../../lib/config/schema";
 import { Problem } from "../../../lib/errors";
