@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Stale pointers: every repository path that the docs (*.md) or a code
 // comment names (lib/..., __tests__/..., docs/..., scripts/..., ...) must
-// exist, and every "README: <Section>" must name a section of the README.
+// exist, every "README: <Section>" must name a section of the README, and
+// every "docs/<file>.md, *<Section>*" a section of that file.
 // CHANGELOG.md is history and may name what has gone. Paths git ignores
 // (bench/results/, cdktf.out/, state/) are outputs, not pointers. Run by
 // `npm run lint`; `node scripts/check-references.js` alone prints the same.
@@ -12,7 +13,8 @@ const { spawnSync } = require("child_process");
 
 const TOP = ["lib", "stacks", "tools", "scripts", "proofs", "bench", "docs", "examples", "__tests__", "integration", "schemas", "charts", ".ci", ".github"];
 const PATH = new RegExp(`(?<![\\w./@:$<{~-])((?:${TOP.map((t) => t.replace(".", "\\.")).join("|")})/(?:[\\w.-]+/)*[\\w.-]*)`, "g");
-const README_SECTION = /README: ([A-Z][\w -]*[\w])/g;
+const README_SECTION = /README: ([A-Za-z][\w -]*[\w])/g;
+const DOC_SECTION = /((?:docs\/[\w-]+|README)\.md),? \*([^*]+)\*/g;
 const SCANNED = /\.(md|ts|js|mjs|sh|ya?ml)$/;
 const SKIPPED = /^(CHANGELOG\.md$|\.gen\/|schemas\/|charts\/|node_modules\/)/;
 
@@ -45,8 +47,11 @@ function staleReferences(root, only) {
     const parts = f.split("/");
     for (let i = 1; i < parts.length; i++) present.add(parts.slice(0, i).join("/"));
   }
-  const readme = fs.existsSync(path.join(root, "README.md")) ? fs.readFileSync(path.join(root, "README.md"), "utf8") : "";
-  const sections = [...readme.matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase());
+  const headings = (file) => {
+    const full = path.join(root, file);
+    return fs.existsSync(full) ? [...fs.readFileSync(full, "utf8").matchAll(/^#+ (.+)$/gm)].map((m) => m[1].trim().toLowerCase()) : [];
+  };
+  const has = (file, section) => headings(file).some((h) => h.startsWith(section.toLowerCase()));
   const found = [];
   for (const file of (only ?? files).filter((f) => SCANNED.test(f) && !SKIPPED.test(f))) {
     prose(file, fs.readFileSync(path.join(root, file), "utf8")).forEach((line, i) => {
@@ -55,7 +60,10 @@ function staleReferences(root, only) {
         if (!present.has(ref)) found.push({ file, line: i + 1, ref, what: `${ref} does not exist` });
       }
       for (const m of line.matchAll(README_SECTION)) {
-        if (!sections.some((s) => s.startsWith(m[1].toLowerCase()))) found.push({ file, line: i + 1, what: `the README has no section "${m[1]}"` });
+        if (!has("README.md", m[1])) found.push({ file, line: i + 1, what: `the README has no section "${m[1]}"` });
+      }
+      for (const m of line.matchAll(DOC_SECTION)) {
+        if (present.has(m[1]) && !has(m[1], m[2])) found.push({ file, line: i + 1, what: `${m[1]} has no section "${m[2]}"` });
       }
     });
   }

@@ -157,7 +157,7 @@ interface PveResource {
 /** Path -> privilege -> 1 (propagates to sub-paths) or 0 (this path only). */
 type PvePermissions = Record<string, Record<string, number>>;
 
-/** Privileges the stacks use, on the paths Proxmox checks them (README: the role; bpg/proxmox's resources). */
+/** Privileges the stacks use, on the paths Proxmox checks them (README: Prerequisites, the pveum role; bpg/proxmox's resources). */
 const VM_PRIVILEGES = [
   "VM.Allocate",
   "VM.Audit",

@@ -24,13 +24,18 @@ describe("check-references", () => {
         "export {};",
       ].join("\n"),
     );
-    put("docs/guide.md", "Run `lib/there.ts`; results in `bench/results/latest.json`; the table is in __tests__/old.test.ts.\nSee README: Benchmark.\n");
+    put(
+      "docs/guide.md",
+      "# Guide\n\n## Pipeline\n\nRun `lib/there.ts`; results in `bench/results/latest.json`; the table is in __tests__/old.test.ts.\n" +
+        "See README: Benchmark, README: deploy, docs/guide.md, *Pipeline* and (docs/guide.md, *Rollback*).\n",
+    );
     put("CHANGELOG.md", "- removed lib/gone.ts\n");
     put("scripts/x.sh", "# reads lib/there.ts and proofs/missing.sh\necho lib/gone.ts\n");
     execFileSync("git", ["init", "-q"], { cwd: root });
     expect(staleReferences(root)).toEqual([
-      "docs/guide.md:1: __tests__/old.test.ts does not exist",
-      'docs/guide.md:2: the README has no section "Benchmark"',
+      "docs/guide.md:5: __tests__/old.test.ts does not exist",
+      'docs/guide.md:6: the README has no section "Benchmark"',
+      'docs/guide.md:6: docs/guide.md has no section "Rollback"',
       "lib/there.ts:1: lib/gone.ts does not exist",
       "lib/there.ts:2: lib/also-gone does not exist",
       "scripts/x.sh:1: proofs/missing.sh does not exist",
