@@ -4,13 +4,13 @@
 import * as fs from "fs";
 import * as path from "path";
 import { writeTalosFixtureState } from "../../proofs/apply/fixture-state";
-import { Testing } from "cdktf";
-import { meshApp, parse, resolvedConfig, scratchDir } from "../helpers";
+import { fixture } from "../fixtures";
+import { scratchDir } from "../helpers";
 
 const k8s = { host: "https://127.0.0.1:16002", caPem: "CA PEM", clientCertPem: "CERT PEM", clientKeyPem: "KEY PEM" };
 const talos = { caPem: "TALOS CA", certPem: "TALOS CERT", keyPem: "TALOS KEY" };
-// The whole app, so the cross-stack outputs other stacks read exist.
-const stack = parse(Testing.synth(meshApp(resolvedConfig()).stacks.clusters[0].talos));
+// The whole app's synthesis (fixtures.ts), so the cross-stack outputs other stacks read exist.
+const stack = fixture("default").json("talos-east-talos");
 const file = path.join(scratchDir(), "state", "talos-east-talos.tfstate");
 const names = writeTalosFixtureState(stack, file, "talos-east", k8s, talos);
 const state = JSON.parse(fs.readFileSync(file, "utf8"));

@@ -3,14 +3,17 @@
 import * as fs from "fs";
 import * as path from "path";
 import { criticalPath } from "../../tools/graph";
-import { meshApp, resolvedConfig, runSynth, threeClusterConfig, THREE_CLUSTER_FILE } from "../helpers";
+import { FixtureName, entryRun, fixture } from "../fixtures";
+import { meshApp } from "../helpers";
 
 interface Manifest {
   stacks: Record<string, { name: string; dependencies: string[]; synthesizedStackPath: string }>;
 }
 
-function synthesized(env: Record<string, string>, warnings: string[]) {
-  const r = runSynth(env);
+function synthesized(name: FixtureName, warnings: string[]) {
+  // The synth entry point's run on the fixture config, shared with the other test files of the run (fixtures.ts).
+  const r = entryRun(name);
+  expect(r.code).toBe(0);
   // Warnings by config path only (their exact messages: __tests__/lib/config/load.errors.test.ts).
   expect(r.stderr.map((l) => l.replace(/^warning: \S+:\d+:\d+: ([^:]+): .*$/, "warning: $1"))).toEqual(warnings);
   const manifest: Manifest = JSON.parse(fs.readFileSync(path.join(r.outdir, "manifest.json"), "utf8"));
@@ -26,16 +29,11 @@ function synthesized(env: Record<string, string>, warnings: string[]) {
 const KINDS = ["vms", "talos", "cilium", "platform", "credentials"];
 
 describe.each([
-  ["the embedded default mesh", {}, ["talos-east", "talos-west"], []],
+  ["the embedded default mesh", "default", ["talos-east", "talos-west"], []],
   // talos-west runs Rook on 2 workers, so a single Ceph mon: said.
-  [
-    "examples/three-clusters.yaml",
-    { AGGRIK8S_CONFIG: THREE_CLUSTER_FILE },
-    ["talos-east", "talos-west", "talos-edge"],
-    ["warning: clusters[1].platform.rookCeph"],
-  ],
-])("the chain of %s", (_label, env, clusters, warnings) => {
-  const { manifest, json, upstream } = synthesized(env as Record<string, string>, warnings);
+  ["examples/three-clusters.yaml", "three-clusters", ["talos-east", "talos-west", "talos-edge"], ["warning: clusters[1].platform.rookCeph"]],
+])("the chain of %s", (_label, name, clusters, warnings) => {
+  const { manifest, json, upstream } = synthesized(name as FixtureName, warnings as string[]);
   const names = Object.keys(manifest.stacks);
 
   it("has mesh-ca, every cluster's five stacks and mesh-credentials", () => {
@@ -80,17 +78,17 @@ describe.each([
 
 describe("the deploy's critical path", () => {
   it.each([
-    ["the embedded default mesh", resolvedConfig()],
-    ["examples/three-clusters.yaml", threeClusterConfig()],
-  ])("of %s is at most 4 stacks, one cluster's vms -> talos -> cilium -> platform", (_label, config) => {
-    const path = criticalPath(meshApp(config).app);
+    ["the embedded default mesh", "default"],
+    ["examples/three-clusters.yaml", "three-clusters"],
+  ] as const)("of %s is at most 4 stacks, one cluster's vms -> talos -> cilium -> platform", (_label, name) => {
+    const path = criticalPath(meshApp(fixture(name).config()).app);
     expect(path.length).toBeLessThanOrEqual(4);
     const cluster = path[0].replace(/-vms$/, "");
     expect(path).toEqual([`${cluster}-vms`, `${cluster}-talos`, `${cluster}-cilium`, `${cluster}-platform`]);
   });
 
   it("grows with a cross-cluster edge: the check can fail", () => {
-    const { app, stacks } = meshApp(resolvedConfig());
+    const { app, stacks } = meshApp(fixture("default").config());
     stacks.clusters[1].vms.addDependency(stacks.clusters[0].platform);
     expect(criticalPath(app)).toHaveLength(8);
   });

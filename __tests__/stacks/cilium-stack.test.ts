@@ -1,7 +1,8 @@
 import { Testing } from "cdktf";
 import { Cluster } from "../../.gen/providers/talos/cluster";
 import { MeshConfig } from "../../lib/config/schema";
-import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
+import { fixture } from "../fixtures";
+import { meshApp, parse, resolvedConfig } from "../helpers";
 
 function buildCilium(config: MeshConfig) {
   const { app, stacks } = meshApp(config);
@@ -12,18 +13,24 @@ const releaseNamed = (json: any, name: string) => Object.values(json.resource.he
 const releaseOf = (json: any) => releaseNamed(json, "cilium");
 const idOf = (json: any, name: string) => `helm_release.${Object.entries(json.resource.helm_release).find(([, r]: [string, any]) => r.name === name)![0]}`;
 
+/** The Cilium stacks of a fixture synthesis (fixtures.ts: one per run), parsed, in cluster order. */
+const ciliumOf = (name: "default" | "three-clusters") =>
+  fixture(name)
+    .stacks.filter((s) => s.kind === "cilium")
+    .map((s) => fixture(name).json(s.name));
+
 describe("cilium stack", () => {
   const config = resolvedConfig();
-  const { stacks, meshCa } = buildCilium(config);
-  const [east, west] = stacks.map((s) => parse(Testing.synth(s)));
+  const stacks = fixture("default").stacks.filter((s) => s.kind === "cilium");
+  const [east, west] = ciliumOf("default");
 
   it("matches the snapshot", () => {
-    expect(Testing.synth(stacks[0])).toMatchSnapshot();
+    expect(stacks[0].synth).toMatchSnapshot();
   });
 
   it("is named <cluster>-cilium and depends on the Talos and mesh-ca stacks", () => {
-    expect(stacks.map((s) => s.node.id)).toEqual(["talos-east-cilium", "talos-west-cilium"]);
-    expect(stacks[0].dependencies.map((d) => d.node.id).sort()).toEqual(["mesh-ca", "talos-east-talos"]);
+    expect(stacks.map((s) => s.name)).toEqual(["talos-east-cilium", "talos-west-cilium"]);
+    expect([...stacks[0].dependencies].sort()).toEqual(["mesh-ca", "talos-east-talos"]);
   });
 
   it("configures helm and kubernetes from the Talos stack's outputs, TLS verified", () => {
@@ -46,7 +53,7 @@ describe("cilium stack", () => {
   });
 
   it("takes the cluster into talos_cluster after the CNI: Talos' boot checks at create, upgrade-k8s on a version change", () => {
-    expect(Testing.synth(stacks[0])).toHaveResourceWithProperties(Cluster, {
+    expect(stacks[0].synth).toHaveResourceWithProperties(Cluster, {
       node: "10.10.0.11",
       endpoint: "10.10.0.11",
       control_plane_nodes: ["10.10.0.11", "10.10.0.12", "10.10.0.13"],
@@ -144,7 +151,7 @@ describe("cilium stack", () => {
   });
 
   it("exports no CA key from mesh-ca at all, and every cluster key only as a sensitive output", () => {
-    const ca = parse(Testing.synth(meshCa));
+    const ca = fixture("default").json("mesh-ca");
     const keyOutputs = Object.entries(ca.output).filter(([, o]: [string, any]) => /private_key_pem/.test(o.value));
     expect(keyOutputs.map(([, o]: [string, any]) => o.value).filter((v: string) => /tls_private_key\.ca_key/.test(v))).toEqual([]);
     expect(keyOutputs).toHaveLength(8);
@@ -152,12 +159,12 @@ describe("cilium stack", () => {
   });
 
   it("runs one clustermesh-apiserver on a cluster without two workers", () => {
-    const edge = buildCilium(threeClusterConfig()).stacks[2];
-    expect(JSON.parse(releaseOf(parse(Testing.synth(edge))).values[0]).clustermesh.apiserver.replicas).toBe(1);
+    const edge = ciliumOf("three-clusters")[2];
+    expect(JSON.parse(releaseOf(edge).values[0]).clustermesh.apiserver.replicas).toBe(1);
   });
 
   it("meshes all three clusters of the three-cluster example", () => {
-    const three = buildCilium(threeClusterConfig()).stacks.map((s) => JSON.parse(releaseOf(parse(Testing.synth(s))).values[0]));
+    const three = ciliumOf("three-clusters").map((s) => JSON.parse(releaseOf(s).values[0]));
     expect(three.map((v) => [v.cluster.name, v.clustermesh.config.clusters.map((c: any) => c.name)])).toEqual([
       ["talos-east", ["talos-edge", "talos-west"]],
       ["talos-west", ["talos-east", "talos-edge"]],
@@ -189,8 +196,7 @@ describe("cilium stack with the health gates off (repair)", () => {
 });
 
 describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
-  const config = resolvedConfig();
-  const [east] = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+  const [east] = ciliumOf("default");
   const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
 
   it("installs the Gateway API CRDs before Cilium, from the vendored chart, upgraded with it", () => {
@@ -224,8 +230,7 @@ describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
 });
 
 describe("cilium stack: LB-IPAM", () => {
-  const config = resolvedConfig();
-  const [east, west] = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+  const [east, west] = ciliumOf("default");
   const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
   const lbValues = (json: any) => JSON.parse(releaseNamed(json, "cilium-lb-ipam").values[0]);
 
@@ -267,7 +272,7 @@ describe("cilium stack: LB-IPAM", () => {
   });
 
   it("advertises a routed pool over BGP to the cluster's peers (the three-cluster example's edge)", () => {
-    const edge = parse(Testing.synth(buildCilium(threeClusterConfig()).stacks[2]));
+    const edge = ciliumOf("three-clusters")[2];
     expect(values(edge).bgpControlPlane).toEqual({ enabled: true });
     expect(values(edge).l2announcements).toEqual({ enabled: false });
     expect(values(edge).k8sClientRateLimit).toBeUndefined();

@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { Secret } from "../../.gen/providers/doppler/secret";
+import { fixture } from "../fixtures";
 import { meshApp, parse, resolvedConfig } from "../helpers";
 
 function build(edit?: Parameters<typeof resolvedConfig>[0]) {
@@ -10,17 +11,19 @@ function build(edit?: Parameters<typeof resolvedConfig>[0]) {
 const files = (json: any) => Object.values(json.resource.local_sensitive_file) as any[];
 
 describe("credential export", () => {
-  const { perCluster, mesh } = build();
-  const east = parse(Testing.synth(perCluster[0]));
-  const merged = parse(Testing.synth(mesh));
+  // The default mesh's synthesis, shared by every test file of the run (fixtures.ts).
+  const mesh = fixture("default");
+  const perCluster = mesh.stacks.filter((s) => s.kind === "credentials");
+  const east = mesh.json(perCluster[0].name);
+  const merged = mesh.json("mesh-credentials");
 
   it("matches the snapshots", () => {
-    expect(Testing.synth(perCluster[0])).toMatchSnapshot();
-    expect(Testing.synth(mesh)).toMatchSnapshot();
+    expect(perCluster[0].synth).toMatchSnapshot();
+    expect(mesh.stack("mesh-credentials").synth).toMatchSnapshot();
   });
 
   it("writes one kubeconfig/talosconfig pair per cluster, owner-only, in the gitignored directory", () => {
-    expect(perCluster.map((s) => s.node.id)).toEqual(["talos-east-credentials", "talos-west-credentials"]);
+    expect(perCluster.map((s) => s.name)).toEqual(["talos-east-credentials", "talos-west-credentials"]);
     expect(files(east).map((f) => [f.filename, f.file_permission, f.directory_permission])).toEqual([
       ["../../../credentials/talos-east/kubeconfig", "0600", "0700"],
       ["../../../credentials/talos-east/talosconfig", "0600", "0700"],
@@ -38,7 +41,7 @@ describe("credential export", () => {
   });
 
   it("writes nothing to Doppler unless it is on", () => {
-    expect(Testing.synth(perCluster[0])).not.toHaveResource(Secret);
+    expect(perCluster[0].synth).not.toHaveResource(Secret);
     expect(east.resource.doppler_secret).toBeUndefined();
     expect(east.provider.doppler).toBeUndefined();
   });

@@ -1,24 +1,12 @@
-// Global services (service.cilium.io/global): the documented example is a
-// valid global Service, the annotation reaches a chart through a release's
-// values intact (dotted key, string value), and the Cilium values keep what
-// global services need.
-import * as fs from "fs";
-import * as path from "path";
-import YAML from "yaml";
+// Global services (service.cilium.io/global): the annotation reaches a chart
+// through a release's values intact (dotted key, string value), and the
+// Cilium values keep what global services need. (That docs/operations.md
+// shows a valid global Service: checks/docs.test.ts, npm run lint.)
 import { meshPeers } from "../../lib/cilium/mesh";
 import { ciliumValues } from "../../lib/cilium/values";
 import { parse, resolvedConfig, synthMeshStack } from "../helpers";
 
 const GLOBAL = "service.cilium.io/global";
-const operations = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
-const section = operations.slice(operations.indexOf("## Global services across the mesh"));
-
-it("docs/operations.md shows a Service annotated as global, the value a string", () => {
-  const blocks = [...section.slice(0, section.indexOf("\n## ", 5)).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => YAML.parse(m[1]));
-  const service = blocks.find((b) => b?.kind === "Service");
-  expect(service.metadata.annotations[GLOBAL]).toBe("true");
-  expect(service.spec.selector).toEqual({ app: "echo" });
-});
 
 it("the annotation survives a release's values: the dotted key whole, the value a string, nothing passed as --set", () => {
   const config = resolvedConfig((c) => {

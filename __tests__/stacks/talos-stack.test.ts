@@ -3,7 +3,8 @@ import { Machine } from "../../.gen/providers/talos/machine";
 import { MachineSecrets } from "../../.gen/providers/talos/machine-secrets";
 import { TalosProvider } from "../../.gen/providers/talos/provider";
 import { MeshConfigInput } from "../../lib/config/schema";
-import { meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
+import { fixture } from "../fixtures";
+import { meshApp, parse, resolvedConfig } from "../helpers";
 
 const values = (json: any, type: string, mode: "resource" | "data" | "ephemeral" = "resource") => Object.values(json[mode]?.[type] ?? {}) as any[];
 const entries = (json: any, type: string) => Object.entries(json.resource?.[type] ?? {}) as [string, any][];
@@ -19,18 +20,18 @@ const machinesByNode = (json: any): Record<string, any> =>
 const idOf = (json: any, type: string, part: string) => entries(json, type).find(([id]) => new RegExp(`(^|_)${part}_[0-9A-F]+$`).test(id))![0];
 
 describe("talos stack", () => {
-  const { stacks } = meshApp(resolvedConfig());
-  const stack = stacks.clusters[0].talos;
-  const synth = Testing.synth(stack);
-  const json = parse(synth);
+  // The default mesh's synthesis, shared by every test file of the run (fixtures.ts).
+  const stack = fixture("default").ofKind("talos");
+  const { synth } = stack;
+  const json = fixture("default").json(stack.name);
 
   it("matches the snapshot", () => {
     expect(synth).toMatchSnapshot();
   });
 
   it("is named <cluster>-talos, ordered after its VMs stack and reading no other stack's state", () => {
-    expect(stack.node.id).toBe("talos-east-talos");
-    expect(stack.dependencies.map((d) => d.node.id)).toEqual(["talos-east-vms"]);
+    expect(stack.name).toBe("talos-east-talos");
+    expect(stack.dependencies).toEqual(["talos-east-vms"]);
     expect(json.data.terraform_remote_state).toBeUndefined();
   });
 
@@ -133,18 +134,21 @@ describe("talos stack", () => {
 
   it("installs the image its VMs stack registers, named by the ID computed at synth", () => {
     const [urls] = values(json, "talos_image_factory_urls", "data");
-    expect(urls.schematic_id).toBe(stacks.clusters[0].vms.image.schematic.id);
+    // The VMs stack's registration refuses any other ID than the one computed at synth.
+    const [registered] = values(fixture("default").json("talos-east-vms"), "talos_image_factory_schematic");
+    expect(urls.schematic_id).toMatch(/^[0-9a-f]{64}$/);
+    expect(registered.lifecycle.postcondition[0].condition).toBe(`\${self.id == "${urls.schematic_id}"}`);
     expect(json.provider.talos).toEqual([{ image_factory_url: "https://factory.talos.dev" }]);
   });
 
   it("uses the first control plane's IP without a VIP", () => {
-    const edge = parse(Testing.synth(meshApp(threeClusterConfig()).stacks.clusters[2].talos));
+    const edge = fixture("three-clusters").json("talos-edge-talos");
     expect(values(edge, "talos_machine_configuration", "ephemeral")[0].cluster_endpoint).toBe("https://10.30.0.11:6443");
   });
 });
 
 describe("talos stack scenarios (day 2, on the synthesized JSON)", () => {
-  const before = eastTalos();
+  const before = fixture("default").json("talos-east-talos");
 
   it("a Talos bump changes `image` on every node, and the chain keeps the roll order", () => {
     const after = eastTalos((c) => (c.versions = { ...c.versions, talos: "v1.13.8" }));
@@ -218,7 +222,11 @@ describe("talos stack with the health gates off (repair)", () => {
   });
 
   it("keeps them by default, and a cluster's own healthGates overrides the mesh's either way", () => {
-    expect(gated(() => {}).map(hasGate)).toEqual([true, true]);
+    expect(
+      fixture("default")
+        .stacks.filter((s) => s.kind === "talos")
+        .map((s) => hasGate(parse(s.synth))),
+    ).toEqual([true, true]);
     expect(gated((c) => (c.clusters[1].healthGates = false)).map(hasGate)).toEqual([true, false]);
     expect(
       gated((c) => {

@@ -2,8 +2,7 @@ import { Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { VmsStack } from "../../stacks/vms-stack";
-import * as path from "path";
-import { loadConfig } from "../../lib/config/load";
+import { fixture } from "../fixtures";
 import { parse, resolvedConfig } from "../helpers";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
@@ -21,14 +20,17 @@ const vmsOf = (json: any) => Object.values(json.resource.proxmox_virtual_environ
 
 describe("vms stack", () => {
   const config = resolvedConfig();
-  const { stack, synth, json } = synthVms(config);
+  // The default mesh's synthesis, shared by every test file of the run (fixtures.ts).
+  const stack = fixture("default").ofKind("vms");
+  const { synth } = stack;
+  const json = fixture("default").json(stack.name);
 
   it("matches the snapshot", () => {
     expect(synth).toMatchSnapshot();
   });
 
   it("is named <cluster>-vms", () => {
-    expect(stack.node.id).toBe("talos-east-vms");
+    expect(stack.name).toBe("talos-east-vms");
   });
 
   it("creates one VM per node with the Talos-on-Proxmox settings", () => {
@@ -159,8 +161,7 @@ describe("vms stack", () => {
 });
 
 describe("vms stack VM settings a real Proxmox needs", () => {
-  const config = resolvedConfig();
-  const vms = vmsOf(synthVms(config).json);
+  const vms = vmsOf(fixture("default").json("talos-east-vms"));
 
   it("never waits for the guest agent to report addresses (they are static), and gives each VM a serial console", () => {
     expect(vms).toHaveLength(6);
@@ -171,7 +172,10 @@ describe("vms stack VM settings a real Proxmox needs", () => {
   });
 
   it("starts control planes before workers on boot", () => {
-    expect(synthVms(config).synth).toHaveResourceWithProperties(VirtualEnvironmentVm, { name: "talos-east-cp-1", startup: { order: 1, up_delay: 30 } });
+    expect(fixture("default").stack("talos-east-vms").synth).toHaveResourceWithProperties(VirtualEnvironmentVm, {
+      name: "talos-east-cp-1",
+      startup: { order: 1, up_delay: 30 },
+    });
     expect(vms.map((v) => [v.name, v.startup])).toEqual([
       ["talos-east-cp-1", { order: 1, up_delay: 30 }],
       ["talos-east-cp-2", { order: 1, up_delay: 30 }],
@@ -195,8 +199,8 @@ describe("vms stack VM settings a real Proxmox needs", () => {
 });
 
 describe("vms stack on two standalone Proxmox hosts (examples/two-hosts.yaml)", () => {
-  const config = loadConfig({ env: { AGGRIK8S_CONFIG: path.join(__dirname, "..", "..", "examples", "two-hosts.yaml") } }).config;
-  const { json } = synthVms(config, false);
+  const config = fixture("two-hosts").config();
+  const json = fixture("two-hosts").json("lab-red-vms");
 
   it("has one provider per host, each with its endpoint and its own token variable", () => {
     expect(json.provider.proxmox).toEqual([
@@ -230,7 +234,7 @@ describe("vms stack on two standalone Proxmox hosts (examples/two-hosts.yaml)", 
   });
 
   it("keeps one unaliased provider when every node has the same endpoint (the state addresses of one PVE cluster do not move)", () => {
-    const single = synthVms(resolvedConfig()).json;
+    const single = fixture("default").json("talos-east-vms");
     expect(single.provider.proxmox).toEqual([{ endpoint: "https://pve1.example.internal:8006/", insecure: false }]);
     expect(vmsOf(single).every((v) => v.provider === undefined)).toBe(true);
   });
