@@ -1,13 +1,13 @@
+// The docs say what the code does and are current (npm run lint, not npm test:
+// this checks text, not behaviour).
 import * as fs from "fs";
 import * as path from "path";
-import { TerraformStack, Testing } from "cdktf";
-import { stackGraphMermaid } from "../../tools/graph";
-import { firewallRules } from "../../lib/cilium/firewall";
-import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../../tools/docs";
-import { resolvedConfig, threeClusterConfig } from "../helpers";
-import { projectDocs } from "../../tools/mesh-docs";
+import YAML from "yaml";
+import { DOC_FILES, generatedDocs, replaceSectionsIn } from "../tools/docs";
+import { resolvedConfig } from "../__tests__/helpers";
+import { projectDocs } from "../tools/mesh-docs";
 
-const root = path.join(__dirname, "..", "..");
+const root = path.join(__dirname, "..");
 
 it("config.schema.json is generated from the current schema (npm run docs)", () => {
   expect(fs.readFileSync(path.join(root, "config.schema.json"), "utf8")).toBe(generatedDocs().jsonSchema);
@@ -29,38 +29,6 @@ it("the README stays short and in user order; the rest is in docs/", () => {
   for (const link of readme.match(/\]\((docs\/[^)#]+)/g) ?? []) expect(fs.existsSync(path.join(root, link.slice(2)))).toBe(true);
 });
 
-it("the firewall table names every port each cluster must reach on the other", () => {
-  const rows = firewallRules(resolvedConfig()).filter((r) => r.from.startsWith("talos-east nodes"));
-  expect(rows.map((r) => [r.to, r.port])).toEqual([
-    ["talos-west nodes (10.20.0.0/24)", "8472/udp"],
-    ["talos-west nodes (10.20.0.0/24)", "4240/tcp, ICMP echo"],
-    ["talos-west nodes (10.20.0.0/24)", "32380/tcp"],
-    ["talos-west nodes (10.20.0.0/24)", "4244/tcp"],
-  ]);
-  // WireGuard is one switch away, with its row for every pair of clusters.
-  const wireguard = firewallRules(resolvedConfig((c) => (c.encryption = { type: "wireguard" })));
-  expect(wireguard.filter((r) => r.port === "51871/udp").map((r) => [r.from, r.to])).toEqual([
-    ["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"],
-    ["talos-west nodes (10.20.0.0/24)", "talos-east nodes (10.10.0.0/24)"],
-  ]);
-  expect(rows.some((r) => r.port === "51871/udp")).toBe(false);
-  // A LoadBalancer clustermesh-apiserver is reached at its address on 2379.
-  const lb = firewallRules(
-    resolvedConfig((c) => (c.clusters[1].clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.20.0.201", nodePort: 32380 })),
-  );
-  expect(lb.filter((r) => r.from.startsWith("talos-east") && r.why.includes("clustermesh")).map((r) => [r.to, r.port])).toEqual([
-    ["talos-west clustermesh-apiserver 10.20.0.201", "2379/tcp"],
-  ]);
-  const three = firewallRules(threeClusterConfig());
-  expect(three.filter((r) => r.port.startsWith("179/tcp")).map((r) => [r.from, r.to])).toEqual([["talos-edge nodes (10.30.0.0/24)", "BGP peer 10.30.0.1"]]);
-  expect(three.filter((r) => r.port === "32381/tcp").map((r) => r.from)).toEqual(["talos-east nodes (10.10.0.0/24)", "talos-west nodes (10.20.0.0/24)"]);
-  expect(three.filter((r) => r.port === "6443/tcp").map((r) => r.to)).toEqual([
-    "talos-east API endpoint 10.10.0.10",
-    "talos-west API endpoint 10.20.0.10",
-    "talos-edge API endpoint 10.30.0.11",
-  ]);
-});
-
 it("docs/config.md documents every config field", () => {
   const readme = fs.readFileSync(path.join(root, "docs", "config.md"), "utf8");
   for (const field of ["clusters[].network.podSubnet", "clusters[].platform.extraReleases[].secretValues", "proxmox.apiToken", "versions.cilium"]) {
@@ -78,25 +46,6 @@ it("the README starts with the two commands CI runs", () => {
   expect(ci).toMatch(/^npm ci /m);
   expect(ci).toMatch(/^npm test$/m);
   expect(ci).toMatch(/^npm run synth$/m);
-});
-
-describe("stack graph", () => {
-  it("draws every stack buildMesh creates, grouped by cluster, with dependency edges", () => {
-    const app = Testing.app();
-    const ca = new TerraformStack(app, "mesh-ca");
-    const east = new TerraformStack(app, "talos-east-cilium");
-    east.addDependency(ca);
-    expect(stackGraphMermaid(app, ["talos-east"]).split("\n")).toEqual([
-      "```mermaid",
-      "flowchart LR",
-      '  mesh_ca["mesh-ca"]',
-      '  subgraph talos_east["cluster talos-east"]',
-      '    talos_east_cilium["talos-east-cilium"]',
-      "  end",
-      "  mesh_ca --> talos_east_cilium",
-      "```",
-    ]);
-  });
 });
 
 describe("what a new user reads first is right (issue 24)", () => {
@@ -131,4 +80,13 @@ describe("what a new user reads first is right (issue 24)", () => {
       expect({ proof, inCi: ci.includes(proof), listed: checks.filter((c) => c.includes(proof)).length }).toEqual({ proof, inCi: true, listed: 1 });
     }
   });
+});
+
+it("docs/operations.md shows a Service annotated as global, the value a string", () => {
+  const operations = fs.readFileSync(path.join(root, "docs", "operations.md"), "utf8");
+  const section = operations.slice(operations.indexOf("## Global services across the mesh"));
+  const blocks = [...section.slice(0, section.indexOf("\n## ", 5)).matchAll(/```yaml\n([\s\S]*?)```/g)].map((m) => YAML.parse(m[1]));
+  const service = blocks.find((b) => b?.kind === "Service");
+  expect(service.metadata.annotations["service.cilium.io/global"]).toBe("true");
+  expect(service.spec.selector).toEqual({ app: "echo" });
 });

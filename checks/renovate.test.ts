@@ -2,9 +2,9 @@
 // miss would never be bumped.
 import * as fs from "fs";
 import * as path from "path";
-import pins from "../../versions.json";
+import pins from "../versions.json";
 
-const root = path.join(__dirname, "..", "..");
+const root = path.join(__dirname, "..");
 const renovate = JSON.parse(fs.readFileSync(path.join(root, "renovate.json"), "utf8"));
 const text = fs.readFileSync(path.join(root, "versions.json"), "utf8");
 const matches = (description: string) => {
