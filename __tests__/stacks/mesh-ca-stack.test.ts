@@ -1,11 +1,13 @@
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
 import { Testing } from "cdktf";
 import { ClusterMeshCertificates } from "../../lib/pki/clustermesh-certs";
+import { fixture } from "../fixtures";
 import { parse, resolvedConfig, synthMeshStack } from "../helpers";
 
 describe("mesh-ca stack", () => {
-  const synth = synthMeshStack(resolvedConfig(), "mesh-ca");
-  const json = parse(synth);
+  // The default mesh's synthesis, shared by every test file of the run (fixtures.ts): cross-stack outputs included.
+  const { synth } = fixture("default").stack("mesh-ca");
+  const json = fixture("default").json("mesh-ca");
 
   it("matches the snapshot", () => {
     expect(synth).toMatchSnapshot();
@@ -38,9 +40,11 @@ describe("mesh-ca stack", () => {
     expect((Object.values(allowed.resource.tls_private_key)[0] as any).lifecycle).toEqual({ prevent_destroy: false });
   });
 
-  it("outputs only the certificate, never the key", () => {
-    expect(Object.keys(json.output)).toEqual(["ca_certificate_pem"]);
+  it("declares the certificate as its one output of its own, and no output (cross-stack ones included) carries the CA key", () => {
+    expect(Object.keys(json.output).filter((n) => !n.startsWith("cross-stack-output-"))).toEqual(["ca_certificate_pem"]);
     expect(json.output.ca_certificate_pem.value).toMatch(/tls_self_signed_cert\..*\.cert_pem/);
+    const carriesCaKey = Object.entries(json.output).filter(([, o]: [string, any]) => /tls_private_key\.ca_key_/.test(o.value));
+    expect(carriesCaKey).toEqual([]);
   });
 
   it("signs each cluster's server, admin, remote and local ClusterMesh certificates with the CA, in this stack", () => {

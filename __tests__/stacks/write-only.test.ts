@@ -12,7 +12,8 @@ import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { TerraformStack, Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
 import { PROVIDERS } from "../../lib/versions";
-import { defaultInput, meshApp, parse, resolvedConfig, threeClusterConfig } from "../helpers";
+import { FixtureName, fixture } from "../fixtures";
+import { defaultInput, meshApp, parse } from "../helpers";
 import { MeshConfigSchema } from "../../lib/config/schema";
 
 const { sensitiveIndex, declaredTypes } = require("../../scripts/lib/sensitive-index") as {
@@ -123,7 +124,9 @@ function sensitiveAttributes(stackName: string, json: any, { index, types }: { i
   return out;
 }
 
-function synthAll(config: MeshConfig): [string, any][] {
+function synthAll(config: MeshConfig | FixtureName): [string, any][] {
+  // A fixture config's stacks come from its one synthesis of the run (fixtures.ts).
+  if (typeof config === "string") return fixture(config).stacks.map((s) => [s.name, fixture(config).json(s.name)]);
   const { app } = meshApp(config);
   return app.node
     .findAll()
@@ -150,9 +153,9 @@ describe("sensitive attributes in every synthesized stack", () => {
   const doppler = defaultInput();
   doppler.doppler = { enabled: true, project: "aggrik8s", config: "prd", token: { env: "AGGRIK8S_DOPPLER_TOKEN" } } as any;
   doppler.clusters[0].platform = { robusta: { signingKey: { doppler: "ROBUSTA_SIGNING_KEY" } } };
-  const meshes: [string, MeshConfig][] = [
-    ["default mesh", resolvedConfig()],
-    ["three-clusters.yaml", threeClusterConfig()],
+  const meshes: [string, MeshConfig | FixtureName][] = [
+    ["default mesh", "default"],
+    ["three-clusters.yaml", "three-clusters"],
     ["Doppler on", MeshConfigSchema.parse(doppler)],
   ];
   const findings = meshes.flatMap(([label, config]) =>
