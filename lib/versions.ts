@@ -29,10 +29,28 @@ export const CHARTS: Readonly<Record<ChartName, ChartPin>> = pins.charts;
 /** Default Talos, Kubernetes and Cilium versions of a mesh (the config may choose others the compatibility table allows). */
 export const PLATFORM = pins.platform;
 
-/** Manifests Talos applies at bootstrap (`cluster.extraManifests`), each at a release tag: its URL with the tag filled in. */
+/** A manifest its project publishes as plain YAML, kept unedited in a local chart of charts/ at a release tag. */
+export interface VendoredManifest {
+  /** Release tag it is copied at. */
+  readonly version: string;
+  /** Its release source, the tag filled in. */
+  readonly url: string;
+  /** The copy, relative to the project root. */
+  readonly path: string;
+  /** Git object id of the file at the tag (what `git hash-object` gives for an unedited copy). */
+  readonly blob: string;
+  /** The local chart (charts/<chart>) that installs it. */
+  readonly chart: string;
+}
+export type VendoredManifestName = Exclude<keyof typeof pins.manifests, "$comment">;
 export const MANIFESTS = Object.fromEntries(
-  Object.entries(pins.manifests).map(([name, m]) => [name, { ...m, url: m.url.replace("{version}", m.version) }]),
-) as unknown as Readonly<Record<keyof typeof pins.manifests, { readonly version: string; readonly url: string }>>;
+  Object.entries(pins.manifests)
+    .filter(([name]) => !name.startsWith("$"))
+    .map(([name, m]) => {
+      const pin = m as Omit<VendoredManifest, "url"> & { readonly url: string };
+      return [name, { ...pin, url: pin.url.replace("{version}", pin.version) }];
+    }),
+) as unknown as Readonly<Record<VendoredManifestName, VendoredManifest>>;
 
 /** A chart its project publishes in no Helm repository, kept unedited in this repository at a release tag. */
 export interface VendoredChart {

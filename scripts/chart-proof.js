@@ -265,6 +265,24 @@ const CHECKS = {
     if (find(docs, "Secret", "cilium-ca")) problems.push("the chart renders cilium-ca itself (a CA handed to it in values)");
     return problems;
   },
+  // Runs before any CNI: host network, the API through KubePrism, not-Ready nodes tolerated; otherwise the upstream objects.
+  "kubelet-serving-cert-approver": (docs) => {
+    const problems = [];
+    const spec = find(docs, "Deployment", "kubelet-serving-cert-approver")?.spec.template.spec;
+    if (spec?.hostNetwork !== true) problems.push("approver is not on the host network (no pod network before the CNI)");
+    if (!spec?.tolerations?.some((t) => t.key === "node.kubernetes.io/not-ready" && t.operator === "Exists" && !t.effect))
+      problems.push(`approver does not tolerate not-Ready nodes: ${JSON.stringify(spec?.tolerations)}`);
+    const env = Object.fromEntries((spec?.containers[0].env ?? []).map((e) => [e.name, e.value]));
+    if (env.KUBERNETES_SERVICE_HOST !== "localhost" || env.KUBERNETES_SERVICE_PORT !== "7445")
+      problems.push(`approver does not reach the API through KubePrism: ${JSON.stringify(env)}`);
+    const pin = versions.manifests.kubeletServingCertApprover;
+    const upstream = docsOf(fs.readFileSync(path.join(repoRoot, pin.path), "utf8"));
+    const ids = (ds) => ds.map((d) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`).sort();
+    if (JSON.stringify(ids(docs)) !== JSON.stringify(ids(upstream))) problems.push(`objects ${ids(docs)} are not the upstream's ${ids(upstream)}`);
+    const image = spec?.containers[0].image;
+    if (image !== `ghcr.io/alex1989hu/kubelet-serving-cert-approver:${pin.version.replace(/^v/, "")}`) problems.push(`image ${image} is not the pinned tag`);
+    return problems;
+  },
   tetragon: (docs) => {
     const spec = find(docs, "DaemonSet")?.spec.template.spec;
     const volume = spec?.volumes?.find((v) => v.hostPath?.path === "/sys/kernel/tracing");
@@ -506,9 +524,25 @@ function renderedRequests(docs) {
   return total;
 }
 
+/** API groups the API server serves itself (no CRD to check their objects against). */
+const BUILT_IN_GROUPS = new Set([
+  "rbac.authorization.k8s.io",
+  "networking.k8s.io",
+  "storage.k8s.io",
+  "scheduling.k8s.io",
+  "admissionregistration.k8s.io",
+  "apiextensions.k8s.io",
+  "certificates.k8s.io",
+  "coordination.k8s.io",
+  "discovery.k8s.io",
+  "node.k8s.io",
+  "policy",
+]);
+
 /** Which capacity-table component a release belongs to. */
 const COMPONENT_OF = {
   cilium: "cilium",
+  "kubelet-serving-cert-approver": "kubelet-serving-cert-approver",
   tetragon: "tetragon",
   "rook-ceph": "rook-ceph",
   "rook-ceph-cluster": "rook-ceph",
@@ -658,7 +692,9 @@ function main() {
         crds.push(...docs.filter((d) => d.kind === "CustomResourceDefinition"));
         // Custom objects of the repository's objects chart: checked against their CRDs once every chart has rendered.
         // (CRDs themselves, and core objects such as the clustermesh-apiserver Service, have no CRD to check against.)
-        const custom = docs.filter((d) => d.kind !== "CustomResourceDefinition" && d.apiVersion.includes("."));
+        const custom = docs.filter(
+          (d) => d.kind !== "CustomResourceDefinition" && d.apiVersion.includes(".") && !BUILT_IN_GROUPS.has(d.apiVersion.split("/")[0]),
+        );
         if (local && !key.includes("vendor") && custom.length) objectChecks.push({ what, docs: custom });
         // The vendored Gateway API CRDs must be the release source's, unedited.
         if (release.name === "gateway-api-crds") {
@@ -798,6 +834,14 @@ function main() {
   const onceOnly = canaryProblems.some((p) => p.includes("Hubble certificates are not re-issued"));
   log(`${onceOnly ? "PASS" : "FAIL"} canary: the chart's once-only Hubble certificates ${onceOnly ? "are refused" : "were not refused"}`);
   if (!onceOnly) failures++;
+  // And the approver's: its upstream manifest as published (no overlay) must be refused.
+  const upstreamApprover = docsOf(fs.readFileSync(path.join(repoRoot, versions.manifests.kubeletServingCertApprover.path), "utf8"));
+  const approverProblems = CHECKS["kubelet-serving-cert-approver"](upstreamApprover);
+  const approverRefused = approverProblems.some((p) => p.includes("host network")) && approverProblems.some((p) => p.includes("not-Ready"));
+  log(
+    `${approverRefused ? "PASS" : "FAIL"} canary: the approver's upstream manifest without the overlay ${approverRefused ? "is refused (no host network, no not-Ready toleration)" : "was not refused"}`,
+  );
+  if (!approverRefused) failures++;
   if (failures) die(`${failures} check(s) failed`);
   log(
     `passed: ${rendered} releases rendered with the pinned charts${skipped.length ? `; not rendered, no source here: ${[...new Set(skipped)].join(", ")}` : ""}`,

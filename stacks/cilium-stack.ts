@@ -12,7 +12,8 @@ import { LocalChart } from "../lib/helm/local-chart";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ClusterMeshTls } from "../lib/pki/clustermesh-certs";
 import { TalosClientConfiguration } from "../lib/talos/health";
-import { CHARTS, CRDS } from "../lib/versions";
+import { KUBEPRISM_PORT } from "../lib/talos/patches";
+import { CHARTS, CRDS, MANIFESTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 export interface CiliumStackProps extends Aggrik8sStackProps {
@@ -75,6 +76,8 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
  */
 export class CiliumStack extends Aggrik8sStack {
   readonly release: ChartRelease;
+  /** The kubelet serving-certificate approver, installed before Cilium. */
+  readonly servingCertApprover: ChartRelease;
   /** Bootstrap (done already by the Talos stack) and Kubernetes upgrades; absent when the health gates are off. */
   readonly talosCluster?: Cluster;
   /** Absent when the health gates are off. */
@@ -92,6 +95,22 @@ export class CiliumStack extends Aggrik8sStack {
     const leaving = props.leavingNodes ?? [];
     // The gates (health, the CRD gate before the LB-IPAM objects) are null resources.
     if (healthGates || leaving.length || props.lbIpam) new NullProvider(this, "null");
+    // The kubelets ask for serving certificates (rotate-server-certificates);
+    // until they are approved Talos reports the kubelet-csr diagnostic, which
+    // talos_cluster's boot checks wait on, and nothing can read a kubelet
+    // (logs, exec, metrics). The approver runs before any CNI: on the host
+    // network, reaching the API through KubePrism on localhost, tolerating
+    // not-Ready nodes (charts/kubelet-serving-cert-approver). As a release its
+    // updates reach running clusters; take_ownership adopts the objects a
+    // Talos bootstrap manifest created in clusters deployed before it was one.
+    this.servingCertApprover = new ChartRelease(this, "kubelet-serving-cert-approver", {
+      name: "kubelet-serving-cert-approver",
+      chart: new LocalChart(this, "kubelet-serving-cert-approver-chart", { name: MANIFESTS.kubeletServingCertApprover.chart }),
+      // The release record; the chart's objects name their own namespace (privileged: host network).
+      namespace: "kube-system",
+      values: { kubernetesServiceHost: "localhost", kubernetesServicePort: KUBEPRISM_PORT },
+      takeOwnership: true,
+    });
     // Gateway API's CRDs must exist when Cilium's operator starts, or it leaves
     // its Gateway API controller off. As templates of a local chart they are
     // upgraded with it (Helm never upgrades a chart's crds/); Helm's wait
@@ -127,12 +146,12 @@ export class CiliumStack extends Aggrik8sStack {
       namespace,
       values,
       timeoutSeconds: 900,
-      dependsOn: [...tls.secrets, ...(this.gatewayApiCrds ? [this.gatewayApiCrds.release] : [])],
+      dependsOn: [this.servingCertApprover.release, ...tls.secrets, ...(this.gatewayApiCrds ? [this.gatewayApiCrds.release] : [])],
     });
-    // After the CNI, because its create waits for Talos' boot checks on the
-    // control planes, "no diagnostics" among them: the kubelets' serving CSRs
-    // stay pending (Talos' kubelet-csr diagnostic) until the approver, a pod,
-    // runs, which needs the CNI (talos_cluster_resource.go Create ->
+    // After the CNI and the approver, because its create waits for Talos' boot
+    // checks on the control planes, "no diagnostics" among them: the kubelets'
+    // serving CSRs stay pending (Talos' kubelet-csr diagnostic) until the
+    // approver has run (talos_cluster_resource.go Create ->
     // talosClusterWaitForK8s -> check.PreBootSequenceChecks(); Talos
     // pkg/cluster/check/default.go). Its bootstrap is a no-op here
     // (AlreadyExists is success); its update runs upgrade-k8s when

@@ -1,13 +1,14 @@
 // The charts kept in this repository (charts/): what each holds, checked
 // against its pin and its values contract. Rendering them with helm, and the
 // Cilium objects against Cilium's CRDs, is the chart proof's (scripts/chart-proof.js).
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import YAML from "yaml";
 import { lbIpam, lbIpamChartValues } from "../../lib/cilium/lb-ipam";
 import { chartsDir } from "../../lib/helm/local-chart";
-import { CRDS } from "../../lib/versions";
+import { CRDS, MANIFESTS } from "../../lib/versions";
 import { resolvedConfig, threeClusterConfig } from "../helpers";
 
 const root = path.join(__dirname, "..", "..");
@@ -70,5 +71,33 @@ describe("cilium-lb-ipam", () => {
     const v = lbIpamChartValues("talos-east", lbIpam(resolvedConfig().clusters[0])!);
     expect(validate({ ...v, pools: [] })).toBe(false);
     expect(validate({ ...v, pool: { blocks: [{ start: "not-an-ip", stop: "10.10.0.219" }] } })).toBe(false);
+  });
+});
+
+describe("kubelet-serving-cert-approver", () => {
+  const pin = MANIFESTS.kubeletServingCertApprover;
+  const dir = path.join(root, "charts", pin.chart);
+  const chart = YAML.parse(fs.readFileSync(path.join(dir, "Chart.yaml"), "utf8"));
+
+  it("holds the upstream manifest unedited: its git object id is the one of the file at the pinned tag", () => {
+    const body = fs.readFileSync(path.join(root, pin.path));
+    const blob = createHash("sha1").update(`blob ${body.length}\0`).update(body).digest("hex");
+    expect(blob).toBe(pin.blob);
+    expect(path.relative(dir, path.join(root, pin.path))).toBe("upstream/standalone-install.yaml");
+    expect(pin.url).toBe(`https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/${pin.version}/deploy/standalone-install.yaml`);
+  });
+
+  it("is versioned as the pinned tag, and the manifest's image is that tag", () => {
+    expect(chart.version).toBe(pin.version.replace(/^v/, ""));
+    expect(chart.appVersion).toBe(pin.version.replace(/^v/, ""));
+    expect(fs.readFileSync(path.join(root, pin.path), "utf8")).toContain(`image: ghcr.io/alex1989hu/kubelet-serving-cert-approver:${chart.appVersion}`);
+  });
+
+  it("lays the overlay over the upstream objects in its template, never over a copy of them", () => {
+    const template = fs.readFileSync(path.join(dir, "templates", "approver.yaml"), "utf8");
+    expect(template).toContain('$.Files.Get "upstream/standalone-install.yaml"');
+    expect(template).toMatch(/set \$spec "hostNetwork" true/);
+    expect(template).toContain('"node.kubernetes.io/not-ready" "operator" "Exists"');
+    expect(YAML.parse(fs.readFileSync(path.join(dir, "values.yaml"), "utf8"))).toEqual({ kubernetesServiceHost: "localhost", kubernetesServicePort: 7445 });
   });
 });

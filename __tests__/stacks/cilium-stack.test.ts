@@ -195,6 +195,24 @@ describe("cilium stack with the health gates off (repair)", () => {
   });
 });
 
+describe("cilium stack: the kubelet serving-certificate approver", () => {
+  const config = resolvedConfig();
+  const stacks = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+
+  it("is a release of the vendored chart before Cilium in every cluster, reaching the API through KubePrism, adopting Talos-made objects", () => {
+    for (const json of stacks) {
+      const approver = releaseNamed(json, "kubelet-serving-cert-approver");
+      expect(approver).toMatchObject({ namespace: "kube-system", version: "0.11.0", wait: true, atomic: true, take_ownership: true, create_namespace: false });
+      expect(approver.chart).toMatch(/^assets\/kubelet-serving-cert-approver-chart_files_[0-9A-F]+\/[0-9A-F]{32}$/);
+      expect(approver.repository).toBeUndefined();
+      expect(JSON.parse(approver.values[0])).toEqual({ kubernetesServiceHost: "localhost", kubernetesServicePort: 7445 });
+      // Nothing before it: it runs with no CNI.
+      expect(approver.depends_on).toBeUndefined();
+      expect(releaseOf(json).depends_on).toContain(idOf(json, "kubelet-serving-cert-approver"));
+    }
+  });
+});
+
 describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
   const [east] = ciliumOf("default");
   const values = (json: any) => JSON.parse(releaseOf(json).values[0]);
@@ -206,6 +224,7 @@ describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
     expect(crds.chart).toMatch(/^assets\/gateway-api-crds-chart_files_[0-9A-F]+\/[0-9A-F]{32}$/);
     expect(crds.repository).toBeUndefined();
     expect(releaseOf(east).depends_on).toContain(idOf(east, "gateway-api-crds"));
+    expect(releaseOf(east).depends_on).toContain(idOf(east, "kubelet-serving-cert-approver"));
     expect(values(east).gatewayAPI).toEqual({ enabled: true, gatewayClass: { create: "true" } });
   });
 
@@ -213,8 +232,13 @@ describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
     const off = resolvedConfig((c) => (c.clusters[0].platform = { gatewayApi: { enabled: false } }));
     const json = parse(Testing.synth(buildCilium(off).stacks[0]));
     expect(releaseNamed(json, "gateway-api-crds")).toBeUndefined();
-    // Only the ClusterMesh certificates it mounts stay before it.
-    expect(releaseOf(json).depends_on.every((d: string) => d.startsWith("kubernetes_secret_v1.clustermesh-tls_"))).toBe(true);
+    // Only the approver and the ClusterMesh certificates it mounts stay before it.
+    expect(releaseOf(json).depends_on).toContain(idOf(json, "kubelet-serving-cert-approver"));
+    expect(
+      releaseOf(json)
+        .depends_on.filter((d: string) => d !== idOf(json, "kubelet-serving-cert-approver"))
+        .every((d: string) => d.startsWith("kubernetes_secret_v1.clustermesh-tls_")),
+    ).toBe(true);
     expect(values(json).gatewayAPI).toEqual({ enabled: false });
   });
 

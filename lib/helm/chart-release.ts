@@ -33,6 +33,13 @@ export interface ChartReleaseProps {
   readonly timeoutSeconds?: number;
   /** Constructs the release waits for (e.g. its namespace). @default - none */
   readonly dependsOn?: readonly ITerraformDependable[];
+  /**
+   * Adopt objects of the chart that exist already without Helm's ownership
+   * labels (Helm's `--take-ownership`), e.g. ones a Talos bootstrap manifest
+   * created before the release took them over.
+   * @default false
+   */
+  readonly takeOwnership?: boolean;
 }
 
 /**
@@ -59,6 +66,7 @@ export class ChartRelease extends Construct {
       cleanupOnFail: true,
       timeout: props.timeoutSeconds ?? 600,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
+      ...(props.takeOwnership ? { takeOwnership: true } : {}),
     });
   }
 }

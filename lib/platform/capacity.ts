@@ -59,6 +59,8 @@ export function memoryRequests(platform: Platform, storageNodes: number): Memory
       memoryMiB: 0,
       placement: "every-node",
     },
+    // charts/kubelet-serving-cert-approver (the Cilium stack installs it on every cluster).
+    { component: "kubelet-serving-cert-approver", workload: "approver", memoryMiB: 16, placement: "cluster", replicas: 1 },
     // Each enabled component's own requests (lib/platform/<component>.ts).
     ...enabledComponents(platform).flatMap((c) => c.memoryRequests(storageNodes)),
   ];

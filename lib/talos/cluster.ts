@@ -1,7 +1,6 @@
 /** What the Talos stack derives from a cluster's config: its API endpoint and each node's patches. */
 import { ClusterConfig } from "../config/schema";
 import { isEnabled } from "../platform/components";
-import { MANIFESTS } from "../versions";
 import { PatchDocument, nodePatchDocuments } from "./patches";
 
 /** The Kubernetes API endpoint: the VIP, or the first control plane without one. */
@@ -43,7 +42,6 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     vip: n.vip,
     apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
     scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
-    servingCertApproverUrl: MANIFESTS.kubeletServingCertApprover.url,
   };
   // The Proxmox CSI plugin places volumes by region (the Proxmox cluster) and zone (the Proxmox node).
   const csiTopology = isEnabled(cluster.platform, "proxmoxCsi")

@@ -6,8 +6,9 @@
  *
  * Addresses, routes and DNS come from the VM's cloud-init (nocloud) drive;
  * the patches set what Talos cannot learn from it: install target (by disk
- * serial, lib/proxmox/disk-ids.ts), kubelet serving-certificate rotation with
- * its approver, CNI none
+ * serial, lib/proxmox/disk-ids.ts), kubelet serving-certificate rotation (its
+ * approver is a Helm release of the Cilium stack, installed before Cilium: a
+ * Talos bootstrap manifest would be created once and never updated), CNI none
  * and no kube-proxy (Cilium replaces both), the cluster's own pod and service
  * ranges, KubePrism, which subnet kubelet and etcd advertise (never the VIP),
  * and the shared VIP on the control planes.
@@ -31,7 +32,6 @@ export interface V1Alpha1Patch {
     readonly etcd?: { readonly advertisedSubnets: readonly string[] };
     readonly apiServer?: { readonly certSANs: readonly string[] };
     readonly allowSchedulingOnControlPlanes?: boolean;
-    readonly extraManifests?: readonly string[];
   };
 }
 
@@ -74,11 +74,6 @@ export interface NodePatchProps {
   readonly apiServerSans: readonly string[];
   /** Let workloads run on control planes (a cluster without workers). */
   readonly scheduleOnControlPlanes: boolean;
-  /**
-   * Manifest that approves kubelet serving-certificate requests, applied by
-   * the control planes at bootstrap.
-   */
-  readonly servingCertApproverUrl: string;
   /** Labels Talos keeps on the node (the Proxmox CSI plugin's topology). @default - none */
   readonly nodeLabels?: Readonly<Record<string, string>>;
 }
@@ -108,7 +103,6 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
             etcd: { advertisedSubnets: [props.nodeSubnet] },
             apiServer: { certSANs: [...props.apiServerSans] },
             ...(props.scheduleOnControlPlanes ? { allowSchedulingOnControlPlanes: true } : {}),
-            extraManifests: [props.servingCertApproverUrl],
           }
         : {}),
     },

@@ -75,11 +75,8 @@ describe("Talos patches", () => {
     expect(cp1.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig", "Layer2VIPConfig"]);
     expect(cp1.documents[3]).toEqual({ apiVersion: "v1alpha1", kind: "Layer2VIPConfig", name: "10.10.0.10", link: "net0" });
     expect((cp1.documents[0] as any).cluster.etcd).toEqual({ advertisedSubnets: ["10.10.0.0/24"] });
-    // The approver of the kubelets' serving-certificate requests, at a pinned tag.
-    expect((cp1.documents[0] as any).cluster.extraManifests).toEqual([
-      "https://raw.githubusercontent.com/alex1989hu/kubelet-serving-cert-approver/v0.11.0/deploy/standalone-install.yaml",
-    ]);
-    expect((worker.documents[0] as any).cluster.extraManifests).toBeUndefined();
+    // No bootstrap manifest: Talos creates those once and never updates them (the approver is a Helm release of the Cilium stack).
+    for (const d of [cp1, worker]) expect((d.documents[0] as any).cluster.extraManifests).toBeUndefined();
     expect((cp1.documents[0] as any).cluster.apiServer.certSANs).toEqual(["10.10.0.10", "10.10.0.11", "10.10.0.12", "10.10.0.13"]);
     expect(worker.documents.map((d: any) => d.kind ?? "v1alpha1")).toEqual(["v1alpha1", "LinkAliasConfig", "HostnameConfig"]);
     expect((worker.documents[0] as any).cluster.etcd).toBeUndefined();
