@@ -385,7 +385,7 @@ const CASES: [string, Edit, string[]][] = [
       ];
     },
     [
-      "clusters[0].controlPlane.memoryGiB: the platform requests 2.8 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 5 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
+      "clusters[0].controlPlane.memoryGiB: the platform requests 2.9 GiB of memory but the control planes (no workers) offer 2.7 GiB after Talos' reservations: pods would stay Pending and Helm's atomic rollback would undo the releases. Fix: give the control planes (no workers) at least 5 GiB each (controlPlane.memoryGiB), add nodes, or switch components off (docs/config.md: capacity)",
     ],
   ],
   [
