@@ -5,7 +5,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "coverage/**", "scripts/talos-check/**"] },
+  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "coverage/**", "scripts/talos-check/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -21,7 +21,7 @@ export default tseslint.config(
       },
     },
     rules: {
-      // The JS scripts and the bundled TS ones load modules at run time by design (run-ts, toolchain).
+      // The JS scripts load modules with require (toolchain, cli).
       "@typescript-eslint/no-require-imports": "off",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },

@@ -1,10 +1,11 @@
-/** Type-checking is `tsc --noEmit` in `npm test` (scripts/test.js); jest only transpiles. */
+/** Type-checking is `tsc -b` in `npm test` (scripts/test.js, and jest's global setup); jest only transpiles. */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },
-  // The fixture configs are synthesized once per run (__tests__/fixtures.ts) into this run's cache.
+  // Compiles the project into dist/ first (the tests that spawn a script run it from there), and
+  // gives the run its cache: the fixture configs are synthesized once per run (__tests__/fixtures.ts).
   globalSetup: "<rootDir>/__tests__/global-setup.js",
   globalTeardown: "<rootDir>/__tests__/global-teardown.js",
   setupFilesAfterEnv: ["<rootDir>/__tests__/setup.js"],

@@ -13,16 +13,17 @@ const USER_CONFIG = /^aggrik8s\.(yaml|yml|json)$/;
 
 /**
  * Copies the files git would commit (tracked, and untracked but not ignored:
- * the work in progress is what is tested) with their times, and links
- * node_modules entry by entry, its .cache left out so the bundles run-ts.js
- * builds there stay in the copy. Returns the copy's root.
+ * the work in progress is what is tested) and the compiled tree dist/ (npm
+ * test has just built it), with their times, so the copy's `tsc -b` finds it
+ * current; links node_modules entry by entry. Returns the copy's root.
  */
 export function scratchClone(): string {
   const dir = scratchDir("aggrik8s-clone-");
   const files = execFileSync("git", ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], { cwd: root, encoding: "utf8" })
     .split("\0")
     .filter((f) => f && !USER_CONFIG.test(f));
-  for (const f of files) {
+  const compiled = fs.readdirSync(path.join(root, "dist"), { recursive: true, withFileTypes: true }).filter((e) => e.isFile());
+  for (const f of [...files, ...compiled.map((e) => path.relative(root, path.join(e.parentPath, e.name)))]) {
     const from = path.join(root, f);
     if (!fs.existsSync(from)) continue; // deleted, not yet committed
     const to = path.join(dir, f);
@@ -35,7 +36,7 @@ export function scratchClone(): string {
   }
   fs.mkdirSync(path.join(dir, "node_modules"));
   for (const entry of fs.readdirSync(path.join(root, "node_modules"))) {
-    if (entry !== ".cache") fs.symlinkSync(path.join(root, "node_modules", entry), path.join(dir, "node_modules", entry));
+    fs.symlinkSync(path.join(root, "node_modules", entry), path.join(dir, "node_modules", entry));
   }
   return dir;
 }

@@ -30,7 +30,7 @@ import { componentContext, enabledComponents } from "../lib/platform/components"
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
 import { cli } from "../scripts/lib/cli";
 import { helm, packageCharts } from "./lib/charts";
-import { engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
+import { compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
 import { LocalCluster } from "./apply/control-plane";
 import { TalosClientPem, writeTalosFixtureState } from "./apply/fixture-state";
 
@@ -92,15 +92,11 @@ function outside(): void {
   if (missing.length) p.die(`no release source in ${chartSrc} for: ${missing.join(", ")}`);
   fs.writeFileSync(path.join(p.scratch, "prepared.json"), JSON.stringify({ kit: kit.stdout.trim(), helm: helmBin, ciliumSrc }));
   // The proof re-runs itself inside the namespace; its exit handlers there clean up the scratch folder.
-  const r = run(
-    "unshare",
-    ["--net", "--", process.execPath, path.join(repoRoot, "scripts", "run-ts.js"), path.join(repoRoot, "proofs", "apply.ts"), ...process.argv.slice(2)],
-    {
-      cwd: repoRoot,
-      stdio: "inherit",
-      env: { ...process.env, [INNER]: p.scratch },
-    },
-  );
+  const r = run("unshare", ["--net", "--", process.execPath, __filename, ...process.argv.slice(2)], {
+    cwd: repoRoot,
+    stdio: "inherit",
+    env: { ...process.env, [INNER]: p.scratch },
+  });
   process.exitCode = r.status ?? 1;
   // The proof inside stops its processes on every exit it lives through; this catches the one it does not (killed).
   stopRecorded(path.join(p.scratch, "clusters", "pids"));
@@ -184,7 +180,7 @@ async function inside(): Promise<void> {
   const out = path.join(p.scratch, "cdktf.out");
   const env = projectEnv(configFile);
   // Fixture state for each Talos stack, from what the real stack synthesizes.
-  const synthed = run(process.execPath, ["scripts/run-ts.js", "scripts/synth.ts"], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
+  const synthed = run(process.execPath, [compiled("scripts/synth.ts")], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
   if (synthed.status !== 0) p.die(`synth failed:\n${synthed.stderr}`);
   const stacks = synthesizedStacks(out);
   for (const s of stacks) for (const v of stackSecretNames(s.json as never).variables) env[v] ??= `apply-proof-${v.toLowerCase()}`;
@@ -393,15 +389,10 @@ function selfSigned(name: string, subject: string): { certPem: string; keyPem: s
 /** The stand-ins for what kwok lacks (proofs/apply/stand-ins.ts: volumes, webhook backends), as a child process; `stop` ends it. */
 function standInProvisioner(clusters: readonly LocalCluster[], prepared: Prepared): { stop(): void } {
   const log = fs.openSync(path.join(p.scratch, "stand-ins.log"), "a");
-  const script = path.join(repoRoot, "proofs", "apply", "stand-ins.ts");
-  const child = spawn(
-    process.execPath,
-    [path.join(repoRoot, "scripts", "run-ts.js"), script, path.join(prepared.kit, "kubectl"), ...clusters.map((c) => c.kubeconfig)],
-    {
-      cwd: repoRoot,
-      stdio: ["ignore", log, log],
-    },
-  );
+  const child = spawn(process.execPath, [compiled("proofs/apply/stand-ins.ts"), path.join(prepared.kit, "kubectl"), ...clusters.map((c) => c.kubeconfig)], {
+    cwd: repoRoot,
+    stdio: ["ignore", log, log],
+  });
   fs.closeSync(log);
   p.onExit(() => child.kill());
   return { stop: () => child.kill() };
@@ -543,7 +534,7 @@ function day2(
   const platform = (east.platform ?? {}) as Record<string, object>;
   east.platform = { ...platform, rookCeph: { ...platform.rookCeph, replicas: 1 } } as never;
   fs.writeFileSync(configFile, YAML.stringify(changed));
-  const synthed = run(process.execPath, ["scripts/run-ts.js", "scripts/synth.ts"], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
+  const synthed = run(process.execPath, [compiled("scripts/synth.ts")], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
   if (!check(synthed.status === 0, `day 2: synth with talos-east's Ceph pools at 1 replica${synthed.status ? `:\n${synthed.stderr}` : ""}`)) return;
   const touched: string[] = [];
   for (const s of ["mesh-ca", ...CLUSTERS.flatMap((c) => DEPLOYED_KINDS.map((k) => `${c}-${k}`)), "mesh-credentials"]) {

@@ -1,7 +1,10 @@
 // `npm run bench`: what synth, the tests and validate cost as the mesh grows,
 // measured on this machine in one run (median of several repetitions, peak
 // resident memory from GNU time). Prints a table and writes
-// bench/results/latest.json. A benchmark, not a test: it never fails on a figure.
+// bench/results/latest.json. A benchmark, not a test: it never fails on a
+// figure, but it fails (exit 1, naming the case) when a case cannot run.
+// Every case runs compiled JavaScript with plain node (dist/, built by the
+// `tsc -b` that `npm run bench` starts with), the floor and main.ts alike.
 //
 // `npm run bench -- --instructions` also counts the instructions each synth
 // case executes (valgrind's cachegrind, ~50x slower, one counted run each).
@@ -16,17 +19,18 @@ import YAML from "yaml";
 import { generatedMesh } from "../bench/mesh-config";
 import { cli } from "./lib/cli";
 
-// From the toolchain helper: this runs from a bundle in node_modules/.cache.
-const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
+import { compiled, repoRoot as root } from "./lib/toolchain";
 const reps = Number(process.env.BENCH_REPS ?? 3);
-const countInstructions = Boolean(
-  cli({
-    name: "bench",
-    summary:
-      "Times synth (and its floor), the tests, validate and a whole-mesh diff on this machine; prints every target as met or missed (BENCH_REPS repetitions, default 3).",
-    options: { instructions: { type: "boolean", description: "also count instructions with valgrind (stable where wall time is noisy)" } },
-  }).values.instructions,
-);
+const { values: flags } = cli({
+  name: "bench",
+  summary:
+    "Times synth (and its floor), the tests, validate and a whole-mesh diff on this machine; prints every target as met or missed (BENCH_REPS repetitions, default 3). Exits 1, naming the case, when a case cannot run.",
+  options: {
+    instructions: { type: "boolean", description: "also count instructions with valgrind (stable where wall time is noisy)" },
+    only: { type: "string", description: "time only these cases (ids, comma-separated, e.g. floor,main) and print their table and ratios" },
+  },
+});
+const countInstructions = Boolean(flags.instructions);
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-bench-"));
 const TIME = "/usr/bin/time";
 if (!fs.existsSync(TIME)) {
@@ -56,7 +60,7 @@ function median(xs: number[]): number {
 function measure(id: string, name: string, cmd: string[], env: Record<string, string> = {}, times = reps, warmUp = true): Row {
   const runs: number[] = [];
   const peaks: number[] = [];
-  // One untimed run first (i = -1): warm caches (the bundle and its code cache, the OS page cache).
+  // One untimed run first (i = -1): warm caches (the OS page cache).
   for (let i = warmUp ? -1 : 0; i < times; i++) {
     const out = path.join(scratch, `out-${name.replace(/\W+/g, "_")}-${i}`);
     // Wall time from our own clock: GNU time's %e has 10 ms steps, too coarse for a 0.1 s synth.
@@ -82,10 +86,9 @@ function measure(id: string, name: string, cmd: string[], env: Record<string, st
 
 /**
  * Millions of instructions one run executes (all threads), from cachegrind.
- * Run twice, counting the second: under valgrind V8 refused the code cache of
- * a native run (that first run executed ~50% more), and run-ts rewrites it.
+ * Run twice, counting the second (the first warms the OS page cache).
  * Node runs with --predictable (no background compiler threads): without it,
- * counts of one bundle moved by up to 4% from run to run; with it, not at all.
+ * counts of one app moved by up to 4% from run to run; with it, not at all.
  */
 function instructions(name: string, cmd: string[], env: Record<string, string> = {}): number {
   if (cmd[0] !== "node") throw new Error(`bench: counting ${name}: its command must start with node, not ${cmd[0]}`);
@@ -117,14 +120,14 @@ function meshFile(n: number): string {
   return file;
 }
 
-// Synth runs the esbuild bundle (scripts/run-ts.js), as cdktf.json's app command does.
-const bundle = ["node", "scripts/run-ts.js"];
+// Synth runs an app's compiled JavaScript with plain node, as cdktf.json's app command does.
+const app = (entry: string): string[] => ["node", path.relative(root, compiled(entry))];
 const defaultMesh = { AGGRIK8S_CONFIG: "" };
 
 /** Synthesizes `entry` once into a folder of the scratch dir and returns it (the floor's input, sizes). */
 function synthOnce(entry: string, env: Record<string, string>, name: string): string {
   const out = path.join(scratch, name);
-  const r = spawnSync("node", ["scripts/run-ts.js", entry], { cwd: root, encoding: "utf8", env: { ...process.env, ...env, CDKTF_OUTDIR: out } });
+  const r = spawnSync("node", [compiled(entry)], { cwd: root, encoding: "utf8", env: { ...process.env, ...env, CDKTF_OUTDIR: out } });
   if (r.status !== 0) throw new Error(`bench: synth of ${name} failed:\n${r.stderr}`);
   return out;
 }
@@ -154,24 +157,16 @@ const cases: Case[] = [
   {
     id: "floor",
     name: "floor: the default mesh's JSON through plain cdktf",
-    cmd: [...bundle, "bench/floor-app.ts"],
+    cmd: app("bench/floor-app.ts"),
     env: { FLOOR_FROM: floorFrom },
     synth: true,
   },
-  { id: "main", name: "main.ts, default mesh (12 stacks)", cmd: [...bundle, "main.ts"], env: defaultMesh, synth: true },
-  // The same two without the one lever that patches cdktf (token creation stacks captured, as cdktf does by default).
-  {
-    id: "floorStacks",
-    name: "floor, cdktf's token stacks on",
-    cmd: [...bundle, "bench/floor-app.ts"],
-    env: { FLOOR_FROM: floorFrom, AGGRIK8S_TOKEN_STACKS: "1" },
-  },
-  { id: "mainStacks", name: "main.ts, cdktf's token stacks on", cmd: [...bundle, "main.ts"], env: { ...defaultMesh, AGGRIK8S_TOKEN_STACKS: "1" } },
-  { id: "all2", name: "every stack, 2 generated clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(2) }, synth: true },
-  { id: "all8", name: "every stack, 8 clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
-  { id: "all32", name: "every stack, 32 clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
+  { id: "main", name: "main.ts, default mesh (12 stacks)", cmd: app("main.ts"), env: defaultMesh, synth: true },
+  { id: "all2", name: "every stack, 2 generated clusters", cmd: app("bench/all-stacks-app.ts"), env: { AGGRIK8S_CONFIG: meshFile(2) }, synth: true },
+  { id: "all8", name: "every stack, 8 clusters", cmd: app("bench/all-stacks-app.ts"), env: { AGGRIK8S_CONFIG: meshFile(8) }, synth: true },
+  { id: "all32", name: "every stack, 32 clusters", cmd: app("bench/all-stacks-app.ts"), env: { AGGRIK8S_CONFIG: meshFile(32) }, synth: true },
   // ClusterMesh's upper bound (maxConnectedClusters 255); fewer repetitions, it takes seconds.
-  { id: "all255", name: "every stack, 255 clusters", cmd: [...bundle, "bench/all-stacks-app.ts"], env: { AGGRIK8S_CONFIG: mesh255 }, times: Math.min(reps, 3) },
+  { id: "all255", name: "every stack, 255 clusters", cmd: app("bench/all-stacks-app.ts"), env: { AGGRIK8S_CONFIG: mesh255 }, times: Math.min(reps, 3) },
   // What an operator waits for: the README's main command, and the same synth through the cdktf CLI.
   { id: "npmSynth", name: "npm run synth (with npm's own start)", cmd: ["npm", "run", "synth", "--silent"], env: defaultMesh },
   {
@@ -183,9 +178,26 @@ const cases: Case[] = [
   },
   // Once each, no untimed run first (they take seconds): "warm" means dependencies, jest's cache and the provider mirror are in place.
   { id: "test", name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
-  { id: "validate", name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js", "--allow-skip"], times: 1, warmUp: false },
+  { id: "validate", name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js"], times: 1, warmUp: false },
 ];
-const timed = cases.map((c) => measure(c.id, c.name, c.cmd, c.env, c.times, c.warmUp));
+const only = flags.only === undefined ? undefined : String(flags.only).split(",");
+const unknownCase = only?.find((id) => !cases.some((c) => c.id === id));
+if (unknownCase !== undefined) {
+  console.error(`bench: --only names no case "${unknownCase}"; the cases: ${cases.map((c) => c.id).join(", ")}`);
+  process.exit(2);
+}
+const selected = only ? cases.filter((c) => only.includes(c.id)) : cases;
+/** A case that cannot run ends the bench (exit 1) with its name: a figure left out would read as measured. */
+function mustRun<T>(name: string, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    console.error(`bench: the case "${name}" could not run, so nothing is reported:\n${e instanceof Error ? e.message : String(e)}`);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    process.exit(1);
+  }
+}
+const timed = selected.map((c) => mustRun(c.name, () => measure(c.id, c.name, c.cmd, c.env, c.times, c.warmUp)));
 // Counted after all timed runs: counting leaves code caches made under valgrind, which the next native run replaces.
 const rows: Row[] = countInstructions
   ? [
@@ -197,9 +209,30 @@ const rows: Row[] = countInstructions
         runs: [],
         megaInstructions: instructions("bare node", ["node", "-e", "0"]),
       },
-      ...timed.map((r, i) => (cases[i].synth ? { ...r, megaInstructions: instructions(r.name, cases[i].cmd, cases[i].env) } : r)),
+      ...timed.map((r, i) =>
+        selected[i].synth ? { ...r, megaInstructions: mustRun(r.name, () => instructions(r.name, selected[i].cmd, selected[i].env)) } : r,
+      ),
     ]
   : timed;
+
+const cell = (x: number | undefined, digits: number) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(digits));
+function printRows(): void {
+  console.log(`| case | median s | peak MiB |${countInstructions ? " M instructions |" : ""}`);
+  console.log(`| --- | --- | --- |${countInstructions ? " --- |" : ""}`);
+  for (const r of rows) {
+    console.log(`| ${r.name} | ${cell(r.seconds, 3)} | ${cell(r.peakMiB, 0)} |${countInstructions ? ` ${cell(r.megaInstructions, 0)} |` : ""}`);
+  }
+}
+if (only) {
+  // A subset: its table, and the synth ratio when both its cases ran; no targets.
+  printRows();
+  const main = rows.find((r) => r.id === "main");
+  const floor = rows.find((r) => r.id === "floor");
+  if (main && floor)
+    console.log(`main.ts synth / floor: ${(main.seconds / floor.seconds).toFixed(2)} (runs: main ${main.runs.join(", ")}; floor ${floor.runs.join(", ")})`);
+  fs.rmSync(scratch, { recursive: true, force: true });
+  process.exit(0);
+}
 
 const by = (id: string): Row => {
   const row = rows.find((r) => r.id === id);
@@ -208,7 +241,6 @@ const by = (id: string): Row => {
 };
 const ratios: Record<string, number> = {
   "main.ts synth / floor": by("main").seconds / by("floor").seconds,
-  "main.ts synth / floor, cdktf's token stacks on": by("mainStacks").seconds / by("floorStacks").seconds,
   "32-cluster / 2-cluster synth": by("all32").seconds / by("all2").seconds,
   "255-cluster / 32-cluster synth": by("all255").seconds / by("all32").seconds,
   "cdktf synth / npm run synth": by("cliSynth").seconds / by("npmSynth").seconds,
@@ -230,21 +262,31 @@ const growth = {
   mib255: size255 / 2 ** 20,
 };
 
-// Whole-mesh diff: scripts/plan-proof.js times it against the slowest single plan (needs the provider mirror).
+// Whole-mesh diff: the plan proof times it against the slowest single plan (needs the provider mirror).
 const timingFile = path.join(scratch, "diff-timing.json");
-const proof = spawnSync("node", ["scripts/plan-proof.js"], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_DIFF_TIMING: timingFile } });
-const diff = fs.existsSync(timingFile)
-  ? (JSON.parse(fs.readFileSync(timingFile, "utf8")) as { diffSeconds: number; slowestSeconds: number; ratio: number; sequential: number; stacks: number })
-  : undefined;
-if (!diff) console.error(`bench: whole-mesh diff not measured (plan-proof: ${proof.stderr.trim().split("\n").pop()})`);
+const PLAN_PROOF = "scripts/plan-proof.js";
+const diff = mustRun("whole-mesh diff (the plan proof)", () => {
+  const proof = spawnSync("node", [compiled(PLAN_PROOF)], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_DIFF_TIMING: timingFile } });
+  if (proof.error) throw proof.error;
+  if (proof.status !== 0 || !fs.existsSync(timingFile)) {
+    throw new Error(
+      `node ${path.relative(root, compiled(PLAN_PROOF))} exited ${proof.status} without timing the diff:\n${`${proof.stderr}${proof.stdout}`.trim().split("\n").slice(-15).join("\n")}`,
+    );
+  }
+  return JSON.parse(fs.readFileSync(timingFile, "utf8")) as { diffSeconds: number; slowestSeconds: number; ratio: number; sequential: number; stacks: number };
+});
 
 // The critical path of the three-cluster example.
-const graph = spawnSync("node", ["scripts/run-ts.js", "scripts/graph.ts"], {
-  cwd: root,
-  encoding: "utf8",
-  env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
+const critical = mustRun("deploy critical path (npm run graph)", () => {
+  const graph = spawnSync("node", [compiled("scripts/graph.ts")], {
+    cwd: root,
+    encoding: "utf8",
+    env: { ...process.env, AGGRIK8S_CONFIG: path.join(root, "examples", "three-clusters.yaml") },
+  });
+  const found = /critical path \((\d+) stacks/.exec(graph.stdout)?.[1];
+  if (graph.status !== 0 || found === undefined) throw new Error(`npm run graph exited ${graph.status} with no critical path:\n${graph.stderr}${graph.stdout}`);
+  return Number(found);
 });
-const critical = Number(/critical path \((\d+) stacks/.exec(graph.stdout)?.[1] ?? NaN);
 
 // The targets of the performance issue (#18), stated next to the figures.
 const targets = [
@@ -252,7 +294,7 @@ const targets = [
   ...(countInstructions ? [{ target: "main.ts synth <= 1.5 x floor (instructions)", met: ratios["main.ts / floor, instructions"] <= 1.5 }] : []),
   { target: "255-cluster synth <= 10 x 32-cluster", met: ratios["255-cluster / 32-cluster synth"] <= 10 },
   { target: "255-cluster peak memory <= 1.5 GiB", met: by("all255").peakMiB <= 1536 },
-  { target: "whole-mesh diff (three-cluster example) <= 2 x slowest single stack plan", met: diff ? diff.ratio <= 2 : false },
+  { target: "whole-mesh diff (three-cluster example) <= 2 x slowest single stack plan", met: diff.ratio <= 2 },
   { target: "deploy critical path <= 4 stacks", met: critical <= 4 },
   { target: "npm test (warm) <= 60 s", met: by("test").seconds <= 60 },
 ];
@@ -270,20 +312,13 @@ const result = {
 fs.mkdirSync(path.join(root, "bench", "results"), { recursive: true });
 fs.writeFileSync(path.join(root, "bench", "results", "latest.json"), JSON.stringify(result, null, 2));
 
-const cell = (x: number | undefined, digits: number) => (x === undefined || Number.isNaN(x) ? "" : x.toFixed(digits));
-console.log(`| case | median s | peak MiB |${countInstructions ? " M instructions |" : ""}`);
-console.log(`| --- | --- | --- |${countInstructions ? " --- |" : ""}`);
-for (const r of rows) {
-  console.log(`| ${r.name} | ${cell(r.seconds, 3)} | ${cell(r.peakMiB, 0)} |${countInstructions ? ` ${cell(r.megaInstructions, 0)} |` : ""}`);
-}
+printRows();
 for (const [k, v] of Object.entries(ratios)) console.log(`${k}: ${v.toFixed(2)}`);
 console.log(
   `growth from 32 to 255 clusters: ${growth.secondsPerCluster.toFixed(3)} s and ${growth.kibPerCluster.toFixed(0)} KiB of cdktf.out per cluster (255 clusters: ${growth.mib255.toFixed(0)} MiB)`,
 );
 console.log(
-  diff
-    ? `whole-mesh diff: ${diff.stacks} stacks in ${diff.diffSeconds.toFixed(2)} s, slowest single plan ${diff.slowestSeconds.toFixed(2)} s (${diff.ratio.toFixed(2)}x), all single plans in sequence ${diff.sequential.toFixed(2)} s`
-    : "whole-mesh diff: not measured (run npm run toolchain)",
+  `whole-mesh diff: ${diff.stacks} stacks in ${diff.diffSeconds.toFixed(2)} s, slowest single plan ${diff.slowestSeconds.toFixed(2)} s (${diff.ratio.toFixed(2)}x), all single plans in sequence ${diff.sequential.toFixed(2)} s`,
 );
 console.log(`deploy critical path: ${critical} stacks`);
 for (const t of targets) console.log(`target ${t.target}: ${t.met ? "met" : "MISSED"}`);

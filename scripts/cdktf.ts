@@ -15,6 +15,7 @@ import { engineProblem } from "../lib/engine";
 import { formatProblem } from "../lib/errors";
 import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadConfig } from "../lib/config/load";
 import { CliSpec, cli as parseCli } from "./lib/cli";
+import * as toolchainModule from "./lib/toolchain";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-plan";
 import { PlanJson, Rollout, rollout } from "../tools/rollout";
@@ -28,7 +29,7 @@ import { formatDigests, parseDigests, planDigest } from "../tools/plan-digest";
 
 const [command, ...argv] = process.argv.slice(2);
 if (!["deploy", "diff", "destroy"].includes(command ?? "")) {
-  process.stderr.write("usage: node scripts/run-ts.js scripts/cdktf.ts deploy|diff|destroy [stack ...] [options]\n");
+  process.stderr.write("usage: node dist/scripts/cdktf.js deploy|diff|destroy [stack ...] [options]\n");
   process.exit(2);
 }
 const COMMON = {
@@ -643,5 +644,5 @@ function cli(): string {
 }
 
 function toolchain(): { repoRoot: string; engine: () => string; cacheDir: () => string } {
-  return require("./lib/toolchain");
+  return toolchainModule;
 }

@@ -7,8 +7,7 @@ import { DOC_FILES, replaceSectionsIn } from "../tools/docs";
 import { projectDocs } from "../tools/mesh-docs";
 import { cli } from "./lib/cli";
 
-// From the toolchain helper: this runs from a bundle in node_modules/.cache.
-const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
+import { repoRoot as root } from "./lib/toolchain";
 const check = Boolean(
   cli({
     name: "docs",

@@ -11,8 +11,7 @@ const { values } = cli({
   summary: `Writes ./${LOCAL_CONFIG_FILE}, a commented mesh config to edit (from examples/three-clusters.yaml); later commands use it.`,
   options: { force: { type: "boolean", description: `overwrite an existing ./${LOCAL_CONFIG_FILE}` } },
 });
-// From the toolchain helper, which finds the project root wherever this runs from (a bundle runs from node_modules/.cache).
-const { repoRoot: root } = require("./lib/toolchain") as { repoRoot: string };
+import { repoRoot as root } from "./lib/toolchain";
 const target = path.resolve(LOCAL_CONFIG_FILE);
 if (fs.existsSync(target) && !values.force) {
   process.stderr.write(`error: ${target} exists. Fix: edit it, or pass --force to start over\n`);

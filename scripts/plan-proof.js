@@ -27,7 +27,7 @@ const path = require("path");
 const crypto = require("crypto");
 const YAML = require("yaml");
 const { diffPlan, remoteStateReads } = require("../tools/diff-plan");
-const { repoRoot, engine, engineEnv, mirroredProviders, providerName, synthesize, run } = require("./lib/toolchain");
+const { repoRoot, engine, engineEnv, mirroredProviders, providerName, synthesize, compiled, run } = require("./lib/toolchain");
 
 const log = (m) => console.log(`[plan-proof] ${m}`);
 // Children are not ended with this process: every exit stops the stand-in factory.
@@ -114,7 +114,7 @@ async function main() {
   };
   // The resolved config (defaults filled in) as `npm run config` prints it.
   const resolved = YAML.parse(
-    run(process.execPath, ["scripts/run-ts.js", "scripts/config.ts"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
+    run(process.execPath, [compiled("scripts/config.ts")], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
   );
   let failures = 0;
   const mirrored = new Set(mirroredProviders());
@@ -344,7 +344,7 @@ function checkWorkflow(configFile, stacks, resolved) {
       .map((st) => st.run ?? "")
       .join("\n");
   const matrix = JSON.parse(
-    run(process.execPath, ["scripts/run-ts.js", "scripts/graph.ts", "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } })
+    run(process.execPath, [compiled("scripts/graph.ts"), "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } })
       .stdout,
   );
   const clusterStacks = (c) => stacks.map((s) => s.name).filter((n) => n.startsWith(`${c}-`));

@@ -20,6 +20,8 @@ port=${AGGRIK8S_PG_PORT:-55432}
 s3_port=${AGGRIK8S_S3_PORT:-59000}
 log() { printf '[state-proof] %s\n' "$*"; }
 die() { printf '[state-proof] error: %s\n' "$*" >&2; exit 1; }
+# The apps and commands below run compiled (dist/), as every npm script does.
+(cd "$here" && node node_modules/typescript/bin/tsc -b) || die "tsc -b failed"
 
 pgbin=$(dirname "$(readlink -f "$(command -v pg_ctl 2>/dev/null || ls -d /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -1)")")
 if [ ! -x "$pgbin/pg_ctl" ]; then
@@ -106,7 +108,7 @@ refused_while_locked() { # label engine out
 # have state but are not in the config, so each must be named; mesh-ca is.
 orphans_named() { # label backend
   local label=$1 backend=$2 log=$work/$1/orphans.log s shown
-  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" node scripts/run-ts.js scripts/cdktf.ts diff mesh-ca --output "$work/$label-diff" >"$log" 2>&1) \
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" node dist/scripts/cdktf.js diff mesh-ca --output "$work/$label-diff" >"$log" 2>&1) \
     || { cat "$log"; die "$label: npm run diff failed"; }
   for s in state-producer state-consumer mesh-ca-reader; do
     shown=$s; [ "$backend" = pg ] && shown=${s//-/_}
@@ -136,7 +138,7 @@ clusters:
     controlPlane: { memoryGiB: 8, nodes: [{ name: east-cp-1, ip: 10.10.0.11, vmId: 1011, proxmoxNode: pve1 }] }
     platform: { rookCeph: { enabled: false } }
 YAML
-  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node scripts/run-ts.js integration/state-app.ts)
+  (cd "$here" && AGGRIK8S_CONFIG="$work/$label.yaml" CDKTF_OUTDIR="$out" node dist/integration/state-app.js)
 
   deploy() { # stack
     (cd "$out/stacks/$1" && "$engine" init -input=false -no-color >"$out/$1.init.log" 2>&1) || { cat "$out/$1.init.log"; die "$label: init of $1 failed"; }

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: installs the locked dependencies if needed (fresh clone), type-checks, runs jest.
+// `npm test`: installs the locked dependencies if needed (fresh clone), type-checks and compiles (tsc -b into dist/), runs jest.
 "use strict";
 const path = require("path");
 const { spawnSync } = require("child_process");
@@ -7,7 +7,7 @@ const { cli } = require("./lib/cli");
 
 const { values, positionals } = cli({
   name: "test",
-  summary: "Installs dependencies when node_modules is missing or stale, type-checks (tsc --noEmit), then runs jest.",
+  summary: "Installs dependencies when node_modules is missing or stale, type-checks and compiles into dist/ (tsc -b), then runs jest.",
   positionals: "[test path pattern ...]",
   options: {
     testNamePattern: { type: "string", short: "t", description: "run only tests whose name matches" },
@@ -20,7 +20,7 @@ const step = (cmd, args) => {
   if (r.status !== 0) process.exit(r.status ?? 1);
 };
 step(process.execPath, [path.join(__dirname, "ensure-deps.js")]);
-step(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "--noEmit", "-p", "."]);
+step(process.execPath, [path.join(root, "node_modules", "typescript", "bin", "tsc"), "-b"]);
 step(process.execPath, [
   path.join(root, "node_modules", "jest", "bin", "jest.js"),
   ...(values.testNamePattern ? ["-t", String(values.testNamePattern)] : []),

@@ -11,7 +11,7 @@ import pins from "../../versions.json";
 
 jest.setTimeout(180_000);
 
-// One copy for the file: run-ts.js bundles each entry once, there.
+// One copy for the file.
 const dir = scratchClone();
 const example = fs.readFileSync(THREE_CLUSTER_FILE, "utf8");
 const put = (name: string, text: string) => fs.writeFileSync(path.join(dir, name), text);

@@ -7,7 +7,7 @@ import { filesUnder, scratchDir } from "../helpers";
 
 const root = path.join(__dirname, "..", "..");
 const synth = (entry: string, outdir: string, env: Record<string, string> = {}) =>
-  spawnSync(process.execPath, ["scripts/run-ts.js", entry], {
+  spawnSync(process.execPath, [path.join("dist", entry.replace(/\.ts$/, ".js"))], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, AGGRIK8S_CONFIG: "", CDKTF_OUTDIR: outdir, ...env },

@@ -102,7 +102,7 @@ function config(edit: (c: any) => void = () => {}): string {
 
 function run(entry: string, args: string[], file: string, env: NodeJS.ProcessEnv = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", entry), ...args], {
+    const child = spawn(process.execPath, [path.join(root, "dist", "scripts", entry.replace(/\.ts$/, ".js")), ...args], {
       cwd: scratchDir(),
       env: {
         ...process.env,

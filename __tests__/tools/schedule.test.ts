@@ -37,7 +37,7 @@ describe("deploy schedule", () => {
 
   it("npm run graph -- --matrix prints the matrix as one JSON line; npm run graph prints the schedule", () => {
     const run = (args: string[]) =>
-      spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "graph.ts"), ...args], {
+      spawnSync(process.execPath, [path.join(root, "dist", "scripts", "graph.js"), ...args], {
         cwd: root,
         encoding: "utf8",
         env: { ...process.env, AGGRIK8S_CONFIG: THREE_CLUSTER_FILE },
@@ -80,7 +80,7 @@ describe("plan digests", () => {
 });
 
 it("deploy --reviewed without --from-plans is refused with the fix", () => {
-  const r = spawnSync(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "cdktf.ts"), "deploy", "--reviewed", "x.sha256"], {
+  const r = spawnSync(process.execPath, [path.join(root, "dist", "scripts", "cdktf.js"), "deploy", "--reviewed", "x.sha256"], {
     cwd: root,
     encoding: "utf8",
     env: { ...process.env, AGGRIK8S_CONFIG: THREE_CLUSTER_FILE },

@@ -57,7 +57,7 @@ function kubeconfig(dir = scratchDir(), withCa = true): string {
 /** Runs the command (asynchronously: the stand-ins answer from this process). */
 function status(args: string[], config = writeConfig(twoClusterInput())): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [path.join(root, "scripts", "run-ts.js"), path.join(root, "scripts", "status.ts"), ...args], {
+    const child = spawn(process.execPath, [path.join(root, "dist", "scripts", "status.js"), ...args], {
       cwd: root,
       env: { ...process.env, AGGRIK8S_CONFIG: config },
     });

@@ -5,12 +5,15 @@ import { Construct } from "constructs";
 import YAML from "yaml";
 import { PropsError } from "../errors";
 
-/** The repository's `charts/` folder, found from this module whether it runs from source (jest) or bundled under node_modules/.cache (scripts/run-ts.js). */
+/**
+ * The repository's `charts/` folder. This module is `lib/helm/local-chart.ts`
+ * (jest runs the source), or its compiled copy under `dist/` (`npm run
+ * build`), which mirrors the repository with the build's own
+ * `tsconfig.tsbuildinfo` at its top.
+ */
 export function chartsDir(): string {
-  for (let dir = __dirname; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "versions.json")) && fs.existsSync(path.join(dir, "charts"))) return path.join(dir, "charts");
-    if (path.dirname(dir) === dir) throw new Error(`no charts/ folder above ${__dirname}`);
-  }
+  const up = path.resolve(__dirname, "..", "..");
+  return path.join(fs.existsSync(path.join(up, "tsconfig.tsbuildinfo")) ? path.dirname(up) : up, "charts");
 }
 
 export interface LocalChartProps {

@@ -11,7 +11,7 @@
  *   matching object. Each is set to `Ignore`, which admits as a backend that
  *   says yes would.
  *
- *   node scripts/run-ts.js proofs/apply/stand-ins.ts KUBECTL KUBECONFIG...
+ *   node dist/proofs/apply/stand-ins.js KUBECTL KUBECONFIG...
  */
 import YAML from "yaml";
 import { run } from "../lib/proof";

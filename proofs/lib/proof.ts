@@ -9,16 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-// Plain JS shared with the shell-free scripts (scripts/lib/toolchain.js): the one lookup of the cache and engine.
-const toolchain = require("../../scripts/lib/toolchain") as {
-  repoRoot: string;
-  versions: Versions;
-  cacheDir(): string;
-  engine(): string;
-  engineEnv(wanted: string[]): { env: NodeJS.ProcessEnv; offline: boolean };
-  mirroredProviders(): string[];
-  synthesize(entry: string, outdir: string, env?: NodeJS.ProcessEnv): { name: string; dir: string }[];
-};
+// Plain JS shared with the JS scripts (scripts/lib/toolchain.js): the one lookup of the cache and engine.
+import * as toolchain from "../../scripts/lib/toolchain";
 
 /** The parts of versions.json the proofs read. */
 export interface Versions {
@@ -31,11 +23,12 @@ export interface Versions {
 }
 
 export const repoRoot = toolchain.repoRoot;
-export const versions = toolchain.versions;
+export const versions: Versions = toolchain.versions;
 export const cacheDir = toolchain.cacheDir;
 export const engine = toolchain.engine;
 export const mirroredProviders = toolchain.mirroredProviders;
-export const synthesize = toolchain.synthesize;
+export const synthesize: (entry: string, outdir: string, env?: NodeJS.ProcessEnv) => { name: string; dir: string }[] = toolchain.synthesize;
+export const compiled = toolchain.compiled;
 
 /** The engine's environment: the toolchain's CLI config (offline mirror) when it exists, no prompts, no telemetry. */
 export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {

@@ -1,18 +1,29 @@
 // One command-line shape for every npm script: `--help` prints the usage and
 // exits 0; an unknown flag or a stray argument prints the problem and the
 // usage and exits 2. Node's own parseArgs does the parsing. Plain JS, so the
-// JS scripts and the TypeScript ones share it.
+// JS scripts and the TypeScript ones share it (tsc copies it into dist/ and
+// reads its types from the JSDoc below).
 "use strict";
 const { parseArgs } = require("node:util");
 
 /**
- * @param {object} spec
- * @param {string} spec.name npm script name (`npm run NAME`)
- * @param {string} spec.summary one line: what the command does
- * @param {Record<string, {type: "boolean"|"string", short?: string, description: string, default?: unknown}>} [spec.options]
- * @param {string} [spec.positionals] how positional arguments are described, e.g. "[stack ...]"; none allowed without it
- * @param {string[]} [spec.argv] the arguments (default: process.argv.slice(2))
- * @returns {{ values: Record<string, unknown>, positionals: string[] }}
+ * @typedef {object} CliOption
+ * @property {"boolean" | "string"} type
+ * @property {string} [short] one-letter alias
+ * @property {string} description
+ * @property {boolean | string} [default]
+ */
+/**
+ * @typedef {object} CliSpec
+ * @property {string} name npm script name (`npm run NAME`)
+ * @property {string} summary one line: what the command does
+ * @property {Readonly<Record<string, CliOption>>} [options]
+ * @property {string} [positionals] how positional arguments are described, e.g. "[stack ...]"; none allowed without it
+ * @property {readonly string[]} [argv] the arguments (default: process.argv.slice(2))
+ */
+/**
+ * @param {CliSpec} spec
+ * @returns {{ values: Record<string, string | boolean | undefined>, positionals: string[] }}
  */
 function cli(spec) {
   const options = spec.options ?? {};

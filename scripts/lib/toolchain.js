@@ -1,19 +1,19 @@
 // Shared by the Node scripts: where the offline toolchain lives and how to run
-// the engine with it. Plain JS so it runs before anything is compiled.
+// the engine with it. Plain JS so the JS scripts run it before anything is
+// compiled; the TypeScript ones import it (tsc copies it into dist/).
 "use strict";
 const fs = require("fs");
 const os = require("os");
 const path = require("path");
 const { spawnSync } = require("child_process");
 
-/** The project root: the nearest folder above this file with versions.json (this file may run from a bundle in node_modules/.cache). */
-function findRoot(from) {
-  for (let dir = from; ; dir = path.dirname(dir)) {
-    if (fs.existsSync(path.join(dir, "versions.json")) && fs.existsSync(path.join(dir, "package.json"))) return dir;
-    if (path.dirname(dir) === dir) throw new Error(`no versions.json above ${from}`);
-  }
-}
-const repoRoot = findRoot(__dirname);
+/**
+ * The project root. This file is <root>/scripts/lib/toolchain.js, or its copy
+ * in the compiled tree <root>/dist/scripts/lib/ (tsc -b; dist/ mirrors the
+ * root, with the build's own tsconfig.tsbuildinfo at its top).
+ */
+const up = path.resolve(__dirname, "..", "..");
+const repoRoot = fs.existsSync(path.join(up, "tsconfig.tsbuildinfo")) ? path.dirname(up) : up;
 const versions = require(path.join(repoRoot, "versions.json"));
 
 function cacheDir() {
@@ -93,13 +93,20 @@ function canonicalSource(source) {
   return (source.includes("/") ? source : `hashicorp/${source}`).replace(/^registry\.terraform\.io\//, "");
 }
 
+/** The compiled JavaScript of a TypeScript file of the project (`main.ts` -> `<root>/dist/main.js`): what `npm run build` writes and plain node runs. */
+function compiled(file) {
+  const rel = path.relative(repoRoot, path.resolve(repoRoot, file));
+  return path.join(repoRoot, "dist", rel.replace(/\.ts$/, ".js"));
+}
+
 /**
- * Synthesizes a TypeScript app (main.ts or a fixture) the way cdktf does, into
+ * Synthesizes a TypeScript app (main.ts or a fixture) the way cdktf does
+ * (its compiled JavaScript under plain node, as cdktf.json's app), into
  * `outdir`; returns its stacks with their directories, or throws with the
  * app's output when synth fails.
  */
 function synthesize(entry, outdir, env = {}) {
-  const r = run(process.execPath, ["scripts/run-ts.js", entry], { cwd: repoRoot, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
+  const r = run(process.execPath, [compiled(entry)], { cwd: repoRoot, env: { ...process.env, ...env, CDKTF_OUTDIR: outdir } });
   if (r.status !== 0) throw new Error(`synth of ${entry} failed:\n${r.stderr}${r.stdout}`);
   const manifest = JSON.parse(fs.readFileSync(path.join(outdir, "manifest.json"), "utf8"));
   return Object.values(manifest.stacks).map((s) => ({ name: s.name, dir: path.join(outdir, s.workingDirectory) }));
@@ -121,6 +128,7 @@ module.exports = {
   mirroredBinary,
   canonicalSource,
   providerName,
+  compiled,
   synthesize,
   run,
 };
