@@ -178,7 +178,7 @@ const cases: Case[] = [
   },
   // Once each, no untimed run first (they take seconds): "warm" means dependencies, jest's cache and the provider mirror are in place.
   { id: "test", name: "npm test (warm)", cmd: ["npm", "test", "--silent"], times: 1, warmUp: false },
-  { id: "validate", name: "npm run validate (warm cache)", cmd: ["node", "scripts/validate.js"], times: 1, warmUp: false },
+  { id: "validate", name: "npm run validate (warm cache)", cmd: app("proofs/validate.ts"), times: 1, warmUp: false },
 ];
 const only = flags.only === undefined ? undefined : String(flags.only).split(",");
 const unknownCase = only?.find((id) => !cases.some((c) => c.id === id));

@@ -13,7 +13,7 @@ import { DopplerProvider } from "../../.gen/providers/doppler/provider";
 import { PROVIDERS } from "../../lib/versions";
 import pins from "../../versions.json";
 import { expectSameTree, scratchDir } from "../helpers";
-// The same normalisation validate.js uses.
+// The same normalisation proofs/validate.ts uses (scripts/lib/toolchain.js canonicalSource).
 const { canonicalSource } = require("../../scripts/lib/toolchain") as { canonicalSource: (s: string) => string };
 
 const root = path.join(__dirname, "..", "..");

@@ -14,6 +14,7 @@ import * as toolchain from "../../scripts/lib/toolchain";
 
 /** The parts of versions.json the proofs read. */
 export interface Versions {
+  readonly providers: Record<string, { readonly source: string; readonly version: string }>;
   readonly platform: { readonly talos: string; readonly kubernetes: string; readonly cilium: string };
   readonly charts: Record<
     string,
@@ -29,10 +30,17 @@ export const engine = toolchain.engine;
 export const mirroredProviders = toolchain.mirroredProviders;
 export const synthesize: (entry: string, outdir: string, env?: NodeJS.ProcessEnv) => { name: string; dir: string }[] = toolchain.synthesize;
 export const compiled = toolchain.compiled;
+/** The versions.json name of a required_providers source, undefined when nothing pins it. */
+export const providerName: (source: string) => string | undefined = toolchain.providerName;
 
 /** The engine's environment: the toolchain's CLI config (offline mirror) when it exists, no prompts, no telemetry. */
 export function engineEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...toolchain.engineEnv([]).env, ...extra };
+}
+
+/** Whether the toolchain's CLI config exists and its offline mirror holds every provider named (versions.json names). */
+export function offline(wanted: readonly string[]): boolean {
+  return toolchain.engineEnv([...wanted]).offline;
 }
 
 export interface Proof {

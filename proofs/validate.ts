@@ -8,17 +8,16 @@
 // A canary stack carries an attribute no provider knows; validate must reject
 // it, which proves the check can fail.
 //
-//   node scripts/validate.js [--allow-skip] [--keep]
+//   npm run validate -- [--allow-skip] [--keep]
 //     --allow-skip  a stack whose providers can be had neither from the mirror
 //                   nor from the registry is reported SKIP instead of failing
 //     --keep        keep the scratch directory (printed) for inspection
-"use strict";
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { versions, engine, engineEnv, providerName, synthesize, run } = require("./lib/toolchain");
+import * as fs from "fs";
+import * as path from "path";
+import { cli } from "../scripts/lib/cli";
+import { engine, engineEnv, offline as inMirror, proof, providerName, run, synthesize, versions } from "./lib/proof";
 
-const { cli } = require("./lib/cli");
+const argv = process.argv.slice(2);
 const { values: flags } = cli({
   name: "validate",
   summary:
@@ -27,22 +26,51 @@ const { values: flags } = cli({
     "allow-skip": { type: "boolean", description: "report a stack whose providers cannot be had as SKIP instead of failing" },
     keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" },
   },
+  argv,
 });
 const allowSkip = Boolean(flags["allow-skip"]);
 const CANARY = "canary-unknown-attribute";
 
-function synth(label, entry, outdir, env = {}) {
+interface Stack {
+  readonly name: string;
+  readonly dir: string;
+  readonly label: string;
+}
+
+/** The part of a synthesized cdk.tf.json this proof reads. */
+interface SynthesizedJson {
+  readonly terraform?: { readonly required_providers?: Record<string, { readonly source: string; readonly version: string }> };
+}
+
+/** `validate -json` as the engine prints it (the fields read here). */
+interface ValidateJson {
+  readonly valid: boolean;
+  readonly diagnostics?: readonly {
+    readonly severity: string;
+    readonly summary: string;
+    readonly detail?: string;
+    readonly range?: { readonly filename: string; readonly start: { readonly line: number } };
+  }[];
+}
+
+interface Result {
+  readonly status: "PASS" | "FAIL" | "SKIP";
+  readonly source: string;
+  readonly detail: string;
+}
+
+function synth(label: string, entry: string, outdir: string, env: NodeJS.ProcessEnv = {}): Stack[] {
   try {
     return synthesize(entry, outdir, env).map((s) => ({ ...s, label: `${label}/${s.name}` }));
   } catch (e) {
-    console.error(`validate: ${e.message}`);
+    console.error(`validate: ${e instanceof Error ? e.message : String(e)}`);
     process.exit(1);
   }
 }
 
 /** versions.json names of the providers a synthesized stack requires. */
-function providersOf(dir) {
-  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+function providersOf(dir: string): string[] {
+  const json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8")) as SynthesizedJson;
   const required = Object.values(json.terraform?.required_providers ?? {});
   return required.map((rp) => {
     const name = providerName(rp.source);
@@ -57,9 +85,10 @@ function providersOf(dir) {
 const UNREACHABLE =
   /could not connect to registry|failed to request discovery document|no such host|Failed to query available provider packages|provider registry .* does not have a provider/i;
 
-function validateStack(bin, stack) {
+function validateStack(bin: string, stack: Stack): Result {
   const wanted = providersOf(stack.dir);
-  const { env, offline } = engineEnv(wanted);
+  const env = engineEnv();
+  const offline = inMirror(wanted);
   const source = offline ? "offline mirror" : "registry";
   const t0 = Date.now();
   const init = run(bin, ["init", "-backend=false", "-input=false", "-no-color"], { cwd: stack.dir, env });
@@ -72,9 +101,9 @@ function validateStack(bin, stack) {
     return { status: "FAIL", source, detail: `init failed:\n${out.trim()}` };
   }
   const v = run(bin, ["validate", "-json", "-no-color"], { cwd: stack.dir, env });
-  let result;
+  let result: ValidateJson;
   try {
-    result = JSON.parse(v.stdout);
+    result = JSON.parse(v.stdout) as ValidateJson;
   } catch {
     return { status: "FAIL", source, detail: `validate printed no JSON:\n${v.stderr}${v.stdout}` };
   }
@@ -87,9 +116,9 @@ function validateStack(bin, stack) {
     : { status: "FAIL", source, detail: diags.join("\n") || "invalid" };
 }
 
-function main() {
+function main(): void {
   const bin = engine();
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-validate-"));
+  const { scratch } = proof("validate", argv);
   console.log(`validate: engine ${bin}; scratch ${scratch}`);
   const stacks = [
     ...synth("mesh", "main.ts", path.join(scratch, "mesh")),
@@ -116,7 +145,6 @@ function main() {
   }
   const passed = stacks.length - failed - skipped;
   console.log(`validate: ${passed} passed, ${failed} failed, ${skipped} skipped of ${stacks.length} stacks`);
-  if (!flags.keep) fs.rmSync(scratch, { recursive: true, force: true });
   if (failed > 0) process.exit(1);
   if (skipped > 0 && !allowSkip) {
     console.error("validate: some stacks could not be checked (SKIP): run scripts/toolchain.sh, or give the engine registry access; --allow-skip accepts this");
