@@ -5,7 +5,7 @@ import prettier from "eslint-config-prettier";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "coverage/**", "scripts/talos-check/**"] },
+  { ignores: [".gen/**", "node_modules/**", "cdktf.out/**", "dist/**", "coverage/**", "proofs/talos-check/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

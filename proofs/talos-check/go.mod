@@ -1,4 +1,4 @@
-module github.com/aggrik8s/aggrik8s/scripts/talos-check
+module github.com/aggrik8s/aggrik8s/proofs/talos-check
 
 go 1.26.6
 

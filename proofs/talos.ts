@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Renders every node's full machine config offline with the real
 // siderolabs/talos provider, and validates each with Talos' own machinery at
-// the pinned Talos version (scripts/talos-check, metal mode): what a node
+// the pinned Talos version (proofs/talos-check, metal mode): what a node
 // would accept or refuse when the Talos stack applies its config.
 //
 // For each <cluster>-talos stack that `npm run synth` writes, the blocks that
@@ -19,26 +19,48 @@
 // A canary proves the check can fail: one node's patch with the hostname
 // document as it was before `auto: "off"` must be refused by Talos.
 //
-//   node scripts/talos-proof.js [--keep] [CONFIG ...]   (default: the embedded mesh and examples/three-clusters.yaml)
-"use strict";
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const { repoRoot, cacheDir, engine, engineEnv, synthesize, run } = require("./lib/toolchain");
+//   npm run proof:talos -- [--keep] [CONFIG ...]   (default: the embedded mesh and examples/three-clusters.yaml)
+import * as fs from "fs";
+import * as path from "path";
+import { cacheDir, engine, engineEnv, offline, proof, repoRoot, run, synthesize } from "./lib/proof";
 
-const log = (m) => console.log(`[talos-proof] ${m}`);
-const die = (m) => {
-  console.error(`[talos-proof] error: ${m}`);
-  process.exit(1);
-};
+const args = process.argv.slice(2);
+const p = proof("talos-proof", args);
+function log(m: string): void {
+  p.log(m);
+}
+function die(m: string): never {
+  return p.die(m);
+}
+
+/** A talos_machine_configuration block's arguments (ephemeral resource and data source alike); only the patches are read. */
+interface MachineConfiguration {
+  readonly config_patches: readonly string[];
+  readonly [argument: string]: unknown;
+}
+
+/** The parts of a synthesized <cluster>-talos stack this proof copies or reads. */
+interface TalosStackJson {
+  readonly terraform: { readonly required_providers: { readonly talos: unknown } };
+  readonly provider: { readonly talos: unknown };
+  readonly resource?: {
+    readonly talos_machine_secrets?: unknown;
+    readonly talos_machine?: Record<string, { readonly machine_configuration_wo: string }>;
+  };
+  readonly data: { readonly talos_image_factory_urls: unknown };
+  readonly ephemeral?: { readonly talos_machine_configuration?: Record<string, MachineConfiguration> };
+}
+
+/** `output -json`: one rendered config per output. */
+type Outputs = Record<string, { readonly value: string }>;
 
 /** Builds the machinery checker once per source change, into the cache. */
-function checker() {
-  const src = path.join(repoRoot, "scripts", "talos-check");
+function checker(): string {
+  const src = path.join(repoRoot, "proofs", "talos-check");
   const bin = path.join(cacheDir(), "bin", "talos-check");
   const newest = Math.max(...fs.readdirSync(src).map((f) => fs.statSync(path.join(src, f)).mtimeMs));
   if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newest) {
-    log("building scripts/talos-check (Talos machinery from the Go module proxy) ...");
+    log("building proofs/talos-check (Talos machinery from the Go module proxy) ...");
     fs.mkdirSync(path.dirname(bin), { recursive: true });
     const r = run("go", ["build", "-o", `${bin}.partial`, "."], {
       cwd: src,
@@ -52,8 +74,8 @@ function checker() {
 }
 
 /** The node-free part of a synthesized Talos stack, plus an output per rendered config. */
-function renderConfig(stack) {
-  const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+function renderConfig(stack: { name: string; dir: string }) {
+  const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")) as TalosStackJson;
   const configs = json.ephemeral?.talos_machine_configuration;
   if (!configs || !json.resource?.talos_machine_secrets) die(`${stack.name}: no talos_machine_secrets / ephemeral talos_machine_configuration to render`);
   // Every talos_machine must take its config from one of them: what is checked is what is applied.
@@ -61,14 +83,14 @@ function renderConfig(stack) {
   const rendered = Object.keys(configs).map((id) => `\${ephemeral.talos_machine_configuration.${id}.machine_configuration}`);
   if (applied.length !== rendered.length || applied.some((a) => !rendered.includes(a)))
     die(`${stack.name}: a talos_machine does not take its config from an ephemeral talos_machine_configuration`);
-  const output = {};
+  const output: Record<string, { value: string; sensitive: true }> = {};
   for (const id of Object.keys(configs)) {
     const node = id.replace(/^.*config-/, "");
     output[node] = { value: `\${data.talos_machine_configuration.${id}.machine_configuration}`, sensitive: true };
   }
   // The canary: the first node's patch without `auto: off`, as the patches were before.
   const [firstId, first] = Object.entries(configs)[0];
-  const oldShape = first.config_patches.map((p) => p.replace(/^auto: off\n/m, ""));
+  const oldShape = first.config_patches.map((patch) => patch.replace(/^auto: off\n/m, ""));
   if (oldShape.join() === first.config_patches.join()) die(`${stack.name}: the hostname document has no "auto: off" to remove for the canary`);
   output["canary-hostname-without-auto-off"] = { value: "${data.talos_machine_configuration.canary.machine_configuration}", sensitive: true };
   return {
@@ -84,9 +106,7 @@ function renderConfig(stack) {
   };
 }
 
-function main() {
-  const args = process.argv.slice(2);
-  const keep = args.includes("--keep");
+function main(): void {
   const configs = args.filter((a) => a !== "--keep");
   const targets = configs.length
     ? configs.map((c) => ({ label: path.basename(c), env: { AGGRIK8S_CONFIG: c } }))
@@ -96,10 +116,9 @@ function main() {
       ];
   const bin = engine();
   const check = checker();
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-talos-proof-"));
-  process.on("exit", () => (keep ? log(`kept ${scratch}`) : fs.rmSync(scratch, { recursive: true, force: true })));
-  const { env, offline } = engineEnv(["talos"]);
-  if (!offline) log("talos provider not in the offline mirror: the engine fetches it from the registry");
+  const scratch = p.scratch;
+  const env = engineEnv();
+  if (!offline(["talos"])) log("talos provider not in the offline mirror: the engine fetches it from the registry");
   let nodes = 0;
   let failures = 0;
   for (const [i, t] of targets.entries()) {
@@ -119,8 +138,8 @@ function main() {
       }
       const out = run(bin, ["output", "-json"], { cwd: dir, env });
       if (out.status !== 0) die(`${t.label} ${stack.name}: output failed:\n${out.stderr}`);
-      const rendered = JSON.parse(out.stdout);
-      const files = {};
+      const rendered = JSON.parse(out.stdout) as Outputs;
+      const files: Record<string, string> = {};
       for (const [node, o] of Object.entries(rendered)) {
         files[node] = path.join(dir, `${node}.yaml`);
         fs.writeFileSync(files[node], o.value, { mode: 0o600 });
@@ -128,7 +147,7 @@ function main() {
       const nodeFiles = Object.entries(files)
         .filter(([n]) => !n.startsWith("canary"))
         .map(([, f]) => f);
-      const result = run(check, ["-strict", ...nodeFiles], {});
+      const result = run(check, ["-strict", ...nodeFiles]);
       process.stdout.write(
         result.stdout
           .split("\n")
@@ -138,7 +157,7 @@ function main() {
       );
       if (result.status !== 0) failures++;
       nodes += nodeFiles.length;
-      const canary = run(check, ["-strict", files["canary-hostname-without-auto-off"]], {});
+      const canary = run(check, ["-strict", files["canary-hostname-without-auto-off"]]);
       const refused = canary.status === 1 && canary.stdout.includes("'auto' and 'hostname' cannot be set at the same time");
       log(
         `${t.label} ${stack.name}: canary (${firstId} with the hostname patch of before) ${refused ? "refused by Talos, as it must be" : `NOT refused: ${canary.stdout.trim()}`}`,
