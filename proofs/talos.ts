@@ -22,10 +22,19 @@
 //   npm run proof:talos -- [--keep] [CONFIG ...]   (default: the embedded mesh and examples/three-clusters.yaml)
 import * as fs from "fs";
 import * as path from "path";
+import { cli } from "../scripts/lib/cli";
 import { cacheDir, engine, engineEnv, offline, proof, repoRoot, run, synthesize } from "./lib/proof";
 
 const args = process.argv.slice(2);
-const p = proof("talos-proof", args);
+const { values: flags, positionals: configs } = cli({
+  name: "proof:talos",
+  summary:
+    "Renders every node's machine config with the real talos provider and validates it with Talos machinery at the pinned version (default: the embedded mesh and examples/three-clusters.yaml).",
+  options: { keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" } },
+  positionals: "[CONFIG ...]",
+  argv: args,
+});
+const p = proof("talos-proof", flags.keep ? ["--keep"] : []);
 function log(m: string): void {
   p.log(m);
 }
@@ -107,7 +116,6 @@ function renderConfig(stack: { name: string; dir: string }) {
 }
 
 function main(): void {
-  const configs = args.filter((a) => a !== "--keep");
   const targets = configs.length
     ? configs.map((c) => ({ label: path.basename(c), env: { AGGRIK8S_CONFIG: c } }))
     : [

@@ -344,8 +344,7 @@ function checkWorkflow(configFile, stacks, resolved) {
       .map((st) => st.run ?? "")
       .join("\n");
   const matrix = JSON.parse(
-    run(process.execPath, [compiled("scripts/graph.ts"), "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } })
-      .stdout,
+    run(process.execPath, [compiled("scripts/graph.ts"), "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
   );
   const clusterStacks = (c) => stacks.map((s) => s.name).filter((n) => n.startsWith(`${c}-`));
   const matrixOk =
