@@ -60,7 +60,7 @@ describe("engine version check", () => {
     const fake = path.join(dir, "terraform");
     fs.writeFileSync(fake, `#!/bin/sh\necho '${json("1.10.5")}'\n`, { mode: 0o755 });
     const root = path.join(__dirname, "..", "..");
-    const r = spawnSync(process.execPath, ["scripts/run-ts.js", "scripts/cdktf.ts", "deploy", "--output", path.join(dir, "out")], {
+    const r = spawnSync(process.execPath, [path.join(root, "dist", "scripts", "cdktf.js"), "deploy", "--output", path.join(dir, "out")], {
       cwd: root,
       encoding: "utf8",
       env: { ...process.env, TERRAFORM_BINARY_NAME: fake, AGGRIK8S_CONFIG: writeConfig(defaultInput()) },
