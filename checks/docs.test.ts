@@ -76,7 +76,14 @@ describe("what a new user reads first is right (issue 24)", () => {
       .map((l) => l.split(" | ")[0].slice(2));
     expect(checks.filter((c, i) => checks.indexOf(c) !== i)).toEqual([]);
     const ci = fs.readFileSync(path.join(root, ".ci", "run"), "utf8");
-    for (const proof of ["npm run proof:talos", "scripts/chart-proof.js", "scripts/plan-proof.js", "scripts/state-proof.sh", "npm run validate"]) {
+    for (const proof of [
+      "npm run validate",
+      "npm run proof:talos",
+      "npm run proof:chart",
+      "npm run proof:plan",
+      "npm run proof:apply",
+      "npm run proof:state",
+    ]) {
       expect({ proof, inCi: ci.includes(proof), listed: checks.filter((c) => c.includes(proof)).length }).toEqual({ proof, inCi: true, listed: 1 });
     }
   });

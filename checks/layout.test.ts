@@ -31,10 +31,19 @@ it("no construct in lib/ imports a policy rule or the pack (only the runner that
 });
 
 it("nothing the project ships knows about the proofs' harness (only tests may read proofs/)", () => {
-  // The proofs still in scripts/ (*-proof.js, until they move into proofs/) are harness too.
-  const shipped = tracked.filter(
-    (f) => !f.startsWith("__tests__/") && !f.startsWith("checks/") && !f.startsWith("proofs/") && !/^scripts\/[a-z]+-proof\.js$/.test(f),
-  );
+  const shipped = tracked.filter((f) => !f.startsWith("__tests__/") && !f.startsWith("checks/") && !f.startsWith("proofs/"));
   const offenders = shipped.filter((f) => imports(f).some((i) => i.startsWith("proofs")));
   expect(offenders).toEqual([]);
+});
+
+it("the proofs live in proofs/, in TypeScript on the shared proofs/lib/proof.ts; scripts/ keeps the user's commands", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
+  const proofScripts = Object.entries(pkg.scripts).filter(([name]) => name === "validate" || name.startsWith("proof:"));
+  expect(proofScripts.map(([name]) => name).sort()).toEqual(["proof:apply", "proof:chart", "proof:plan", "proof:state", "proof:talos", "validate"]);
+  // Each runs a file of proofs/: TypeScript compiled into dist/proofs/, or the state proof's bash (it drives PostgreSQL and MinIO).
+  for (const [name, command] of proofScripts)
+    expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^(tsc -b && node dist\/proofs\/[a-z]+\.js|bash proofs\/state\.sh)$/) });
+  const entries = tracked.filter((f) => /^proofs\/[^/]+\.ts$/.test(f));
+  expect(entries.filter((f) => !imports(f).includes(path.join("proofs", "lib", "proof")))).toEqual([]);
+  expect(tracked.filter((f) => /^scripts\/.*proof/.test(f))).toEqual([]);
 });

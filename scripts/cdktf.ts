@@ -1,7 +1,7 @@
 // `npm run deploy|diff|destroy -- [stacks...]`: deploy and destroy run the
 // cdktf CLI; diff drives the engine itself in each synthesized stack
 // directory (what `cdktf diff` runs there, proven to give the same plan by
-// scripts/plan-proof.js), planning independent stacks concurrently. Secrets
+// proofs/plan.ts), planning independent stacks concurrently. Secrets
 // the stacks declare (sensitive variables named after the config's {env:
 // NAME} references) go to the engine as TF_VAR_NAME from NAME, so values never
 // pass through synth or cdktf.out/. A missing secret is named before anything runs.

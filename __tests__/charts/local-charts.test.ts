@@ -1,6 +1,6 @@
 // The charts kept in this repository (charts/): what each holds, checked
 // against its pin and its values contract. Rendering them with helm, and the
-// Cilium objects against Cilium's CRDs, is the chart proof's (scripts/chart-proof.js).
+// Cilium objects against Cilium's CRDs, is the chart proof's (proofs/chart.ts).
 import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";

@@ -10,8 +10,9 @@ import { scratchDir } from "../helpers";
 const root = path.join(__dirname, "..", "..");
 const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")) as { app: string };
 
-it("cdktf.json's app compiles, then runs main.ts's JavaScript with plain node", () => {
-  expect(cdktfJson.app).toBe("node node_modules/typescript/bin/tsc -b && node dist/main.js");
+it("cdktf.json's app compiles, then runs npm run synth's JavaScript (main.ts behind the shared command line) with plain node", () => {
+  expect(cdktfJson.app).toBe("tsc -b && node dist/scripts/synth.js");
+  expect(cdktfJson.app).toBe(pkg.scripts.synth);
 });
 
 describe.each(Object.entries(pkg.scripts))("npm run %s", (name, command) => {

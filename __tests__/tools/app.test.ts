@@ -125,10 +125,10 @@ describe("runApp", () => {
 });
 
 describe("main.ts as cdktf runs it", () => {
-  // The app command exactly as cdktf.json gives it to cdktf.
-  const [, ...appArgs] = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app.split(" ");
+  // The app command exactly as cdktf.json gives it to cdktf, which runs it with a shell.
+  const app: string = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")).app;
   const run = (env: Record<string, string>) =>
-    spawnSync(process.execPath, appArgs, {
+    spawnSync("sh", ["-c", app], {
       cwd: root,
       env: { ...process.env, ...env, AGGRIK8S_CONFIG: env.AGGRIK8S_CONFIG ?? "" },
       encoding: "utf8",

@@ -5,7 +5,7 @@
  * rolls the release back, so a mesh that cannot fit is refused at synth.
  *
  * Figures are the requests the pinned charts render with the values aggrik8s
- * sets (measured with `helm template`, scripts/chart-proof.js renders them),
+ * sets (measured with `helm template`, proofs/chart.ts renders them),
  * Talos' own (kubelet reservation from pkg/machinery/constants, control plane
  * static pods and CoreDNS from its controllers), and Rook's per-daemon
  * requests, which the platform stack sets explicitly from this table.

@@ -15,6 +15,22 @@
 # and npm run diff must name the stored states the config has no stack for.
 # Run as root (CI) or as a user who can run postgres.
 set -euo pipefail
+usage() {
+  cat <<'USAGE'
+usage: npm run proof:state -- [options]
+
+Proves the state backends for real on loopback: PostgreSQL, MinIO (S3 with lockfile locking), and PostgreSQL with OpenTofu state encryption; cross-stack reads, locking, empty second plans, orphaned-state warnings.
+
+options:
+  -h, --help  show this and exit
+USAGE
+}
+for arg in "$@"; do
+  case $arg in
+    -h|--help) usage; exit 0 ;;
+    *) printf 'proof:state: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
+  esac
+done
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${AGGRIK8S_PG_PORT:-55432}
 s3_port=${AGGRIK8S_S3_PORT:-59000}

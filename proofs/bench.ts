@@ -17,9 +17,9 @@ import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
 import { generatedMesh } from "../bench/mesh-config";
-import { cli } from "./lib/cli";
+import { cli } from "../scripts/lib/cli";
 
-import { compiled, repoRoot as root } from "./lib/toolchain";
+import { compiled, repoRoot as root } from "./lib/proof";
 const reps = Number(process.env.BENCH_REPS ?? 3);
 const { values: flags } = cli({
   name: "bench",
@@ -264,7 +264,7 @@ const growth = {
 
 // Whole-mesh diff: the plan proof times it against the slowest single plan (needs the provider mirror).
 const timingFile = path.join(scratch, "diff-timing.json");
-const PLAN_PROOF = "scripts/plan-proof.js";
+const PLAN_PROOF = "proofs/plan.ts";
 const diff = mustRun("whole-mesh diff (the plan proof)", () => {
   const proof = spawnSync("node", [compiled(PLAN_PROOF)], { cwd: root, encoding: "utf8", env: { ...process.env, AGGRIK8S_DIFF_TIMING: timingFile } });
   if (proof.error) throw proof.error;

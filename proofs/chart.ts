@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 // Renders every Helm release the mesh installs with the real chart at its
 // pinned version (`helm template`, helm built from its Go module), with the
 // values aggrik8s synthesizes, and checks what the cluster would receive:
@@ -16,48 +15,63 @@
 // The charts come from $AGGRIK8S_CHART_SRC (release sources, as in
 // ../shared/data/charts-src): versions.json charts.*.source names the archive.
 //
-//   node scripts/chart-proof.js [--keep]
-"use strict";
-const fs = require("fs");
-const os = require("os");
-const path = require("path");
-const YAML = require("yaml");
-const Ajv = require("ajv");
-const { repoRoot, versions, cacheDir, engine, engineEnv, synthesize, run } = require("./lib/toolchain");
-const { memoryRequests, everyComponentOn } = require("../lib/platform/capacity");
-const { ROOK_DAEMON_MEMORY_MIB } = require("../lib/platform/rook-ceph");
-const { CLUSTER_ISSUER } = require("../lib/platform/cert-manager");
-const { prepareChart: sharedPrepareChart } = require("../proofs/lib/charts");
+//   npm run proof:chart -- [--keep]
+import Ajv, { ValidateFunction } from "ajv";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import YAML from "yaml";
+import { CLUSTER_ISSUER } from "../lib/platform/cert-manager";
+import { everyComponentOn, memoryRequests } from "../lib/platform/capacity";
+import { ROOK_DAEMON_MEMORY_MIB } from "../lib/platform/rook-ceph";
+import { cli } from "../scripts/lib/cli";
+import { helm, prepareChart as sharedPrepareChart } from "./lib/charts";
+import { engine, goTool, proof, repoRoot, run, synthesize, offline, engineEnv, versions as pins } from "./lib/proof";
 
-const log = (m) => console.log(`[chart-proof] ${m}`);
-const die = (m) => {
-  console.error(`[chart-proof] error: ${m}`);
-  process.exit(1);
+/**
+ * Synthesized stack JSON, rendered Kubernetes objects and chart values: read
+ * here by path, in the shapes of the engine, the API and each chart (not
+ * ours), as the tests read synthesized JSON.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- external shapes, read by path (above)
+type Json = any;
+
+const { values: flags } = cli({
+  name: "proof:chart",
+  summary:
+    "Renders every Helm release of the default mesh and examples/three-clusters.yaml with its pinned chart (helm template) and checks what the cluster would receive; the charts from $AGGRIK8S_CHART_SRC.",
+  options: { keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" } },
+});
+const p = proof("chart-proof", flags.keep ? ["--keep"] : []);
+function log(m: string): void {
+  p.log(m);
+}
+function die(m: string): never {
+  return p.die(m);
+}
+/** versions.json, with the parts this proof reads beyond the shared ones. */
+const versions = pins as typeof pins & {
+  readonly vendoredCharts: Record<
+    string,
+    { readonly version: string; readonly path: string; readonly github: string; readonly source: { readonly archive: string; readonly path: string } }
+  >;
+  readonly manifests: Record<string, { readonly version: string; readonly path: string }>;
+  readonly crds?: { readonly gatewayApi?: { readonly version: string; readonly source: { readonly archive: string; readonly path: string } } };
 };
 
-const chartSrc = process.env.AGGRIK8S_CHART_SRC;
-if (!chartSrc || !fs.existsSync(chartSrc)) die("set AGGRIK8S_CHART_SRC to the folder of chart release sources (e.g. ../shared/data/charts-src)");
+const chartSrcEnv = process.env.AGGRIK8S_CHART_SRC;
+if (!chartSrcEnv || !fs.existsSync(chartSrcEnv)) die("set AGGRIK8S_CHART_SRC to the folder of chart release sources (e.g. ../shared/data/charts-src)");
+const chartSrc: string = chartSrcEnv;
 
-function helmBin() {
-  const r = run("bash", [path.join(repoRoot, "scripts", "lib", "go-tool.sh"), "helm"], { stdio: ["ignore", "pipe", "inherit"] });
-  if (r.status !== 0) die("building helm failed");
-  return r.stdout.trim();
+function helmBin(): string {
+  try {
+    return goTool("helm");
+  } catch {
+    return die("building helm failed");
+  }
 }
 
-function helm(bin, args, cwd) {
-  const r = run(bin, args, {
-    cwd,
-    env: {
-      ...process.env,
-      HELM_CACHE_HOME: path.join(cacheDir(), "helm", "cache"),
-      HELM_CONFIG_HOME: path.join(cacheDir(), "helm", "config"),
-      HELM_DATA_HOME: path.join(cacheDir(), "helm", "data"),
-    },
-  });
-  return r;
-}
-
-function untar(archive, into) {
+function untar(archive: string, into: string): string {
   fs.mkdirSync(into, { recursive: true });
   const r = run("tar", ["-xzf", archive, "-C", into]);
   if (r.status !== 0) die(`cannot unpack ${archive}: ${r.stderr}`);
@@ -66,12 +80,24 @@ function untar(archive, into) {
 }
 
 /** Unpacks a pinned chart and makes its dependencies local, the way its release workflow packages it (proofs/lib/charts.ts, shared with the apply proof). */
-function prepareChart(_bin, key, scratch) {
+function prepareChart(key: string, scratch: string): string | undefined {
   try {
     return sharedPrepareChart(key, chartSrc, scratch);
   } catch (e) {
-    die(e.message);
+    return die(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** The applied mesh-ca: its outputs, the CA certificate and (from its scratch state) the CA key. */
+interface MeshCa {
+  readonly outputs: Record<string, string>;
+  readonly caCertPem: string;
+  readonly caKeyPem: string;
+  readonly dir: string;
+}
+interface Stack {
+  readonly name: string;
+  readonly dir: string;
 }
 
 /**
@@ -79,15 +105,15 @@ function prepareChart(_bin, key, scratch) {
  * local state): its outputs are the CA and every cluster's ClusterMesh
  * certificates, as each Cilium stack reads them through remote state.
  */
-function applyMeshCa(stack, scratch, label) {
+function applyMeshCa(stack: Stack, scratch: string, label: string): MeshCa {
   const dir = path.join(scratch, `mesh-ca-${label}`);
   fs.mkdirSync(dir);
-  const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+  const json: Json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
   delete json.terraform.backend;
   fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify(json));
   const bin = engine();
-  const { env, offline } = engineEnv(["tls"]);
-  if (!offline) log("tls provider not in the offline mirror: the engine fetches it from the registry");
+  const env = engineEnv();
+  if (!offline(["tls"])) log("tls provider not in the offline mirror: the engine fetches it from the registry");
   for (const cmd of [
     ["init", "-input=false", "-no-color"],
     ["apply", "-auto-approve", "-input=false", "-no-color"],
@@ -97,37 +123,43 @@ function applyMeshCa(stack, scratch, label) {
   }
   const out = run(bin, ["output", "-json"], { cwd: dir, env });
   if (out.status !== 0) die(`mesh-ca: output failed:\n${out.stderr}`);
-  const outputs = Object.fromEntries(Object.entries(JSON.parse(out.stdout)).map(([k, o]) => [k, o.value]));
-  const [caKey] = Object.values(json.resource.tls_private_key).filter((k) => k["//"].metadata.path === "mesh-ca/ca/key");
+  const outputs: Record<string, string> = Object.fromEntries(
+    Object.entries(JSON.parse(out.stdout) as Record<string, { value: string }>).map(([k, o]) => [k, o.value]),
+  );
+  const [caKey] = Object.values(json.resource.tls_private_key as Record<string, Json>).filter((k) => k["//"].metadata.path === "mesh-ca/ca/key");
   if (!caKey) die("mesh-ca: no CA key (mesh-ca/ca/key) in the stack");
   // The CA key itself is never an output (that is the point); read it from the scratch state to search for it.
-  const state = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));
-  const key = state.resources.find((r) => r.type === "tls_private_key" && r.name === caKey["//"].metadata.uniqueId).instances[0].attributes.private_key_pem;
+  const state: Json = JSON.parse(fs.readFileSync(path.join(dir, "terraform.tfstate"), "utf8"));
+  const key = state.resources.find((r: Json) => r.type === "tls_private_key" && r.name === caKey["//"].metadata.uniqueId).instances[0].attributes
+    .private_key_pem;
   return { outputs, caCertPem: outputs.ca_certificate_pem, caKeyPem: key, dir };
 }
 
 /** A cross-stack reference to a mesh-ca output, resolved from the applied mesh-ca. */
-function meshCaValue(ref, meshCa, where) {
+function meshCaValue(ref: string, meshCa: MeshCa, where: string): string {
   const m = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-mesh-ca\.outputs\.([^}]+)\}$/.exec(ref);
   if (!m || !(m[1] in meshCa.outputs)) die(`${where}: ${ref} is not a mesh-ca output`);
   return meshCa.outputs[m[1]];
 }
 
 /** The kubernetes secrets a Cilium stack writes (write-only data), as the cluster would hold them. */
-function stackSecrets(json, meshCa, stackName) {
-  return Object.entries(json.resource?.kubernetes_secret_v1 ?? {}).map(([id, s]) => ({
+function stackSecrets(json: Json, meshCa: MeshCa, stackName: string): Json[] {
+  return Object.entries((json.resource?.kubernetes_secret_v1 ?? {}) as Record<string, Json>).map(([id, s]) => ({
     apiVersion: "v1",
     kind: "Secret",
     metadata: { name: s.metadata.name, namespace: s.metadata.namespace },
     type: s.type,
     data: Object.fromEntries(
-      Object.entries(s.data_wo ?? s.data ?? {}).map(([k, v]) => [k, Buffer.from(meshCaValue(v, meshCa, `${stackName} ${id}`)).toString("base64")]),
+      Object.entries((s.data_wo ?? s.data ?? {}) as Record<string, string>).map(([k, v]) => [
+        k,
+        Buffer.from(meshCaValue(v, meshCa, `${stackName} ${id}`)).toString("base64"),
+      ]),
     ),
   }));
 }
 
 /** Every string in an object, and the base64-decoded form of those that decode. */
-function stringsOf(value, out = []) {
+function stringsOf(value: unknown, out: string[] = []): string[] {
   if (typeof value === "string") {
     out.push(value);
     if (/^[A-Za-z0-9+/=\s]{16,}$/.test(value)) out.push(Buffer.from(value, "base64").toString("latin1"));
@@ -136,14 +168,14 @@ function stringsOf(value, out = []) {
 }
 
 /** The base64 body of a PEM block, newlines removed: what any copy of the key contains. */
-const pemBody = (pem) =>
+const pemBody = (pem: string) =>
   pem
     .replace(/-----[A-Z ]+-----/g, "")
     .replace(/\s+/g, "")
     .slice(0, 64);
 
 /** Runs openssl; returns its status and output. */
-function openssl(args, cwd) {
+function openssl(args: readonly string[], cwd: string): { ok: boolean; out: string } {
   const r = run("openssl", args, { cwd });
   return { ok: r.status === 0, out: `${r.stdout}${r.stderr}`.trim() };
 }
@@ -155,12 +187,12 @@ function openssl(args, cwd) {
  * every other cluster; the server certificate chains to the mesh CA for every
  * name a peer dials, and the remote certificate is this cluster's client.
  */
-function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
-  const problems = [];
+function clustermeshProblems(clusterName: string, objects: readonly Json[], peers: readonly string[], meshCa: MeshCa, scratch: string): string[] {
+  const problems: string[] = [];
   const body = pemBody(meshCa.caKeyPem);
   const holders = objects.filter((o) => stringsOf(o).some((t) => t.replace(/\s+/g, "").includes(body)));
   for (const o of holders) problems.push(`${o.kind} ${o.metadata?.name} holds the mesh CA key`);
-  const secret = (name) => objects.find((o) => o.kind === "Secret" && o.metadata?.name === name);
+  const secret = (name: string): Json => objects.find((o) => o.kind === "Secret" && o.metadata?.name === name);
   const config = secret("cilium-clustermesh");
   const named = Object.keys(config?.data ?? {}).sort();
   if (JSON.stringify(named) !== JSON.stringify([...peers].sort()))
@@ -172,13 +204,13 @@ function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
     ["admin", "sslclient", `admin-${clusterName}`],
     ["remote", "sslclient", `remote-${clusterName}`],
     ["local", "sslclient", `local-${clusterName}`],
-  ]) {
+  ] as const) {
     const s = secret(`clustermesh-apiserver-${kind}-cert`);
     if (!s) {
       problems.push(`no clustermesh-apiserver-${kind}-cert secret`);
       continue;
     }
-    const file = (k) => {
+    const file = (k: string) => {
       const f = path.join(dir, `${kind}-${k}`);
       fs.writeFileSync(f, Buffer.from(s.data[k] ?? "", "base64"));
       return f;
@@ -186,7 +218,7 @@ function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
     const [crt, ca] = [file("tls.crt"), file("ca.crt")];
     if (fs.readFileSync(ca, "utf8").trim() !== meshCa.caCertPem.trim()) problems.push(`${kind} secret's ca.crt is not the mesh CA certificate`);
     // Chains to the mesh CA (the applied one, not the secret's own ca.crt), for its purpose; the server for every peer-dialled name.
-    const names = kind === "server" ? [...peers, clusterName].map((p) => ["-verify_hostname", `${p}.mesh.cilium.io`]) : [[]];
+    const names: string[][] = kind === "server" ? [...peers, clusterName].map((p) => ["-verify_hostname", `${p}.mesh.cilium.io`]) : [[]];
     for (const n of names) {
       const v = openssl(["verify", "-CAfile", path.join(dir, "mesh-ca.pem"), "-purpose", purpose, ...n, crt], dir);
       if (!v.ok) problems.push(`${kind} certificate does not verify against the mesh CA${n.length ? ` for ${n[1]}` : ""}: ${v.out}`);
@@ -202,8 +234,8 @@ function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
   const mounted = new Set(
     objects
       .filter((o) => ["Deployment", "DaemonSet"].includes(o.kind))
-      .flatMap((o) => o.spec.template.spec.volumes ?? [])
-      .flatMap((v) => [v.secret?.secretName, ...(v.projected?.sources ?? []).map((src) => src.secret?.name)])
+      .flatMap((o): Json[] => o.spec.template.spec.volumes ?? [])
+      .flatMap((v) => [v.secret?.secretName, ...(v.projected?.sources ?? []).map((src: Json) => src.secret?.name)])
       .filter(Boolean),
   );
   for (const kind of ["server", "admin", "remote", "local"]) {
@@ -216,29 +248,32 @@ function clustermeshProblems(clusterName, objects, peers, meshCa, scratch) {
 }
 
 /** A release's values as Helm would receive them, with Terraform references replaced by placeholders. */
-function releaseValues(release, namespaces) {
+function releaseValues(release: Json, namespaces: Record<string, string>): { values: Json; namespace: string; sets: string[] } {
   const PLACEHOLDER = "cGxhY2Vob2xkZXI="; // base64 of "placeholder": fits fields that want base64 too
   // Terraform's escape $${ stands for a literal ${ (the collector's own ${env:...}); every other ${...} is a reference.
-  const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
-  const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_, id) => namespaces[id]);
+  const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m: string) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
+  const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_: string, id: string) => namespaces[id]);
   const values = JSON.parse(text);
   // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each.
-  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s) => ["--set", `${s.name}=placeholder`]);
+  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s: Json) => ["--set", `${s.name}=placeholder`]);
   return { values, namespace: ns, sets };
 }
 
-const docsOf = (yamlText) =>
+const docsOf = (yamlText: string): Json[] =>
   YAML.parseAllDocuments(yamlText)
     .map((d) => d.toJS())
     .filter(Boolean);
-const find = (docs, kind, name) => docs.find((d) => d.kind === kind && (!name || d.metadata?.name === name));
+const find = (docs: readonly Json[], kind: string, name?: string): Json => docs.find((d) => d.kind === kind && (!name || d.metadata?.name === name));
+
+/** A chart's check: the problems of its rendering, given the values and its cluster's worker count. */
+type Check = (docs: readonly Json[], values: Json, cluster: { readonly workers: number }) => string[];
 
 /** What each chart's rendering must show; returns the problems. */
-const CHECKS = {
+const CHECKS: Record<string, Check> = {
   cilium: (docs, values) => {
-    const problems = [];
+    const problems: string[] = [];
     const ds = find(docs, "DaemonSet", "cilium");
-    const agent = ds?.spec.template.spec.containers.find((c) => c.name === "cilium-agent");
+    const agent = ds?.spec.template.spec.containers.find((c: Json) => c.name === "cilium-agent");
     const caps = agent?.securityContext?.capabilities?.add ?? [];
     if (JSON.stringify(caps) !== JSON.stringify(values.securityContext.capabilities.ciliumAgent)) problems.push(`agent capabilities ${JSON.stringify(caps)}`);
     if (caps.includes("SYS_MODULE")) problems.push("agent asks for SYS_MODULE, which Talos refuses");
@@ -250,14 +285,14 @@ const CHECKS = {
     if (apiserver?.spec.replicas !== values.clustermesh.apiserver.replicas) problems.push(`clustermesh-apiserver replicas ${apiserver?.spec.replicas}`);
     // authMode cluster: one etcd user per peer, listed for the apiserver.
     const users = find(docs, "ConfigMap", "clustermesh-remote-users");
-    const peers = (values.clustermesh.config.clusters ?? []).map((c) => c.name).sort();
-    const listed = (YAML.parse(users?.data?.["users.yaml"] ?? "{}")?.users ?? []).map((u) => u.name).sort();
-    if (JSON.stringify(listed) !== JSON.stringify(peers.map((p) => `remote-${p}`)))
+    const peers: string[] = (values.clustermesh.config.clusters ?? []).map((c: Json) => c.name).sort();
+    const listed: string[] = (YAML.parse(users?.data?.["users.yaml"] ?? "{}")?.users ?? []).map((u: Json) => u.name).sort();
+    if (JSON.stringify(listed) !== JSON.stringify(peers.map((peer) => `remote-${peer}`)))
       problems.push(`etcd users ${JSON.stringify(listed)} are not one per peer (authMode cluster)`);
     // Hubble's certificates are re-issued by the CronJob from a CA certgen creates in the cluster
     // (cilium-ca, this cluster's only): the chart renders no CA of its own and is handed none.
     const certgen = find(docs, "CronJob", "hubble-generate-certs")?.spec.jobTemplate.spec.template.spec.containers[0];
-    const args = certgen?.args ?? [];
+    const args: string[] = certgen?.args ?? [];
     if (!args.includes("--ca-generate=true") || !args.includes("--ca-reuse-secret") || !args.includes("--ca-secret-name=cilium-ca"))
       problems.push(`Hubble certificates are not re-issued by the CronJob from an in-cluster CA (certgen args ${JSON.stringify(args)})`);
     if (find(docs, "CronJob", "hubble-generate-certs")?.spec.schedule !== values.hubble.tls.auto.schedule)
@@ -270,14 +305,14 @@ const CHECKS = {
     const problems = [];
     const spec = find(docs, "Deployment", "kubelet-serving-cert-approver")?.spec.template.spec;
     if (spec?.hostNetwork !== true) problems.push("approver is not on the host network (no pod network before the CNI)");
-    if (!spec?.tolerations?.some((t) => t.key === "node.kubernetes.io/not-ready" && t.operator === "Exists" && !t.effect))
+    if (!spec?.tolerations?.some((t: Json) => t.key === "node.kubernetes.io/not-ready" && t.operator === "Exists" && !t.effect))
       problems.push(`approver does not tolerate not-Ready nodes: ${JSON.stringify(spec?.tolerations)}`);
-    const env = Object.fromEntries((spec?.containers[0].env ?? []).map((e) => [e.name, e.value]));
+    const env = Object.fromEntries((spec?.containers[0].env ?? []).map((e: Json) => [e.name, e.value]));
     if (env.KUBERNETES_SERVICE_HOST !== "localhost" || env.KUBERNETES_SERVICE_PORT !== "7445")
       problems.push(`approver does not reach the API through KubePrism: ${JSON.stringify(env)}`);
     const pin = versions.manifests.kubeletServingCertApprover;
     const upstream = docsOf(fs.readFileSync(path.join(repoRoot, pin.path), "utf8"));
-    const ids = (ds) => ds.map((d) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`).sort();
+    const ids = (ds: readonly Json[]) => ds.map((d) => `${d.kind}/${d.metadata.namespace ?? ""}/${d.metadata.name}`).sort();
     if (JSON.stringify(ids(docs)) !== JSON.stringify(ids(upstream))) problems.push(`objects ${ids(docs)} are not the upstream's ${ids(upstream)}`);
     const image = spec?.containers[0].image;
     if (image !== `ghcr.io/alex1989hu/kubelet-serving-cert-approver:${pin.version.replace(/^v/, "")}`) problems.push(`image ${image} is not the pinned tag`);
@@ -285,15 +320,15 @@ const CHECKS = {
   },
   tetragon: (docs) => {
     const spec = find(docs, "DaemonSet")?.spec.template.spec;
-    const volume = spec?.volumes?.find((v) => v.hostPath?.path === "/sys/kernel/tracing");
-    const mounted = spec?.containers.some((c) => c.volumeMounts?.some((m) => m.name === volume?.name && m.mountPath === "/sys/kernel/tracing"));
+    const volume = spec?.volumes?.find((v: Json) => v.hostPath?.path === "/sys/kernel/tracing");
+    const mounted = spec?.containers.some((c: Json) => c.volumeMounts?.some((m: Json) => m.name === volume?.name && m.mountPath === "/sys/kernel/tracing"));
     return volume && mounted ? [] : ["no /sys/kernel/tracing host mount in the Tetragon container"];
   },
   "opentelemetry-collector": (docs) => {
     const cm = docs.find((d) => d.kind === "ConfigMap" && d.data?.relay);
     if (!cm) return ["no collector ConfigMap"];
-    const config = YAML.parse(cm.data.relay);
-    const problems = [];
+    const config: Json = YAML.parse(cm.data.relay);
+    const problems: string[] = [];
     if (config.exporters.otlp) problems.push("the deprecated otlp exporter is configured");
     if (!config.exporters["otlp_grpc/metrics"]?.headers?.["x-honeycomb-dataset"]) problems.push("metrics exporter has no x-honeycomb-dataset header");
     if (JSON.stringify(config.service.pipelines.metrics.exporters) !== JSON.stringify(["otlp_grpc/metrics"]))
@@ -305,18 +340,18 @@ const CHECKS = {
     return problems;
   },
   "metrics-server": (docs) => {
-    const args = find(docs, "Deployment")?.spec.template.spec.containers.find((c) => c.name === "metrics-server")?.args ?? [];
+    const args: string[] = find(docs, "Deployment")?.spec.template.spec.containers.find((c: Json) => c.name === "metrics-server")?.args ?? [];
     return args.some((a) => a.includes("kubelet-insecure-tls")) ? ["metrics-server skips kubelet TLS verification"] : [];
   },
   "rook-ceph-cluster": (docs, values, { workers }) => {
-    const problems = [];
+    const problems: string[] = [];
     const cluster = find(docs, "CephCluster");
     const filter = cluster?.spec.storage?.devicePathFilter;
     if (filter !== values.cephClusterSpec.storage.devicePathFilter || cluster.spec.storage.deviceFilter)
       problems.push(`CephCluster storage ${JSON.stringify(cluster?.spec.storage)}`);
     // Filesystem and object store as configured, no pool wider than the workers (failure domain: host).
-    const pools = [];
-    for (const fs of values.cephFileSystems) {
+    const pools: Json[] = [];
+    for (const fs of values.cephFileSystems as Json[]) {
       const got = find(docs, "CephFilesystem", fs.name);
       if (!got) problems.push(`no CephFilesystem ${fs.name}`);
       else pools.push(got.spec.metadataPool, ...got.spec.dataPools);
@@ -324,7 +359,7 @@ const CHECKS = {
       if (sc?.provisioner !== "rook-ceph.cephfs.csi.ceph.com" || sc.parameters.fsName !== fs.name)
         problems.push(`StorageClass ${fs.storageClass.name} ${JSON.stringify(sc)}`);
     }
-    for (const os of values.cephObjectStores) {
+    for (const os of values.cephObjectStores as Json[]) {
       const got = find(docs, "CephObjectStore", os.name);
       if (!got) problems.push(`no CephObjectStore ${os.name}`);
       else pools.push(got.spec.metadataPool, got.spec.dataPool);
@@ -337,9 +372,9 @@ const CHECKS = {
     return problems;
   },
   "cert-manager": (docs) => {
-    const crds = docs.filter((d) => d.kind === "CustomResourceDefinition").map((d) => d.metadata.name);
+    const crds: string[] = docs.filter((d) => d.kind === "CustomResourceDefinition").map((d) => d.metadata.name);
     const problems = ["certificates.cert-manager.io", "clusterissuers.cert-manager.io"].filter((n) => !crds.includes(n)).map((n) => `no CRD ${n}`);
-    const controller = find(docs, "Deployment", "cert-manager")?.spec.template.spec.containers[0].args ?? [];
+    const controller: string[] = find(docs, "Deployment", "cert-manager")?.spec.template.spec.containers[0].args ?? [];
     if (!controller.includes("--leader-election-namespace=cert-manager")) problems.push(`controller args ${JSON.stringify(controller)}`);
     return problems;
   },
@@ -357,9 +392,9 @@ const CHECKS = {
   gateway: (docs) => {
     const gw = find(docs, "Gateway");
     const cert = find(docs, "Certificate");
-    const problems = [];
+    const problems: string[] = [];
     if (gw?.spec.gatewayClassName !== "cilium") problems.push(`gatewayClassName ${gw?.spec.gatewayClassName}`);
-    const https = gw?.spec.listeners.find((l) => l.protocol === "HTTPS" && l.port === 443);
+    const https = gw?.spec.listeners.find((l: Json) => l.protocol === "HTTPS" && l.port === 443);
     if (!https) problems.push("no HTTPS listener on 443");
     else if (https.tls.certificateRefs[0].name !== cert?.spec.secretName) problems.push("the HTTPS listener's certificate is not the Certificate's secret");
     else if (!cert.spec.dnsNames.includes(https.hostname)) problems.push(`the certificate does not cover ${https.hostname}`);
@@ -368,7 +403,7 @@ const CHECKS = {
     return problems;
   },
   "proxmox-csi-plugin": (docs, values) => {
-    const problems = [];
+    const problems: string[] = [];
     const config = YAML.parse(Buffer.from(find(docs, "Secret")?.data?.["config.yaml"] ?? "", "base64").toString() || "{}");
     const cluster = config.clusters?.[0] ?? {};
     if (cluster.token_secret !== "placeholder" || cluster.token_id !== values.config.clusters[0].token_id)
@@ -380,7 +415,7 @@ const CHECKS = {
     return problems;
   },
   olmv1: (docs) => {
-    const problems = [];
+    const problems: string[] = [];
     const tag = versions.vendoredCharts.olmv1.version;
     for (const d of docs.filter((x) => x.kind === "Deployment"))
       for (const c of d.spec.template.spec.containers)
@@ -407,17 +442,17 @@ const BASELINE_CAPS = new Set([
   "SETUID",
   "SYS_CHROOT",
 ]);
-function podSecurityProblems(spec, level) {
+function podSecurityProblems(spec: Json, level: string): string[] {
   if (level === "privileged") return [];
-  const problems = [];
-  const containers = [...(spec.initContainers ?? []), ...spec.containers];
+  const problems: string[] = [];
+  const containers: Json[] = [...(spec.initContainers ?? []), ...spec.containers];
   if (spec.hostNetwork || spec.hostPID || spec.hostIPC) problems.push("host namespaces");
-  if ((spec.volumes ?? []).some((v) => v.hostPath)) problems.push("a hostPath volume");
+  if ((spec.volumes ?? []).some((v: Json) => v.hostPath)) problems.push("a hostPath volume");
   for (const c of containers) {
     const sc = c.securityContext ?? {};
     if (sc.privileged) problems.push(`${c.name} privileged`);
-    if ((c.ports ?? []).some((p) => p.hostPort)) problems.push(`${c.name} hostPort`);
-    const added = sc.capabilities?.add ?? [];
+    if ((c.ports ?? []).some((port: Json) => port.hostPort)) problems.push(`${c.name} hostPort`);
+    const added: string[] = sc.capabilities?.add ?? [];
     if (added.some((a) => !BASELINE_CAPS.has(a))) problems.push(`${c.name} adds ${added}`);
     if (level !== "restricted") continue;
     if (sc.allowPrivilegeEscalation !== false) problems.push(`${c.name} may escalate privileges`);
@@ -431,9 +466,9 @@ function podSecurityProblems(spec, level) {
 }
 
 /** CRD schemas by apiVersion and kind, strict: a field the CRD does not know is an error (the API server would drop it). */
-function crdValidator(crds) {
+function crdValidator(crds: readonly Json[]): (obj: Json) => string[] {
   const ajv = new Ajv({ strict: false, validateFormats: false, allErrors: true });
-  const tighten = (schema) => {
+  const tighten = (schema: Json): Json => {
     if (!schema || typeof schema !== "object") return schema;
     const out = { ...schema };
     // OpenAPI's nullable, which JSON Schema spells as a type.
@@ -450,9 +485,9 @@ function crdValidator(crds) {
     for (const k of ["allOf", "anyOf", "oneOf"]) if (out[k]) out[k] = out[k].map(tighten);
     return out;
   };
-  const byKind = new Map();
+  const byKind = new Map<string, Json>();
   for (const crd of crds) for (const v of crd.spec.versions) byKind.set(`${crd.spec.group}/${v.name}/${crd.spec.names.kind}`, v.schema.openAPIV3Schema);
-  const compiled = new Map();
+  const compiled = new Map<string, ValidateFunction>();
   return (obj) => {
     const key = `${obj.apiVersion}/${obj.kind}`;
     if (!byKind.has(key)) return [`no CRD here defines ${obj.apiVersion} ${obj.kind}`];
@@ -462,17 +497,17 @@ function crdValidator(crds) {
       schema.properties = { ...schema.properties, apiVersion: { type: "string" }, kind: { type: "string" }, metadata: { type: "object" } };
       compiled.set(key, ajv.compile(schema));
     }
-    const validate = compiled.get(key);
+    const validate = compiled.get(key)!;
     return validate(obj)
       ? []
-      : validate.errors.map(
+      : (validate.errors ?? []).map(
           (e) => `${obj.kind} ${obj.metadata.name}${e.instancePath} ${e.message}${e.params?.additionalProperty ? ` (${e.params.additionalProperty})` : ""}`,
         );
   };
 }
 
 /** The CRDs of Cilium `version`, from its Go module (`go mod download`; pkg/k8s/apis/cilium.io/client/crds). */
-function ciliumCrds(version) {
+function ciliumCrds(version: string): Json[] {
   const r = run("go", ["mod", "download", "-json", `github.com/cilium/cilium@v${version}`], { cwd: os.tmpdir() });
   if (r.status !== 0) die(`go mod download github.com/cilium/cilium@v${version} failed: ${r.stderr || r.stdout}`);
   const dir = path.join(JSON.parse(r.stdout).Dir, "pkg", "k8s", "apis", "cilium.io", "client", "crds");
@@ -480,7 +515,7 @@ function ciliumCrds(version) {
 }
 
 /** Gateway API's standard CRDs at the version the pinned Cilium supports, from their release source. */
-function gatewayApiCrds(scratch) {
+function gatewayApiCrds(scratch: string): Json[] {
   const pin = versions.crds?.gatewayApi ?? { version: "v1.4.1", source: { archive: "gateway-api-{version}.tar.gz", path: "config/crd/standard" } };
   const archive = [pin.version, pin.version.replace(/^v/, "")]
     .map((v) => path.join(chartSrc, pin.source.archive.replace("{version}", v)))
@@ -496,7 +531,7 @@ function gatewayApiCrds(scratch) {
 }
 
 /** A vendored chart must be its release source, unedited. */
-function vendoredProblems(name, scratch) {
+function vendoredProblems(name: string, scratch: string): string[] {
   const pin = versions.vendoredCharts[name];
   const top = untar(path.join(chartSrc, pin.source.archive.replace("{version}", pin.version)), path.join(scratch, "vendored", name));
   const r = run("diff", ["-r", path.join(top, pin.source.path), path.join(repoRoot, pin.path)]);
@@ -504,20 +539,26 @@ function vendoredProblems(name, scratch) {
 }
 
 /** MiB of a Kubernetes memory quantity. */
-function mebibytes(q) {
+function mebibytes(q: string | number | undefined): number {
   if (q === undefined) return 0;
   const m = String(q).match(/^([0-9.]+)(Ki|Mi|Gi|k|M|G)?$/);
-  if (!m) die(`unreadable memory quantity ${q}`);
-  const factor = { Ki: 1 / 1024, Mi: 1, Gi: 1024, k: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 }[m[2]] ?? 1 / 1048576;
+  if (!m) return die(`unreadable memory quantity ${q}`);
+  const factors: Record<string, number> = { Ki: 1 / 1024, Mi: 1, Gi: 1024, k: 1000 / 1048576, M: 1e6 / 1048576, G: 1e9 / 1048576 };
+  const factor = factors[m[2]] ?? 1 / 1048576;
   return Math.round(Number(m[1]) * factor);
 }
 
 /** Memory requested by the rendered workloads: once per cluster (Deployments x replicas) and per node (DaemonSets). */
-function renderedRequests(docs) {
+/** Memory in MiB: once per cluster, and on every node. */
+interface Requests {
+  cluster: number;
+  perNode: number;
+}
+function renderedRequests(docs: readonly Json[]): Requests {
   const total = { cluster: 0, perNode: 0 };
   for (const d of docs) {
     if (!["Deployment", "StatefulSet", "DaemonSet"].includes(d.kind)) continue;
-    const mib = d.spec.template.spec.containers.reduce((a, c) => a + mebibytes(c.resources?.requests?.memory), 0);
+    const mib: number = d.spec.template.spec.containers.reduce((a: number, c: Json) => a + mebibytes(c.resources?.requests?.memory), 0);
     if (d.kind === "DaemonSet") total.perNode += mib;
     else total.cluster += mib * (d.spec.replicas ?? 1);
   }
@@ -540,7 +581,7 @@ const BUILT_IN_GROUPS = new Set([
 ]);
 
 /** Which capacity-table component a release belongs to. */
-const COMPONENT_OF = {
+const COMPONENT_OF: Record<string, string> = {
   cilium: "cilium",
   "kubelet-serving-cert-approver": "kubelet-serving-cert-approver",
   tetragon: "tetragon",
@@ -558,10 +599,10 @@ const COMPONENT_OF = {
 };
 
 /** The capacity table's chart-rendered requests of a component (Rook's operator-made daemons excluded). */
-function tableRequests(platform, component) {
+function tableRequests(platform: Parameters<typeof memoryRequests>[0], component: string): Requests {
   const total = { cluster: 0, perNode: 0 };
   // Made by Rook's operator from the CephCluster, CephFilesystem and CephObjectStore specs, not by the chart.
-  const operatorMade = new Set(Object.keys(ROOK_DAEMON_MEMORY_MIB));
+  const operatorMade = new Set<string>(Object.keys(ROOK_DAEMON_MEMORY_MIB));
   for (const r of memoryRequests(platform, 3).filter((x) => x.component === component && !(component === "rook-ceph" && operatorMade.has(x.workload)))) {
     if (r.placement === "every-node") total.perNode += r.memoryMiB;
     else if (r.placement === "cluster") total.cluster += r.memoryMiB * (r.replicas ?? 1);
@@ -569,13 +610,12 @@ function tableRequests(platform, component) {
   return total;
 }
 
-function main() {
-  const keep = process.argv.includes("--keep");
+function main(): void {
   const bin = helmBin();
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "aggrik8s-chart-proof-"));
-  process.on("exit", () => (keep ? log(`kept ${scratch}`) : fs.rmSync(scratch, { recursive: true, force: true })));
-  const chartDirs = {};
-  const chartKey = (release) =>
+  const scratch = p.scratch;
+  const chartDirs: Record<string, string | null> = {};
+  const chartDir = (k: string): string => chartDirs[k] ?? die(`no chart folder for ${k}`);
+  const chartKey = (release: Json) =>
     Object.keys(versions.charts).find((k) => versions.charts[k].chart === release.chart && versions.charts[k].repository === release.repository);
   // The default mesh, and the example, which turns on what the default leaves off (OTel, Robusta, OLM, the Proxmox CSI plugin).
   const meshes = [
@@ -584,43 +624,43 @@ function main() {
   ];
   let meshChecked = 0;
   let meshClusters = 0;
-  let lastCilium;
+  let lastCilium: { values: Json; namespace: string; json: Json; stack: Stack; dir: string; cluster: string; peers: string[]; meshCa: MeshCa } | undefined;
   let failures = 0;
   let rendered = 0;
-  const renderedByComponent = {};
-  const skipped = [];
+  const renderedByComponent: Record<string, Requests> = {};
+  const skipped: string[] = [];
   const crds = gatewayApiCrds(scratch);
   const gatewayApi = [...crds];
   // Cilium's own CRDs (its operator registers them at runtime), from the pinned Cilium's Go module: the LB-IPAM objects are checked against them.
   crds.push(...ciliumCrds(versions.platform.cilium));
-  const objectChecks = [];
-  const vendored = new Set();
+  const objectChecks: { what: string; docs: Json[] }[] = [];
+  const vendored = new Set<string>();
   for (const mesh of meshes) {
     const stacks = synthesize("main.ts", path.join(scratch, `out-${mesh.label}`), mesh.env);
     const meshCa = applyMeshCa(stacks.find((s) => s.name === "mesh-ca") ?? die(`${mesh.label}: no mesh-ca stack synthesized`), scratch, mesh.label);
     const clusterNames = stacks.filter((s) => s.name.endsWith("-cilium")).map((s) => s.name.replace(/-cilium$/, ""));
     meshClusters += clusterNames.length;
-    const workersOf = Object.fromEntries(
+    const workersOf: Record<string, number> = Object.fromEntries(
       stacks
         .filter((s) => s.name.endsWith("-vms"))
         .map((s) => {
-          const vms = JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8")).resource.proxmox_virtual_environment_vm ?? {};
+          const vms: Record<string, Json> = JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8")).resource.proxmox_virtual_environment_vm ?? {};
           return [s.name.replace(/-vms$/, ""), Object.values(vms).filter((v) => (v.tags ?? []).includes("role-worker")).length];
         }),
     );
     for (const stack of stacks) {
-      const json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
-      const nsResources = Object.entries(json.resource?.kubernetes_namespace_v1 ?? {});
-      const namespaces = Object.fromEntries(nsResources.map(([id, n]) => [id, n.metadata.name]));
+      const json: Json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
+      const nsResources = Object.entries((json.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, Json>);
+      const namespaces: Record<string, string> = Object.fromEntries(nsResources.map(([id, n]) => [id, n.metadata.name]));
       // Pod Security level by namespace name: the stack's namespaces, Talos' kube-system (privileged).
-      const levels = {
+      const levels: Record<string, string> = {
         "kube-system": "privileged",
         ...Object.fromEntries(nsResources.map(([, n]) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]])),
       };
       const cluster = stack.name.replace(/-(platform|cilium)$/, "");
-      const stackDocs = [];
-      const byComponent = {};
-      for (const release of Object.values(json.resource?.helm_release ?? {})) {
+      const stackDocs: Json[] = [];
+      const byComponent: Record<string, Requests> = {};
+      for (const release of Object.values((json.resource?.helm_release ?? {}) as Record<string, Json>)) {
         const local = release.repository === undefined;
         const key = local ? `local:${path.relative(repoRoot, path.resolve(stack.dir, release.chart))}` : chartKey(release);
         if (!key) {
@@ -649,19 +689,19 @@ function main() {
           chartDirs[pinKey] = dir;
         }
         if (!chartDirs[pinKey]) {
-          chartDirs[pinKey] = prepareChart(bin, key, path.join(scratch, pinKey)) ?? null;
+          chartDirs[pinKey] = prepareChart(key, path.join(scratch, pinKey)) ?? null;
           if (chartDirs[pinKey] === null) {
             skipped.push(`${release.chart} ${release.version}`);
             log(`SKIP ${release.chart} ${release.version}: no release source in ${chartSrc} (versions.json charts.${key}.source); not rendered here`);
             continue;
           }
           if (
-            fs.existsSync(path.join(chartDirs[pinKey], "requirements.yaml")) ||
-            (YAML.parse(fs.readFileSync(path.join(chartDirs[pinKey], "Chart.yaml"), "utf8")).dependencies ?? []).some(
-              (d) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDirs[pinKey], "charts", d.name, "Chart.yaml")),
+            fs.existsSync(path.join(chartDir(pinKey), "requirements.yaml")) ||
+            (YAML.parse(fs.readFileSync(path.join(chartDir(pinKey), "Chart.yaml"), "utf8")).dependencies ?? []).some(
+              (d: Json) => d.repository?.startsWith("file://") && !fs.existsSync(path.join(chartDir(pinKey), "charts", d.name, "Chart.yaml")),
             )
           ) {
-            const dep = helm(bin, ["dependency", "build", chartDirs[pinKey]]);
+            const dep = helm(bin, ["dependency", "build", chartDir(pinKey)]);
             if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
           }
         }
@@ -671,7 +711,7 @@ function main() {
         const r = helm(bin, [
           "template",
           release.name,
-          chartDirs[pinKey],
+          chartDir(pinKey),
           "--namespace",
           namespace,
           "--kube-version",
@@ -693,7 +733,7 @@ function main() {
         // Custom objects of the repository's objects chart: checked against their CRDs once every chart has rendered.
         // (CRDs themselves, and core objects such as the clustermesh-apiserver Service, have no CRD to check against.)
         const custom = docs.filter(
-          (d) => d.kind !== "CustomResourceDefinition" && d.apiVersion.includes(".") && !BUILT_IN_GROUPS.has(d.apiVersion.split("/")[0]),
+          (d) => d.kind !== "CustomResourceDefinition" && String(d.apiVersion).includes(".") && !BUILT_IN_GROUPS.has(String(d.apiVersion).split("/")[0]),
         );
         if (local && !key.includes("vendor") && custom.length) objectChecks.push({ what, docs: custom });
         // The vendored Gateway API CRDs must be the release source's, unedited.
@@ -703,7 +743,7 @@ function main() {
           const same = got.length === Object.keys(want).length && got.every((d) => want[d.metadata.name] === JSON.stringify(d));
           if (!same) failures++;
           log(
-            `${same ? "PASS" : "FAIL"} ${what}: the ${got.length} CRDs ${same ? "equal" : "differ from"} the release source (${versions.crds.gatewayApi.version})`,
+            `${same ? "PASS" : "FAIL"} ${what}: the ${got.length} CRDs ${same ? "equal" : "differ from"} the release source (${versions.crds?.gatewayApi?.version})`,
           );
         }
         const component = COMPONENT_OF[release.name];
@@ -723,10 +763,10 @@ function main() {
             log(
               `PASS ${mesh.label} ${stack.name} ClusterMesh TLS: ${objects.length} objects, none holds the mesh CA key; config names ${peers.join(", ")}; its own four certificates, each verified against the mesh CA (server for every peer's name)`,
             );
-          lastCilium = { values, namespace, json, stack, dir: chartDirs[pinKey], cluster: values.cluster.name, peers, meshCa };
+          lastCilium = { values, namespace, json, stack, dir: chartDir(pinKey), cluster: values.cluster.name, peers, meshCa };
         }
         // Every pod within the Pod Security level of the namespace it lands in (a namespace the chart makes carries its own label).
-        const ownLevels = Object.fromEntries(
+        const ownLevels: Record<string, string | undefined> = Object.fromEntries(
           docs.filter((d) => d.kind === "Namespace").map((d) => [d.metadata.name, d.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
         );
         for (const d of docs.filter((x) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(x.kind))) {
@@ -793,6 +833,7 @@ function main() {
   }
   // The key check can fail: the shape before (the mesh CA's certificate and key as tls.ca, the chart generating) must be refused.
   {
+    if (!lastCilium) return die("no Cilium release was rendered");
     const { values, dir, json, stack, cluster, namespace, peers, meshCa } = lastCilium;
     const old = { ...values, tls: { ca: { cert: Buffer.from(meshCa.caCertPem).toString("base64") } } };
     old.clustermesh = {
@@ -824,9 +865,9 @@ function main() {
   }
   // The checks can fail: Cilium with the chart's own capability list (SYS_MODULE in it) must be refused.
   const ciliumKey = `cilium@${versions.charts.cilium.version}`;
-  const defaults = YAML.parse(fs.readFileSync(path.join(chartDirs[ciliumKey], "values.yaml"), "utf8"));
-  const canary = helm(bin, ["template", "cilium", chartDirs[ciliumKey], "--namespace", "kube-system", "--kube-version", versions.platform.kubernetes]);
-  const canaryProblems = CHECKS.cilium(docsOf(canary.stdout), { ...defaults, securityContext: { capabilities: { ciliumAgent: [] } } });
+  const defaults = YAML.parse(fs.readFileSync(path.join(chartDir(ciliumKey), "values.yaml"), "utf8"));
+  const canary = helm(bin, ["template", "cilium", chartDir(ciliumKey), "--namespace", "kube-system", "--kube-version", versions.platform.kubernetes]);
+  const canaryProblems = CHECKS.cilium(docsOf(canary.stdout), { ...defaults, securityContext: { capabilities: { ciliumAgent: [] } } }, { workers: 0 });
   const refused = canaryProblems.some((p) => p.includes("SYS_MODULE"));
   log(`${refused ? "PASS" : "FAIL"} canary: the chart's default values ${refused ? "are refused (SYS_MODULE)" : "were not refused"}`);
   if (!refused) failures++;
@@ -836,7 +877,7 @@ function main() {
   if (!onceOnly) failures++;
   // And the approver's: its upstream manifest as published (no overlay) must be refused.
   const upstreamApprover = docsOf(fs.readFileSync(path.join(repoRoot, versions.manifests.kubeletServingCertApprover.path), "utf8"));
-  const approverProblems = CHECKS["kubelet-serving-cert-approver"](upstreamApprover);
+  const approverProblems = CHECKS["kubelet-serving-cert-approver"](upstreamApprover, {}, { workers: 0 });
   const approverRefused = approverProblems.some((p) => p.includes("host network")) && approverProblems.some((p) => p.includes("not-Ready"));
   log(
     `${approverRefused ? "PASS" : "FAIL"} canary: the approver's upstream manifest without the overlay ${approverRefused ? "is refused (no host network, no not-Ready toleration)" : "was not refused"}`,
