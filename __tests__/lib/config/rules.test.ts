@@ -95,6 +95,28 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
  */
 const WARNS: ReadonlySet<keyof typeof RULES> = new Set<keyof typeof RULES>(["rookMons", "secretsAndTls"]);
 
+/**
+ * For the rules that refuse some configs and only warn about others: an edit
+ * that must be warned about, and not refused.
+ */
+const WARNING: Partial<Record<keyof typeof RULES, Edit>> = {
+  clustermesh: (c) => {
+    c.clusters[0].talos = { extensions: ["siderolabs/iscsi-tools"] };
+  },
+  lbPoolReach: (c) => {
+    delete c.clusters[0].network.loadBalancer;
+  },
+  proxmoxEndpoints: (c) => {
+    c.proxmox.hosts = { pve9: { endpoint: "https://pve9.example.internal:8006/" } };
+  },
+  resources: (c) => {
+    c.clusters[0].controlPlane.cores = 3;
+  },
+  versions: (c) => {
+    c.versions = { kubernetes: "1.36.0" };
+  },
+};
+
 interface Findings {
   readonly errors: Problem[];
   readonly warnings: Problem[];
@@ -164,6 +186,13 @@ describe.each(Object.keys(RULES) as (keyof typeof RULES)[])("rule %s", (rule) =>
     if (level === "error") expect(errors.length).toBeGreaterThan(0);
     else expect({ errors, warned: warnings.length > 0 }).toEqual({ errors: [], warned: true });
   });
+
+  const warning = WARNING[rule];
+  if (warning)
+    it("warns about a config it accepts with a caveat, with no error", () => {
+      const { errors, warnings } = findings(rule, warning);
+      expect({ errors, warned: warnings.length > 0 }).toEqual({ errors: [], warned: true });
+    });
 
   it.each(PASSING[rule] ?? [["(no further case)", () => {}] as [string, Edit]])("accepts %s, with neither an error nor a warning", (_name, edit) => {
     expect(findings(rule, edit)).toEqual(NONE);
