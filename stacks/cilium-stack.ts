@@ -3,6 +3,7 @@ import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { Cluster } from "../.gen/providers/talos/cluster";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { ApplyGate } from "../lib/gates/apply-gate";
+import { CiliumVersionGuard } from "../lib/guards/cilium-version";
 import { LbIpamChartValues } from "../lib/cilium/lb-ipam";
 import { ClusterMeshTlsSecrets } from "../lib/cilium/clustermesh-tls";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
@@ -89,6 +90,7 @@ export class CiliumStack extends Aggrik8sStack {
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
+    // The kubernetes provider writes the ClusterMesh certificates and reads the running Cilium (the version guard).
     new KubernetesAccess(this, "access", { credentials: props.credentials });
     const healthGates = props.healthGates ?? true;
     if (healthGates) new TalosProvider(this, "talos");
@@ -139,6 +141,9 @@ export class CiliumStack extends Aggrik8sStack {
     const namespace = "kube-system";
     // Before the release: the apiserver and the agents mount them at start.
     const tls = new ClusterMeshTlsSecrets(this, "clustermesh-tls", { tls: props.clustermeshTls, namespace });
+    // Cilium upgrades one minor at a time: the release refuses at plan a jump
+    // from the version the cluster runs (its agent DaemonSet, read at plan).
+    const versionGuard = new CiliumVersionGuard(this, "cilium-version-guard", { stack: id, version: props.ciliumVersion });
     this.release = new ChartRelease(this, "cilium", {
       name: "cilium",
       chart: { ...CHARTS.cilium, version: props.ciliumVersion },
@@ -147,6 +152,7 @@ export class CiliumStack extends Aggrik8sStack {
       values,
       timeoutSeconds: 900,
       dependsOn: [this.servingCertApprover.release, ...tls.secrets, ...(this.gatewayApiCrds ? [this.gatewayApiCrds.release] : [])],
+      preconditions: [versionGuard.precondition],
     });
     // After the CNI and the approver, because its create waits for Talos' boot
     // checks on the control planes, "no diagnostics" among them: the kubelets'

@@ -12,6 +12,7 @@
  *   same deploy as its node's talos_machine is refused (the VMs stack deploys
  *   first, so the VM would be gone before the node is reset), with the two steps.
  */
+import { ciliumJumpRefusal, nodeRemovalRefusal } from "../lib/guards/refusals";
 
 /** The parts of a plan's JSON (`terraform show -json`) read here. */
 export interface PlanJson {
@@ -95,7 +96,12 @@ export function rollout(plans: Readonly<Record<string, PlanJson>>): Rollout {
           const [from, to] = [minorOf(before?.version), minorOf(after?.version)];
           if (from && to && (from[0] !== to[0] || Math.abs(from[1] - to[1]) > 1)) {
             refusals.push(
-              `${stack}: Cilium ${before?.version} -> ${after?.version} jumps more than one minor, which Cilium does not support. Fix: set versions.cilium to the next minor first (${from[0]}.${from[1] + (to[1] > from[1] ? 1 : -1)}.x), deploy, then go on`,
+              ciliumJumpRefusal({
+                stack,
+                from: String(before?.version),
+                to: String(after?.version),
+                nextMinor: `${from[0]}.${from[1] + (to[1] > from[1] ? 1 : -1)}`,
+              }),
             );
           } else lines.push(`${stack}: Cilium ${before?.version} -> ${after?.version} (Helm upgrade, atomic)`);
         }
@@ -108,9 +114,7 @@ export function rollout(plans: Readonly<Record<string, PlanJson>>): Rollout {
       const { actions, before, after } = c.change;
       const name = String(before?.name ?? after?.name ?? c.address);
       if (actions.length === 1 && actions[0] === "delete" && leavingTalos.has(name)) {
-        refusals.push(
-          `${name}: its VM (${stack}) and its Talos node (${leavingTalos.get(name)}) are removed in one deploy; the VMs stack deploys first, so the VM would be gone before the node is reset and leaves etcd. Fix: 1. put it back and set leaving: true on it, npm run deploy (the node resets and leaves); 2. delete it from the config, npm run deploy (its VM goes)`,
-        );
+        refusals.push(nodeRemovalRefusal({ node: name, vmsStack: stack, talosStack: leavingTalos.get(name)! }));
       } else if (actions.length === 1 && actions[0] === "update") {
         lines.push(`${stack}: ${name}: VM changed in place; what needs a power cycle waits for the node's next one (reboot_after_update is off)`);
       }

@@ -1,6 +1,8 @@
 import { Testing } from "cdktf";
 import { Cluster } from "../../.gen/providers/talos/cluster";
 import { MeshConfig } from "../../lib/config/schema";
+import { AGENT_VERSION_PATTERN } from "../../lib/guards/cilium-version";
+import { ciliumJumpRefusal } from "../../lib/guards/refusals";
 import { fixture } from "../fixtures";
 import { meshApp, parse, resolvedConfig } from "../helpers";
 
@@ -325,5 +327,39 @@ describe("cilium stack: LB-IPAM", () => {
     expect(values(w).clustermesh.config.clusters).toEqual([{ name: "talos-east", ips: ["10.10.0.201"], port: 2379 }]);
     // NodePort stays the default.
     expect(values(w).clustermesh.apiserver.service).toEqual({ type: "NodePort", nodePort: 32380 });
+  });
+});
+
+describe("cilium stack: a plain deploy refuses a Cilium jump of more than one minor", () => {
+  const config = resolvedConfig();
+  const [east] = buildCilium(config).stacks.map((s) => parse(Testing.synth(s)));
+  const release = releaseOf(east);
+  const [readId, read] = Object.entries(east.data.kubernetes_resources)[0] as [string, any];
+  const [precondition] = release.lifecycle.precondition;
+
+  it("reads the running agent DaemonSet at plan, as a list (nothing running reads nothing, no error)", () => {
+    expect(Object.keys(east.data.kubernetes_resources)).toHaveLength(1);
+    expect(read).toMatchObject({ api_version: "apps/v1", kind: "DaemonSet", namespace: "kube-system", field_selector: "metadata.name=cilium" });
+    // With the stack's one kubernetes provider (no alias).
+    expect(read.provider).toBeUndefined();
+  });
+
+  it("puts the check on the Cilium release, comparing the running agent's image version with the configured one", () => {
+    expect(release.lifecycle.precondition).toHaveLength(1);
+    expect(precondition.condition).toContain(`jsonencode(data.kubernetes_resources.${readId}.objects)`);
+    expect(precondition.condition).toContain(`regex("${AGENT_VERSION_PATTERN}"`);
+    expect(precondition.condition).toContain('== tonumber("1")');
+    expect(precondition.condition).toContain('- tonumber("19"))) <= 1');
+    // No falsy literal operand, which cdktf 0.21 writes as `undefined`.
+    expect(`${precondition.condition}${precondition.error_message}`).not.toContain("undefined");
+  });
+
+  it("refuses with npm run diff's text, the running and next versions filled in by the engine", () => {
+    const running = "RUNNING";
+    const text = ciliumJumpRefusal({ stack: "talos-east-cilium", from: running, to: "1.19.6", nextMinor: "NEXT" });
+    const [before, after] = text.split(running);
+    expect(precondition.error_message.startsWith(before)).toBe(true);
+    expect(precondition.error_message.endsWith(after.replace("NEXT", "").replace(/^.*\(/, ""))).toBe(true);
+    expect(precondition.error_message).toMatch(/\(\$\{try\(tonumber\(element\(split/);
   });
 });

@@ -1,5 +1,5 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
-import { Fn, ITerraformDependable, Token } from "cdktf";
+import { Fn, ITerraformDependable, Precondition, Token } from "cdktf";
 import { Construct } from "constructs";
 import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
@@ -40,6 +40,8 @@ export interface ChartReleaseProps {
    * @default false
    */
   readonly takeOwnership?: boolean;
+  /** Checked at plan: a false one refuses the whole plan with its message. @default - none */
+  readonly preconditions?: readonly Precondition[];
 }
 
 /**
@@ -67,6 +69,7 @@ export class ChartRelease extends Construct {
       timeout: props.timeoutSeconds ?? 600,
       dependsOn: props.dependsOn ? [...props.dependsOn] : undefined,
       ...(props.takeOwnership ? { takeOwnership: true } : {}),
+      ...(props.preconditions?.length ? { lifecycle: { precondition: [...props.preconditions] } } : {}),
     });
   }
 }
