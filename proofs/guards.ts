@@ -18,7 +18,13 @@ import { LocalCluster } from "./apply/control-plane";
 import { engine, engineEnv, proof, repoRoot, run, synthesize } from "./lib/proof";
 
 const p = proof("guards-proof");
-type Json = Record<string, any>;
+/** The parts of a synthesized stack read here. */
+interface StackJson {
+  readonly resource: {
+    readonly helm_release: Record<string, { readonly name: string; readonly version: string; readonly lifecycle?: { readonly precondition?: unknown[] } }>;
+  };
+  readonly data: { readonly kubernetes_resources: Record<string, unknown> };
+}
 
 /** A `cilium` DaemonSet in kube-system whose agent runs `image` (the chart's container names). */
 const daemonSet = (image: string) => ({
@@ -45,9 +51,9 @@ async function main() {
   const stacks = synthesize("main.ts", path.join(p.scratch, "out"), { AGGRIK8S_CONFIG: "" });
   const name = "talos-east-cilium";
   const dir = stacks.find((s) => s.name === name)?.dir ?? p.die(`no stack ${name}`);
-  const stack: Json = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
-  const release = Object.values(stack.resource.helm_release as Record<string, Json>).find((r) => r.name === "cilium")!;
-  const reads = Object.entries(stack.data.kubernetes_resources as Record<string, Json>).filter(([id]) => id.startsWith("cilium-version-guard_"));
+  const stack: StackJson = JSON.parse(fs.readFileSync(path.join(dir, "cdk.tf.json"), "utf8"));
+  const release = Object.values(stack.resource.helm_release).find((r) => r.name === "cilium")!;
+  const reads = Object.entries(stack.data.kubernetes_resources).filter(([id]) => id.startsWith("cilium-version-guard_"));
   if (reads.length !== 1 || !release.lifecycle?.precondition?.length) p.die(`${name}: no guard data source or no precondition on the Cilium release`);
 
   const cluster = new LocalCluster({
@@ -79,7 +85,7 @@ async function main() {
           kubernetes: [{ host: creds.host, cluster_ca_certificate: creds.caPem, client_certificate: creds.clientCertPem, client_key: creds.clientKeyPem }],
         },
         data: { kubernetes_resources: Object.fromEntries(reads) },
-        resource: { terraform_data: { cilium: { input: release.version, lifecycle: { precondition: release.lifecycle.precondition } } } },
+        resource: { terraform_data: { cilium: { input: release.version, lifecycle: { precondition: release.lifecycle?.precondition } } } },
       },
       null,
       2,
