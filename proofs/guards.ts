@@ -14,10 +14,17 @@ import * as fs from "fs";
 import * as path from "path";
 import { ciliumJumpRefusal } from "../lib/guards/refusals";
 import { PLATFORM, PROVIDERS } from "../lib/versions";
+import { cli } from "../scripts/lib/cli";
 import { LocalCluster } from "./apply/control-plane";
 import { engine, engineEnv, proof, repoRoot, run, synthesize } from "./lib/proof";
 
-const p = proof("guards-proof");
+const { values: flags } = cli({
+  name: "proof:guards",
+  summary:
+    "Plans the Cilium release's minor-jump precondition, verbatim from the synthesized default mesh, with the real engine and kubernetes provider against a local control plane running Cilium agents of various versions, and checks which plans are refused, with npm run diff's text.",
+  options: { keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" } },
+});
+const p = proof("guards-proof", flags.keep ? ["--keep"] : []);
 /** The parts of a synthesized stack read here. */
 interface StackJson {
   readonly resource: {
