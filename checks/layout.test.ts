@@ -39,7 +39,15 @@ it("nothing the project ships knows about the proofs' harness (only tests may re
 it("the proofs live in proofs/, in TypeScript on the shared proofs/lib/proof.ts; scripts/ keeps the user's commands", () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8")) as { scripts: Record<string, string> };
   const proofScripts = Object.entries(pkg.scripts).filter(([name]) => name === "validate" || name.startsWith("proof:"));
-  expect(proofScripts.map(([name]) => name).sort()).toEqual(["proof:apply", "proof:chart", "proof:plan", "proof:state", "proof:talos", "validate"]);
+  expect(proofScripts.map(([name]) => name).sort()).toEqual([
+    "proof:apply",
+    "proof:chart",
+    "proof:guards",
+    "proof:plan",
+    "proof:state",
+    "proof:talos",
+    "validate",
+  ]);
   // Each runs a file of proofs/: TypeScript compiled into dist/proofs/, or the state proof's bash (it drives PostgreSQL and MinIO).
   for (const [name, command] of proofScripts)
     expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^(tsc -b && node dist\/proofs\/[a-z]+\.js|bash proofs\/state\.sh)$/) });
