@@ -21,7 +21,8 @@ import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-
 import { PlanJson, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
-import { clusterStackName } from "../stacks/naming";
+import { pkiDestroyAllowed } from "../stacks/bindings";
+import { clusterStackNames, kindOf } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
 import { encryptionEnv } from "../tools/tofu-encryption";
 import { Aggrik8sError } from "../lib/errors";
@@ -149,7 +150,7 @@ if (clusterToDestroy !== undefined) {
     );
     process.exit(1);
   }
-  if (!(cluster.allowPkiDestroy ?? loaded.config.allowPkiDestroy)) {
+  if (!pkiDestroyAllowed(loaded.config, cluster)) {
     process.stderr.write(
       `error: --cluster ${clusterToDestroy}: its Talos machine secrets are protected (prevent_destroy), so destroy would stop halfway. Fix: set allowPkiDestroy: true on that cluster in the config, run npm run deploy -- ${clusterToDestroy}-talos so the protection is lifted, then destroy\n`,
     );
@@ -215,9 +216,7 @@ if (unknownStacks.length) {
 }
 const named =
   clusterToDestroy !== undefined
-    ? all.filter(
-        (n) => n.startsWith(`${clusterToDestroy}-`) && ["vms", "talos", "cilium", "platform", "credentials"].includes(n.slice(clusterToDestroy.length + 1)),
-      )
+    ? all.filter((n) => clusterStackNames(clusterToDestroy).includes(n))
     : selected.length === 0 || selected.includes("*")
       ? all
       : selected;
@@ -267,8 +266,9 @@ if (command === "diff") {
 /** deploy: the read-only Proxmox check (npm run preflight) before anything is applied; stops on a problem. */
 async function preflightFirst(): Promise<void> {
   if (command !== "deploy" || parsed.values["skip-preflight"]) return;
-  // Only the VMs stacks use the Proxmox API.
-  if (!loaded.config.clusters.some((c) => named.includes(clusterStackName(c.name, "vms")))) return;
+  // Only some kinds of stack use the Proxmox API (the registry says which).
+  const clusterNames = loaded.config.clusters.map((c) => c.name);
+  if (!named.some((n) => kindOf(n, clusterNames)?.proxmoxApi)) return;
   const problems = await runPreflight(loaded.config, { env: process.env, out: (l) => process.stdout.write(`${l}\n`) });
   if (problems) {
     process.stderr.write("deploy: stopped by the preflight (npm run preflight): fix the problems above, or pass --skip-preflight\n");

@@ -1,6 +1,7 @@
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { allowInsecureTls } from "../lib/insecure-tls";
+import { fromStackDir } from "../lib/project-path";
 import { DEFAULT_STATE, StateConfig, configureBackend } from "../lib/state/backend";
 
 /** Settings every stack shares. */
@@ -27,6 +28,16 @@ export class Aggrik8sStack extends TerraformStack {
     super(scope, name);
     // Context must be set before the first child construct exists.
     if (props.allowInsecureTls) allowInsecureTls(this);
-    configureBackend(this, props.state ?? DEFAULT_STATE);
+    const state = props.state ?? DEFAULT_STATE;
+    configureBackend(this, { state, localDir: state.backend === "local" ? this.fromProjectDir(state.dir) : undefined });
+  }
+
+  /**
+   * A path relative to the project directory (where the config's relative
+   * paths start) as seen from this stack's working directory, where the
+   * engine runs; absolute paths stay as they are.
+   */
+  fromProjectDir(projectRelative: string): string {
+    return fromStackDir(projectRelative, this);
   }
 }

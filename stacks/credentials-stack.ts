@@ -30,7 +30,8 @@ export class CredentialsStack extends Aggrik8sStack {
     super(scope, id, props);
     new LocalProvider(this, "local");
     const kubeconfig = kubeconfigYaml([props.cluster]);
-    const files = new CredentialFiles(this, "files", { dir: `${props.dir}/${name}`, files: { kubeconfig, talosconfig: props.talosconfig } });
+    const dir = `${props.dir}/${name}`;
+    const files = new CredentialFiles(this, "files", { dir, engineDir: this.fromProjectDir(dir), files: { kubeconfig, talosconfig: props.talosconfig } });
     if (props.doppler) {
       new DopplerExport(this, "doppler-export", {
         access: new DopplerAccess(this, "doppler", { settings: props.doppler }),
@@ -52,7 +53,11 @@ export class MeshCredentialsStack extends Aggrik8sStack {
   constructor(scope: Construct, id: string, props: MeshCredentialsStackProps) {
     super(scope, id, props);
     new LocalProvider(this, "local");
-    const files = new CredentialFiles(this, "files", { dir: props.dir, files: { kubeconfig: kubeconfigYaml(props.clusters) } });
+    const files = new CredentialFiles(this, "files", {
+      dir: props.dir,
+      engineDir: this.fromProjectDir(props.dir),
+      files: { kubeconfig: kubeconfigYaml(props.clusters) },
+    });
     new TerraformOutput(this, "kubeconfig_path", { value: files.paths.kubeconfig });
   }
 }

@@ -8,17 +8,13 @@
  * independent stacks concurrently. Stack names: naming.ts.
  */
 import { App } from "cdktf";
-import { lbIpam, lbIpamChartValues, poolRange } from "../lib/cilium/lb-ipam";
-import { peerEndpoint } from "../lib/cilium/mesh";
 import { MeshConfig } from "../lib/config/schema";
-import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
-import { DopplerSettings } from "../lib/doppler/access";
 import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
-import { clusterEndpoint, clusterNodes, leavingNodes } from "../lib/talos/cluster";
+import { chartSourceOf, clusterEndpoint, clusterNodes, dopplerOf, lbIpamOf, leavingNodes, meshPeers, pkiDestroyAllowed, vmsProps } from "./bindings";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
-import { MESH_CA_STACK, MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
+import { ClusterStackKind, MESH_CA_STACK, MESH_CREDENTIALS_STACK, clusterStackName } from "./naming";
 import { PlatformStack } from "./platform-stack";
 import { TalosStack } from "./talos-stack";
 import { VmsStack } from "./vms-stack";
@@ -33,6 +29,11 @@ export interface ClusterStacks {
   readonly credentials: CredentialsStack;
 }
 
+// Every per-cluster kind of the registry has its stack here, and nothing else: a kind added there fails to compile until it is wired.
+type SameKeys<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const CLUSTER_STACKS_MATCH_REGISTRY: SameKeys<Exclude<keyof ClusterStacks, "name">, ClusterStackKind> = true;
+void CLUSTER_STACKS_MATCH_REGISTRY;
+
 /** The stacks of a mesh, for tests and for the graph. */
 export interface MeshStacks {
   readonly meshCa: MeshCaStack;
@@ -41,35 +42,15 @@ export interface MeshStacks {
   readonly meshCredentials: MeshCredentialsStack;
 }
 
-/** A cluster's LB-IPAM chart values and pool size, when its LB-IPAM is on. */
-function lbIpamOf(cluster: MeshConfig["clusters"][number]) {
-  const lb = lbIpam(cluster);
-  if (!lb) return undefined;
-  const apiserverIp = cluster.clustermesh.serviceType === "LoadBalancer" ? cluster.clustermesh.loadBalancerIP : undefined;
-  return {
-    values: lbIpamChartValues(cluster.name, lb, apiserverIp ? { ip: apiserverIp } : undefined),
-    poolSize: poolRange(lb.pool).size,
-  };
-}
-
 export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   const state = config.state;
-  const doppler: DopplerSettings | undefined = config.doppler.enabled
-    ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env }
-    : undefined;
+  const doppler = dopplerOf(config);
   const chartSource = chartSourceOf(config.charts);
   const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy, clusters: config.clusters.map((c) => c.name) });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
     const healthGates = cluster.healthGates ?? config.healthGates;
-    const vms = new VmsStack(app, clusterStackName(cluster.name, "vms"), {
-      cluster,
-      proxmox: config.proxmox,
-      talosVersion: config.versions.talos,
-      cephDisks: cluster.platform.rookCeph.enabled,
-      doppler,
-      state,
-    });
+    const vms = new VmsStack(app, clusterStackName(cluster.name, "vms"), { ...vmsProps(config, cluster), doppler, state });
 
     const talos = new TalosStack(app, clusterStackName(cluster.name, "talos"), {
       clusterName: cluster.name,
@@ -79,7 +60,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       imageFactoryUrl: cluster.talos.imageFactoryUrl,
       extensions: cluster.talos.extensions,
       nodes: clusterNodes(cluster),
-      preventSecretsDestroy: !(cluster.allowPkiDestroy ?? config.allowPkiDestroy),
+      preventSecretsDestroy: !pkiDestroyAllowed(config, cluster),
       healthGates,
       state,
     });
@@ -98,7 +79,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       encryption: config.encryption.type,
       gatewayApi: cluster.platform.gatewayApi.enabled,
       lbIpam: lbIpamOf(cluster),
-      peers: config.clusters.filter((c) => c.name !== cluster.name).map(peerEndpoint),
+      peers: meshPeers(config, cluster.name),
       credentials: talos.credentials,
       clustermeshTls: meshCa.clusterTls(cluster.name),
       talos: {
@@ -141,15 +122,4 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     state,
   });
   return { meshCa, clusters, meshCredentials };
-}
-
-function chartSourceOf(charts: MeshConfig["charts"]): ChartSource {
-  switch (charts.source) {
-    case "oci":
-      return { kind: "oci", registry: charts.registry };
-    case "dir":
-      return { kind: "dir", dir: charts.dir };
-    default:
-      return REGISTRY_CHARTS;
-  }
 }

@@ -1,24 +1,41 @@
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { Construct } from "constructs";
-import { ClusterConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
-import { PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
+import { PodSecurityLevel, PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { Fn, ITerraformDependable, Token } from "cdktf";
 import { Capability } from "../lib/platform/component";
-import { componentContext, enabledComponents } from "../lib/platform/components";
+import { PlatformComponentsConfig, componentContext, enabledComponents } from "../lib/platform/components";
+import { SecretRef } from "../lib/schema-parts";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
 import { CHARTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+
+/** A Helm release the config adds with no code (`platform.extraReleases`). */
+export interface ExtraRelease {
+  /** Helm release name, unique in the cluster; its construct id is `extra-<name>`. */
+  readonly name: string;
+  /** Chart repository URL. */
+  readonly repository: string;
+  readonly chart: string;
+  /** Exact chart version. */
+  readonly version: string;
+  /** Its namespace, created at `podSecurity`. */
+  readonly namespace: string;
+  readonly podSecurity: PodSecurityLevel;
+  readonly values: Readonly<Record<string, unknown>>;
+  /** Values that are secrets, by dotted chart key. */
+  readonly secretValues: Readonly<Record<string, SecretRef>>;
+}
 
 export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly clusterName: string;
   /** Workers with a Ceph disk: Rook's storage nodes. */
   readonly workerCount: number;
   /** The cluster's `platform` config: which components, with which settings. */
-  readonly platform: ClusterConfig["platform"];
+  readonly platform: PlatformComponentsConfig & { readonly extraReleases: readonly ExtraRelease[] };
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
   /** The one Proxmox API serving every node of the cluster (the CSI plugin talks to it). @default - none (several serve it) */

@@ -3,11 +3,9 @@ import { Construct } from "constructs";
 import ipaddr from "ipaddr.js";
 import { ProxmoxProvider } from "../.gen/providers/proxmox/provider";
 import { TalosProvider } from "../.gen/providers/talos/provider";
-import { ClusterConfig, MeshConfig } from "../lib/config/schema";
-import { PROXMOX_TOKEN_ENV } from "../lib/config/secret-refs";
 import { PropsError } from "../lib/errors";
-import { ProxmoxConnection, proxmoxConnection } from "../lib/proxmox/connections";
-import { TalosIso } from "../lib/proxmox/talos-iso";
+import { PROXMOX_TOKEN_ENV, ProxmoxApis, ProxmoxConnection, proxmoxConnection } from "../lib/proxmox/connections";
+import { IsoTransfer, TalosIso } from "../lib/proxmox/talos-iso";
 import { TalosVm } from "../lib/proxmox/talos-vm";
 import { DopplerSettings } from "../lib/doppler/access";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
@@ -18,13 +16,56 @@ import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 /** When Proxmox starts each role on boot: control planes first, so etcd has quorum before the workers' kubelets return. */
 const STARTUP = { controlplane: { order: 1, upDelaySeconds: 30 }, worker: { order: 2, upDelaySeconds: 0 } } as const;
 
+/** One node's VM. */
+export interface VmNode {
+  /** The node's name: the VM's name and its construct id (a state address). */
+  readonly name: string;
+  readonly vmId: number;
+  /** The Proxmox node it runs on. */
+  readonly proxmoxNode: string;
+  /** Its static IPv4 address, inside the node subnet. */
+  readonly ip: string;
+  readonly cores: number;
+  readonly memoryGiB: number;
+}
+
+/** The VMs of one role, and what they share. */
+export interface VmPool {
+  readonly cpuType: string;
+  readonly datastore: string;
+  /** The OS disk. */
+  readonly diskSizeGiB: number;
+  /** Extra empty disks of each VM (a Ceph OSD's). */
+  readonly extraDisksGiB: readonly number[];
+  readonly nodes: readonly VmNode[];
+}
+
+/** The node network every VM of the cluster is on. */
+export interface VmNetwork {
+  readonly bridge: string;
+  /** @default - untagged */
+  readonly vlanId?: number;
+  /** The nodes' subnet, a CIDR: its prefix length goes on every VM's address. */
+  readonly nodeSubnet: string;
+  readonly gateway: string;
+  readonly dnsServers: readonly string[];
+}
+
 export interface VmsStackProps extends Aggrik8sStackProps {
-  readonly cluster: ClusterConfig;
-  readonly proxmox: MeshConfig["proxmox"];
+  readonly clusterName: string;
+  /** The Proxmox APIs and which serves which Proxmox node. */
+  readonly proxmox: ProxmoxApis;
+  /** How the Talos ISO reaches each Proxmox node. */
+  readonly isoTransfer: IsoTransfer;
   /** Talos version the VMs boot (and the Talos stack installs). */
   readonly talosVersion: string;
-  /** Give workers an extra empty disk for a Ceph OSD. */
-  readonly cephDisks: boolean;
+  /** Image Factory the schematic is registered with. */
+  readonly imageFactoryUrl: string;
+  /** System extensions of the image (the QEMU guest agent turns the VMs' agent on). */
+  readonly extensions: readonly string[];
+  readonly network: VmNetwork;
+  readonly controlPlanes: VmPool;
+  readonly workers: VmPool;
   /** Doppler, when the Proxmox token is a `{doppler: NAME}` reference. @default - none */
   readonly doppler?: DopplerSettings;
 }
@@ -39,8 +80,7 @@ export class VmsStack extends Aggrik8sStack {
   readonly image: TalosImage;
 
   constructor(scope: Construct, id: string, props: VmsStackProps) {
-    const { cluster } = props;
-    const proxmoxNodes = [...new Set([...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.proxmoxNode))].sort();
+    const proxmoxNodes = [...new Set([...props.controlPlanes.nodes, ...props.workers.nodes].map((n) => n.proxmoxNode))].sort();
     const connectionOf = (node: string): ProxmoxConnection => {
       const c = proxmoxConnection(props.proxmox, node);
       if (!c)
@@ -72,48 +112,48 @@ export class VmsStack extends Aggrik8sStack {
     const providerOf = (node: string) => providers.get(connectionOf(node).key);
 
     const pools = [
-      { role: "controlplane", pool: cluster.controlPlane, extraDisksGiB: [] as number[] },
-      { role: "worker", pool: cluster.workers, extraDisksGiB: props.cephDisks ? [cluster.workers.cephDiskSizeGiB] : [] },
+      { role: "controlplane", pool: props.controlPlanes },
+      { role: "worker", pool: props.workers },
     ] as const;
-    new TalosProvider(this, "talos", { imageFactoryUrl: cluster.talos.imageFactoryUrl });
+    new TalosProvider(this, "talos", { imageFactoryUrl: props.imageFactoryUrl });
     this.image = new TalosImage(this, "talos-image", {
       talosVersion: props.talosVersion,
-      extensions: cluster.talos.extensions,
+      extensions: props.extensions,
       register: true,
     });
     const iso = new TalosIso(this, "talos-iso", {
       url: this.image.isoUrl,
-      fileName: `talos-${cluster.name}.iso`,
-      transfer: props.proxmox.isoTransfer,
+      fileName: `talos-${props.clusterName}.iso`,
+      transfer: props.isoTransfer,
       proxmoxNodes,
       datastoreByNode: Object.fromEntries(proxmoxNodes.map((n) => [n, connectionOf(n).isoDatastore])),
       providerByNode: Object.fromEntries(proxmoxNodes.flatMap((n) => (providerOf(n) ? [[n, providerOf(n)!]] : []))),
     });
-    const [, prefixLength] = ipaddr.IPv4.parseCIDR(cluster.network.nodeSubnet);
-    pools.forEach(({ role, pool, extraDisksGiB }) =>
+    const [, prefixLength] = ipaddr.IPv4.parseCIDR(props.network.nodeSubnet);
+    pools.forEach(({ role, pool }) =>
       pool.nodes.map(
         (node) =>
           new TalosVm(this, node.name, {
             name: node.name,
             vmId: node.vmId,
             proxmoxNode: node.proxmoxNode,
-            cores: node.cores ?? pool.cores,
-            memoryGiB: node.memoryGiB ?? pool.memoryGiB,
+            cores: node.cores,
+            memoryGiB: node.memoryGiB,
             cpuType: pool.cpuType,
             datastore: pool.datastore,
             diskSizeGiB: pool.diskSizeGiB,
-            extraDisksGiB,
+            extraDisksGiB: pool.extraDisksGiB,
             isoFileId: iso.fileIdByNode[node.proxmoxNode],
             network: {
-              bridge: cluster.network.bridge,
-              vlanId: cluster.network.vlanId,
+              bridge: props.network.bridge,
+              vlanId: props.network.vlanId,
               ipv4: node.ip,
               prefixLength,
-              gateway: cluster.network.gateway,
-              dnsServers: cluster.network.dnsServers,
+              gateway: props.network.gateway,
+              dnsServers: props.network.dnsServers,
             },
-            tags: ["talos", `cluster-${cluster.name}`, `role-${role}`],
-            guestAgent: cluster.talos.extensions.includes(QEMU_GUEST_AGENT),
+            tags: ["talos", `cluster-${props.clusterName}`, `role-${role}`],
+            guestAgent: props.extensions.includes(QEMU_GUEST_AGENT),
             startup: STARTUP[role],
             provider: providerOf(node.proxmoxNode),
           }),

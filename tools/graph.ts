@@ -4,11 +4,12 @@
  * constructed app, so it shows what the code builds, not what a doc says.
  */
 import { App, TerraformStack } from "cdktf";
+import { clusterOfStack } from "../stacks/naming";
 
 export function stackGraphMermaid(app: App, clusters: readonly string[]): string {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
   const id = (s: TerraformStack) => s.node.id.replace(/[^A-Za-z0-9_]/g, "_");
-  const owner = (s: TerraformStack) => clusters.find((c) => s.node.id.startsWith(`${c}-`));
+  const owner = (s: TerraformStack) => clusterOfStack(s.node.id, clusters);
   const lines = ["flowchart LR"];
   for (const s of stacks.filter((x) => !owner(x))) lines.push(`  ${id(s)}["${s.node.id}"]`);
   for (const c of clusters) {
@@ -58,7 +59,7 @@ export interface DeploySchedule {
 
 export function deploySchedule(app: App, clusters: readonly string[]): DeploySchedule {
   const stacks = app.node.findAll().filter(TerraformStack.isStack);
-  const owner = (s: TerraformStack) => clusters.find((c) => s.node.id.startsWith(`${c}-`));
+  const owner = (s: TerraformStack) => clusterOfStack(s.node.id, clusters);
   // Deploy order: dependencies first (stable: construction order otherwise).
   const order: TerraformStack[] = [];
   const visit = (s: TerraformStack) => {

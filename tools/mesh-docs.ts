@@ -1,4 +1,4 @@
-import { firewallMarkdown } from "../lib/cilium/firewall";
+import { firewallMarkdown } from "./firewall";
 import { CONFIG_ENV, loadConfig } from "../lib/config/load";
 import { GeneratedDocs, generatedDocs } from "./docs";
 import { meshGraph } from "./mesh-graph";

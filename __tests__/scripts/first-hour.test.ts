@@ -43,7 +43,7 @@ describe("tests and generated docs are hermetic: ./aggrik8s.yaml and ./aggrik8s.
   it("the test suites that read a config pass", () => {
     put("aggrik8s.yaml", example);
     put("aggrik8s.yml", example);
-    const suites = ["__tests__/lib/config/load.defaults.test.ts", "__tests__/lib/cilium/firewall.test.ts"];
+    const suites = ["__tests__/lib/config/load.defaults.test.ts", "__tests__/tools/firewall.test.ts"];
     const r = spawnSync(process.execPath, [path.join("node_modules", "jest", "bin", "jest.js"), ...suites], { cwd: dir, encoding: "utf8" });
     expect({ status: r.status, failed: r.stderr.split("\n").filter((l) => /✕|●/.test(l)) }).toEqual({ status: 0, failed: [] });
   });

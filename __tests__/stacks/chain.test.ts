@@ -5,6 +5,7 @@ import * as path from "path";
 import { criticalPath } from "../../tools/graph";
 import { FixtureName, entryRun, fixture } from "../fixtures";
 import { meshApp } from "../helpers";
+import { meshStackNames } from "../../stacks/naming";
 
 interface Manifest {
   stacks: Record<string, { name: string; dependencies: string[]; synthesizedStackPath: string }>;
@@ -26,8 +27,6 @@ function synthesized(name: FixtureName, warnings: string[]) {
   return { manifest, json, upstream };
 }
 
-const KINDS = ["vms", "talos", "cilium", "platform", "credentials"];
-
 describe.each([
   ["the embedded default mesh", "default", ["talos-east", "talos-west"], []],
   // talos-west runs Rook on 2 workers, so a single Ceph mon: said.
@@ -37,7 +36,7 @@ describe.each([
   const names = Object.keys(manifest.stacks);
 
   it("has mesh-ca, every cluster's five stacks and mesh-credentials", () => {
-    expect(names.sort()).toEqual(["mesh-ca", "mesh-credentials", ...clusters.flatMap((c) => KINDS.map((k) => `${c}-${k}`))].sort());
+    expect(names.sort()).toEqual(meshStackNames(clusters).sort());
   });
 
   it("deploys every kubeconfig before any helm or kubernetes provider that reads it", () => {

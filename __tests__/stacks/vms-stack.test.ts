@@ -3,15 +3,16 @@ import { MeshConfig } from "../../lib/config/schema";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { VmsStack } from "../../stacks/vms-stack";
 import { fixture } from "../fixtures";
+import { vmsProps } from "../../stacks/bindings";
 import { parse, resolvedConfig } from "../helpers";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {
   const app = Testing.app();
-  const stack = new VmsStack(app, `${config.clusters[cluster].name}-vms`, {
-    cluster: config.clusters[cluster],
-    proxmox: config.proxmox,
-    talosVersion: config.versions.talos,
-    cephDisks,
+  const c = config.clusters[cluster];
+  const props = vmsProps(config, c);
+  const stack = new VmsStack(app, `${c.name}-vms`, {
+    ...props,
+    workers: { ...props.workers, extraDisksGiB: cephDisks ? [c.workers.cephDiskSizeGiB] : [] },
   });
   return { stack, synth: Testing.synth(stack), json: parse(Testing.synth(stack)) };
 }

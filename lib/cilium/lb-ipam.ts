@@ -6,14 +6,14 @@
  * `charts/cilium-lb-ipam` after Cilium runs (its operator registers the
  * CRDs); see stacks/cilium-stack.ts for the order.
  *
- * Kept free of the config schema (it imports the patterns from here).
+ * Kept free of the config (it imports the patterns from here): the settings
+ * are typed below, and the config's `network.loadBalancer` is one.
  *
  * @see https://docs.cilium.io/en/stable/network/lb-ipam/
  * @see https://docs.cilium.io/en/stable/network/l2-announcements/
  * @see https://docs.cilium.io/en/stable/network/bgp-control-plane/bgp-control-plane-v2/
  */
 import ipaddr from "ipaddr.js";
-import type { ClusterConfig } from "../config/schema";
 
 const OCTET = "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
@@ -82,8 +82,22 @@ export function poolAddress(pool: string, i: number): string {
   return fromNumber(toNumber(poolRange(pool).first) + i);
 }
 
+/** A cluster's LB-IPAM settings (the config's `network.loadBalancer`, defaults filled in). */
+export interface LbIpamSettings {
+  /** Create the pool and its announcement; false keeps the settings but installs neither. */
+  readonly enabled: boolean;
+  /** The pool: a CIDR or a range (LB_POOL_PATTERN). */
+  readonly pool: string;
+  /** How the network finds a service IP: ARP on the node subnet, or BGP to the routers. */
+  readonly announce: "l2" | "bgp";
+  /** `l2`: regular expressions of the kernel interface names that answer ARP. */
+  readonly interfaces: readonly string[];
+  /** `bgp`: the nodes' AS and the routers they peer with. @default - none */
+  readonly bgp?: { readonly localASN: number; readonly peers: readonly { readonly address: string; readonly asn: number }[] };
+}
+
 /** The cluster's LB-IPAM settings when they are on; undefined when absent or switched off. */
-export function lbIpam(cluster: Pick<ClusterConfig, "network">): NonNullable<ClusterConfig["network"]["loadBalancer"]> | undefined {
+export function lbIpam(cluster: { readonly network: { readonly loadBalancer?: LbIpamSettings } }): LbIpamSettings | undefined {
   const lb = cluster.network.loadBalancer;
   return lb?.enabled ? lb : undefined;
 }
@@ -93,7 +107,7 @@ export function lbIpam(cluster: Pick<ClusterConfig, "network">): NonNullable<Clu
  * and the clustermesh-apiserver's when it is a LoadBalancer. A pool must
  * hold these and at least one more, for an app.
  */
-export function reservedPoolAddresses(cluster: Pick<ClusterConfig, "clustermesh">): number {
+export function reservedPoolAddresses(cluster: { readonly clustermesh: { readonly serviceType: "NodePort" | "LoadBalancer" } }): number {
   return 1 + (cluster.clustermesh.serviceType === "LoadBalancer" ? 1 : 0);
 }
 
@@ -139,11 +153,7 @@ export interface LbIpamChartValues {
 }
 
 /** The chart values for one cluster whose LB-IPAM is on. */
-export function lbIpamChartValues(
-  clusterName: string,
-  lb: NonNullable<ClusterConfig["network"]["loadBalancer"]>,
-  clustermesh?: ClusterMeshLoadBalancer,
-): LbIpamChartValues {
+export function lbIpamChartValues(clusterName: string, lb: LbIpamSettings, clustermesh?: ClusterMeshLoadBalancer): LbIpamChartValues {
   const r = poolRange(lb.pool);
   return {
     cluster: clusterName,

@@ -8,6 +8,7 @@
  * @see https://docs.cilium.io/en/stable/security/network/encryption-wireguard/
  * @see https://docs.cilium.io/en/stable/network/servicemesh/gateway-api/gateway-api/
  */
+import { KUBEPRISM_PORT } from "../talos/patches";
 import { l2ClientRateLimit } from "./lb-ipam";
 
 /** How peers reach one cluster's clustermesh-apiserver. */
@@ -137,7 +138,7 @@ export function ciliumValues(props: CiliumValuesProps): CiliumValues {
     kubeProxyReplacement: true,
     // KubePrism: Talos' in-node API load balancer, reachable before any CNI.
     k8sServiceHost: "localhost",
-    k8sServicePort: 7445,
+    k8sServicePort: KUBEPRISM_PORT,
     securityContext: { capabilities: { ciliumAgent: AGENT_CAPABILITIES, cleanCiliumState: CLEAN_STATE_CAPABILITIES } },
     cgroup: { autoMount: { enabled: false }, hostRoot: "/sys/fs/cgroup" },
     hubble: {

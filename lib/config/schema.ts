@@ -10,7 +10,7 @@ import { z } from "zod";
 import { PLATFORM } from "../versions";
 import { DEFAULT_IMAGE_FACTORY, QEMU_GUEST_AGENT } from "../talos/factory";
 import { PROXMOX_TOKEN_ENV } from "./secret-refs";
-import { SecretRefSchema, fix, toggle } from "./schema-parts";
+import { SecretRefSchema, fix, toggle } from "../schema-parts";
 import { PLATFORM_COMPONENT_SCHEMAS } from "../platform/components";
 import { OS_DISK_SERIAL, diskByIdPath } from "../proxmox/disk-ids";
 import { LB_POOL_PATTERN, NIC_NAME_PATTERN } from "../cilium/lb-ipam";
@@ -57,7 +57,7 @@ export const TALOS_MIN_DISK_GIB = 10;
 const MEMORY_MAX_GIB = 4096;
 const DISK_MAX_GIB = 65536;
 
-export { SecretRefSchema, type SecretRef } from "./schema-parts";
+export { SecretRefSchema, type SecretRef } from "../schema-parts";
 
 const NodeSchema = z
   .strictObject({

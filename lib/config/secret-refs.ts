@@ -1,8 +1,8 @@
 /** Finding the secret references ({env: NAME} / {doppler: NAME}) in a config subtree. */
-import { SecretRef } from "./schema";
+import { SecretRef } from "../schema-parts";
 
-/** The environment variable the bpg/proxmox provider reads its API token from by itself. */
-export const PROXMOX_TOKEN_ENV = "PROXMOX_VE_API_TOKEN";
+/** The environment variable the bpg/proxmox provider reads its API token from by itself (kept with the Proxmox connections). */
+export { PROXMOX_TOKEN_ENV } from "../proxmox/connections";
 
 export interface FoundSecretRef {
   /** Config path, e.g. `clusters[0].platform.robusta.signingKey`. */

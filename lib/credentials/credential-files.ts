@@ -1,10 +1,12 @@
 import { SensitiveFile } from "@cdktf/provider-local/lib/sensitive-file";
 import { Construct } from "constructs";
-import { fromStackDir } from "../project-path";
+import * as path from "path";
 
 export interface CredentialFilesProps {
-  /** Directory, relative to the project (gitignored) or absolute. */
+  /** Directory, relative to the project (gitignored) or absolute: what `paths` names. */
   readonly dir: string;
+  /** The same directory as the engine sees it from the stack's working directory (the stack knows where that is). */
+  readonly engineDir: string;
   /** File name -> content (sensitive). */
   readonly files: Readonly<Record<string, string>>;
 }
@@ -22,7 +24,7 @@ export class CredentialFiles extends Construct {
     const paths: Record<string, string> = {};
     for (const [name, content] of Object.entries(props.files)) {
       const projectPath = `${props.dir}/${name}`;
-      new SensitiveFile(this, name, { filename: fromStackDir(projectPath, this), content, filePermission: "0600", directoryPermission: "0700" });
+      new SensitiveFile(this, name, { filename: path.join(props.engineDir, name), content, filePermission: "0600", directoryPermission: "0700" });
       paths[name] = projectPath;
     }
     this.paths = paths;

@@ -14,29 +14,11 @@
  *
  * Kept free of cdktf: the config rules use it.
  */
-import type { ClusterConfig } from "../config/schema";
-import { PLATFORM_COMPONENTS, enabledComponents } from "./components";
+import type { MemoryRequest, Placement } from "./component";
+import { PLATFORM_COMPONENTS, PlatformComponentsConfig, enabledComponents } from "./components";
 import { ROOK_DAEMON_MEMORY_MIB } from "./rook-ceph";
 
-/** Where a request lands. */
-export type Placement =
-  /** Once per cluster, on any schedulable node. */
-  | "cluster"
-  /** On every node (a DaemonSet). */
-  | "every-node"
-  /** On every worker that carries an OSD disk. */
-  | "osd-node"
-  /** On every control plane (Talos static pods). */
-  | "control-plane";
-
-export interface MemoryRequest {
-  readonly component: string;
-  readonly workload: string;
-  readonly memoryMiB: number;
-  readonly placement: Placement;
-  /** Replicas of a `cluster` request. @default 1 */
-  readonly replicas?: number;
-}
+export type { MemoryRequest, Placement } from "./component";
 
 /** Kubelet system reservation by role (Talos pkg/machinery/constants: KubeletSystemReservedMemory*). */
 export const KUBELET_RESERVED_MIB = { controlPlane: 512, worker: 384 } as const;
@@ -44,7 +26,21 @@ export const KUBELET_RESERVED_MIB = { controlPlane: 512, worker: 384 } as const;
 /** Share of allocatable memory above which the check warns. */
 export const WARN_AT_SHARE = 0.85;
 
-type Platform = ClusterConfig["platform"];
+type Platform = PlatformComponentsConfig;
+
+/** A pool of a cluster's nodes, as the capacity check reads it (the config's `controlPlane` and `workers`). */
+export interface CapacityPool {
+  /** Memory of each node unless it says otherwise. */
+  readonly memoryGiB: number;
+  readonly nodes: readonly { readonly name: string; readonly memoryGiB?: number }[];
+}
+
+/** What the capacity check reads of a cluster (the config's cluster is one). */
+export interface CapacityCluster {
+  readonly controlPlane: CapacityPool;
+  readonly workers: CapacityPool;
+  readonly platform: Platform;
+}
 
 /** Every request of a cluster with its components as configured. */
 export function memoryRequests(platform: Platform, storageNodes: number): MemoryRequest[] {
@@ -80,7 +76,7 @@ const gib = (mib: number) => `${(mib / 1024).toFixed(1)} GiB`;
  * pods). Workloads run on the workers, or on the control planes of a cluster
  * without workers.
  */
-export function capacityFindings(cluster: ClusterConfig): CapacityFinding[] {
+export function capacityFindings(cluster: CapacityCluster): CapacityFinding[] {
   const workers = cluster.workers.nodes;
   const cps = cluster.controlPlane.nodes;
   const memMiB = (pool: { memoryGiB: number }, node: { memoryGiB?: number }) => Math.round((node.memoryGiB ?? pool.memoryGiB) * 1024);

@@ -16,7 +16,7 @@
  * @see https://cert-manager.io/docs/configuration/acme/dns01/cloudflare/
  */
 import { z } from "zod";
-import { SecretRefSchema, enabled } from "../config/schema-parts";
+import { SecretRefSchema, enabled } from "../schema-parts";
 import { defineComponent } from "./component";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";

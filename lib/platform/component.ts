@@ -9,10 +9,9 @@
  * `defineComponent({...})`, and one line in components.ts.
  */
 import { z } from "zod";
-import { SecretRef } from "../config/schema-parts";
+import { SecretRef } from "../schema-parts";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { ChartName } from "../versions";
-import type { MemoryRequest } from "./capacity";
 
 /**
  * What a component offers the others once its releases are installed; a
@@ -102,4 +101,24 @@ export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabl
 /** Declares a component, keeping its config type. */
 export function defineComponent<K extends string, S extends z.ZodType<{ enabled?: boolean }>>(c: PlatformComponent<K, S>): PlatformComponent<K, S> {
   return c;
+}
+
+/** Where a request lands. */
+export type Placement =
+  /** Once per cluster, on any schedulable node. */
+  | "cluster"
+  /** On every node (a DaemonSet). */
+  | "every-node"
+  /** On every worker that carries an OSD disk. */
+  | "osd-node"
+  /** On every control plane (Talos static pods). */
+  | "control-plane";
+
+export interface MemoryRequest {
+  readonly component: string;
+  readonly workload: string;
+  readonly memoryMiB: number;
+  readonly placement: Placement;
+  /** Replicas of a `cluster` request. @default 1 */
+  readonly replicas?: number;
 }

@@ -4,8 +4,7 @@
  * platform stack, the capacity check and the namespace rules all read this list.
  */
 import { z } from "zod";
-import type { MemoryRequest } from "./capacity";
-import { Capability, ComponentContext, ComponentRelease, ComponentSecret } from "./component";
+import { Capability, ComponentContext, ComponentRelease, ComponentSecret, MemoryRequest } from "./component";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { certManager } from "./cert-manager";
 import { gateway } from "./gateway";

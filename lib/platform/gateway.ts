@@ -14,7 +14,7 @@
  * @see https://gateway-api.sigs.k8s.io/reference/spec/#gateway
  */
 import { z } from "zod";
-import { enabled, fix } from "../config/schema-parts";
+import { enabled, fix } from "../schema-parts";
 import { CLUSTER_ISSUER } from "./cert-manager";
 import { defineComponent } from "./component";
 

@@ -3,7 +3,7 @@
  *
  * @see https://kubescape.io/docs/install-operator/
  */
-import { toggle } from "../config/schema-parts";
+import { toggle } from "../schema-parts";
 import { defineComponent } from "./component";
 
 export function kubescapeValues(props: { readonly clusterName: string }) {

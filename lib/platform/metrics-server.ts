@@ -7,7 +7,7 @@
  * @see https://github.com/kubernetes-sigs/metrics-server/tree/master/charts/metrics-server
  * @see https://docs.siderolabs.com/kubernetes-guides/monitoring-and-observability/deploy-metrics-server
  */
-import { toggle } from "../config/schema-parts";
+import { toggle } from "../schema-parts";
 import { defineComponent } from "./component";
 
 export const metricsServer = defineComponent({

@@ -5,7 +5,7 @@
  * @see https://github.com/open-telemetry/opentelemetry-helm-charts/tree/main/charts/opentelemetry-collector
  */
 import { z } from "zod";
-import { SecretRefSchema, optIn } from "../config/schema-parts";
+import { SecretRefSchema, optIn } from "../schema-parts";
 import { terraformLiteral } from "../helm/literal";
 import { defineComponent } from "./component";
 

@@ -12,7 +12,7 @@
  * @see https://github.com/sergelogvinov/proxmox-csi-plugin/blob/main/docs/install.md
  */
 import { z } from "zod";
-import { SecretRefSchema, fix } from "../config/schema-parts";
+import { SecretRefSchema, fix } from "../schema-parts";
 import { defineComponent } from "./component";
 
 export const PROXMOX_CSI_NAMESPACE = "csi-proxmox";

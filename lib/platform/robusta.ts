@@ -4,7 +4,7 @@
  * @see https://docs.robusta.dev/master/setup-robusta/installation/index.html
  */
 import { z } from "zod";
-import { SecretRefSchema, optIn } from "../config/schema-parts";
+import { SecretRefSchema, optIn } from "../schema-parts";
 import { defineComponent } from "./component";
 
 /** Robusta chart keys that are secrets: set write-only (set_wo), never in values. */

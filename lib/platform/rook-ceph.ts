@@ -7,7 +7,7 @@
  * @see https://www.talos.dev/v1.12/kubernetes-guides/configuration/ceph-with-rook/
  */
 import { z } from "zod";
-import { enabled } from "../config/schema-parts";
+import { enabled } from "../schema-parts";
 import { DATA_DISKS_BY_ID_PATTERN } from "../proxmox/disk-ids";
 import { defineComponent } from "./component";
 

@@ -4,7 +4,7 @@
  * @see https://tetragon.io/docs/installation/kubernetes/
  * @see https://github.com/cilium/tetragon/issues/4541
  */
-import { toggle } from "../config/schema-parts";
+import { toggle } from "../schema-parts";
 import { defineComponent } from "./component";
 
 /** tracefs: Talos does not mount it into Tetragon's view of the host by itself. */

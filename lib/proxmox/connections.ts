@@ -4,8 +4,23 @@
  * `proxmox.endpoint` (a PVE cluster answers for every node in it). No cdktf
  * here, so the config rules and the preflight read it too.
  */
-import type { ProxmoxConfig } from "../config/schema";
-import type { SecretRef } from "../config/schema-parts";
+import type { SecretRef } from "../schema-parts";
+
+/** The environment variable the bpg/proxmox provider reads its API token from by itself (the config's default `proxmox.apiToken`). */
+export const PROXMOX_TOKEN_ENV = "PROXMOX_VE_API_TOKEN";
+
+/** Proxmox API access as the config's `proxmox` gives it (defaults filled in). */
+export interface ProxmoxApis {
+  /** The mesh default API, for every Proxmox node not under `hosts`. @default - none: `hosts` names every node */
+  readonly endpoint?: string;
+  readonly insecure: boolean;
+  readonly apiToken: SecretRef;
+  readonly isoDatastore: string;
+  /** Proxmox nodes with their own API, by node name; each field left out is the mesh default's. */
+  readonly hosts: Readonly<
+    Record<string, { readonly endpoint: string; readonly apiToken?: SecretRef; readonly insecure?: boolean; readonly isoDatastore?: string }>
+  >;
+}
 
 /** One Proxmox API and what to reach it with. */
 export interface ProxmoxConnection {
@@ -22,7 +37,7 @@ export interface ProxmoxConnection {
 export const DEFAULT_CONNECTION = "default";
 
 /** The API that serves `proxmoxNode`, or undefined when none does (a config rule refuses that). */
-export function proxmoxConnection(proxmox: ProxmoxConfig, proxmoxNode: string): ProxmoxConnection | undefined {
+export function proxmoxConnection(proxmox: ProxmoxApis, proxmoxNode: string): ProxmoxConnection | undefined {
   const host = Object.prototype.hasOwnProperty.call(proxmox.hosts, proxmoxNode) ? proxmox.hosts[proxmoxNode] : undefined;
   if (host)
     return {
@@ -38,7 +53,7 @@ export function proxmoxConnection(proxmox: ProxmoxConfig, proxmoxNode: string): 
 
 /** The distinct APIs that serve a cluster's nodes (none for a node no API serves). */
 export function clusterConnections(
-  proxmox: ProxmoxConfig,
+  proxmox: ProxmoxApis,
   cluster: {
     readonly controlPlane: { readonly nodes: readonly { readonly proxmoxNode: string }[] };
     readonly workers: { readonly nodes: readonly { readonly proxmoxNode: string }[] };

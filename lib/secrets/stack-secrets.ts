@@ -1,7 +1,7 @@
 import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { DataDopplerSecrets } from "../../.gen/providers/doppler/data-doppler-secrets";
-import { SecretRef } from "../config/schema";
+import { SecretRef } from "../schema-parts";
 import { DopplerAccess, DopplerSettings } from "../doppler/access";
 import { PropsError } from "../errors";
 import { SecretInput } from "./input";

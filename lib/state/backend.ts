@@ -1,11 +1,49 @@
 import { HttpBackend, LocalBackend, PgBackend, S3Backend, TerraformStack } from "cdktf";
-import { MeshConfig, MeshConfigSchema } from "../config/schema";
-import { fromStackDir } from "../project-path";
 
-export type StateConfig = MeshConfig["state"];
+/** Where every stack keeps its state: the config's `state`, defaults filled in. */
+export type StateConfig =
+  | {
+      readonly backend: "local";
+      /** Directory of the state files (one `<stack>.tfstate` each), relative to the project or absolute. */
+      readonly dir: string;
+    }
+  | {
+      readonly backend: "pg";
+      /** `postgres://USER@HOST/DB` with no password (PGPASSWORD holds it). */
+      readonly connStr: string;
+      /** A stack's schema is `<schemaPrefix>_<stack>`. */
+      readonly schemaPrefix: string;
+    }
+  | {
+      readonly backend: "s3";
+      readonly bucket: string;
+      /** An S3-compatible endpoint (MinIO, Ceph RGW), path-style. @default - AWS */
+      readonly endpoint?: string;
+      readonly region: string;
+      /** A stack's object is `<keyPrefix>/<stack>.tfstate`. */
+      readonly keyPrefix: string;
+    }
+  | {
+      readonly backend: "http";
+      /** Base URL; a stack's state is `<address>/<stack>`. */
+      readonly address: string;
+      /** @default - none (TF_HTTP_USERNAME, or the token alone) */
+      readonly username?: string;
+    };
 
-/** The schema's default: local files under state/. */
-export const DEFAULT_STATE: StateConfig = MeshConfigSchema.shape.state.parse(undefined);
+/** The config's default (a test checks it against the schema): local files under state/. */
+export const DEFAULT_STATE: StateConfig = { backend: "local", dir: "state" };
+
+export interface BackendProps {
+  readonly state: StateConfig;
+  /**
+   * For the local backend: `state.dir` as the engine sees it from the
+   * stack's working directory (`<output>/stacks/<name>/`), so state survives
+   * `rm -rf cdktf.out` and `--output elsewhere`.
+   * @default - `state.dir` as written
+   */
+  readonly localDir?: string;
+}
 
 /**
  * Gives `stack` its own state in the configured backend. Consumers of its
@@ -15,12 +53,12 @@ export const DEFAULT_STATE: StateConfig = MeshConfigSchema.shape.state.parse(und
  *
  * @see https://developer.hashicorp.com/terraform/language/backend
  */
-export function configureBackend(stack: TerraformStack, state: StateConfig): void {
+export function configureBackend(stack: TerraformStack, props: BackendProps): void {
+  const { state } = props;
   const name = stack.node.id;
   switch (state.backend) {
     case "local":
-      // Relative to the stack's working directory, so state survives `rm -rf cdktf.out`.
-      new LocalBackend(stack, { path: fromStackDir(`${state.dir}/${name}.tfstate`, stack) });
+      new LocalBackend(stack, { path: `${props.localDir ?? state.dir}/${name}.tfstate` });
       return;
     case "pg":
       new PgBackend(stack, { connStr: state.connStr, schemaName: `${state.schemaPrefix}_${name.replace(/-/g, "_")}` });

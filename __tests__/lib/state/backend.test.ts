@@ -1,5 +1,5 @@
 import { TerraformOutput, TerraformVariable, Testing } from "cdktf";
-import { StateConfig } from "../../../lib/state/backend";
+import { DEFAULT_STATE, StateConfig } from "../../../lib/state/backend";
 import { Aggrik8sStack } from "../../../stacks/base";
 import { parse, prepareAll, resolvedConfig, runSynth, writeConfig, defaultInput } from "../../helpers";
 
@@ -17,6 +17,8 @@ function pair(state: StateConfig) {
 describe("state backends", () => {
   it("local by default: one file per stack under state/, read back by consumers", () => {
     expect(resolvedConfig().state).toEqual({ backend: "local", dir: "state" });
+    // The construct's own default (it does not read the config) is the schema's.
+    expect(DEFAULT_STATE).toEqual(resolvedConfig().state);
     const { producer, consumer } = pair({ backend: "local", dir: "state" });
     expect(producer.terraform.backend).toEqual({ local: { path: "../../../state/mesh-ca.tfstate" } });
     expect(consumer.data.terraform_remote_state["cross-stack-reference-input-mesh-ca"]).toMatchObject({

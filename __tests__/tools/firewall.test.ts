@@ -1,7 +1,7 @@
 // The firewall rules (the firewall table of the docs): every port each
 // cluster must reach on the other, from the config.
-import { firewallRules } from "../../../lib/cilium/firewall";
-import { resolvedConfig, threeClusterConfig } from "../../helpers";
+import { firewallRules } from "../../tools/firewall";
+import { resolvedConfig, threeClusterConfig } from "../helpers";
 
 it("the firewall table names every port each cluster must reach on the other", () => {
   const rows = firewallRules(resolvedConfig()).filter((r) => r.from.startsWith("talos-east nodes"));

@@ -6,9 +6,10 @@
  * @see https://docs.cilium.io/en/stable/operations/system_requirements/#firewall-rules
  * @see https://docs.cilium.io/en/stable/network/clustermesh/clustermesh/
  */
-import { MeshConfig } from "../config/schema";
-import { lbIpam } from "./lb-ipam";
-import { CLUSTERMESH_APISERVER_PORT } from "./mesh";
+import { lbIpam } from "../lib/cilium/lb-ipam";
+import { CLUSTERMESH_APISERVER_PORT } from "../lib/cilium/mesh";
+import { MeshConfig } from "../lib/config/schema";
+import { KUBERNETES_API_PORT, apiServerHost } from "../lib/talos/cluster";
 
 /** Cilium's tunnel (VXLAN, the default routing mode). */
 export const VXLAN_PORT = 8472;
@@ -16,7 +17,7 @@ export const VXLAN_PORT = 8472;
 export const HEALTH_PORT = 4240;
 /** Talos' API (apid), which the Talos stack talks to. */
 export const TALOS_API_PORT = 50000;
-export const KUBERNETES_API_PORT = 6443;
+export { KUBERNETES_API_PORT };
 /** Hubble's server on every node, which Hubble Relay reads, the peers' nodes too (ClusterMesh). */
 export const HUBBLE_SERVER_PORT = 4244;
 /** Cilium's WireGuard tunnel (encryption.type wireguard). */
@@ -72,7 +73,10 @@ export function firewallRules(config: FirewallConfig): FirewallRule[] {
       });
   }
   for (const c of config.clusters) {
-    const endpoint = c.network.vip ?? c.controlPlane.nodes[0].ip;
+    const endpoint = apiServerHost(
+      c.network.vip,
+      c.controlPlane.nodes.map((n) => n.ip),
+    );
     rules.push(
       {
         from: "the machine running the engine",

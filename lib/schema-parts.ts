@@ -1,8 +1,9 @@
 /**
- * Pieces of the config schema that the day-2 components' own schema parts
- * (lib/platform/) share with the rest of it: the message shape, secret
- * references and the on/off switch. Kept free of the rest of the schema, so a
- * component can import them without a cycle.
+ * Pieces of the config schema that the constructs' own schema parts (the
+ * day-2 components in lib/platform/) share with the config (lib/config/):
+ * the message shape, secret references and the on/off switch. Below both:
+ * it imports nothing of the project, so the config can read the components'
+ * parts and the components never read the config.
  */
 import { z } from "zod";
 

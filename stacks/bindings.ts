@@ -1,0 +1,152 @@
+/**
+ * The binding layer: what the stacks take, derived from the loaded config.
+ * With the composition root (index.ts) it is the only code under stacks/
+ * that reads `lib/config`; the stacks and the constructs below take flat,
+ * typed props and never see the config (a layout test checks). Every
+ * derivation from the config that more than one place needs lives here once:
+ * the API endpoint, the ClusterMesh peers, the PKI-destroy flag, the nodes.
+ */
+import { lbIpam, lbIpamChartValues, poolRange } from "../lib/cilium/lb-ipam";
+import { CLUSTERMESH_APISERVER_PORT } from "../lib/cilium/mesh";
+import { ClusterMeshPeer } from "../lib/cilium/values";
+import { ClusterConfig, MeshConfig } from "../lib/config/schema";
+import { DopplerSettings } from "../lib/doppler/access";
+import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
+import { isEnabled } from "../lib/platform/components";
+import { ClusterNode, apiServerUrl } from "../lib/talos/cluster";
+import { nodePatchDocuments } from "../lib/talos/patches";
+import { Aggrik8sStackProps } from "./base";
+import { VmPool, VmsStackProps } from "./vms-stack";
+
+/** The Kubernetes API URL of a cluster: the VIP, or the first control plane without one. */
+export function clusterEndpoint(cluster: ClusterConfig): string {
+  return apiServerUrl(
+    cluster.network.vip,
+    cluster.controlPlane.nodes.map((n) => n.ip),
+  );
+}
+
+/**
+ * Whether the cluster's Talos machine secrets may be destroyed (its own
+ * `allowPkiDestroy`, else the mesh's): off, they carry `prevent_destroy`, and
+ * `npm run destroy -- --cluster` refuses to start.
+ */
+export function pkiDestroyAllowed(config: Pick<MeshConfig, "allowPkiDestroy">, cluster: Pick<ClusterConfig, "allowPkiDestroy">): boolean {
+  return cluster.allowPkiDestroy ?? config.allowPkiDestroy;
+}
+
+/** How peers reach `cluster`'s clustermesh-apiserver. */
+export function peerEndpoint(cluster: ClusterConfig): ClusterMeshPeer {
+  // A LoadBalancer address from the cluster's pool (the config rule requires one).
+  if (cluster.clustermesh.serviceType === "LoadBalancer" && cluster.clustermesh.loadBalancerIP !== undefined)
+    return { name: cluster.name, ips: [cluster.clustermesh.loadBalancerIP], port: CLUSTERMESH_APISERVER_PORT };
+  // A NodePort answers on every node; listing all of them survives any one node being down.
+  const ips = [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => !n.leaving).map((n) => n.ip);
+  return { name: cluster.name, ips, port: cluster.clustermesh.nodePort };
+}
+
+/** Every cluster of the mesh but `clusterName`: the peers its Cilium connects to. */
+export function meshPeers(config: Pick<MeshConfig, "clusters">, clusterName: string): ClusterMeshPeer[] {
+  return config.clusters.filter((c) => c.name !== clusterName).map(peerEndpoint);
+}
+
+/** A cluster's LB-IPAM chart values and pool size, when its LB-IPAM is on. */
+export function lbIpamOf(cluster: ClusterConfig) {
+  const lb = lbIpam(cluster);
+  if (!lb) return undefined;
+  const apiserverIp = cluster.clustermesh.serviceType === "LoadBalancer" ? cluster.clustermesh.loadBalancerIP : undefined;
+  return {
+    values: lbIpamChartValues(cluster.name, lb, apiserverIp ? { ip: apiserverIp } : undefined),
+    poolSize: poolRange(lb.pool).size,
+  };
+}
+
+/** A cluster's VMs stack props, less what every stack shares: each node with its pool's defaults resolved. */
+export function vmsProps(config: MeshConfig, cluster: ClusterConfig): Omit<VmsStackProps, keyof Aggrik8sStackProps | "doppler"> {
+  const pool = (p: ClusterConfig["controlPlane"] | ClusterConfig["workers"], extraDisksGiB: readonly number[]): VmPool => ({
+    cpuType: p.cpuType,
+    datastore: p.datastore,
+    diskSizeGiB: p.diskSizeGiB,
+    extraDisksGiB,
+    nodes: p.nodes.map((n) => ({
+      name: n.name,
+      vmId: n.vmId,
+      proxmoxNode: n.proxmoxNode,
+      ip: n.ip,
+      cores: n.cores ?? p.cores,
+      memoryGiB: n.memoryGiB ?? p.memoryGiB,
+    })),
+  });
+  return {
+    clusterName: cluster.name,
+    proxmox: config.proxmox,
+    isoTransfer: config.proxmox.isoTransfer,
+    talosVersion: config.versions.talos,
+    imageFactoryUrl: cluster.talos.imageFactoryUrl,
+    extensions: cluster.talos.extensions,
+    network: {
+      bridge: cluster.network.bridge,
+      vlanId: cluster.network.vlanId,
+      nodeSubnet: cluster.network.nodeSubnet,
+      gateway: cluster.network.gateway,
+      dnsServers: cluster.network.dnsServers,
+    },
+    controlPlanes: pool(cluster.controlPlane, []),
+    // Workers get an extra empty disk for a Ceph OSD when Rook is on.
+    workers: pool(cluster.workers, cluster.platform.rookCeph.enabled ? [cluster.workers.cephDiskSizeGiB] : []),
+  };
+}
+
+/** Where every release's chart comes from. */
+export function chartSourceOf(charts: MeshConfig["charts"]): ChartSource {
+  switch (charts.source) {
+    case "oci":
+      return { kind: "oci", registry: charts.registry };
+    case "dir":
+      return { kind: "dir", dir: charts.dir };
+    default:
+      return REGISTRY_CHARTS;
+  }
+}
+
+/** Doppler's settings, when the config turns it on. */
+export function dopplerOf(config: MeshConfig): DopplerSettings | undefined {
+  return config.doppler.enabled ? { project: config.doppler.project, config: config.doppler.config, tokenEnv: config.doppler.token.env } : undefined;
+}
+
+/** Nodes of a cluster that are leaving (`leaving: true`): out of the Talos layer, their VMs kept until removed from the config. */
+export function leavingNodes(cluster: ClusterConfig): string[] {
+  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => n.leaving).map((n) => n.name);
+}
+
+/** Every node of the cluster that is not leaving, control planes first. */
+export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
+  const n = cluster.network;
+  // A leaving node is out of the Talos layer (reset, then its VM goes in a second deploy).
+  const staying = <N extends { leaving: boolean }>(nodes: readonly N[]) => nodes.filter((x) => !x.leaving);
+  const cpIps = staying(cluster.controlPlane.nodes).map((x) => x.ip);
+  const common = {
+    installDisk: cluster.talos.installDisk,
+    nodeSubnet: n.nodeSubnet,
+    podSubnet: n.podSubnet,
+    serviceSubnet: n.serviceSubnet,
+    vip: n.vip,
+    apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
+    scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
+  };
+  // The Proxmox CSI plugin places volumes by region (the Proxmox cluster) and zone (the Proxmox node).
+  const csiTopology = isEnabled(cluster.platform, "proxmoxCsi")
+    ? (proxmoxNode: string) => ({ "topology.kubernetes.io/region": cluster.platform.proxmoxCsi.region, "topology.kubernetes.io/zone": proxmoxNode })
+    : undefined;
+  return [
+    ...staying(cluster.controlPlane.nodes).map((node) => ({ node, role: "controlplane" as const })),
+    ...staying(cluster.workers.nodes).map((node) => ({ node, role: "worker" as const })),
+  ].map(({ node, role }) => ({
+    name: node.name,
+    ip: node.ip,
+    role,
+    patches: (installerImage: string) =>
+      nodePatchDocuments({ ...common, installerImage, role, hostname: node.name, nodeLabels: csiTopology?.(node.proxmoxNode) }),
+    vmIdentity: { vm_id: String(node.vmId), proxmox_node: node.proxmoxNode },
+  }));
+}
