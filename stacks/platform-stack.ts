@@ -6,7 +6,7 @@ import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
 import { PodSecurityLevel, PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { Fn, ITerraformDependable, Token } from "cdktf";
-import { Capability } from "../lib/platform/component";
+import { Capability, ComponentRelease, releasesInOrder } from "../lib/platform/component";
 import { PlatformComponentsConfig, componentContext, enabledComponents } from "../lib/platform/components";
 import { SecretRef } from "../lib/schema-parts";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
@@ -67,9 +67,12 @@ export class PlatformStack extends Aggrik8sStack {
       props.proxmox,
     );
     const providers = new Map<Capability, ITerraformDependable[]>();
+    // Every namespace first (components' in install order, then the extra releases'), so reading one below creates nothing.
+    for (const c of components) if (c.namespace) namespaces.add(c.namespace.name, c.namespace.level);
+    for (const r of props.platform.extraReleases) namespaces.add(r.namespace, r.podSecurity);
 
     for (const component of components) {
-      const namespace = component.namespace ? namespaces.get(component.namespace.name, component.namespace.level) : "kube-system";
+      const namespace = component.namespace ? namespaces.nameOf(component.namespace.name) : "kube-system";
       const waitFor: ITerraformDependable[] = [
         ...component.needs.flatMap((need) => {
           const by = providers.get(need);
@@ -87,11 +90,11 @@ export class PlatformStack extends Aggrik8sStack {
           });
         }),
       ];
-      const installed = new Map<string, ChartRelease>();
-      for (const r of component.releases(ctx)) {
+      const installed = new Map<ComponentRelease, ChartRelease>();
+      for (const r of releasesInOrder(component.key, component.releases(ctx))) {
         const after = r.after ? installed.get(r.after) : undefined;
         installed.set(
-          r.id,
+          r,
           new ChartRelease(this, r.id, {
             name: r.name,
             chart: typeof r.chart === "string" ? CHARTS[r.chart] : r.chart,
@@ -115,7 +118,7 @@ export class PlatformStack extends Aggrik8sStack {
         name: r.name,
         chart: { repository: r.repository, chart: r.chart, version: r.version },
         chartSource: props.chartSource,
-        namespace: namespaces.get(r.namespace, r.podSecurity),
+        namespace: namespaces.nameOf(r.namespace),
         values: r.values,
         sensitiveValues: Object.fromEntries(Object.entries(r.secretValues).map(([key, ref]) => [key, secrets.value(ref, `${r.name} ${key}`)])),
       });

@@ -46,25 +46,40 @@ export class PodSecurityNamespace extends Construct {
   }
 }
 
-/** The namespaces of one stack: each created once, at one Pod Security level. */
+/**
+ * The namespaces of one stack: each created once, at one Pod Security level.
+ * `add` creates (the same name again at the same level is the same
+ * namespace); `nameOf` only looks one up, so reading a name never creates a
+ * construct (a state address) by accident.
+ */
 export class PodSecurityNamespaces extends Construct {
   private readonly byName = new Map<string, { level: PodSecurityLevel; ns: PodSecurityNamespace }>();
 
-  /** The namespace's name as a reference, so whatever uses it is created after it. */
-  get(name: string, level: PodSecurityLevel): string {
+  /** Creates namespace `name` at `level`, once; the same name at another level is refused. */
+  add(name: string, level: PodSecurityLevel): void {
     const existing = this.byName.get(name);
-    if (existing) {
-      if (existing.level !== level) {
-        throw new PropsError({
-          path: this.node.path,
-          message: `namespace ${name} is wanted at Pod Security levels ${existing.level} and ${level}`,
-          fix: "give every release that shares a namespace the same podSecurity",
-        });
-      }
-      return existing.ns.name;
+    if (!existing) {
+      this.byName.set(name, { level, ns: new PodSecurityNamespace(this, name, { name, level }) });
+      return;
     }
-    const ns = new PodSecurityNamespace(this, name, { name, level });
-    this.byName.set(name, { level, ns });
-    return ns.name;
+    if (existing.level !== level) {
+      throw new PropsError({
+        path: this.node.path,
+        message: `namespace ${name} is wanted at Pod Security levels ${existing.level} and ${level}`,
+        fix: "give every release that shares a namespace the same podSecurity",
+      });
+    }
+  }
+
+  /** The name of a namespace added before, as a reference (whatever uses it is created after it); one never added is refused. */
+  nameOf(name: string): string {
+    const existing = this.byName.get(name);
+    if (!existing)
+      throw new PropsError({
+        path: this.node.path,
+        message: `namespace ${name} was never added (known: ${[...this.byName.keys()].join(", ") || "none"})`,
+        fix: `add(${JSON.stringify(name)}, level) before reading its name`,
+      });
+    return existing.ns.name;
   }
 }

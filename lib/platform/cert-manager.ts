@@ -17,7 +17,7 @@
  */
 import { z } from "zod";
 import { SecretRefSchema, enabled } from "../schema-parts";
-import { defineComponent } from "./component";
+import { ComponentRelease, defineComponent } from "./component";
 
 export const CERT_MANAGER_NAMESPACE = "cert-manager";
 /** The ClusterIssuer every aggrik8s certificate names, whichever kind the config chooses. */
@@ -120,17 +120,20 @@ export const certManager = defineComponent({
     c.issuer.type === "acme"
       ? [{ id: "acme-dns01-secret", ...ACME_TOKEN_SECRET, ref: c.issuer.dns01.cloudflare.apiToken, description: "ACME DNS-01 API token" }]
       : [],
-  releases: (c, { clusterName }) => [
+  releases: (c, { clusterName }) => {
     // The startupapicheck job makes Helm's wait last until the webhook answers, so the issuers below are admitted.
-    { id: "cert-manager", name: "cert-manager", chart: "certManager", values: certManagerValues() },
-    {
-      id: "cluster-issuer",
-      name: "cluster-issuer",
-      chart: { localPath: "charts/objects" },
-      values: { objects: clusterIssuerObjects(c.issuer, clusterName) },
-      after: "cert-manager",
-    },
-  ],
+    const release: ComponentRelease = { id: "cert-manager", name: "cert-manager", chart: "certManager", values: certManagerValues() };
+    return [
+      release,
+      {
+        id: "cluster-issuer",
+        name: "cluster-issuer",
+        chart: { localPath: "charts/objects" },
+        values: { objects: clusterIssuerObjects(c.issuer, clusterName) },
+        after: release,
+      },
+    ];
+  },
   memoryRequests: () => [
     { component: "cert-manager", workload: "controller", memoryMiB: CERT_MANAGER_MEMORY_MIB.controller, placement: "cluster" },
     { component: "cert-manager", workload: "webhook", memoryMiB: CERT_MANAGER_MEMORY_MIB.webhook, placement: "cluster" },

@@ -10,6 +10,7 @@
  */
 import { z } from "zod";
 import { SecretRef } from "../schema-parts";
+import { PropsError } from "../errors";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { ChartName } from "../versions";
 
@@ -44,8 +45,29 @@ export interface ComponentRelease {
   readonly secretValues?: Readonly<Record<string, { readonly ref: SecretRef; readonly description: string }>>;
   /** @default - 600 */
   readonly timeoutSeconds?: number;
-  /** Id of a release of the same component this one waits for. @default - none */
-  readonly after?: string;
+  /**
+   * A release of the same component this one waits for: the release itself,
+   * listed before this one (a reference, so a typo cannot compile; one not
+   * listed before it is refused by `releasesInOrder`). @default - none
+   */
+  readonly after?: ComponentRelease;
+}
+
+/**
+ * A component's releases, each checked to wait only for a release listed
+ * before it in the same component: one that names a release from elsewhere
+ * (or a later one) would lose its ordering without a word, so it is refused.
+ */
+export function releasesInOrder(component: string, releases: readonly ComponentRelease[]): readonly ComponentRelease[] {
+  releases.forEach((r, i) => {
+    if (r.after && !releases.slice(0, i).includes(r.after))
+      throw new PropsError({
+        path: `${component}.releases.${r.id}`,
+        message: `release ${r.id} waits for release ${r.after.id}, which is not listed before it in ${component}'s releases`,
+        fix: `list ${r.after.id} before ${r.id} in the same component's releases, and pass that release object as after`,
+      });
+  });
+  return releases;
 }
 
 /** A Kubernetes Secret a component's pods read a secret from; its releases wait for it. */

@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { enabled } from "../schema-parts";
 import { DATA_DISKS_BY_ID_PATTERN } from "../proxmox/disk-ids";
-import { defineComponent } from "./component";
+import { ComponentRelease, defineComponent } from "./component";
 
 /**
  * Rook's per-daemon memory requests, set in the CephCluster, CephFilesystem
@@ -190,23 +190,26 @@ export const rookCeph = defineComponent({
   namespace: { name: ROOK_NAMESPACE, level: "privileged" },
   // Its block StorageClass is the default.
   provides: ["default-storage-class"],
-  releases: (c, { workerCount }) => [
-    { id: "rook-ceph", name: "rook-ceph", chart: "rookCeph", values: rookOperatorValues() },
-    {
-      id: "rook-ceph-cluster",
-      name: "rook-ceph-cluster",
-      chart: "rookCephCluster",
-      values: rookClusterValues({
-        storageNodes: workerCount,
-        replicas: rookReplicas(c, workerCount),
-        filesystemReplicas: c.filesystem.enabled ? (c.filesystem.replicas ?? rookReplicas(c, workerCount)) : undefined,
-        objectStoreReplicas: c.objectStore.enabled ? (c.objectStore.replicas ?? rookReplicas(c, workerCount)) : undefined,
-      }),
-      // OSD preparation on fresh disks takes a while.
-      timeoutSeconds: 1800,
-      after: "rook-ceph",
-    },
-  ],
+  releases: (c, { workerCount }) => {
+    const operator: ComponentRelease = { id: "rook-ceph", name: "rook-ceph", chart: "rookCeph", values: rookOperatorValues() };
+    return [
+      operator,
+      {
+        id: "rook-ceph-cluster",
+        name: "rook-ceph-cluster",
+        chart: "rookCephCluster",
+        values: rookClusterValues({
+          storageNodes: workerCount,
+          replicas: rookReplicas(c, workerCount),
+          filesystemReplicas: c.filesystem.enabled ? (c.filesystem.replicas ?? rookReplicas(c, workerCount)) : undefined,
+          objectStoreReplicas: c.objectStore.enabled ? (c.objectStore.replicas ?? rookReplicas(c, workerCount)) : undefined,
+        }),
+        // OSD preparation on fresh disks takes a while.
+        timeoutSeconds: 1800,
+        after: operator,
+      },
+    ];
+  },
   memoryRequests: (c, storageNodes) => {
     const { mons, mgrs } = rookDaemonCounts(storageNodes);
     return [
