@@ -80,13 +80,9 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       gatewayApi: cluster.platform.gatewayApi.enabled,
       lbIpam: lbIpamOf(cluster),
       peers: meshPeers(config, cluster.name),
-      credentials: talos.credentials,
+      credentials: talos.outputs.credentials,
       clustermeshTls: meshCa.clusterTls(cluster.name),
-      talos: {
-        clientConfiguration: talos.clientConfiguration,
-        controlPlaneIps: talos.cluster.controlPlaneIps,
-        nodeNames: talos.cluster.nodeNames,
-      },
+      talos: talos.outputs,
       kubernetesVersion: config.versions.kubernetes,
       leavingNodes: leavingNodes(cluster),
       healthGates,
@@ -99,7 +95,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       platform: cluster.platform,
       proxmox: onlyConnection(clusterConnections(config.proxmox, cluster)),
       chartSource,
-      credentials: talos.credentials,
+      credentials: talos.outputs.credentials,
       doppler,
       state,
     });
@@ -107,8 +103,8 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     platform.addDependency(cilium);
 
     const credentials = new CredentialsStack(app, clusterStackName(cluster.name, "credentials"), {
-      cluster: { name: cluster.name, credentials: talos.credentials },
-      talosconfig: talos.talosconfig,
+      cluster: { name: cluster.name, credentials: talos.outputs.credentials },
+      talosconfig: talos.outputs.talosconfig,
       dir: config.credentials.dir,
       doppler,
       state,
@@ -117,7 +113,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   });
 
   const meshCredentials = new MeshCredentialsStack(app, MESH_CREDENTIALS_STACK, {
-    clusters: clusters.map((c) => ({ name: c.name, credentials: c.talos.credentials })),
+    clusters: clusters.map((c) => ({ name: c.name, credentials: c.talos.outputs.credentials })),
     dir: config.credentials.dir,
     state,
   });

@@ -31,16 +31,28 @@ export interface TalosStackProps extends Aggrik8sStackProps {
   readonly healthGates?: boolean;
 }
 
+/** What the Talos stack hands the stacks after it: every value is a cross-stack reference (the sensitive ones leave as sensitive outputs). */
+export interface TalosOutputs {
+  /** The Kubernetes API and its admin credentials (what every kubernetes and helm provider of the cluster reads). */
+  readonly credentials: ClusterCredentials;
+  /** The Talos API client configuration (CA, client certificate and key). */
+  readonly clientConfiguration: TalosClientConfiguration;
+  /** The cluster's talosconfig, as a file's content. */
+  readonly talosconfig: string;
+  /** The control planes' IPs (Talos API endpoints). */
+  readonly controlPlaneIps: readonly string[];
+  /** Every node's name (Kubernetes node names), control planes first. */
+  readonly nodeNames: readonly string[];
+}
+
 /**
  * Turns a cluster's VMs, waiting in Talos maintenance mode, into a Kubernetes
  * cluster with no CNI yet; its outputs are the credentials every later stack
  * of the cluster reads.
  */
 export class TalosStack extends Aggrik8sStack {
-  readonly cluster: TalosCluster;
-  readonly credentials: ClusterCredentials;
-  readonly clientConfiguration: TalosClientConfiguration;
-  readonly talosconfig: string;
+  /** Everything the later stacks of the cluster read from this one. */
+  readonly outputs: TalosOutputs;
 
   constructor(scope: Construct, id: string, props: TalosStackProps) {
     super(scope, id, props);
@@ -54,7 +66,7 @@ export class TalosStack extends Aggrik8sStack {
       patches: n.patches(image.installerImage),
       vmIdentity: n.vmIdentity,
     }));
-    this.cluster = new TalosCluster(this, "cluster", {
+    const cluster = new TalosCluster(this, "cluster", {
       clusterName: props.clusterName,
       endpoint: props.endpoint,
       talosVersion: props.talosVersion,
@@ -64,9 +76,13 @@ export class TalosStack extends Aggrik8sStack {
       preventSecretsDestroy: props.preventSecretsDestroy,
       healthGates: props.healthGates,
     });
-    this.credentials = this.cluster.credentials;
-    this.clientConfiguration = this.cluster.clientConfiguration;
-    this.talosconfig = this.cluster.talosconfig;
+    this.outputs = {
+      credentials: cluster.credentials,
+      clientConfiguration: cluster.clientConfiguration,
+      talosconfig: cluster.talosconfig,
+      controlPlaneIps: cluster.controlPlaneIps,
+      nodeNames: cluster.nodeNames,
+    };
     new TerraformOutput(this, "kubernetes_endpoint", { value: props.endpoint });
     new TerraformOutput(this, "installer_image", { value: image.installerImage });
   }

@@ -75,9 +75,14 @@ export interface VmsStackProps extends Aggrik8sStackProps {
  * schematic registered with the Image Factory (siderolabs/talos provider) and
  * the boot ISO downloaded by each Proxmox node used.
  */
+/** What the VMs stack publishes (nothing of it is read across stacks: the Talos stack computes the same image itself, to plan before the VMs exist). */
+export interface VmsOutputs {
+  /** The image's schematic ID, as the Image Factory registered it. */
+  readonly schematicId: string;
+}
+
 export class VmsStack extends Aggrik8sStack {
-  /** The cluster's Talos image; the Talos stack installs `installerImage`. */
-  readonly image: TalosImage;
+  readonly outputs: VmsOutputs;
 
   constructor(scope: Construct, id: string, props: VmsStackProps) {
     const proxmoxNodes = [...new Set([...props.controlPlanes.nodes, ...props.workers.nodes].map((n) => n.proxmoxNode))].sort();
@@ -116,13 +121,13 @@ export class VmsStack extends Aggrik8sStack {
       { role: "worker", pool: props.workers },
     ] as const;
     new TalosProvider(this, "talos", { imageFactoryUrl: props.imageFactoryUrl });
-    this.image = new TalosImage(this, "talos-image", {
+    const image = new TalosImage(this, "talos-image", {
       talosVersion: props.talosVersion,
       extensions: props.extensions,
       register: true,
     });
     const iso = new TalosIso(this, "talos-iso", {
-      url: this.image.isoUrl,
+      url: image.isoUrl,
       fileName: `talos-${props.clusterName}.iso`,
       transfer: props.isoTransfer,
       proxmoxNodes,
@@ -159,6 +164,7 @@ export class VmsStack extends Aggrik8sStack {
           }),
       ),
     );
+    this.outputs = { schematicId: image.schematic.id };
     const [controlPlanes, workers] = pools.map(({ pool }) => pool.nodes);
     new TerraformOutput(this, "control_plane_ips", { value: controlPlanes.map((n) => n.ip) });
     new TerraformOutput(this, "worker_ips", { value: workers.map((n) => n.ip) });
