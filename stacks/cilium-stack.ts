@@ -12,10 +12,10 @@ import { ChartSource } from "../lib/helm/chart-source";
 import { LocalChart } from "../lib/helm/local-chart";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
 import { ClusterMeshTls } from "../lib/pki/clustermesh-certs";
-import { TalosClientConfiguration } from "../lib/talos/health";
 import { KUBEPRISM_PORT } from "../lib/talos/patches";
 import { CHARTS, CRDS, MANIFESTS } from "../lib/versions";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
+import type { TalosOutputs } from "./talos-stack";
 
 export interface CiliumStackProps extends Aggrik8sStackProps {
   readonly clusterName: string;
@@ -51,11 +51,7 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
   /** This cluster's ClusterMesh certificates and the mesh CA certificate, from the mesh-ca stack (cross-stack references; never the CA key). */
   readonly clustermeshTls: ClusterMeshTls;
   /** The cluster's Talos API client (from its Talos stack), control plane IPs and every node's name. */
-  readonly talos: {
-    readonly clientConfiguration: TalosClientConfiguration;
-    readonly controlPlaneIps: readonly string[];
-    readonly nodeNames: readonly string[];
-  };
+  readonly talos: Pick<TalosOutputs, "clientConfiguration" | "controlPlaneIps" | "nodeNames">;
   /** Nodes leaving the cluster (reset by the Talos stack): their Node objects are deleted here. @default - none */
   readonly leavingNodes?: readonly string[];
   /** Kubernetes version of the cluster: a change runs `talos_cluster`'s upgrade-k8s. */
@@ -76,17 +72,16 @@ export interface CiliumStackProps extends Aggrik8sStackProps {
  * so the platform stack starts on a working cluster.
  */
 export class CiliumStack extends Aggrik8sStack {
-  readonly release: ChartRelease;
+  // No outputs: nothing reads this stack (the platform stack only comes after it). What it builds stays inside.
+  private readonly release: ChartRelease;
   /** The kubelet serving-certificate approver, installed before Cilium. */
-  readonly servingCertApprover: ChartRelease;
+  private readonly servingCertApprover: ChartRelease;
   /** Bootstrap (done already by the Talos stack) and Kubernetes upgrades; absent when the health gates are off. */
-  readonly talosCluster?: Cluster;
+  private readonly talosCluster?: Cluster;
   /** Absent when the health gates are off. */
-  readonly nodesReady?: ApplyGate;
+  private readonly nodesReady?: ApplyGate;
   /** The Gateway API CRDs, installed before Cilium (when gatewayApi is on). */
-  readonly gatewayApiCrds?: ChartRelease;
-  /** The LB-IPAM objects, installed after Cilium (when lbIpam is set). */
-  readonly lbIpam?: ChartRelease;
+  private readonly gatewayApiCrds?: ChartRelease;
 
   constructor(scope: Construct, id: string, props: CiliumStackProps) {
     super(scope, id, props);
@@ -218,7 +213,8 @@ export class CiliumStack extends Aggrik8sStack {
         dependsOn: [this.nodesReady?.gate ?? this.release.release],
         timeoutSeconds: 600,
       });
-      this.lbIpam = new ChartRelease(this, "lb-ipam", {
+      // The LB-IPAM objects, installed after Cilium.
+      new ChartRelease(this, "lb-ipam", {
         name: "cilium-lb-ipam",
         chart: new LocalChart(this, "lb-ipam-chart", { name: "cilium-lb-ipam" }),
         namespace: "kube-system",

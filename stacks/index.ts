@@ -81,7 +81,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       lbIpam: lbIpamOf(cluster),
       peers: meshPeers(config, cluster.name),
       credentials: talos.outputs.credentials,
-      clustermeshTls: meshCa.clusterTls(cluster.name),
+      clustermeshTls: meshCa.outputs.clusterTls(cluster.name),
       talos: talos.outputs,
       kubernetesVersion: config.versions.kubernetes,
       leavingNodes: leavingNodes(cluster),

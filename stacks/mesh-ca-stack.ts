@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { ClusterMeshCertificates, ClusterMeshTls } from "../lib/pki/clustermesh-certs";
 import { MeshCa } from "../lib/pki/mesh-ca";
+import { PropsError } from "../lib/errors";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
 export interface MeshCaStackProps extends Aggrik8sStackProps {
@@ -10,6 +11,14 @@ export interface MeshCaStackProps extends Aggrik8sStackProps {
   readonly allowDestroy?: boolean;
   /** Cilium cluster.name of every cluster of the mesh: each gets its own ClusterMesh certificates, signed here. @default - none */
   readonly clusters?: readonly string[];
+}
+
+/** What the mesh-ca stack hands the clusters' Cilium stacks (cross-stack references; never the CA key). */
+export interface MeshCaOutputs {
+  /** The mesh CA certificate (PEM). */
+  readonly caCertificatePem: string;
+  /** `cluster`'s ClusterMesh certificates and the CA certificate; a cluster the stack was not given is refused. */
+  clusterTls(cluster: string): ClusterMeshTls;
 }
 
 /**
@@ -20,17 +29,18 @@ export interface MeshCaStackProps extends Aggrik8sStackProps {
  * for its peers.
  */
 export class MeshCaStack extends Aggrik8sStack {
-  /** The CA itself (its key is for this stack and the state proof only). */
+  /** The CA itself (its key is for this stack and the state proof only: the clusters read `outputs`). */
   readonly ca: MeshCa;
-  private readonly tls = new Map<string, ClusterMeshTls>();
+  readonly outputs: MeshCaOutputs;
 
   constructor(scope: Construct, id: string, props: MeshCaStackProps = {}) {
     super(scope, id, props);
     new TlsProvider(this, "tls");
     this.ca = new MeshCa(this, "ca", { preventDestroy: !props.allowDestroy });
     new TerraformOutput(this, "ca_certificate_pem", { value: this.ca.certificatePem, description: "Mesh CA certificate (PEM)" });
+    const tls = new Map<string, ClusterMeshTls>();
     for (const cluster of props.clusters ?? []) {
-      this.tls.set(
+      tls.set(
         cluster,
         new ClusterMeshCertificates(this, `clustermesh-${cluster}`, {
           clusterName: cluster,
@@ -39,12 +49,18 @@ export class MeshCaStack extends Aggrik8sStack {
         }),
       );
     }
-  }
-
-  /** `cluster`'s ClusterMesh certificates and the CA certificate (no CA key). */
-  clusterTls(cluster: string): ClusterMeshTls {
-    const tls = this.tls.get(cluster);
-    if (!tls) throw new Error(`mesh-ca stack: no ClusterMesh certificates for ${cluster}; pass it in clusters`);
-    return tls;
+    this.outputs = {
+      caCertificatePem: this.ca.certificatePem,
+      clusterTls: (cluster) => {
+        const found = tls.get(cluster);
+        if (!found)
+          throw new PropsError({
+            path: this.node.path,
+            message: `no ClusterMesh certificates for cluster ${cluster} (the stack signs them for: ${[...tls.keys()].join(", ") || "none"})`,
+            fix: `pass ${cluster} in the mesh-ca stack's clusters`,
+          });
+        return found;
+      },
+    };
   }
 }
