@@ -29,6 +29,7 @@ import { MeshConfigInput } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
 import { cli } from "../scripts/lib/cli";
+import { CLUSTER_STACK_KINDS, STACK_KINDS, StackKind, clusterStackName, meshStackNames, parseStackName } from "../stacks/naming";
 import { helm, packageCharts } from "./lib/charts";
 import { compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
 import { LocalCluster } from "./apply/control-plane";
@@ -62,8 +63,10 @@ function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: str
     .flatMap((s) => Object.entries((s.json as StackJson).resource?.[type] ?? {}).map(([key, r]) => ({ key, ...(r as object) }) as T));
 }
 const CLUSTERS = ["talos-east", "talos-west"] as const;
-/** The stacks this proof deploys: everything but the VMs and Talos stacks, which need Proxmox and Talos nodes. */
-const DEPLOYED_KINDS = ["cilium", "platform", "credentials"] as const;
+/** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
+const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !(STACK_KINDS[k] as StackKind).machines);
+/** The stacks it deploys, in registry order. */
+const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !(STACK_KINDS[parseStackName(name, CLUSTERS)!.kind] as StackKind).machines);
 
 cli({
   name: "proof:apply",
@@ -197,7 +200,7 @@ async function inside(): Promise<void> {
     p.log(`${c.name}-talos: fixture state with its ${outputs.length} outputs`);
   });
 
-  const deployed = ["mesh-ca", ...CLUSTERS.flatMap((c) => DEPLOYED_KINDS.map((k) => `${c}-${k}`)), "mesh-credentials"];
+  const deployed = [...DEPLOYED_STACKS];
   const volumes = standInProvisioner(clusters, prepared);
   t = Date.now();
   const deploy = npm(
@@ -285,7 +288,7 @@ async function inside(): Promise<void> {
     check(left.length === 0, `${c.name}: no release left (${left.length})`);
     const projectNamespaces = resourcesOf<NamespaceJson>(
       stacks,
-      DEPLOYED_KINDS.map((k) => `${c.name}-${k}`),
+      DEPLOYED_KINDS.map((k) => clusterStackName(c.name, k)),
       "kubernetes_namespace_v1",
     ).map((n) => n.metadata.name);
     const ns = c.kubectl(["get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}"]).stdout.split(" ");
@@ -537,7 +540,7 @@ function day2(
   const synthed = run(process.execPath, [compiled("scripts/synth.ts")], { cwd: repoRoot, env: { ...env, CDKTF_OUTDIR: out } });
   if (!check(synthed.status === 0, `day 2: synth with talos-east's Ceph pools at 1 replica${synthed.status ? `:\n${synthed.stderr}` : ""}`)) return;
   const touched: string[] = [];
-  for (const s of ["mesh-ca", ...CLUSTERS.flatMap((c) => DEPLOYED_KINDS.map((k) => `${c}-${k}`)), "mesh-credentials"]) {
+  for (const s of DEPLOYED_STACKS) {
     const dir = path.join(out, "stacks", s);
     const plan = run(engine(), ["plan", "-input=false", "-lock=false", "-detailed-exitcode", "-out", "day2.plan"], { cwd: dir, env: tfEnv(env) });
     if (plan.status === 1) {

@@ -20,13 +20,20 @@ export interface StackKind {
    * @default false
    */
   readonly proxmoxApi?: boolean;
+  /**
+   * It creates or configures machines (Proxmox VMs, Talos nodes), which no
+   * Kubernetes API can stand in for: the apply proof deploys every other kind
+   * on its local control planes and stands in for these with fixture state.
+   * @default false
+   */
+  readonly machines?: boolean;
 }
 
 /** Every stack kind, in the order buildMesh constructs them. */
 export const STACK_KINDS = {
   "mesh-ca": { scope: "mesh", what: "one CA for every cluster's Cilium" },
-  vms: { scope: "cluster", what: "Talos image, ISO and VMs", proxmoxApi: true },
-  talos: { scope: "cluster", what: "machine configs, bootstrap, kubeconfig" },
+  vms: { scope: "cluster", what: "Talos image, ISO and VMs", proxmoxApi: true, machines: true },
+  talos: { scope: "cluster", what: "machine configs, bootstrap, kubeconfig", machines: true },
   cilium: { scope: "cluster", what: "CNI and ClusterMesh, nodes Ready" },
   platform: { scope: "cluster", what: "day-2 releases" },
   credentials: { scope: "cluster", what: "the cluster's kubeconfig and talosconfig files" },

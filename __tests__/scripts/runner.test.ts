@@ -11,8 +11,20 @@ const root = path.join(__dirname, "..", "..");
 const cdktfJson = JSON.parse(fs.readFileSync(path.join(root, "cdktf.json"), "utf8")) as { app: string };
 
 it("cdktf.json's app compiles, then runs npm run synth's JavaScript (main.ts behind the shared command line) with plain node", () => {
-  expect(cdktfJson.app).toBe("tsc -b && node dist/scripts/synth.js");
-  expect(cdktfJson.app).toBe(pkg.scripts.synth);
+  // A cdktf CLI installed globally runs the app with the user's PATH, which
+  // lacks node_modules/.bin: the project's own tsc, by path.
+  expect(cdktfJson.app).toBe("node node_modules/typescript/bin/tsc -b && node dist/scripts/synth.js");
+  expect(cdktfJson.app).toBe(pkg.scripts.synth.replace(/^tsc -b/, "node node_modules/typescript/bin/tsc -b"));
+});
+
+it("cdktf.json's app runs without node_modules/.bin on the PATH (a global cdktf CLI)", () => {
+  const bin = path.join(root, "node_modules", ".bin");
+  const PATH = (process.env.PATH ?? "")
+    .split(path.delimiter)
+    .filter((d) => path.resolve(d) !== bin)
+    .join(path.delimiter);
+  const r = spawnSync("sh", ["-c", cdktfJson.app.replace(/ && .*$/, "")], { cwd: root, env: { ...process.env, PATH }, encoding: "utf8" });
+  expect({ status: r.status, stderr: r.stderr }).toEqual({ status: 0, stderr: "" });
 });
 
 describe.each(Object.entries(pkg.scripts))("npm run %s", (name, command) => {
