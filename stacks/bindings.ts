@@ -8,6 +8,7 @@
  */
 import { lbIpam, lbIpamChartValues, poolRange } from "../lib/cilium/lb-ipam";
 import { CLUSTERMESH_APISERVER_PORT } from "../lib/cilium/mesh";
+import { CiliumStackSwitches } from "../lib/cilium/releases";
 import { ClusterMeshPeer } from "../lib/cilium/values";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
@@ -149,4 +150,9 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
       nodePatchDocuments({ ...common, installerImage, role, hostname: node.name, nodeLabels: csiTopology?.(node.proxmoxNode) }),
     vmIdentity: { vm_id: String(node.vmId), proxmox_node: node.proxmoxNode },
   }));
+}
+
+/** The switches of a cluster as the config sets them (stacks/index.ts passes the Cilium stack these; npm run status expects their releases). */
+export function ciliumStackSwitches(cluster: Pick<ClusterConfig, "network" | "platform">): CiliumStackSwitches {
+  return { gatewayApi: cluster.platform.gatewayApi.enabled, lbIpam: lbIpam(cluster) !== undefined };
 }

@@ -6,6 +6,7 @@ import { ApplyGate } from "../lib/gates/apply-gate";
 import { CiliumVersionGuard } from "../lib/guards/cilium-version";
 import { LbIpamChartValues } from "../lib/cilium/lb-ipam";
 import { ClusterMeshTlsSecrets } from "../lib/cilium/clustermesh-tls";
+import { CILIUM_STACK_RELEASES } from "../lib/cilium/releases";
 import { ClusterMeshPeer, ciliumValues } from "../lib/cilium/values";
 import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
@@ -114,9 +115,8 @@ export class CiliumStack extends Aggrik8sStack {
     // returns once each is Established.
     if (props.gatewayApi) {
       this.gatewayApiCrds = new ChartRelease(this, "gateway-api-crds", {
-        name: "gateway-api-crds",
+        ...CILIUM_STACK_RELEASES.gatewayApiCrds,
         chart: new LocalChart(this, "gateway-api-crds-chart", { name: CRDS.gatewayApi.chart }),
-        namespace: "kube-system",
       });
     }
     const values = ciliumValues({
@@ -132,18 +132,17 @@ export class CiliumStack extends Aggrik8sStack {
       gatewayApi: props.gatewayApi,
       loadBalancer: props.lbIpam ? { announce: props.lbIpam.values.bgp.enabled ? "bgp" : "l2", poolSize: props.lbIpam.poolSize } : undefined,
     });
-    // kube-system: Talos labels it privileged already, and Cilium's own docs install there.
-    const namespace = "kube-system";
+    // kube-system (CILIUM_STACK_RELEASES): Talos labels it privileged already, and Cilium's own docs install there.
+    const namespace = CILIUM_STACK_RELEASES.cilium.namespace;
     // Before the release: the apiserver and the agents mount them at start.
     const tls = new ClusterMeshTlsSecrets(this, "clustermesh-tls", { tls: props.clustermeshTls, namespace });
     // Cilium upgrades one minor at a time: the release refuses at plan a jump
     // from the version the cluster runs (its agent DaemonSet, read at plan).
     const versionGuard = new CiliumVersionGuard(this, "cilium-version-guard", { stack: id, version: props.ciliumVersion });
     this.release = new ChartRelease(this, "cilium", {
-      name: "cilium",
+      ...CILIUM_STACK_RELEASES.cilium,
       chart: { ...CHARTS.cilium, version: props.ciliumVersion },
       chartSource: props.chartSource,
-      namespace,
       values,
       timeoutSeconds: 900,
       dependsOn: [this.servingCertApprover.release, ...tls.secrets, ...(this.gatewayApiCrds ? [this.gatewayApiCrds.release] : [])],
@@ -214,10 +213,9 @@ export class CiliumStack extends Aggrik8sStack {
         timeoutSeconds: 600,
       });
       // The LB-IPAM objects, installed after Cilium.
-      new ChartRelease(this, "lb-ipam", {
-        name: "cilium-lb-ipam",
+      this.lbIpam = new ChartRelease(this, "lb-ipam", {
+        ...CILIUM_STACK_RELEASES.lbIpam,
         chart: new LocalChart(this, "lb-ipam-chart", { name: "cilium-lb-ipam" }),
-        namespace: "kube-system",
         values: props.lbIpam.values,
         dependsOn: [established.gate],
       });

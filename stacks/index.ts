@@ -10,7 +10,7 @@
 import { App } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
 import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
-import { chartSourceOf, clusterEndpoint, clusterNodes, dopplerOf, lbIpamOf, leavingNodes, meshPeers, pkiDestroyAllowed, vmsProps } from "./bindings";
+import { chartSourceOf, ciliumStackSwitches, clusterEndpoint, clusterNodes, dopplerOf, lbIpamOf, leavingNodes, meshPeers, pkiDestroyAllowed, vmsProps } from "./bindings";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
@@ -77,7 +77,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       chartSource,
       apiserverServiceType: cluster.clustermesh.serviceType,
       encryption: config.encryption.type,
-      gatewayApi: cluster.platform.gatewayApi.enabled,
+      gatewayApi: ciliumStackSwitches(cluster).gatewayApi,
       lbIpam: lbIpamOf(cluster),
       peers: meshPeers(config, cluster.name),
       credentials: talos.outputs.credentials,

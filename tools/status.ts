@@ -14,7 +14,7 @@
  *   `kubectl exec` does; the binary is part of the agent image, the cilium
  *   CLI is not needed) and reads its `cluster-mesh.clusters[]`
  *   (`name`, `connected`, `ready`, `status`: Cilium's RemoteCluster model);
- * - releases: every release the config installs (Cilium, each enabled
+ * - releases: every release the config installs (the Cilium stack's, each enabled
  *   component's, the extra ones) deployed, and no release failed: Helm keeps
  *   one Secret per release revision (`sh.helm.release.v1.<name>.v<n>`,
  *   labels `owner=helm`, `name`, `version`, `status`), of which only the
@@ -26,6 +26,8 @@
  * @see https://helm.sh/docs/topics/advanced/#storage-backends (release secrets)
  * @see https://github.com/cilium/cilium/blob/v1.19.0/api/v1/openapi.yaml (StatusResponse.cluster-mesh, RemoteCluster)
  */
+import { ciliumStackReleases } from "../lib/cilium/releases";
+import { ciliumStackSwitches } from "../stacks/bindings";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
 import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
@@ -55,15 +57,23 @@ export interface ClusterStatus {
 export interface ExpectedRelease {
   readonly namespace: string;
   readonly name: string;
+  /** The cluster's stack that installs it (`<cluster>-<stack>`). */
+  readonly stack: "cilium" | "platform";
 }
 
-/** Every Helm release the stacks install in `cluster`: Cilium, each enabled component's, the extra ones. */
+/**
+ * Every Helm release the stacks install in `cluster`: the Cilium stack's
+ * (from lib/cilium/releases.ts, which the stack creates them from), each
+ * enabled component's, the extra ones.
+ */
 export function expectedReleases(cluster: ClusterConfig, proxmox: MeshConfig["proxmox"]): ExpectedRelease[] {
   const ctx = componentContext(cluster, onlyConnection(clusterConnections(proxmox, cluster)));
   return [
-    { namespace: "kube-system", name: "cilium" },
-    ...enabledComponents(cluster.platform).flatMap((c) => c.releases(ctx).map((r) => ({ namespace: c.namespace?.name ?? "kube-system", name: r.name }))),
-    ...cluster.platform.extraReleases.map((r) => ({ namespace: r.namespace, name: r.name })),
+    ...ciliumStackReleases(ciliumStackSwitches(cluster)).map((r) => ({ namespace: r.namespace, name: r.name, stack: "cilium" as const })),
+    ...enabledComponents(cluster.platform).flatMap((c) =>
+      c.releases(ctx).map((r) => ({ namespace: c.namespace?.name ?? "kube-system", name: r.name, stack: "platform" as const })),
+    ),
+    ...cluster.platform.extraReleases.map((r) => ({ namespace: r.namespace, name: r.name, stack: "platform" as const })),
   ];
 }
 
@@ -243,10 +253,7 @@ async function releasesCheck(api: KubeClient, want: ClusterExpectation): Promise
   const problems: string[] = [];
   for (const r of want.releases) {
     const key = `${r.namespace}/${r.name}`;
-    if (!latest.has(key))
-      problems.push(
-        `release ${key} is not installed. Fix: deploy the stack that installs it (npm run deploy -- ${want.name}-${r.name === "cilium" && r.namespace === "kube-system" ? "cilium" : "platform"})`,
-      );
+    if (!latest.has(key)) problems.push(`release ${key} is not installed. Fix: deploy the stack that installs it (npm run deploy -- ${want.name}-${r.stack})`);
   }
   for (const [key, r] of [...latest].sort(([a], [b]) => a.localeCompare(b)))
     if (r.status !== "deployed")

@@ -3,7 +3,9 @@
 // (fixtures/kube-api/), one server per cluster, TLS with client certificates.
 import { spawn } from "child_process";
 import * as path from "path";
-import { allComponentsOff, defaultInput, scratchDir, writeConfig } from "../helpers";
+import { Testing, TerraformStack } from "cdktf";
+import { allComponentsOff, defaultInput, meshApp, scratchDir, writeConfig } from "../helpers";
+import { MeshConfigInput } from "../../lib/config/schema";
 import { validateConfig } from "../../lib/config/load";
 import { KubeClient, kubeconfigTargets } from "../../tools/kube-api";
 import { METADATA_ONLY, clusterStatus, expectations, expectedReleases } from "../../tools/status";
@@ -75,8 +77,8 @@ describe("npm run status", () => {
     expect({ code: r.status, stdout: r.stdout.trim().split("\n") }).toEqual({
       code: 0,
       stdout: [
-        "talos-east: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 2/2 deployed",
-        "talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 2/2 deployed",
+        "talos-east: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 4/4 deployed",
+        "talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 4/4 deployed",
       ],
     });
     expect(r.stderr.trim().split("\n").at(-1)).toBe("status: 2 of 2 clusters healthy");
@@ -115,13 +117,26 @@ describe("npm run status", () => {
     const r = await status(["--kubeconfig", kubeconfig()]);
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split("\n")).toEqual([
-      "talos-east: UNHEALTHY: nodes 0/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 1/2 deployed",
+      "talos-east: UNHEALTHY: nodes 0/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 3/4 deployed",
       "  - node talos-east-cp-1 is not Ready (Ready=False KubeletNotReady: kubelet is posting ready status). Fix: kubectl describe node talos-east-cp-1; a node NotReady after Cilium is up is usually its kubelet or CNI (talosctl -n <ip> logs kubelet)",
       "  - release kube-system/metrics-server revision 2 is failed, not deployed. Fix: helm -n kube-system history metrics-server shows why; deploy again once the cause is fixed",
-      "talos-west: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 0/1 peers ready on 1 agent, releases 2/2 deployed",
+      "talos-west: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 0/1 peers ready on 1 agent, releases 4/4 deployed",
       "  - agent cilium-0x7k2 (node talos-west-cp-1): peer talos-east is not connected (connecting). Fix: check that this node reaches talos-east's nodes on its clustermesh NodePort and that both clusters trust the same mesh CA (docs/troubleshooting.md)",
     ]);
     expect(r.stderr.trim().split("\n").at(-1)).toBe("status: 0 of 2 clusters healthy");
+  });
+
+  it("names the Cilium stack for a missing release of it (the Gateway API CRDs, the LB-IPAM pool)", async () => {
+    const east = apis["talos-east"].routes as any;
+    const secrets = east["/api/v1/secrets?labelSelector=owner%3Dhelm"];
+    secrets.items = secrets.items.filter((i: any) => !["gateway-api-crds", "cilium-lb-ipam"].includes(i.metadata.labels.name));
+    const r = await status(["--kubeconfig", kubeconfig()]);
+    expect(r.status).toBe(1);
+    expect(r.stdout.trim().split("\n").slice(0, 3)).toEqual([
+      "talos-east: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 2/4 deployed",
+      "  - release kube-system/gateway-api-crds is not installed. Fix: deploy the stack that installs it (npm run deploy -- talos-east-cilium)",
+      "  - release kube-system/cilium-lb-ipam is not installed. Fix: deploy the stack that installs it (npm run deploy -- talos-east-cilium)",
+    ]);
   });
 
   it("fails a cluster whose API server is not reachable, and one missing from the kubeconfig", async () => {
@@ -149,7 +164,7 @@ describe("npm run status", () => {
         `^  - nodes: ${servers[0].url.replace(/\./g, "\\.")} not reachable: connect ECONNREFUSED .*\\. Fix: check that ${servers[0].url.replace(/\./g, "\\.")} is reachable`,
       ),
     );
-    expect(lines).toContain("talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh skipped, releases 2/2 deployed");
+    expect(lines).toContain("talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh skipped, releases 4/4 deployed");
     expect(lines).toContain("talos-north: UNHEALTHY: not reachable");
     expect(lines).toContain(
       `  - no context admin@talos-north in ${file}. Fix: deploy talos-north-credentials and mesh-credentials, or give the kubeconfig that has it`,
@@ -205,10 +220,51 @@ describe("what status reads", () => {
     ];
     const config = validateConfig(input, "test").config;
     expect(expectedReleases(config.clusters[0], config.proxmox)).toEqual([
-      { namespace: "kube-system", name: "cilium" },
-      { namespace: "kube-system", name: "tetragon" },
-      { namespace: "kube-system", name: "metrics-server" },
-      { namespace: "apps", name: "podinfo" },
+      { namespace: "kube-system", name: "gateway-api-crds", stack: "cilium" },
+      { namespace: "kube-system", name: "cilium", stack: "cilium" },
+      { namespace: "kube-system", name: "cilium-lb-ipam", stack: "cilium" },
+      { namespace: "kube-system", name: "tetragon", stack: "platform" },
+      { namespace: "kube-system", name: "metrics-server", stack: "platform" },
+      { namespace: "apps", name: "podinfo", stack: "platform" },
     ]);
+  });
+
+  // The list must be the stacks' own: every helm_release the cluster's Cilium
+  // and platform stacks synthesize, no more, for configs that switch the
+  // Cilium stack's optional releases on and off.
+  it.each<[string, (c: MeshConfigInput) => void]>([
+    ["the default mesh", () => {}],
+    [
+      "Gateway API off and no LoadBalancer pool on east, an extra release on west",
+      (c) => {
+        c.clusters[0].platform = { gatewayApi: { enabled: false }, gateway: { enabled: false } };
+        delete c.clusters[0].network.loadBalancer;
+        c.clusters[1].platform = {
+          extraReleases: [{ name: "podinfo", repository: "https://stefanprodan.github.io/podinfo", chart: "podinfo", version: "6.9.0", namespace: "apps" }],
+        };
+      },
+    ],
+  ])("expects exactly the releases the stacks synthesize: %s", (_name, edit) => {
+    const input = defaultInput();
+    edit(input);
+    const config = validateConfig(input, "test").config;
+    const { app } = meshApp(config);
+    for (const cluster of config.clusters) {
+      const synthesized = ["cilium", "platform"].flatMap((stack) => {
+        const json = JSON.parse(Testing.synth(app.node.findChild(`${cluster.name}-${stack}`) as TerraformStack));
+        // A release in a namespace the stack creates names it by reference.
+        const namespaceOf = (ns: string) => {
+          const ref = /^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/.exec(ns);
+          return ref ? [json.resource.kubernetes_namespace_v1[ref[1]].metadata].flat()[0].name : ns;
+        };
+        return Object.values<{ name: string; namespace: string }>(json.resource?.helm_release ?? {}).map((r) => ({
+          namespace: namespaceOf(r.namespace),
+          name: r.name,
+          stack,
+        }));
+      });
+      const key = (r: { namespace: string; name: string; stack: string }) => `${r.stack} ${r.namespace}/${r.name}`;
+      expect(expectedReleases(cluster, config.proxmox).map(key).sort()).toEqual(synthesized.map(key).sort());
+    }
   });
 });

@@ -87,7 +87,9 @@ export const gateway = defineComponent({
       address: z
         .ipv4({ error: fix("not an IPv4 address", "write an address of the cluster's LoadBalancer pool, e.g. 10.10.0.200") })
         .optional()
-        .describe("IPv4 address of the Gateway, from the cluster's LoadBalancer (LB-IPAM) pool. Default: any free address of the pool."),
+        .describe(
+          "IPv4 address of the Gateway, from the cluster's LoadBalancer (LB-IPAM) pool and not clustermesh.loadBalancerIP. Default: any free address of the pool.",
+        ),
     })
     .prefault({})
     .describe("One shared Gateway (gatewayClassName cilium) with an HTTPS listener whose certificate comes from cert-manager."),

@@ -176,6 +176,35 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "shared Gateway address outside the pool",
+    (c) => {
+      east(c).platform = { gateway: { address: "10.10.0.250" } };
+    },
+    [
+      "clusters[0].platform.gateway.address: address 10.10.0.250 is outside the LoadBalancer pool 10.10.0.200-10.10.0.219, so the Gateway's Service stays <pending>. Fix: give an address of the pool 10.10.0.200-10.10.0.219, or remove it for any free one",
+    ],
+  ],
+  [
+    "shared Gateway address equal to the clustermesh-apiserver's",
+    (c) => {
+      east(c).platform = { gateway: { address: "10.10.0.201" } };
+      east(c).clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.10.0.201", nodePort: 32379 };
+    },
+    [
+      "clusters[0].platform.gateway.address: address 10.10.0.201 is also clustermesh.loadBalancerIP 10.10.0.201: LB-IPAM gives an address to one Service, so the Gateway's Service stays <pending>. Fix: give the Gateway another address of the pool 10.10.0.200-10.10.0.219, or remove it for any free one",
+    ],
+  ],
+  [
+    "shared Gateway address on a cluster without a pool",
+    (c) => {
+      delete east(c).network.loadBalancer;
+      east(c).platform = { gateway: { address: "10.10.0.200" } };
+    },
+    [
+      "clusters[0].platform.gateway.address: address 10.10.0.200 is set, but the cluster has no LoadBalancer pool: nothing gives the Gateway's Service an address, so it stays <pending>. Fix: add network.loadBalancer with a pool that holds it, or remove platform.gateway.address",
+    ],
+  ],
+  [
     "encryption type unknown",
     (c) => {
       c.encryption = { type: "ipsec" as any };

@@ -86,6 +86,9 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   gatewayApi: (c) => {
     c.versions = { cilium: "1.20.0" };
   },
+  gatewayAddress: (c) => {
+    c.clusters[0].platform = { gateway: { address: "10.10.0.250" } };
+  },
 };
 
 /**
@@ -160,6 +163,27 @@ const PASSING: Partial<Record<keyof typeof RULES, [string, Edit][]>> = {
         Object.assign(c.clusters[1].network, { nodeSubnet: "10.10.0.0/24", gateway: "10.10.0.1", vip: "10.10.0.110" });
         c.clusters[1].controlPlane.nodes.forEach((n, i) => (n.ip = `10.10.0.${111 + i}`));
         c.clusters[1].workers!.nodes!.forEach((n, i) => (n.ip = `10.10.0.${121 + i}`));
+      },
+    ],
+  ],
+  gatewayAddress: [
+    [
+      "the Gateway at the pool's first address, the clustermesh-apiserver at its second",
+      (c) => {
+        c.clusters[0].platform = { gateway: { address: "10.10.0.200" } };
+        c.clusters[0].clustermesh = { serviceType: "LoadBalancer", loadBalancerIP: "10.10.0.201" };
+      },
+    ],
+    [
+      "the Gateway at the pool's last address, clustermesh on NodePort",
+      (c) => {
+        c.clusters[0].platform = { gateway: { address: "10.10.0.219" } };
+      },
+    ],
+    [
+      "an address outside the pool on a cluster whose Gateway is off",
+      (c) => {
+        c.clusters[0].platform = { gateway: { enabled: false, address: "10.10.0.250" } };
       },
     ],
   ],

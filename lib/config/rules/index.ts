@@ -29,6 +29,7 @@ import { lbPoolSize } from "./lb-pool-size";
 import { lbPoolReach } from "./lb-pool-reach";
 import { clustermeshLoadBalancer } from "./clustermesh-load-balancer";
 import { gatewayApi } from "./gateway-api";
+import { gatewayAddress } from "./gateway-address";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -63,6 +64,7 @@ export const RULES = {
   lbPoolReach,
   clustermeshLoadBalancer,
   gatewayApi,
+  gatewayAddress,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {

@@ -1,0 +1,36 @@
+/**
+ * The Helm releases of a cluster's Cilium stack (stacks/cilium-stack.ts),
+ * named once here: the stack creates exactly these, and `npm run status`
+ * (tools/status.ts) expects exactly these, from the same switches
+ * (stacks/bindings.ts ciliumStackSwitches reads them from the config).
+ */
+
+/** A Helm release of the Cilium stack. */
+export interface CiliumStackRelease {
+  /** Helm release name. */
+  readonly name: string;
+  readonly namespace: string;
+}
+
+/** Every release the Cilium stack can install, by its role there. */
+export const CILIUM_STACK_RELEASES = {
+  /** The Gateway API CRDs, before Cilium (charts/gateway-api-crds). */
+  gatewayApiCrds: { name: "gateway-api-crds", namespace: "kube-system" },
+  /** Cilium itself; kube-system: Talos labels it privileged already, and Cilium's own docs install there. */
+  cilium: { name: "cilium", namespace: "kube-system" },
+  /** The LB-IPAM pool and announcements, after Cilium's CRDs (charts/cilium-lb-ipam). */
+  lbIpam: { name: "cilium-lb-ipam", namespace: "kube-system" },
+} as const satisfies Record<string, CiliumStackRelease>;
+
+/** What decides which of them a cluster gets (the Cilium stack's props `gatewayApi` and `lbIpam`). */
+export interface CiliumStackSwitches {
+  /** Gateway API on (`platform.gatewayApi.enabled`). */
+  readonly gatewayApi: boolean;
+  /** LB-IPAM on (a `network.loadBalancer` pool, enabled). */
+  readonly lbIpam: boolean;
+}
+
+/** The releases the Cilium stack installs with these switches, in install order. */
+export function ciliumStackReleases(on: CiliumStackSwitches): CiliumStackRelease[] {
+  return [...(on.gatewayApi ? [CILIUM_STACK_RELEASES.gatewayApiCrds] : []), CILIUM_STACK_RELEASES.cilium, ...(on.lbIpam ? [CILIUM_STACK_RELEASES.lbIpam] : [])];
+}
