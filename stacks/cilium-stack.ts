@@ -102,10 +102,9 @@ export class CiliumStack extends Aggrik8sStack {
     // updates reach running clusters; take_ownership adopts the objects a
     // Talos bootstrap manifest created in clusters deployed before it was one.
     this.servingCertApprover = new ChartRelease(this, "kubelet-serving-cert-approver", {
-      name: "kubelet-serving-cert-approver",
+      // The release record in kube-system; the chart's objects name their own namespace (privileged: host network).
+      ...CILIUM_STACK_RELEASES.servingCertApprover,
       chart: new LocalChart(this, "kubelet-serving-cert-approver-chart", { name: MANIFESTS.kubeletServingCertApprover.chart }),
-      // The release record; the chart's objects name their own namespace (privileged: host network).
-      namespace: "kube-system",
       values: { kubernetesServiceHost: "localhost", kubernetesServicePort: KUBEPRISM_PORT },
       takeOwnership: true,
     });

@@ -77,8 +77,8 @@ describe("npm run status", () => {
     expect({ code: r.status, stdout: r.stdout.trim().split("\n") }).toEqual({
       code: 0,
       stdout: [
-        "talos-east: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 4/4 deployed",
-        "talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 4/4 deployed",
+        "talos-east: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 5/5 deployed",
+        "talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 5/5 deployed",
       ],
     });
     expect(r.stderr.trim().split("\n").at(-1)).toBe("status: 2 of 2 clusters healthy");
@@ -117,10 +117,10 @@ describe("npm run status", () => {
     const r = await status(["--kubeconfig", kubeconfig()]);
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split("\n")).toEqual([
-      "talos-east: UNHEALTHY: nodes 0/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 3/4 deployed",
+      "talos-east: UNHEALTHY: nodes 0/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 4/5 deployed",
       "  - node talos-east-cp-1 is not Ready (Ready=False KubeletNotReady: kubelet is posting ready status). Fix: kubectl describe node talos-east-cp-1; a node NotReady after Cilium is up is usually its kubelet or CNI (talosctl -n <ip> logs kubelet)",
       "  - release kube-system/metrics-server revision 2 is failed, not deployed. Fix: helm -n kube-system history metrics-server shows why; deploy again once the cause is fixed",
-      "talos-west: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 0/1 peers ready on 1 agent, releases 4/4 deployed",
+      "talos-west: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 0/1 peers ready on 1 agent, releases 5/5 deployed",
       "  - agent cilium-0x7k2 (node talos-west-cp-1): peer talos-east is not connected (connecting). Fix: check that this node reaches talos-east's nodes on its clustermesh NodePort and that both clusters trust the same mesh CA (docs/troubleshooting.md)",
     ]);
     expect(r.stderr.trim().split("\n").at(-1)).toBe("status: 0 of 2 clusters healthy");
@@ -133,7 +133,7 @@ describe("npm run status", () => {
     const r = await status(["--kubeconfig", kubeconfig()]);
     expect(r.status).toBe(1);
     expect(r.stdout.trim().split("\n").slice(0, 3)).toEqual([
-      "talos-east: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 2/4 deployed",
+      "talos-east: UNHEALTHY: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh 1/1 peers ready on 1 agent, releases 3/5 deployed",
       "  - release kube-system/gateway-api-crds is not installed. Fix: deploy the stack that installs it (npm run deploy -- talos-east-cilium)",
       "  - release kube-system/cilium-lb-ipam is not installed. Fix: deploy the stack that installs it (npm run deploy -- talos-east-cilium)",
     ]);
@@ -164,7 +164,7 @@ describe("npm run status", () => {
         `^  - nodes: ${servers[0].url.replace(/\./g, "\\.")} not reachable: connect ECONNREFUSED .*\\. Fix: check that ${servers[0].url.replace(/\./g, "\\.")} is reachable`,
       ),
     );
-    expect(lines).toContain("talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh skipped, releases 4/4 deployed");
+    expect(lines).toContain("talos-west: healthy: nodes 1/1 Ready, cilium 1/1 agents ready, clustermesh skipped, releases 5/5 deployed");
     expect(lines).toContain("talos-north: UNHEALTHY: not reachable");
     expect(lines).toContain(
       `  - no context admin@talos-north in ${file}. Fix: deploy talos-north-credentials and mesh-credentials, or give the kubeconfig that has it`,
@@ -220,6 +220,7 @@ describe("what status reads", () => {
     ];
     const config = validateConfig(input, "test").config;
     expect(expectedReleases(config.clusters[0], config.proxmox)).toEqual([
+      { namespace: "kube-system", name: "kubelet-serving-cert-approver", stack: "cilium" },
       { namespace: "kube-system", name: "gateway-api-crds", stack: "cilium" },
       { namespace: "kube-system", name: "cilium", stack: "cilium" },
       { namespace: "kube-system", name: "cilium-lb-ipam", stack: "cilium" },

@@ -14,6 +14,8 @@ export interface CiliumStackRelease {
 
 /** Every release the Cilium stack can install, by its role there. */
 export const CILIUM_STACK_RELEASES = {
+  /** The kubelet serving-certificate approver, before any CNI (charts/kubelet-serving-cert-approver). */
+  servingCertApprover: { name: "kubelet-serving-cert-approver", namespace: "kube-system" },
   /** The Gateway API CRDs, before Cilium (charts/gateway-api-crds). */
   gatewayApiCrds: { name: "gateway-api-crds", namespace: "kube-system" },
   /** Cilium itself; kube-system: Talos labels it privileged already, and Cilium's own docs install there. */
@@ -32,5 +34,10 @@ export interface CiliumStackSwitches {
 
 /** The releases the Cilium stack installs with these switches, in install order. */
 export function ciliumStackReleases(on: CiliumStackSwitches): CiliumStackRelease[] {
-  return [...(on.gatewayApi ? [CILIUM_STACK_RELEASES.gatewayApiCrds] : []), CILIUM_STACK_RELEASES.cilium, ...(on.lbIpam ? [CILIUM_STACK_RELEASES.lbIpam] : [])];
+  return [
+    CILIUM_STACK_RELEASES.servingCertApprover,
+    ...(on.gatewayApi ? [CILIUM_STACK_RELEASES.gatewayApiCrds] : []),
+    CILIUM_STACK_RELEASES.cilium,
+    ...(on.lbIpam ? [CILIUM_STACK_RELEASES.lbIpam] : []),
+  ];
 }
