@@ -212,7 +212,7 @@ export class CiliumStack extends Aggrik8sStack {
         timeoutSeconds: 600,
       });
       // The LB-IPAM objects, installed after Cilium.
-      this.lbIpam = new ChartRelease(this, "lb-ipam", {
+      new ChartRelease(this, "lb-ipam", {
         ...CILIUM_STACK_RELEASES.lbIpam,
         chart: new LocalChart(this, "lb-ipam-chart", { name: "cilium-lb-ipam" }),
         values: props.lbIpam.values,

@@ -10,7 +10,18 @@
 import { App } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
 import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
-import { chartSourceOf, ciliumStackSwitches, clusterEndpoint, clusterNodes, dopplerOf, lbIpamOf, leavingNodes, meshPeers, pkiDestroyAllowed, vmsProps } from "./bindings";
+import {
+  chartSourceOf,
+  ciliumStackSwitches,
+  clusterEndpoint,
+  clusterNodes,
+  dopplerOf,
+  lbIpamOf,
+  leavingNodes,
+  meshPeers,
+  pkiDestroyAllowed,
+  vmsProps,
+} from "./bindings";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
