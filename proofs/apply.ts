@@ -29,7 +29,7 @@ import { MeshConfigInput } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
 import { cli } from "../scripts/lib/cli";
-import { CLUSTER_STACK_KINDS, STACK_KINDS, StackKind, clusterStackName, meshStackNames, parseStackName } from "../stacks/naming";
+import { CLUSTER_STACK_KINDS, clusterStackName, meshStackNames, needsMachines, parseStackName } from "../stacks/naming";
 import { helm, packageCharts } from "./lib/charts";
 import { compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
 import { LocalCluster } from "./apply/control-plane";
@@ -64,9 +64,9 @@ function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: str
 }
 const CLUSTERS = ["talos-east", "talos-west"] as const;
 /** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
-const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !(STACK_KINDS[k] as StackKind).machines);
+const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
 /** The stacks it deploys, in registry order. */
-const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !(STACK_KINDS[parseStackName(name, CLUSTERS)!.kind] as StackKind).machines);
+const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !needsMachines(parseStackName(name, CLUSTERS)!.kind));
 
 cli({
   name: "proof:apply",

@@ -25,12 +25,9 @@ options:
   -h, --help  show this and exit
 USAGE
 }
-for arg in "$@"; do
-  case $arg in
-    -h|--help) usage; exit 0 ;;
-    *) printf 'proof:state: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
-  esac
-done
+CLI_NAME=proof:state
+# shellcheck source=proofs/lib/cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/cli.sh"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 port=${AGGRIK8S_PG_PORT:-55432}
 s3_port=${AGGRIK8S_S3_PORT:-59000}

@@ -53,6 +53,11 @@ export const CLUSTER_STACK_KINDS: readonly ClusterStackKind[] = kinds.filter((k)
 /** The mesh-wide kinds, in registry order. */
 export const MESH_STACK_KINDS: readonly MeshStackKind[] = kinds.filter((k): k is MeshStackKind => STACK_KINDS[k].scope === "mesh");
 
+/** Whether a kind creates or configures machines (StackKind.machines). */
+export function needsMachines(kind: StackKindName): boolean {
+  return (STACK_KINDS[kind] as StackKind).machines === true;
+}
+
 export const MESH_CA_STACK = "mesh-ca" satisfies MeshStackKind;
 /** The merged kubeconfig of every cluster. */
 export const MESH_CREDENTIALS_STACK = "mesh-credentials" satisfies MeshStackKind;

@@ -234,13 +234,10 @@ describe("cilium stack: Gateway API, Hubble TLS, encryption", () => {
     const off = resolvedConfig((c) => (c.clusters[0].platform = { gatewayApi: { enabled: false } }));
     const json = parse(Testing.synth(buildCilium(off).stacks[0]));
     expect(releaseNamed(json, "gateway-api-crds")).toBeUndefined();
-    // Only the approver and the ClusterMesh certificates it mounts stay before it.
-    expect(releaseOf(json).depends_on).toContain(idOf(json, "kubelet-serving-cert-approver"));
-    expect(
-      releaseOf(json)
-        .depends_on.filter((d: string) => d !== idOf(json, "kubelet-serving-cert-approver"))
-        .every((d: string) => d.startsWith("kubernetes_secret_v1.clustermesh-tls_")),
-    ).toBe(true);
+    // Exactly the approver and the four ClusterMesh certificates it mounts stay before it (an empty list would pass an every()).
+    const secrets = Object.keys(json.resource.kubernetes_secret_v1).map((id) => `kubernetes_secret_v1.${id}`);
+    expect(secrets).toHaveLength(4);
+    expect([...releaseOf(json).depends_on].sort()).toEqual([idOf(json, "kubelet-serving-cert-approver"), ...secrets].sort());
     expect(values(json).gatewayAPI).toEqual({ enabled: false });
   });
 

@@ -26,12 +26,9 @@ options:
   -h, --help  show this and exit
 USAGE
 }
-for arg in "$@"; do
-  case $arg in
-    -h|--help) usage; exit 0 ;;
-    *) printf 'kit: unknown option %s\n\n' "$arg" >&2; usage >&2; exit 2 ;;
-  esac
-done
+CLI_NAME=kit
+# shellcheck source=proofs/lib/cli.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../lib/cli.sh"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 cache=${AGGRIK8S_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/aggrik8s}
 log() { printf '[kit] %s\n' "$*" >&2; }
