@@ -27,6 +27,7 @@ import * as path from "path";
 import YAML from "yaml";
 import { cli } from "../scripts/lib/cli";
 import { diffPlan, remoteStateReads } from "../tools/diff-plan";
+import { nodeRemovalRefusal } from "../lib/guards/refusals";
 import * as zlib from "zlib";
 import { compiled, engine, engineEnv, mirroredProviders, proof, providerName, repoRoot, run, synthesize } from "./lib/proof";
 
@@ -51,6 +52,7 @@ p.onExit(() => factoryChild?.kill());
 interface SynthesizedJson {
   readonly terraform: { readonly required_providers: Record<string, { readonly source: string }> };
   readonly data?: { readonly terraform_remote_state?: Record<string, unknown> };
+  readonly resource?: Record<string, Record<string, unknown>>;
 }
 
 /** `terraform show -json` of a saved plan (the fields read here). */
@@ -75,7 +77,7 @@ interface StateJson {
 interface ExampleConfig {
   proxmox: { endpoint: string };
   state?: unknown;
-  clusters: { talos?: Record<string, unknown> }[];
+  clusters: { name: string; talos?: Record<string, unknown>; workers: { nodes: { name: string; leaving?: boolean }[] } }[];
 }
 
 /** The resolved config (`npm run config`), as far as the expectations read it. */
@@ -313,6 +315,8 @@ async function main(): Promise<void> {
     `${caApplied ? "PASS" : "FAIL"} npm run deploy -- --from-plans --reviewed: mesh-ca planned again, equal to the reviewed digest, applied${caApplied ? "" : `:\n${applied.stderr.slice(-2000)}`}`,
   );
 
+  failures += checkNodeRemoval(config, scratch, env, jsonOf(dirOf[`${config.clusters[0].name}-talos`]));
+
   // The workflow: its fan-out is the config's schedule, and it uploads no plan.
   failures += checkWorkflow(configFile, stacks, resolved);
 
@@ -351,6 +355,92 @@ async function main(): Promise<void> {
   factory.child.kill();
   if (failures) die(`${failures} check(s) failed`);
   log("passed");
+}
+
+/**
+ * A node deleted from the config in one step is refused by a plain `npm run
+ * deploy` from the Talos stack's current state (`state list` by the real
+ * engine), before cdktf runs: the stack's state as a deploy of the whole
+ * config leaves it (its talos_machine addresses, from the synthesized stack,
+ * with the node's address and IP; written here, since no Talos node exists to
+ * apply them) holds the node the edited config lacks. Step 1 (the node
+ * `leaving: true`, its talos_machine still in state), step 2 (deleted, its
+ * talos_machine gone) and a first deploy (no state) pass: `deploy
+ * --from-plans` with no saved plan then applies nothing. Returns the failures.
+ */
+function checkNodeRemoval(config: ExampleConfig, scratch: string, env: NodeJS.ProcessEnv, talosJson: SynthesizedJson): number {
+  const cluster = config.clusters[0];
+  const [talosStack, vmsStack] = [`${cluster.name}-talos`, `${cluster.name}-vms`];
+  const node = cluster.workers.nodes[cluster.workers.nodes.length - 1].name;
+  const machines = Object.entries(talosJson.resource?.talos_machine ?? {}) as [string, { node: string }][];
+  const stateFile = path.join(scratch, "state", `${talosStack}.tfstate`);
+  const writeState = (ids: readonly string[]) =>
+    fs.writeFileSync(
+      stateFile,
+      JSON.stringify({
+        version: 4,
+        terraform_version: "1.11.0",
+        serial: 1,
+        lineage: crypto.randomUUID(),
+        outputs: {},
+        resources: ids.map((id) => ({
+          mode: "managed",
+          type: "talos_machine",
+          name: id,
+          provider: 'provider["registry.terraform.io/siderolabs/talos"]',
+          instances: [{ schema_version: 0, attributes: { id: machines.find(([i]) => i === id)?.[1].node, node: machines.find(([i]) => i === id)?.[1].node } }],
+        })),
+        check_results: null,
+      }),
+    );
+  const nodeId = machines.find(([id]) => id.includes(`_machine-${node}_`))?.[0];
+  if (!nodeId) return (log(`FAIL node removal: ${talosStack} synthesizes no talos_machine for ${node}`), 1);
+  const edited = (leaving: boolean) => {
+    const c = structuredClone(config);
+    const nodes = c.clusters[0].workers.nodes;
+    if (leaving) nodes[nodes.length - 1].leaving = true;
+    else nodes.pop();
+    const file = path.join(scratch, `mesh-${leaving ? "leaving" : "removed"}.yaml`);
+    fs.writeFileSync(file, YAML.stringify(c));
+    const out = path.join(scratch, `out-${leaving ? "leaving" : "removed"}`);
+    synthesize("main.ts", out, { AGGRIK8S_CONFIG: file });
+    return { file, out };
+  };
+  const deploy = (c: { file: string; out: string }, extra: readonly string[]) =>
+    run("npm", ["run", "--silent", "deploy", "--", vmsStack, "--skip-synth", "--skip-preflight", "--no-color", "--output", c.out, ...extra], {
+      cwd: repoRoot,
+      env: { ...env, AGGRIK8S_CONFIG: c.file },
+    });
+  let failures = 0;
+  const check = (ok: boolean, what: string, r: { status: number | null; stderr: string }) => {
+    if (!ok) failures++;
+    log(`${ok ? "PASS" : "FAIL"} npm run deploy: ${what}${ok ? "" : ` (exit ${r.status}):\n${r.stderr.slice(-2000)}`}`);
+  };
+  const removed = edited(false);
+  const leaving = edited(true);
+  writeState(machines.map(([id]) => id));
+  const vmsState = path.join(scratch, "state", `${vmsStack}.tfstate`);
+  const vmsBefore = fs.existsSync(vmsState) ? fs.readFileSync(vmsState, "utf8") : "";
+  const refused = deploy(removed, []);
+  const want = `error: ${nodeRemovalRefusal({ node, vmsStack, talosStack })}`;
+  check(
+    refused.status === 1 &&
+      refused.stderr.split("\n").includes(want) &&
+      /deploy: refused before anything was applied \(1 node removed in one step\)/.test(refused.stderr) &&
+      (fs.existsSync(vmsState) ? fs.readFileSync(vmsState, "utf8") : "") === vmsBefore,
+    `${node} deleted from the config while ${talosStack}'s state holds its talos_machine is refused with npm run diff's text, nothing applied`,
+    refused,
+  );
+  const passes = (r: { status: number | null; stderr: string }) => r.status === 0 && !/error:/.test(r.stderr) && /deploy: 0 of 1 stacks applied/.test(r.stderr);
+  const step1 = deploy(leaving, ["--from-plans"]);
+  check(passes(step1), `step 1 (${node} leaving: true, its talos_machine in state) passes the check`, step1);
+  writeState(machines.map(([id]) => id).filter((id) => id !== nodeId));
+  const step2 = deploy(removed, ["--from-plans"]);
+  check(passes(step2), `step 2 (${node} deleted, its talos_machine gone from state) passes the check`, step2);
+  fs.rmSync(stateFile);
+  const first = deploy(removed, ["--from-plans"]);
+  check(passes(first), `a first deploy (${talosStack} has no state) passes the check`, first);
+  return failures;
 }
 
 const sorted = (o: Record<string, number>) => Object.fromEntries(Object.entries(o).sort(([a], [b]) => a.localeCompare(b)));

@@ -21,7 +21,8 @@ import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-
 import { PlanJson, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
-import { pkiDestroyAllowed } from "../stacks/bindings";
+import { listedNodeNames, pkiDestroyAllowed } from "../stacks/bindings";
+import { nodeRemovalCheck, talosStacksToRead } from "../tools/node-removal";
 import { clusterStackNames, kindOf } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
 import { encryptionEnv } from "../tools/tofu-encryption";
@@ -257,7 +258,11 @@ if (command === "diff") {
     });
 } else if (command === "deploy" && fromPlans) {
   passSecrets(named);
-  preflightFirst().then(() => process.exit(applySavedPlans(diffPlan(stacks, named, () => true).ready, reviewedFile)));
+  preflightFirst().then(() => {
+    const order = diffPlan(stacks, named, () => true).ready;
+    refuseOneStepNodeRemoval(order);
+    process.exit(applySavedPlans(order, reviewedFile));
+  });
 } else {
   passSecrets(named);
   preflightFirst().then(deployOrDestroy);
@@ -287,6 +292,7 @@ function deployOrDestroy(): void {
   const extra = command === "deploy" && parsed.values.parallelism === undefined ? ["--parallelism", "-1"] : [];
   // The engine must be able to get every provider: said here with what to do, rather than as cdktf's first init error.
   if (command === "deploy" || subset) exitOnInitFailures(initStacks(named));
+  if (command === "deploy") refuseOneStepNodeRemoval(order);
   // A subset whose dependencies (deploy) or dependents (destroy) are left out: one cluster's stacks
   // (mesh-credentials reads every cluster's Talos stack), or stacks whose upstream is deployed already.
   // cdktf-cli 0.21 cannot run it: with --ignore-missing-stack-dependencies it starts every pending
@@ -306,6 +312,43 @@ function deployOrDestroy(): void {
     `${command}: ${r.status === 0 ? `${listed.length} of ${listed.length} stacks done` : `failed (exit ${r.status}); cdktf's output above names the stack`}\n`,
   );
   process.exit(r.status ?? 1);
+}
+
+/**
+ * Refuses, before anything is applied, a deploy that would remove a node's VM
+ * while its Talos stack's current state still holds the node's
+ * `talos_machine` (a node deleted from the config in one step): the same
+ * refusal and fix as `npm run diff`'s (tools/node-removal.ts). Reads each
+ * affected Talos stack's state with the engine (`state list`, after init);
+ * a stack with no state yet passes.
+ */
+function refuseOneStepNodeRemoval(deploying: readonly string[]): void {
+  const clusters = loaded.config.clusters.map((c) => ({ name: c.name, nodes: listedNodeNames(c) }));
+  const toRead = talosStacksToRead(clusters, deploying).filter((n) => all.includes(n));
+  if (toRead.length === 0) return;
+  exitOnInitFailures(initStacks(toRead));
+  const bin = toolchain().engine();
+  const states: Record<string, string[] | undefined> = {};
+  for (const n of toRead) {
+    const r = spawnSync(bin, ["state", "list"], { cwd: dirOf(n), env: stackEnv(), encoding: "utf8" });
+    if (r.status === 0) states[n] = r.stdout.split("\n").filter(Boolean);
+    // The local backend without a state file (a stack never deployed); other backends list nothing.
+    else if (/No state file was found/.test(`${r.stdout}${r.stderr}`)) states[n] = undefined;
+    else {
+      process.stderr.write(
+        `error: deploy: could not read the state of ${n} to check for nodes removed in one step (${bin} state list, exit ${r.status}):\n${r.stderr}${r.stdout}Fix: make the state backend reachable (its credentials in the environment), then deploy again\n`,
+      );
+      process.exit(1);
+    }
+  }
+  const check = nodeRemovalCheck({ clusters, deploying, states });
+  for (const u of check.unmapped) process.stderr.write(`warning: deploy: ${u} is the talos_machine of no node name this stack can have; not checked\n`);
+  if (check.refusals.length === 0) return;
+  for (const r of check.refusals) process.stderr.write(`error: ${r}\n`);
+  process.stderr.write(
+    `deploy: refused before anything was applied (${check.refusals.length} node${check.refusals.length === 1 ? "" : "s"} removed in one step)\n`,
+  );
+  process.exit(1);
 }
 
 /**

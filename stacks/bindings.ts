@@ -120,6 +120,11 @@ export function leavingNodes(cluster: ClusterConfig): string[] {
   return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => n.leaving).map((n) => n.name);
 }
 
+/** Every node the config lists for the cluster, leaving or not, control planes first (the deploy's node-removal check). */
+export function listedNodeNames(cluster: ClusterConfig): string[] {
+  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.name);
+}
+
 /** Every node of the cluster that is not leaving, control planes first. */
 export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
   const n = cluster.network;

@@ -1,11 +1,12 @@
-import { TerraformOutput } from "cdktf";
+import * as os from "os";
+import { App, TerraformOutput, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { TalosProvider } from "../.gen/providers/talos/provider";
 import { NullProvider } from "@cdktf/provider-null/lib/provider";
 import { ClusterCredentials } from "../lib/kubernetes/credentials";
 import { TalosClientConfiguration } from "../lib/talos/health";
 import { TalosImage } from "../lib/talos/image";
-import { TalosCluster, TalosNode } from "../lib/talos/talos-cluster";
+import { TalosCluster, TalosNode, machineConstructId } from "../lib/talos/talos-cluster";
 import { ClusterNode } from "../lib/talos/cluster";
 import { Aggrik8sStack, Aggrik8sStackProps } from "./base";
 
@@ -45,6 +46,9 @@ export interface TalosOutputs {
   readonly nodeNames: readonly string[];
 }
 
+/** The construct id of the stack's `TalosCluster` (the first part of its resources' state addresses). */
+const CLUSTER_ID = "cluster";
+
 /**
  * Turns a cluster's VMs, waiting in Talos maintenance mode, into a Kubernetes
  * cluster with no CNI yet; its outputs are the credentials every later stack
@@ -53,6 +57,22 @@ export interface TalosOutputs {
 export class TalosStack extends Aggrik8sStack {
   /** Everything the later stacks of the cluster read from this one. */
   readonly outputs: TalosOutputs;
+
+  /**
+   * The state address (`talos_machine.<logical id>`) a node's `talos_machine`
+   * has in the Talos stack `stackName`: the logical id cdktf derives
+   * (`TerraformStack.getLogicalId`) from the construct path this stack gives
+   * it (`<CLUSTER_ID>/machine-<node>`), computed on a bare tree with those
+   * ids, so no node needs to be in the config (a removed one is not).
+   * `__tests__/tools/node-removal.test.ts` checks it against every synthesized
+   * fixture node.
+   */
+  static machineAddress(stackName: string, nodeName: string): string {
+    // An App makes its outdir; the system's temporary folder exists already and nothing is synthesized.
+    const stack = new TerraformStack(new App({ outdir: os.tmpdir(), stackTraces: false }), stackName);
+    const machine = new Construct(new Construct(stack, CLUSTER_ID), machineConstructId(nodeName));
+    return `talos_machine.${stack.getLogicalId(machine.node)}`;
+  }
 
   constructor(scope: Construct, id: string, props: TalosStackProps) {
     super(scope, id, props);
@@ -66,7 +86,7 @@ export class TalosStack extends Aggrik8sStack {
       patches: n.patches(image.installerImage),
       vmIdentity: n.vmIdentity,
     }));
-    const cluster = new TalosCluster(this, "cluster", {
+    const cluster = new TalosCluster(this, CLUSTER_ID, {
       clusterName: props.clusterName,
       endpoint: props.endpoint,
       talosVersion: props.talosVersion,

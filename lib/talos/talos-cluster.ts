@@ -57,6 +57,15 @@ export interface TalosClusterProps {
   readonly healthGates?: boolean;
 }
 
+/**
+ * The construct id of a node's `talos_machine` under its `TalosCluster`: part
+ * of its state address (`talos_machine.<cluster id>_machine-<node>_<hash>`),
+ * so the deploy's node-removal check maps state to nodes through it.
+ */
+export function machineConstructId(nodeName: string): string {
+  return `machine-${nodeName}`;
+}
+
 /** How long one node may take: an installer pull, the install and a reboot (an upgrade drains first). */
 const NODE_TIMEOUT = "30m";
 
@@ -161,7 +170,7 @@ export class TalosCluster extends Construct {
       configs[node.name] = config;
       // Replaced when its VM is: a rebuilt VM waits in maintenance mode for its config.
       const vm = new Resource(this, `vm-${node.name}`, { triggers: { ...node.vmIdentity } });
-      const machine: Machine = new Machine(this, `machine-${node.name}`, {
+      const machine: Machine = new Machine(this, machineConstructId(node.name), {
         nodeAttribute: node.ip,
         endpoint: node.ip,
         // Not the write-only twin: talos_machine refreshes (config hash, running
