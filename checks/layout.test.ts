@@ -167,9 +167,10 @@ it("the proofs live in proofs/, in TypeScript on the shared proofs/lib/proof.ts;
     "proof:talos",
     "validate",
   ]);
-  // Each runs a file of proofs/: TypeScript compiled into dist/proofs/, or the state proof's bash (it drives PostgreSQL and MinIO).
+  // Each runs a file of proofs/, TypeScript compiled into dist/proofs/: no proof is a shell script.
   for (const [name, command] of proofScripts)
-    expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^(tsc -b && node dist\/proofs\/[a-z]+\.js|bash proofs\/state\.sh)$/) });
+    expect({ name, command }).toEqual({ name, command: expect.stringMatching(/^tsc -b && node dist\/proofs\/[a-z]+\.js$/) });
+  expect(tracked.filter((f) => /^proofs\/[^/]+\.(sh|js)$/.test(f))).toEqual([]);
   const entries = tracked.filter((f) => /^proofs\/[^/]+\.ts$/.test(f));
   expect(entries.filter((f) => !imports(f).includes(path.join("proofs", "lib", "proof")))).toEqual([]);
   expect(tracked.filter((f) => /^scripts\/.*proof/.test(f))).toEqual([]);

@@ -2,7 +2,7 @@
 # Fill it from the environment and hand it to OpenTofu, e.g.:
 #   export AGGRIK8S_STATE_PASSPHRASE=...   # >= 16 characters, from your secret store
 #   export TF_ENCRYPTION="$(envsubst '$AGGRIK8S_STATE_PASSPHRASE' < examples/tf-encryption.hcl)"
-# proofs/state.sh runs exactly this file against a real PostgreSQL backend.
+# proofs/state.ts runs exactly this file against a real PostgreSQL backend.
 # See https://opentofu.org/docs/language/state/encryption/
 
 key_provider "pbkdf2" "aggrik8s" {

@@ -1,4 +1,4 @@
-// What proofs/state.sh deploys against real PostgreSQL and MinIO, in the backend
+// What proofs/state.ts deploys against real PostgreSQL and MinIO, in the backend
 // the config (AGGRIK8S_CONFIG) names:
 // - state-producer -> state-consumer: a cross-stack reference that needs no
 //   provider at all (terraform_data is built in);

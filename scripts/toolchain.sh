@@ -11,7 +11,7 @@
 #   scripts/toolchain.sh --env      print the shell exports for the cache
 #   scripts/toolchain.sh --with-opentofu
 #                                   ... and build OpenTofu even when terraform is on PATH
-#                                   (proofs/state.sh uses it for state encryption)
+#                                   (proofs/state.ts uses it for state encryption)
 #
 # Each provider is built at its exact pin: from its release-source archive
 # (`go.archive` in versions.json) when the folder named by

@@ -1,5 +1,5 @@
-# Sourced by the proofs' shell scripts: the one command-line shape of every
-# npm script (scripts/lib/cli.js): -h/--help prints usage and exits 0, any
+# Sourced by the one shell script of proofs/ (kit/build.sh, npm run kit): the
+# one command-line shape of every npm script (scripts/lib/cli.js): -h/--help prints usage and exits 0, any
 # other argument is refused with exit 2. The caller defines usage() and sets
 # CLI_NAME before sourcing.
 for arg in "$@"; do

@@ -1,10 +1,10 @@
 /**
  * What every proof shares: its log voice, a scratch folder it removes (or
  * keeps with --keep), the toolchain cache (engine, provider mirror, Go-built
- * tools), the engine's CLI config, and running commands with their output
- * kept for the report.
+ * tools), the engine's CLI config, running commands with their output
+ * kept for the report, and stopping the processes a proof started by PID.
  */
-import { SpawnSyncOptions, SpawnSyncReturns, spawnSync } from "child_process";
+import { ChildProcess, SpawnSyncOptions, SpawnSyncReturns, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -99,4 +99,50 @@ export function goTool(name: string): string {
   const r = run("bash", [path.join(repoRoot, "scripts", "lib", "go-tool.sh"), name], { stdio: ["ignore", "pipe", "inherit"] });
   if (r.status !== 0) throw new Error(`building ${name} failed`);
   return r.stdout.trim();
+}
+
+/** Waits `ms` milliseconds (asynchronously). */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Waits `ms` milliseconds, blocking: for exit handlers, which run synchronously. */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** Whether a process runs: an exited child stays a zombie until Node reaps it, which a synchronous wait never lets it do. */
+export function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    // /proc/PID/stat: "pid (comm) STATE ..."; Z is a zombie (exited).
+    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Stops the process `pid`: SIGTERM, then SIGKILL when it still runs after
+ * `graceSeconds`; returns once it is gone. Synchronous, so exit handlers can
+ * call it. The caller makes sure `pid` is a process it started.
+ */
+export function stopPid(pid: number, graceSeconds = 5): void {
+  if (!alive(pid)) return;
+  try {
+    process.kill(pid, "SIGTERM");
+  } catch {
+    return;
+  }
+  for (const end = Date.now() + graceSeconds * 1000; alive(pid) && Date.now() < end;) sleepSync(100);
+  if (alive(pid)) process.kill(pid, "SIGKILL");
+}
+
+/** Stops a child the proof spawned, by its PID (stopPid), unless Node already saw it end (its PID may then be another's). */
+export function stopChild(child: ChildProcess, graceSeconds = 5): void {
+  if (child.pid && child.exitCode === null && child.signalCode === null) stopPid(child.pid, graceSeconds);
 }
