@@ -26,7 +26,7 @@ import { everyComponentOn, memoryRequests } from "../lib/platform/capacity";
 import { ROOK_DAEMON_MEMORY_MIB } from "../lib/platform/rook-ceph";
 import { cli } from "../scripts/lib/cli";
 import { helm, prepareChart as sharedPrepareChart } from "./lib/charts";
-import { engine, goTool, proof, repoRoot, run, synthesize, offline, engineEnv, versions as pins } from "./lib/proof";
+import { engine, goTool, proof, repoRoot, run, synthesizeMesh, offline, engineEnv, versions as pins } from "./lib/proof";
 
 /**
  * Synthesized stack JSON, rendered Kubernetes objects and chart values: read
@@ -636,16 +636,16 @@ function main(): void {
   const objectChecks: { what: string; docs: Json[] }[] = [];
   const vendored = new Set<string>();
   for (const mesh of meshes) {
-    const stacks = synthesize("main.ts", path.join(scratch, `out-${mesh.label}`), mesh.env);
+    const stacks = synthesizeMesh(path.join(scratch, `out-${mesh.label}`), mesh.env);
     const meshCa = applyMeshCa(stacks.find((s) => s.name === "mesh-ca") ?? die(`${mesh.label}: no mesh-ca stack synthesized`), scratch, mesh.label);
-    const clusterNames = stacks.filter((s) => s.name.endsWith("-cilium")).map((s) => s.name.replace(/-cilium$/, ""));
+    const clusterNames = stacks.filter((s) => s.kind === "cilium").map((s) => s.cluster!);
     meshClusters += clusterNames.length;
     const workersOf: Record<string, number> = Object.fromEntries(
       stacks
-        .filter((s) => s.name.endsWith("-vms"))
+        .filter((s) => s.kind === "vms")
         .map((s) => {
           const vms: Record<string, Json> = JSON.parse(fs.readFileSync(path.join(s.dir, "cdk.tf.json"), "utf8")).resource.proxmox_virtual_environment_vm ?? {};
-          return [s.name.replace(/-vms$/, ""), Object.values(vms).filter((v) => (v.tags ?? []).includes("role-worker")).length];
+          return [s.cluster!, Object.values(vms).filter((v) => (v.tags ?? []).includes("role-worker")).length];
         }),
     );
     for (const stack of stacks) {
@@ -657,7 +657,7 @@ function main(): void {
         "kube-system": "privileged",
         ...Object.fromEntries(nsResources.map(([, n]) => [n.metadata.name, n.metadata.labels["pod-security.kubernetes.io/enforce"]])),
       };
-      const cluster = stack.name.replace(/-(platform|cilium)$/, "");
+      const cluster = stack.cluster ?? "";
       const stackDocs: Json[] = [];
       const byComponent: Record<string, Requests> = {};
       for (const release of Object.values((json.resource?.helm_release ?? {}) as Record<string, Json>)) {
@@ -784,7 +784,7 @@ function main(): void {
       }
       // The first rendering of each component is compared with the capacity table.
       for (const [component, got] of Object.entries(byComponent)) renderedByComponent[component] ??= got;
-      if (stack.name.endsWith("-platform")) {
+      if (stack.kind === "platform") {
         // A PersistentVolumeClaim without a class (kubescape's) binds only through the default StorageClass: exactly one per cluster.
         const defaults = stackDocs
           .filter((d) => d.kind === "StorageClass" && d.metadata.annotations?.["storageclass.kubernetes.io/is-default-class"] === "true")

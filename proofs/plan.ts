@@ -30,6 +30,7 @@ import { diffPlan, remoteStateReads } from "../tools/diff-plan";
 import { nodeRemovalRefusal } from "../lib/guards/refusals";
 import * as zlib from "zlib";
 import { compiled, engine, engineEnv, mirroredProviders, proof, providerName, repoRoot, run, synthesize } from "./lib/proof";
+import { clusterOfStack, parseStackName } from "../stacks/naming";
 
 const { values: flags } = cli({
   name: "proof:plan",
@@ -451,10 +452,15 @@ function expectedCreates(stackName: string, config: ResolvedConfig): Record<stri
   const perCluster = 4 * config.clusters.length;
   if (stackName === "mesh-ca")
     return { tls_private_key: 1 + perCluster, tls_self_signed_cert: 1, tls_cert_request: perCluster, tls_locally_signed_cert: perCluster };
-  const cluster = config.clusters.find((c) => stackName === `${c.name}-vms` || stackName === `${c.name}-talos`);
+  const parsed = parseStackName(
+    stackName,
+    config.clusters.map((c) => c.name),
+  );
+  const cluster =
+    parsed && "cluster" in parsed && (parsed.kind === "vms" || parsed.kind === "talos") ? config.clusters.find((c) => c.name === parsed.cluster) : undefined;
   if (!cluster) die(`no expectation for stack ${stackName}: teach plan-proof what it plans`);
   const nodes = [...cluster.controlPlane.nodes, ...cluster.workers.nodes];
-  if (stackName.endsWith("-talos")) {
+  if (parsed?.kind === "talos") {
     // A talos_machine and a VM-identity trigger per node; the /readyz gate unless healthGates is off.
     const gates = (cluster.healthGates ?? config.healthGates) ? 1 : 0;
     return {
@@ -508,7 +514,9 @@ function checkWorkflow(configFile: string, stacks: readonly { name: string }[], 
   const matrix = JSON.parse(
     run(process.execPath, [compiled("scripts/graph.ts"), "--matrix"], { cwd: repoRoot, env: { ...process.env, AGGRIK8S_CONFIG: configFile } }).stdout,
   ) as { include: { cluster: string; stacks: string }[] };
-  const clusterStacks = (c: string) => stacks.map((s) => s.name).filter((n) => n.startsWith(`${c}-`));
+  // Exactly the cluster's stacks (the registry), not every name that starts like it (a cluster east-2 beside east).
+  const clusterNames = resolved.clusters.map((c) => c.name);
+  const clusterStacks = (c: string) => stacks.map((s) => s.name).filter((n) => clusterOfStack(n, clusterNames) === c);
   const matrixOk =
     JSON.stringify(matrix.include.map((m) => m.cluster)) === JSON.stringify(resolved.clusters.map((c) => c.name)) &&
     matrix.include.every((m) => JSON.stringify([...m.stacks.split(" ")].sort()) === JSON.stringify(clusterStacks(m.cluster).sort()));

@@ -23,7 +23,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { cli } from "../scripts/lib/cli";
-import { cacheDir, engine, engineEnv, offline, proof, repoRoot, run, synthesize } from "./lib/proof";
+import { cacheDir, engine, engineEnv, offline, proof, repoRoot, run, synthesizeMesh } from "./lib/proof";
 
 const args = process.argv.slice(2);
 const { values: flags, positionals: configs } = cli({
@@ -130,7 +130,7 @@ function main(): void {
   let nodes = 0;
   let failures = 0;
   for (const [i, t] of targets.entries()) {
-    const stacks = synthesize("main.ts", path.join(scratch, `synth-${i}`), t.env).filter((s) => s.name.endsWith("-talos"));
+    const stacks = synthesizeMesh(path.join(scratch, `synth-${i}`), t.env).filter((s) => s.kind === "talos");
     if (stacks.length === 0) die(`${t.label}: no <cluster>-talos stack synthesized`);
     for (const stack of stacks) {
       const dir = path.join(scratch, `render-${i}-${stack.name}`);

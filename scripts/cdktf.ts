@@ -18,12 +18,12 @@ import { CliSpec, cli as parseCli } from "./lib/cli";
 import * as toolchainModule from "./lib/toolchain";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
 import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-plan";
-import { PlanJson, Rollout, rollout } from "../tools/rollout";
+import { PlanJson, ROLLOUT_KINDS, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
 import { listedNodeNames, pkiDestroyAllowed } from "../stacks/bindings";
 import { nodeRemovalCheck, talosStacksToRead } from "../tools/node-removal";
-import { clusterStackNames, kindOf } from "../stacks/naming";
+import { clusterStackNames, kindOf, parseStackName } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
 import { encryptionEnv } from "../tools/tofu-encryption";
 import { Aggrik8sError } from "../lib/errors";
@@ -561,9 +561,10 @@ async function diffStacks(names: readonly string[], parallel: number): Promise<n
 /** What the saved plans do to the nodes, in order, and what aggrik8s refuses (tools/rollout.ts); the plans are read at once. */
 async function rolloutOf(planned: readonly string[]): Promise<Rollout> {
   const bin = toolchain().engine();
-  // Only the stacks tools/rollout.ts reads.
+  const clusterNames = loaded.config.clusters.map((c) => c.name);
+  // Only the stacks tools/rollout.ts reads (their kind from the registry).
   const read = planned
-    .filter((n) => /-(talos|cilium|vms)$/.test(n) && fs.existsSync(path.join(outdir, "stacks", n, "plan")))
+    .filter((n) => ROLLOUT_KINDS.some((k) => k === parseStackName(n, clusterNames)?.kind) && fs.existsSync(path.join(outdir, "stacks", n, "plan")))
     .map(
       (n) =>
         new Promise<[string, PlanJson | undefined]>((resolve) => {
@@ -574,7 +575,7 @@ async function rolloutOf(planned: readonly string[]): Promise<Rollout> {
         }),
     );
   const plans = Object.fromEntries((await Promise.all(read)).filter((e): e is [string, PlanJson] => e[1] !== undefined));
-  return rollout(plans);
+  return rollout(plans, clusterNames);
 }
 
 /** Every planned stack's plan as Markdown (for a CI job summary); sensitive values stay masked by the engine. */

@@ -13,6 +13,7 @@
  *   first, so the VM would be gone before the node is reset), with the two steps.
  */
 import { ciliumJumpRefusal, nodeRemovalRefusal } from "../lib/guards/refusals";
+import { ClusterStackKind, parseStackName } from "../stacks/naming";
 
 /** The parts of a plan's JSON (`terraform show -json`) read here. */
 export interface PlanJson {
@@ -58,13 +59,23 @@ function minorOf(version: unknown): [number, number] | undefined {
   return m ? [Number(m[1]), Number(m[2])] : undefined;
 }
 
-export function rollout(plans: Readonly<Record<string, PlanJson>>): Rollout {
+/** The kinds of stack whose plans the rollout reads. */
+export const ROLLOUT_KINDS: readonly ClusterStackKind[] = ["talos", "cilium", "vms"];
+
+/**
+ * The rollout of `plans` (by stack name), for a mesh of `clusters`: each
+ * stack's kind comes from the registry (stacks/naming.ts), matched exactly,
+ * so a name that only ends like a kind (a stack of no cluster of the mesh) is
+ * not read as one.
+ */
+export function rollout(plans: Readonly<Record<string, PlanJson>>, clusters: readonly string[]): Rollout {
   const lines: string[] = [];
   const refusals: string[] = [];
   const leavingTalos = new Map<string, string>();
+  const kind = (stack: string) => parseStackName(stack, clusters)?.kind;
   for (const [stack, plan] of Object.entries(plans)) {
     const changes = plan.resource_changes ?? [];
-    if (stack.endsWith("-talos")) {
+    if (kind(stack) === "talos") {
       const machines = changes.filter((c) => c.type === "talos_machine" && !(c.change.actions.length === 1 && c.change.actions[0] === "no-op"));
       const byAddress = new Map(machines.map((c) => [c.address, c]));
       chainOrder(
@@ -83,7 +94,7 @@ export function rollout(plans: Readonly<Record<string, PlanJson>>): Rollout {
           lines.push(`${step}: upgrades to Talos ${tag(after?.image)} (drain, reboot, uncordon when Ready)`);
         else lines.push(`${step}: config re-applied (a reboot only if the change needs one)`);
       });
-    } else if (stack.endsWith("-cilium")) {
+    } else if (kind(stack) === "cilium") {
       for (const c of changes) {
         const { actions, before, after } = c.change;
         if (actions[0] !== "update") continue;
@@ -109,7 +120,7 @@ export function rollout(plans: Readonly<Record<string, PlanJson>>): Rollout {
     }
   }
   for (const [stack, plan] of Object.entries(plans)) {
-    if (!stack.endsWith("-vms")) continue;
+    if (kind(stack) !== "vms") continue;
     for (const c of (plan.resource_changes ?? []).filter((x) => x.type === "proxmox_virtual_environment_vm")) {
       const { actions, before, after } = c.change;
       const name = String(before?.name ?? after?.name ?? c.address);

@@ -9,6 +9,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
+import { loadConfig } from "../../lib/config/load";
+import { StackKindName, parseStackName } from "../../stacks/naming";
 // Plain JS shared with the JS scripts (scripts/lib/toolchain.js): the one lookup of the cache and engine.
 import * as toolchain from "../../scripts/lib/toolchain";
 
@@ -30,6 +32,33 @@ export const engine = toolchain.engine;
 export const mirroredProviders = toolchain.mirroredProviders;
 export const synthesize: (entry: string, outdir: string, env?: NodeJS.ProcessEnv) => { name: string; dir: string }[] = toolchain.synthesize;
 export const compiled = toolchain.compiled;
+/** A synthesized stack with its kind, and its cluster for a per-cluster kind, as the registry (stacks/naming.ts) reads its name. */
+export type KindedStack<T> = T & { readonly kind: StackKindName; readonly cluster?: string };
+
+/**
+ * Each stack's kind and cluster, from the registry (stacks/naming.ts:
+ * parseStackName) given the mesh's clusters: matched exactly, never by a
+ * name's suffix or prefix (a cluster `east` does not take `east-2`'s stacks).
+ * A stack of no known kind throws.
+ */
+export function withKinds<T extends { readonly name: string }>(stacks: readonly T[], clusters: readonly string[]): KindedStack<T>[] {
+  return stacks.map((s) => {
+    const parsed = parseStackName(s.name, clusters);
+    if (!parsed) throw new Error(`stack ${s.name} is of no stack kind of stacks/naming.ts for the clusters ${clusters.join(", ")}`);
+    return { ...s, kind: parsed.kind, ...("cluster" in parsed ? { cluster: parsed.cluster } : {}) };
+  });
+}
+
+/** The cluster names of the config the environment names (AGGRIK8S_CONFIG, "" for the embedded demo mesh), loaded as the app loads it. */
+export function configClusters(env: NodeJS.ProcessEnv = {}): string[] {
+  return loadConfig({ env: { ...process.env, ...env }, cwd: repoRoot }).config.clusters.map((c) => c.name);
+}
+
+/** synthesize() of main.ts with each stack's kind and cluster (withKinds) for the clusters of the config `env` names. */
+export function synthesizeMesh(outdir: string, env: NodeJS.ProcessEnv = {}): KindedStack<{ name: string; dir: string }>[] {
+  return withKinds(synthesize("main.ts", outdir, env), configClusters(env));
+}
+
 /** The versions.json name of a required_providers source, undefined when nothing pins it. */
 export const providerName: (source: string) => string | undefined = toolchain.providerName;
 
