@@ -92,6 +92,15 @@ const CASES: [string, Edit, string[]][] = [
     ['clusters[0].name: cluster name "default" is reserved by Cilium. Fix: choose another name, e.g. talos-east'],
   ],
   [
+    "cluster name mesh: its credentials stack would be the mesh-wide mesh-credentials",
+    (c) => {
+      east(c).name = "mesh";
+    },
+    [
+      'clusters[0].name: cluster name "mesh" names its credentials stack mesh-credentials, the name of the mesh-wide stack. Fix: choose another name, e.g. talos-east',
+    ],
+  ],
+  [
     "duplicate cluster names",
     (c) => {
       west(c).name = "talos-east";

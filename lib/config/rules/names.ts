@@ -1,4 +1,5 @@
-/** Cluster names and ids, node names, VM ids and node IPs: unique across the mesh. */
+/** Cluster names and ids, node names, VM ids and node IPs: unique across the mesh; no cluster's stack named like a mesh-wide one. */
+import { CLUSTER_STACK_KINDS, MESH_STACK_KINDS, clusterStackName } from "../../../stacks/naming";
 import { MeshRule, clustersOf, nodesOf, unique } from "./rule";
 
 export const namesAndIds: MeshRule = (config, { err }) => {
@@ -7,6 +8,16 @@ export const namesAndIds: MeshRule = (config, { err }) => {
   for (const { c, path } of clusters) {
     if (c.name === "default") {
       err(`${path}.name`, `cluster name "default" is reserved by Cilium`, "choose another name, e.g. talos-east");
+    }
+    // Stack names are state addresses and CLI arguments: a cluster "mesh" would give its credentials stack the mesh's name.
+    for (const kind of CLUSTER_STACK_KINDS) {
+      const name = clusterStackName(c.name, kind);
+      if ((MESH_STACK_KINDS as readonly string[]).includes(name))
+        err(
+          `${path}.name`,
+          `cluster name "${c.name}" names its ${kind} stack ${name}, the name of the mesh-wide stack`,
+          "choose another name, e.g. talos-east",
+        );
     }
   }
   unique(
