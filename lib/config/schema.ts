@@ -242,7 +242,9 @@ const PlatformSchema = z
 
 export const ClusterSchema = z
   .strictObject({
-    name: dnsLabel("cluster name", 32).describe("Cluster name: DNS label, <= 32 characters, not `default` (Cilium) or `mesh` (its credentials stack would be `mesh-credentials`), unique. Also Cilium's cluster.name."),
+    name: dnsLabel("cluster name", 32).describe(
+      "Cluster name: DNS label, <= 32 characters, not `default` (Cilium) or `mesh` (its credentials stack would be `mesh-credentials`), unique. Also Cilium's cluster.name.",
+    ),
     id: z
       .int({ error: fix("cluster id must be a whole number", "use 1 to 255") })
       .min(1, { error: fix("cluster id below 1", "use 1 to 255 (0 means 'no ClusterMesh' to Cilium)") })
