@@ -672,7 +672,7 @@ function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepa
 /** Releases in the order the platform installs them (lib/platform/components.ts; synthesized JSON sorts them by id). */
 function inInstallOrder(releases: HelmReleaseJson[], cluster: string): HelmReleaseJson[] {
   const config = validateConfig(meshConfig(), "apply proof").config.clusters.find((c) => c.name === cluster)!;
-  const order = enabledComponents(config.platform).flatMap((c) => c.releases(componentContext(config, undefined)).map((r) => r.name));
+  const order = enabledComponents(config.platform).flatMap((c) => c.releases(componentContext(config, [])).map((r) => r.name));
   const rank = (name: string) => (order.includes(name) ? order.indexOf(name) : -1);
   const byRank = [...releases].sort((a, b) => rank(a.name) - rank(b.name));
   // Then each after the releases it depends on (the Gateway API CRDs before Cilium).

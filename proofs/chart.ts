@@ -254,8 +254,12 @@ function releaseValues(release: Json, namespaces: Record<string, string>): { val
   const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m: string) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
   const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_: string, id: string) => namespaces[id]);
   const values = JSON.parse(text);
-  // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each.
-  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s: Json) => ["--set", `${s.name}=placeholder`]);
+  // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each,
+  // each CSI token its own, so the rendering shows which entry got which.
+  const csiToken = /^config\.clusters\[(\d+)\]\.token_secret$/;
+  const placeholder = (name: string) =>
+    release.chart === "proxmox-csi-plugin" && csiToken.test(name) ? `placeholder-${csiToken.exec(name)![1]}` : "placeholder";
+  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s: Json) => ["--set", `${s.name}=${placeholder(s.name)}`]);
   return { values, namespace: ns, sets };
 }
 
@@ -405,12 +409,24 @@ const CHECKS: Record<string, Check> = {
   "proxmox-csi-plugin": (docs, values) => {
     const problems: string[] = [];
     const config = YAML.parse(Buffer.from(find(docs, "Secret")?.data?.["config.yaml"] ?? "", "base64").toString() || "{}");
-    const cluster = config.clusters?.[0] ?? {};
-    if (cluster.token_secret !== "placeholder" || cluster.token_id !== values.config.clusters[0].token_id)
-      problems.push("the config secret does not carry the token");
-    if (!/\/api2\/json$/.test(cluster.url ?? "")) problems.push(`API url ${cluster.url}`);
+    // One entry per Proxmox API, each with its own token.
+    const rendered: Json[] = config.clusters ?? [];
+    if (rendered.length !== values.config.clusters.length || rendered.length === 0)
+      problems.push(`the config secret has ${rendered.length} clusters, the values ${values.config.clusters.length}`);
+    values.config.clusters.forEach((want: Json, i: number) => {
+      const cluster = rendered[i] ?? {};
+      if (cluster.token_secret !== `placeholder-${i}` || cluster.token_id !== want.token_id)
+        problems.push(`clusters[${i}] of the config secret does not carry its own token`);
+      if (cluster.region !== want.region || cluster.url !== want.url || !/\/api2\/json$/.test(cluster.url ?? ""))
+        problems.push(`clusters[${i}]: region ${cluster.region} url ${cluster.url}`);
+    });
+    if (new Set(rendered.map((c) => c.region)).size !== rendered.length) problems.push(`regions not distinct: ${rendered.map((c) => c.region)}`);
     const sc = find(docs, "StorageClass", values.storageClass[0].name);
-    if (sc?.provisioner !== "csi.proxmox.sinextra.dev" || sc.parameters.storage !== values.storageClass[0].storage)
+    if (
+      sc?.provisioner !== "csi.proxmox.sinextra.dev" ||
+      sc.parameters.storage !== values.storageClass[0].storage ||
+      sc.volumeBindingMode !== "WaitForFirstConsumer"
+    )
       problems.push(`StorageClass ${JSON.stringify(sc)}`);
     return problems;
   },
@@ -621,6 +637,8 @@ function main(): void {
   const meshes = [
     { label: "default", env: { AGGRIK8S_CONFIG: "" } },
     { label: "example", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "three-clusters.yaml") } },
+    // Two standalone Proxmox hosts: the CSI plugin with one API (and token) per host.
+    { label: "two-hosts", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "two-hosts.yaml") } },
   ];
   let meshChecked = 0;
   let meshClusters = 0;

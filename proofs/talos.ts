@@ -19,17 +19,27 @@
 // A canary proves the check can fail: one node's patch with the hostname
 // document as it was before `auto: "off"` must be refused by Talos.
 //
-//   npm run proof:talos -- [--keep] [CONFIG ...]   (default: the embedded mesh and examples/three-clusters.yaml)
+// The Proxmox CSI plugin's topology: where a cluster's platform stack
+// installs the plugin, every node's labels as Talos machinery reads them from
+// its rendered config (talos-check -labels) must carry a
+// `topology.kubernetes.io/region` that is one of the plugin's `clusters`
+// regions (its helm_release values) and a `topology.kubernetes.io/zone` equal
+// to the Proxmox node its VM is on (the vms stack); without the plugin, no
+// such labels. Its canary: the first node rendered with a region no API has
+// must be reported.
+//
+//   npm run proof:talos -- [--keep] [CONFIG ...]   (default: the embedded mesh, examples/three-clusters.yaml and examples/two-hosts.yaml)
 import * as fs from "fs";
 import * as path from "path";
 import { cli } from "../scripts/lib/cli";
+import { topologyProblems } from "./lib/topology";
 import { cacheDir, engine, engineEnv, offline, proof, repoRoot, run, synthesizeMesh } from "./lib/proof";
 
 const args = process.argv.slice(2);
 const { values: flags, positionals: configs } = cli({
   name: "proof:talos",
   summary:
-    "Renders every node's machine config with the real talos provider and validates it with Talos machinery at the pinned version (default: the embedded mesh and examples/three-clusters.yaml).",
+    "Renders every node's machine config with the real talos provider and validates it with Talos machinery at the pinned version, and checks the Proxmox CSI plugin's topology labels (default: the embedded mesh, examples/three-clusters.yaml and examples/two-hosts.yaml).",
   options: { keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" } },
   positionals: "[CONFIG ...]",
   argv: args,
@@ -62,6 +72,50 @@ interface TalosStackJson {
 
 /** `output -json`: one rendered config per output. */
 type Outputs = Record<string, { readonly value: string }>;
+
+/** The parts of a synthesized platform or vms stack this proof reads. */
+interface ReadStackJson {
+  readonly resource?: {
+    readonly helm_release?: Record<string, { readonly chart: string; readonly values?: readonly string[] }>;
+    readonly proxmox_virtual_environment_vm?: Record<string, { readonly name: string; readonly node_name: string }>;
+  };
+}
+
+/** The region the topology canary's node claims: no Proxmox API of any config is named so. */
+const CANARY_REGION = "canary-no-such-region";
+
+/** A synthesized stack with its kind and cluster (proofs/lib/proof.ts synthesizeMesh). */
+type Synthesized = ReturnType<typeof synthesizeMesh>[number];
+
+/** The synthesized JSON of `cluster`'s stack of `kind`. */
+const readStack = (stacks: readonly Synthesized[], kind: string, cluster: string): ReadStackJson => {
+  const stack = stacks.find((s) => s.kind === kind && s.cluster === cluster) ?? die(`no ${kind} stack of ${cluster} synthesized`);
+  return JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8")) as ReadStackJson;
+};
+
+/** The regions of the Proxmox CSI plugin's config in a cluster's synthesized platform stack, or undefined without the plugin. */
+function csiOf(stacks: readonly Synthesized[], cluster: string): { regions: string[] } | undefined {
+  const release = Object.values(readStack(stacks, "platform", cluster).resource?.helm_release ?? {}).find((r) => r.chart === "proxmox-csi-plugin");
+  if (!release) return undefined;
+  const values = JSON.parse(release.values?.[0] ?? "{}") as { config?: { clusters?: { region: string }[] } };
+  return { regions: (values.config?.clusters ?? []).map((c) => c.region) };
+}
+
+/** Node name -> the Proxmox node its VM is on, from the cluster's vms stack. */
+function vmNodes(stacks: readonly Synthesized[], cluster: string): Record<string, string> {
+  return Object.fromEntries(Object.values(readStack(stacks, "vms", cluster).resource?.proxmox_virtual_environment_vm ?? {}).map((v) => [v.name, v.node_name]));
+}
+
+/** `LABELS FILE {json}` lines of talos-check -labels, by node (the file's base name). */
+function labelsOf(stdout: string): Record<string, Record<string, string>> {
+  return Object.fromEntries(
+    stdout
+      .split("\n")
+      .map((l) => /^LABELS (\S+) (.*)$/.exec(l))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [path.basename(m[1], ".yaml"), JSON.parse(m[2]) as Record<string, string>]),
+  );
+}
 
 /** Builds the machinery checker once per source change, into the cache. */
 function checker(): string {
@@ -102,13 +156,20 @@ function renderConfig(stack: { name: string; dir: string }) {
   const oldShape = first.config_patches.map((patch) => patch.replace(/^auto: off\n/m, ""));
   if (oldShape.join() === first.config_patches.join()) die(`${stack.name}: the hostname document has no "auto: off" to remove for the canary`);
   output["canary-hostname-without-auto-off"] = { value: "${data.talos_machine_configuration.canary.machine_configuration}", sensitive: true };
+  // The topology canary: the first node's patches with a region no Proxmox API of the plugin has (where it has one).
+  const REGION = /^(\s*topology\.kubernetes\.io\/region: ).*$/m;
+  const csiCanary: Record<string, MachineConfiguration> = first.config_patches.some((patch) => REGION.test(patch))
+    ? { canary_region: { ...first, config_patches: first.config_patches.map((patch) => patch.replace(REGION, `$1${CANARY_REGION}`)) } }
+    : {};
+  if (csiCanary.canary_region)
+    output["canary-csi-region"] = { value: "${data.talos_machine_configuration.canary_region.machine_configuration}", sensitive: true };
   return {
     terraform: { required_providers: { talos: json.terraform.required_providers.talos } },
     provider: { talos: json.provider.talos },
     resource: { talos_machine_secrets: json.resource.talos_machine_secrets },
     data: {
       talos_image_factory_urls: json.data.talos_image_factory_urls,
-      talos_machine_configuration: { ...configs, canary: { ...first, config_patches: oldShape } },
+      talos_machine_configuration: { ...configs, canary: { ...first, config_patches: oldShape }, ...csiCanary },
     },
     output,
     firstId,
@@ -121,6 +182,7 @@ function main(): void {
     : [
         { label: "default mesh", env: { AGGRIK8S_CONFIG: "" } },
         { label: "three-clusters.yaml", env: { AGGRIK8S_CONFIG: path.join("examples", "three-clusters.yaml") } },
+        { label: "two-hosts.yaml", env: { AGGRIK8S_CONFIG: path.join("examples", "two-hosts.yaml") } },
       ];
   const bin = engine();
   const check = checker();
@@ -129,8 +191,10 @@ function main(): void {
   if (!offline(["talos"])) log("talos provider not in the offline mirror: the engine fetches it from the registry");
   let nodes = 0;
   let failures = 0;
+  let labelled = 0;
   for (const [i, t] of targets.entries()) {
-    const stacks = synthesizeMesh(path.join(scratch, `synth-${i}`), t.env).filter((s) => s.kind === "talos");
+    const all = synthesizeMesh(path.join(scratch, `synth-${i}`), t.env);
+    const stacks = all.filter((s) => s.kind === "talos");
     if (stacks.length === 0) die(`${t.label}: no <cluster>-talos stack synthesized`);
     for (const stack of stacks) {
       const dir = path.join(scratch, `render-${i}-${stack.name}`);
@@ -155,11 +219,11 @@ function main(): void {
       const nodeFiles = Object.entries(files)
         .filter(([n]) => !n.startsWith("canary"))
         .map(([, f]) => f);
-      const result = run(check, ["-strict", ...nodeFiles]);
+      const result = run(check, ["-strict", "-labels", ...nodeFiles]);
       process.stdout.write(
         result.stdout
           .split("\n")
-          .filter(Boolean)
+          .filter((l) => l && !l.startsWith("LABELS "))
           .map((l) => `[talos-proof] ${t.label} ${stack.name}: ${l.replace(dir + "/", "")}\n`)
           .join(""),
       );
@@ -171,10 +235,42 @@ function main(): void {
         `${t.label} ${stack.name}: canary (${firstId} with the hostname patch of before) ${refused ? "refused by Talos, as it must be" : `NOT refused: ${canary.stdout.trim()}`}`,
       );
       if (!refused) failures++;
+
+      // The CSI plugin's topology, as Talos reads it from each rendered config.
+      const cluster = stack.cluster ?? die(`${stack.name}: a talos stack of no cluster`);
+      const csi = csiOf(all, cluster);
+      const vmNodeOf = vmNodes(all, cluster);
+      const labels = labelsOf(result.stdout);
+      if (Object.keys(labels).length !== nodeFiles.length) {
+        log(`${t.label} ${stack.name}: labels read for ${Object.keys(labels).length} of ${nodeFiles.length} configs`);
+        failures++;
+      }
+      const problems = topologyProblems(labels, csi, vmNodeOf);
+      for (const problem of problems) log(`${t.label} ${stack.name}: CSI topology: ${problem}`);
+      if (problems.length) failures++;
+      if (csi) {
+        labelled += Object.keys(labels).length;
+        log(
+          `${t.label} ${stack.name}: CSI topology of ${Object.keys(labels).length} nodes fits the plugin's regions (${csi.regions.join(", ")}) and their VMs' Proxmox nodes`,
+        );
+        const canaryFile = files["canary-csi-region"];
+        const c = canaryFile ? run(check, ["-strict", "-labels", canaryFile]) : undefined;
+        const canaryLabels = c ? labelsOf(c.stdout)["canary-csi-region"] : undefined;
+        const firstNode = firstId.replace(/^.*config-/, "");
+        const caught =
+          canaryLabels !== undefined &&
+          topologyProblems({ [firstNode]: canaryLabels }, csi, vmNodeOf).some((problem) => problem.includes(JSON.stringify(CANARY_REGION)));
+        log(`${t.label} ${stack.name}: CSI topology canary (${firstNode} in region ${CANARY_REGION}) ${caught ? "reported, as it must be" : "NOT reported"}`);
+        if (!caught) failures++;
+      }
     }
   }
+  if (labelled === 0) {
+    log("no cluster with the Proxmox CSI plugin was rendered: its topology was never checked");
+    failures++;
+  }
   if (failures) die(`${failures} check(s) failed`);
-  log(`passed: ${nodes} rendered machine configs accepted by Talos machinery; every canary refused`);
+  log(`passed: ${nodes} rendered machine configs accepted by Talos machinery (${labelled} with the CSI plugin's topology); every canary refused`);
 }
 
 main();

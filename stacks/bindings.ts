@@ -14,6 +14,8 @@ import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { DopplerSettings } from "../lib/doppler/access";
 import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
 import { isEnabled } from "../lib/platform/components";
+import { proxmoxCsiTopology } from "../lib/platform/proxmox-csi";
+import { DEFAULT_CONNECTION, ProxmoxApis, proxmoxConnection } from "../lib/proxmox/connections";
 import { ClusterNode, apiServerUrl } from "../lib/talos/cluster";
 import { nodePatchDocuments } from "../lib/talos/patches";
 import { Aggrik8sStackProps } from "./base";
@@ -125,8 +127,8 @@ export function listedNodeNames(cluster: ClusterConfig): string[] {
   return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.name);
 }
 
-/** Every node of the cluster that is not leaving, control planes first. */
-export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
+/** Every node of the cluster that is not leaving, control planes first; `proxmox` tells which API serves each (its CSI region). */
+export function clusterNodes(cluster: ClusterConfig, proxmox: ProxmoxApis): ClusterNode[] {
   const n = cluster.network;
   // A leaving node is out of the Talos layer (reset, then its VM goes in a second deploy).
   const staying = <N extends { leaving: boolean }>(nodes: readonly N[]) => nodes.filter((x) => !x.leaving);
@@ -140,9 +142,9 @@ export function clusterNodes(cluster: ClusterConfig): ClusterNode[] {
     apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
     scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
   };
-  // The Proxmox CSI plugin places volumes by region (the Proxmox cluster) and zone (the Proxmox node).
+  // The Proxmox CSI plugin places volumes by region (the Proxmox API serving the node) and zone (the Proxmox node).
   const csiTopology = isEnabled(cluster.platform, "proxmoxCsi")
-    ? (proxmoxNode: string) => ({ "topology.kubernetes.io/region": cluster.platform.proxmoxCsi.region, "topology.kubernetes.io/zone": proxmoxNode })
+    ? (proxmoxNode: string) => proxmoxCsiTopology(cluster.platform.proxmoxCsi, proxmoxConnection(proxmox, proxmoxNode)?.key ?? DEFAULT_CONNECTION, proxmoxNode)
     : undefined;
   return [
     ...staying(cluster.controlPlane.nodes).map((node) => ({ node, role: "controlplane" as const })),

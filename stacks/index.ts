@@ -9,7 +9,7 @@
  */
 import { App } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
-import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
+import { clusterConnections } from "../lib/proxmox/connections";
 import {
   chartSourceOf,
   ciliumStackSwitches,
@@ -70,7 +70,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       kubernetesVersion: config.versions.kubernetes,
       imageFactoryUrl: cluster.talos.imageFactoryUrl,
       extensions: cluster.talos.extensions,
-      nodes: clusterNodes(cluster),
+      nodes: clusterNodes(cluster, config.proxmox),
       preventSecretsDestroy: !pkiDestroyAllowed(config, cluster),
       healthGates,
       state,
@@ -104,7 +104,7 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
       clusterName: cluster.name,
       workerCount: cluster.workers.nodes.length,
       platform: cluster.platform,
-      proxmox: onlyConnection(clusterConnections(config.proxmox, cluster)),
+      proxmox: clusterConnections(config.proxmox, cluster),
       chartSource,
       credentials: talos.outputs.credentials,
       doppler,

@@ -6,7 +6,7 @@ import { ChartRelease } from "../lib/helm/chart-release";
 import { ChartSource } from "../lib/helm/chart-source";
 import { PodSecurityLevel, PodSecurityNamespaces } from "../lib/kubernetes/pod-security-namespace";
 import { Fn, ITerraformDependable, Token } from "cdktf";
-import { Capability, ComponentRelease, releasesInOrder } from "../lib/platform/component";
+import { Capability, ComponentRelease, ProxmoxApi, releasesInOrder } from "../lib/platform/component";
 import { PlatformComponentsConfig, componentContext, enabledComponents } from "../lib/platform/components";
 import { SecretRef } from "../lib/schema-parts";
 import { StackSecrets } from "../lib/secrets/stack-secrets";
@@ -38,8 +38,8 @@ export interface PlatformStackProps extends Aggrik8sStackProps {
   readonly platform: PlatformComponentsConfig & { readonly extraReleases: readonly ExtraRelease[] };
   /** From the cluster's Talos stack (cross-stack references). */
   readonly credentials: ClusterCredentials;
-  /** The one Proxmox API serving every node of the cluster (the CSI plugin talks to it). @default - none (several serve it) */
-  readonly proxmox?: { readonly endpoint: string; readonly insecure: boolean };
+  /** Every Proxmox API serving a node of the cluster (the CSI plugin talks to each). @default - none */
+  readonly proxmox?: readonly ProxmoxApi[];
   /** Doppler, for `{doppler: NAME}` secrets. @default - none */
   readonly doppler?: DopplerSettings;
   /** Where every release's chart comes from. @default - each chart's own repository */
@@ -64,7 +64,7 @@ export class PlatformStack extends Aggrik8sStack {
     const components = enabledComponents(props.platform);
     const ctx = componentContext(
       { name: props.clusterName, workers: { nodes: Array.from({ length: props.workerCount }) }, platform: props.platform },
-      props.proxmox,
+      props.proxmox ?? [],
     );
     const providers = new Map<Capability, ITerraformDependable[]>();
     // Every namespace first (components' in install order, then the extra releases'), so reading one below creates nothing.

@@ -30,7 +30,7 @@ import { ciliumStackReleases } from "../lib/cilium/releases";
 import { ciliumStackSwitches } from "../stacks/bindings";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
-import { clusterConnections, onlyConnection } from "../lib/proxmox/connections";
+import { clusterConnections } from "../lib/proxmox/connections";
 import { KubeApiError, KubeClient } from "./kube-api";
 
 /** The checks, in the order they run and print. */
@@ -67,7 +67,7 @@ export interface ExpectedRelease {
  * enabled component's, the extra ones.
  */
 export function expectedReleases(cluster: ClusterConfig, proxmox: MeshConfig["proxmox"]): ExpectedRelease[] {
-  const ctx = componentContext(cluster, onlyConnection(clusterConnections(proxmox, cluster)));
+  const ctx = componentContext(cluster, clusterConnections(proxmox, cluster));
   return [
     ...ciliumStackReleases(ciliumStackSwitches(cluster)).map((r) => ({ namespace: r.namespace, name: r.name, stack: "cilium" as const })),
     ...enabledComponents(cluster.platform).flatMap((c) =>

@@ -2,7 +2,7 @@ import { Testing } from "cdktf";
 import { MeshConfig } from "../../lib/config/schema";
 import { componentContext, enabledComponents } from "../../lib/platform/components";
 import { CHARTS } from "../../lib/versions";
-import { FixtureName, fixture } from "../fixtures";
+import { FixtureName, fixture, fixtureConfig } from "../fixtures";
 import { allComponentsOff, meshApp, parse, resolvedConfig } from "../helpers";
 
 function synthPlatform(config: MeshConfig, clusterIndex = 0) {
@@ -40,7 +40,7 @@ describe("platform stack", () => {
     // Expected from the component registry (components.ts), not a list kept here.
     const cluster = resolvedConfig().clusters[0];
     // Which releases a component makes does not depend on the Proxmox API it may talk to.
-    const ctx = componentContext(cluster, undefined);
+    const ctx = componentContext(cluster, []);
     const expected = enabledComponents(cluster.platform).flatMap((c) => c.releases(ctx).map((rel) => rel.name));
     expect(Object.keys(r).sort()).toEqual(expected.sort());
     expect(expected.length).toBeGreaterThan(0);
@@ -158,6 +158,7 @@ describe("platform stack", () => {
         name: "proxmox",
         storage: "local-lvm",
         reclaimPolicy: "Delete",
+        volumeBindingMode: "WaitForFirstConsumer",
         fstype: "ext4",
         cache: "none",
         annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
@@ -169,6 +170,24 @@ describe("platform stack", () => {
     // Switched on beside Rook, its class is not the default.
     const both = releases(synthPlatform(resolvedConfig((c) => (c.clusters[0].platform = { proxmoxCsi: { enabled: true } }))).json);
     expect(JSON.parse(both["proxmox-csi-plugin"].values[0]).storageClass[0].annotations).toBeUndefined();
+  });
+
+  it("gives the Proxmox CSI plugin one cluster entry per Proxmox API of the cluster, each with its own token (examples/two-hosts.yaml)", () => {
+    for (const [i, c] of fixtureConfig("two-hosts").clusters.entries()) {
+      const csi = releases(platformOf("two-hosts", i).json)["proxmox-csi-plugin"];
+      const values = JSON.parse(csi.values[0]);
+      // The order follows the cluster's nodes (control planes first): red on pve-a then pve-b, blue the other way round.
+      const hosts = i === 0 ? ["pve-a", "pve-b"] : ["pve-b", "pve-a"];
+      expect({ cluster: c.name, clusters: values.config.clusters, writeOnly: csi.set_wo }).toEqual({
+        cluster: c.name,
+        clusters: hosts.map((h) => ({ url: `https://${h}.home.internal:8006/api2/json`, insecure: false, token_id: "aggrik8s-csi@pve!csi", region: h })),
+        writeOnly: hosts.map((h, j) => ({
+          name: `config.clusters[${j}].token_secret`,
+          value: `\${var.${h.replace("-", "_").toUpperCase()}_CSI_TOKEN_SECRET}`,
+        })),
+      });
+      expect(JSON.parse(csi.values[0]).storageClass[0]).toMatchObject({ volumeBindingMode: "WaitForFirstConsumer", storage: "local-lvm" });
+    }
   });
 
   it("chooses the ACME issuer with DNS-01 where the config says, its token from a secret", () => {

@@ -80,6 +80,15 @@ export interface ComponentSecret {
   readonly description: string;
 }
 
+/** A Proxmox API as components see it (no token: each component has its own). */
+export interface ProxmoxApi {
+  /** `default` for proxmox.endpoint, else the host's name under proxmox.hosts. */
+  readonly key: string;
+  /** `https://host:8006/`. */
+  readonly endpoint: string;
+  readonly insecure: boolean;
+}
+
 /** What the cluster tells a component. */
 export interface ComponentContext {
   readonly clusterName: string;
@@ -87,11 +96,11 @@ export interface ComponentContext {
   /** Keys of the components switched on in this cluster. */
   readonly enabled: ReadonlySet<string>;
   /**
-   * The one Proxmox API that serves every node of the cluster, for components
-   * that talk to it (the CSI plugin). @default - none: the nodes are behind
-   * several APIs (standalone hosts), and the proxmoxCsiApi rule refuses the CSI plugin there
+   * Every Proxmox API that serves a node of the cluster (lib/proxmox/connections.ts
+   * `clusterConnections`), for components that talk to them (the CSI plugin):
+   * `key` is `default` for proxmox.endpoint, else the host's name under proxmox.hosts.
    */
-  readonly proxmox?: { readonly endpoint: string; readonly insecure: boolean };
+  readonly proxmox: readonly ProxmoxApi[];
 }
 
 export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabled?: boolean }>> {

@@ -4,7 +4,7 @@
  * platform stack, the capacity check and the namespace rules all read this list.
  */
 import { z } from "zod";
-import { Capability, ComponentContext, ComponentRelease, ComponentSecret, MemoryRequest } from "./component";
+import { Capability, ComponentContext, ComponentRelease, ComponentSecret, MemoryRequest, ProxmoxApi } from "./component";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { certManager } from "./cert-manager";
 import { gateway } from "./gateway";
@@ -77,12 +77,12 @@ export function isEnabled(platform: PlatformComponentsConfig, key: Component["ke
 /** What a cluster tells its components (the platform stack and the tools that read what it installs share this). */
 export function componentContext(
   cluster: { readonly name: string; readonly workers: { readonly nodes: readonly unknown[] }; readonly platform: PlatformComponentsConfig },
-  proxmox: { readonly endpoint: string; readonly insecure: boolean } | undefined,
+  proxmox: readonly ProxmoxApi[],
 ): ComponentContext {
   return {
     clusterName: cluster.name,
     workerCount: cluster.workers.nodes.length,
     enabled: new Set<string>(enabledComponents(cluster.platform).map((c) => c.key)),
-    proxmox: proxmox ? { endpoint: proxmox.endpoint, insecure: proxmox.insecure } : undefined,
+    proxmox: proxmox.map((p) => ({ key: p.key, endpoint: p.endpoint, insecure: p.insecure })),
   };
 }

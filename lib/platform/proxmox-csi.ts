@@ -1,24 +1,33 @@
 /**
  * The Proxmox CSI plugin: PersistentVolumes as Proxmox disks on a datastore,
  * attached to the VM whose pod claims them, with its own StorageClass, the
- * cluster's default where Rook is off. It talks to the Proxmox API with its
- * own token, a least-privilege one (docs/operations.md: storage), never the
- * deploy token; the secret reaches the chart as a sensitive value.
+ * cluster's default where Rook is off. It talks to every Proxmox API that
+ * serves a node of the cluster (a PVE cluster's `proxmox.endpoint`, each
+ * standalone host under `proxmox.hosts`), each with its own least-privilege
+ * token (docs/operations.md: storage), never the deploy token; the secrets
+ * reach the chart as write-only values (`set_wo`).
  *
- * The plugin places volumes by the nodes' `topology.kubernetes.io/region`
- * (the Proxmox cluster, `region` here) and `topology.kubernetes.io/zone` (the
- * Proxmox node): the Talos patches label every node so while it is on.
+ * The plugin's config lists one `clusters` entry per API, each with a
+ * `region`; it places a volume by the consuming node's
+ * `topology.kubernetes.io/region` (which API) and `topology.kubernetes.io/zone`
+ * (which Proxmox node): the Talos patches label every node so while it is on
+ * (`proxmoxCsiTopology`). The StorageClass binds on first consumer, so the
+ * provisioner is handed the node the pod was scheduled to, and the plugin
+ * creates the disk through that node's API (pkg/csi/controller.go
+ * CreateVolume: `locationFromTopologyRequirement`, `GetProxmoxCluster(region)`).
  *
+ * @see https://github.com/sergelogvinov/proxmox-csi-plugin/blob/v0.19.1/docs/config.md
  * @see https://github.com/sergelogvinov/proxmox-csi-plugin/blob/main/docs/install.md
  */
 import { z } from "zod";
-import { SecretRefSchema, fix } from "../schema-parts";
+import { SecretRef, SecretRefSchema, fix } from "../schema-parts";
+import { DEFAULT_CONNECTION } from "../proxmox/connections";
 import { defineComponent } from "./component";
 
 export const PROXMOX_CSI_NAMESPACE = "csi-proxmox";
 export const PROXMOX_CSI_STORAGE_CLASS = "proxmox";
-/** The chart key of the token secret: set with set_sensitive, never in values. */
-export const PROXMOX_CSI_TOKEN_KEY = "config.clusters[0].token_secret";
+/** The chart key of the `i`-th API's token secret: set write-only (set_wo), never in values. */
+export const proxmoxCsiTokenKey = (i: number) => `config.clusters[${i}].token_secret`;
 /** The Proxmox role the plugin's token needs (docs/operations.md: storage). */
 export const PROXMOX_CSI_ROLE = {
   name: "AggriK8sCSI",
@@ -28,12 +37,80 @@ export const PROXMOX_CSI_ROLE = {
 /** Memory each plugin container requests, as the chart sets it (controller: 5 containers; node: 2 of 3). */
 export const PROXMOX_CSI_MEMORY_MIB = { controller: 80, node: 32 } as const;
 
-export interface ProxmoxCsiValuesProps {
+const REGION = z.string().regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
+  error: fix("not a label value", "use letters, digits, '-', '_' and '.', e.g. the Proxmox cluster's name"),
+});
+const TOKEN_ID = z
+  .string()
+  .regex(/^[^@!\s]+@[^@!\s]+![A-Za-z0-9_-]+$/, { error: fix("not a Proxmox token id", "write user@realm!tokenname, e.g. aggrik8s-csi@pve!csi") });
+
+/** The plugin's settings, as the config schema gives them (defaults filled in). */
+export interface ProxmoxCsiSettings {
+  readonly region: string;
+  readonly tokenId: string;
+  readonly tokenSecret: SecretRef;
+  readonly hosts: Readonly<Record<string, { readonly region?: string; readonly tokenId?: string; readonly tokenSecret: SecretRef }>>;
+}
+
+/** A Proxmox API as the plugin sees it: one `clusters` entry of its config. */
+export interface ProxmoxCsiApi {
+  /** The connection's key (lib/proxmox/connections.ts): `default` or a host's name under proxmox.hosts. */
+  readonly key: string;
   /** Proxmox API, `https://host:8006/`. */
   readonly endpoint: string;
   readonly insecure: boolean;
-  readonly tokenId: string;
+  /** `topology.kubernetes.io/region` of the nodes behind it. */
   readonly region: string;
+  readonly tokenId: string;
+  readonly tokenSecret: SecretRef;
+}
+
+/**
+ * The region the plugin gives an API: `proxmoxCsi.region` for the mesh
+ * default endpoint (a PVE cluster), else the host's `proxmoxCsi.hosts.<host>.region`,
+ * by default the host's name.
+ */
+export function proxmoxCsiRegion(c: Pick<ProxmoxCsiSettings, "region" | "hosts">, connectionKey: string): string {
+  if (connectionKey === DEFAULT_CONNECTION) return c.region;
+  const host = Object.prototype.hasOwnProperty.call(c.hosts, connectionKey) ? c.hosts[connectionKey] : undefined;
+  return host?.region ?? connectionKey;
+}
+
+/**
+ * The plugin's view of each API serving the cluster, and the standalone
+ * hosts among them that have no token of the plugin's (`missing`: the
+ * proxmoxCsiApi rule refuses such a config).
+ */
+export function proxmoxCsiApis(
+  c: ProxmoxCsiSettings,
+  connections: readonly { readonly key: string; readonly endpoint: string; readonly insecure: boolean }[],
+): { readonly apis: ProxmoxCsiApi[]; readonly missing: string[] } {
+  const apis: ProxmoxCsiApi[] = [];
+  const missing: string[] = [];
+  for (const conn of connections) {
+    const base = { key: conn.key, endpoint: conn.endpoint, insecure: conn.insecure, region: proxmoxCsiRegion(c, conn.key) };
+    if (conn.key === DEFAULT_CONNECTION) {
+      apis.push({ ...base, tokenId: c.tokenId, tokenSecret: c.tokenSecret });
+      continue;
+    }
+    const host = Object.prototype.hasOwnProperty.call(c.hosts, conn.key) ? c.hosts[conn.key] : undefined;
+    if (host) apis.push({ ...base, tokenId: host.tokenId ?? c.tokenId, tokenSecret: host.tokenSecret });
+    else missing.push(conn.key);
+  }
+  return { apis, missing };
+}
+
+/**
+ * Labels Talos keeps on a node for the plugin: the region of the API that
+ * serves its Proxmox node, and the Proxmox node as its zone.
+ */
+export function proxmoxCsiTopology(c: Pick<ProxmoxCsiSettings, "region" | "hosts">, connectionKey: string, proxmoxNode: string): Record<string, string> {
+  return { "topology.kubernetes.io/region": proxmoxCsiRegion(c, connectionKey), "topology.kubernetes.io/zone": proxmoxNode };
+}
+
+export interface ProxmoxCsiValuesProps {
+  /** Every API serving the cluster's nodes, one `clusters` entry each (their tokens' secrets are set apart). */
+  readonly apis: readonly Pick<ProxmoxCsiApi, "endpoint" | "insecure" | "tokenId" | "region">[];
   /** Proxmox datastore the volumes are created on. */
   readonly storage: string;
   /** Marks its StorageClass as the cluster's default. */
@@ -42,12 +119,16 @@ export interface ProxmoxCsiValuesProps {
 
 export function proxmoxCsiValues(props: ProxmoxCsiValuesProps) {
   return {
-    config: { clusters: [{ url: new URL("api2/json", props.endpoint).toString(), insecure: props.insecure, token_id: props.tokenId, region: props.region }] },
+    config: {
+      clusters: props.apis.map((a) => ({ url: new URL("api2/json", a.endpoint).toString(), insecure: a.insecure, token_id: a.tokenId, region: a.region })),
+    },
     storageClass: [
       {
         name: PROXMOX_CSI_STORAGE_CLASS,
         storage: props.storage,
         reclaimPolicy: "Delete",
+        // The disk is made once the pod has a node, through that node's API (its region), on its Proxmox node (its zone).
+        volumeBindingMode: "WaitForFirstConsumer",
         fstype: "ext4",
         cache: "none",
         ...(props.isDefault ? { annotations: { "storageclass.kubernetes.io/is-default-class": "true" } } : {}),
@@ -66,21 +147,26 @@ export const proxmoxCsi = defineComponent({
         .min(1)
         .default("local-lvm")
         .describe("Proxmox datastore the volumes are created on (every Proxmox node of the cluster must have it)."),
-      region: z
-        .string()
-        .regex(/^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/, {
-          error: fix("not a label value", "use letters, digits, '-', '_' and '.', e.g. the Proxmox cluster's name"),
-        })
-        .default("proxmox")
-        .describe(
-          "Region the plugin gives the Proxmox cluster; nodes are labelled `topology.kubernetes.io/region` with it (and `zone` with their Proxmox node).",
-        ),
-      tokenId: z
-        .string()
-        .regex(/^[^@!\s]+@[^@!\s]+![A-Za-z0-9_-]+$/, { error: fix("not a Proxmox token id", "write user@realm!tokenname, e.g. aggrik8s-csi@pve!csi") })
-        .default("aggrik8s-csi@pve!csi")
-        .describe("Proxmox API token id of the plugin's own user (role in docs/operations.md: storage)."),
+      region: REGION.default("proxmox").describe(
+        "Region the plugin gives the Proxmox API `proxmox.endpoint` (a PVE cluster); its nodes are labelled `topology.kubernetes.io/region` with it (and `zone` with their Proxmox node).",
+      ),
+      tokenId: TOKEN_ID.default("aggrik8s-csi@pve!csi").describe(
+        "Proxmox API token id of the plugin's own user on `proxmox.endpoint` (role in docs/operations.md: storage); the default for `hosts` too.",
+      ),
       tokenSecret: SecretRefSchema.default({ env: "PROXMOX_CSI_TOKEN_SECRET" }).describe("Secret (the UUID) of that token."),
+      hosts: z
+        .record(
+          z.string().min(1),
+          z.strictObject({
+            region: REGION.optional().describe("Region of this host's nodes. Default: the host's name."),
+            tokenId: TOKEN_ID.optional().describe("Token id of the plugin's user on this host. Default: `proxmoxCsi.tokenId`."),
+            tokenSecret: SecretRefSchema.describe("Secret (the UUID) of that token: each host mints its own."),
+          }),
+        )
+        .default({})
+        .describe(
+          "The plugin's token on each standalone host under `proxmox.hosts` that serves a node of this cluster, by the host's name: the plugin talks to every API of the cluster, each with a token of its own.",
+        ),
     })
     .prefault({})
     .describe("Proxmox CSI plugin: volumes as Proxmox disks, with a StorageClass (the default where Rook is off)."),
@@ -88,23 +174,23 @@ export const proxmoxCsi = defineComponent({
   // The node plugin runs privileged and mounts the kubelet's directories from the host.
   namespace: { name: PROXMOX_CSI_NAMESPACE, level: "privileged" },
   provides: ["default-storage-class"],
-  releases: (c, { proxmox, enabled, clusterName }) => {
-    // The proxmoxCsiApi config rule refuses this before synth gets here.
-    if (!proxmox) throw new Error(`${clusterName}: the Proxmox CSI plugin needs the one Proxmox API that serves every node of the cluster`);
+  releases: (c, { proxmox, enabled }) => {
+    // A host without the plugin's token (or a node no API serves) is refused by
+    // the proxmoxCsiApi (or Proxmox hosts) config rule before synth; rules that
+    // read the releases (chart sources) still get them, without that API.
+    const { apis } = proxmoxCsiApis(c, proxmox);
     return [
       {
         id: "proxmox-csi",
         name: "proxmox-csi-plugin",
         chart: "proxmoxCsi",
-        values: proxmoxCsiValues({
-          endpoint: proxmox.endpoint,
-          insecure: proxmox.insecure,
-          tokenId: c.tokenId,
-          region: c.region,
-          storage: c.storage,
-          isDefault: !enabled.has("rookCeph"),
-        }),
-        secretValues: { [PROXMOX_CSI_TOKEN_KEY]: { ref: c.tokenSecret, description: "Proxmox CSI token secret" } },
+        values: proxmoxCsiValues({ apis, storage: c.storage, isDefault: !enabled.has("rookCeph") }),
+        secretValues: Object.fromEntries(
+          apis.map((a, i) => [
+            proxmoxCsiTokenKey(i),
+            { ref: a.tokenSecret, description: `Proxmox CSI token secret${a.key === DEFAULT_CONNECTION ? "" : ` (proxmox.hosts.${a.key})`}` },
+          ]),
+        ),
       },
     ];
   },

@@ -66,8 +66,3 @@ export function clusterConnections(
   }
   return [...byKey.values()];
 }
-
-/** The API of a cluster whose nodes are all behind one, else undefined. */
-export function onlyConnection(connections: readonly ProxmoxConnection[]): ProxmoxConnection | undefined {
-  return connections.length === 1 ? connections[0] : undefined;
-}

@@ -46,7 +46,7 @@ describe("the embedded default mesh", () => {
     const noRook = resolvedConfig((m) => (m.clusters[0].platform = { rookCeph: { enabled: false } })).clusters[0].platform;
     expect([isEnabled(noRook, "proxmoxCsi"), noRook.proxmoxCsi]).toEqual([
       true,
-      { storage: "local-lvm", region: "proxmox", tokenId: "aggrik8s-csi@pve!csi", tokenSecret: { env: "PROXMOX_CSI_TOKEN_SECRET" } },
+      { storage: "local-lvm", region: "proxmox", tokenId: "aggrik8s-csi@pve!csi", tokenSecret: { env: "PROXMOX_CSI_TOKEN_SECRET" }, hosts: {} },
     ]);
   });
 

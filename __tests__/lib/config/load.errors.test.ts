@@ -339,13 +339,32 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
-    "the Proxmox CSI plugin on a cluster behind two Proxmox APIs",
+    "the Proxmox CSI plugin on a cluster behind two Proxmox APIs, without its token on the standalone host",
     (c) => {
       c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
       east(c).platform = { rookCeph: { enabled: false } };
     },
     [
-      "clusters[0].platform.proxmoxCsi.enabled: the Proxmox CSI plugin talks to one Proxmox API, but the nodes of talos-east are served by 2 (default, pve2). Fix: put the cluster's nodes behind one API (a PVE cluster's proxmox.endpoint, or one host), or set platform.proxmoxCsi.enabled: false and keep platform.rookCeph on for the default StorageClass",
+      "clusters[0].platform.proxmoxCsi.hosts: the Proxmox CSI plugin talks to every Proxmox API of talos-east, and proxmox.hosts.pve2 serves nodes of it but has no token of the plugin's. Fix: make the plugin's token on pve2 (docs/operations.md: storage) and add platform.proxmoxCsi.hosts.pve2: { tokenSecret: { env: PROXMOX_CSI_PVE2_TOKEN_SECRET } }, or set platform.proxmoxCsi.enabled: false",
+    ],
+  ],
+  [
+    "the Proxmox CSI plugin with a token for a host that serves none of the cluster's nodes",
+    (c) => {
+      east(c).platform = { rookCeph: { enabled: false }, proxmoxCsi: { hosts: { "pve-9": { tokenSecret: { env: "PVE9_CSI" } } } } };
+    },
+    [
+      "clusters[0].platform.proxmoxCsi.hosts.pve-9: pve-9 serves no node of talos-east (its nodes are behind proxmox.endpoint), so this token is never used. Fix: remove it, or name a host under proxmox.hosts that a node's proxmoxNode names",
+    ],
+  ],
+  [
+    "the Proxmox CSI plugin with two APIs in one region",
+    (c) => {
+      c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
+      east(c).platform = { rookCeph: { enabled: false }, proxmoxCsi: { hosts: { pve2: { region: "proxmox", tokenSecret: { env: "PVE2_CSI" } } } } };
+    },
+    [
+      "clusters[0].platform.proxmoxCsi.hosts.pve2.region: region proxmox of proxmox.hosts.pve2 is also the region of proxmox.endpoint: the plugin finds a volume's API by its region, so it could not tell them apart. Fix: give platform.proxmoxCsi.hosts.pve2.region a name of its own, e.g. pve2",
     ],
   ],
   [

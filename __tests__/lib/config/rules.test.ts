@@ -187,6 +187,15 @@ const PASSING: Partial<Record<keyof typeof RULES, [string, Edit][]>> = {
       },
     ],
   ],
+  proxmoxCsiApi: [
+    [
+      "a cluster behind the PVE cluster's endpoint and a standalone host, with the plugin's token on that host",
+      (c) => {
+        c.proxmox.hosts = { pve2: { endpoint: "https://pve2.example.internal:8006/" } };
+        c.clusters[0].platform = { rookCeph: { enabled: false }, proxmoxCsi: { hosts: { pve2: { tokenSecret: { env: "PVE2_CSI" } } } } };
+      },
+    ],
+  ],
   rookMons: [
     [
       "rook-ceph off on 2 workers",

@@ -31,7 +31,7 @@ describe("release order", () => {
     const config = resolvedConfig((c) => {
       for (const k of PLATFORM_COMPONENTS.map((p) => p.key)) (c.clusters[0].platform as Record<string, unknown>)[k] = { enabled: true };
     });
-    const ctx = { clusterName: "c", workerCount: 3, enabled: new Set<string>(), proxmox: { endpoint: "https://pve:8006/", insecure: false } };
+    const ctx = { clusterName: "c", workerCount: 3, enabled: new Set<string>(), proxmox: [{ key: "default", endpoint: "https://pve:8006/", insecure: false }] };
     const checked = enabledComponents(config.clusters[0].platform).map((c) =>
       releasesInOrder(c.key, c.releases(ctx))
         .filter((r) => r.after)

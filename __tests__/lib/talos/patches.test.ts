@@ -5,6 +5,7 @@ import YAML from "yaml";
 import { clusterEndpoint, clusterNodes } from "../../../stacks/bindings";
 import { toPatchYaml } from "../../../lib/talos/patches";
 import { PLATFORM } from "../../../lib/versions";
+import { fixtureConfig } from "../../fixtures";
 import { resolvedConfig, threeClusterConfig } from "../../helpers";
 
 const INSTALLER = "factory.talos.dev/nocloud-installer/abc123:v1.12.4";
@@ -39,15 +40,17 @@ function problems(yamlText: string): unknown[] {
 }
 
 describe("Talos patches", () => {
-  const east = resolvedConfig().clusters[0];
-  const patches = clusterNodes(east).map((n) => ({ ...n, documents: n.patches(INSTALLER) }));
+  const mesh = resolvedConfig();
+  const east = mesh.clusters[0];
+  const patches = clusterNodes(east, mesh.proxmox).map((n) => ({ ...n, documents: n.patches(INSTALLER) }));
   const [cp1] = patches;
   const worker = patches.find((p) => p.role === "worker")!;
 
   it("validate against Talos' own config schema, for every node of every example cluster", () => {
-    for (const cluster of [...resolvedConfig().clusters, ...threeClusterConfig().clusters]) {
-      for (const p of clusterNodes(cluster).map((n) => ({ name: n.name, documents: n.patches(INSTALLER) })))
-        expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
+    for (const config of [resolvedConfig(), threeClusterConfig(), fixtureConfig("two-hosts")]) {
+      for (const cluster of config.clusters)
+        for (const p of clusterNodes(cluster, config.proxmox).map((n) => ({ name: n.name, documents: n.patches(INSTALLER) })))
+          expect({ node: p.name, problems: problems(toPatchYaml(p.documents)) }).toEqual({ node: p.name, problems: [] });
     }
   });
 
@@ -86,19 +89,31 @@ describe("Talos patches", () => {
 
   it("use the VIP as the endpoint, else the first control plane; schedule on control planes only without workers", () => {
     expect(clusterEndpoint(east)).toBe("https://10.10.0.10:6443");
-    const edge = threeClusterConfig().clusters[2];
+    const three = threeClusterConfig();
+    const edge = three.clusters[2];
     expect(clusterEndpoint(edge)).toBe("https://10.30.0.11:6443");
-    const [edgeCp] = clusterNodes(edge).map((n) => ({ documents: n.patches(INSTALLER) }));
+    const [edgeCp] = clusterNodes(edge, three.proxmox).map((n) => ({ documents: n.patches(INSTALLER) }));
     expect((edgeCp.documents[0] as any).cluster.allowSchedulingOnControlPlanes).toBe(true);
     expect(edgeCp.documents.some((d: any) => d.kind === "Layer2VIPConfig")).toBe(false);
     expect((cp1.documents[0] as any).cluster.allowSchedulingOnControlPlanes).toBeUndefined();
   });
 
   it("label nodes with the Proxmox CSI plugin's topology (region, zone = Proxmox node) only while the plugin is on", () => {
-    const edge = threeClusterConfig().clusters[2];
-    const [edgeCp] = clusterNodes(edge).map((n) => n.patches(INSTALLER));
+    const three = threeClusterConfig();
+    const [edgeCp] = clusterNodes(three.clusters[2], three.proxmox).map((n) => n.patches(INSTALLER));
     expect((edgeCp[0] as any).machine.nodeLabels).toEqual({ "topology.kubernetes.io/region": "proxmox", "topology.kubernetes.io/zone": "pve3" });
     expect((cp1.documents[0] as any).machine.nodeLabels).toBeUndefined();
+  });
+
+  it("label each node with the region of the Proxmox API serving it, on a cluster spread over standalone hosts", () => {
+    const two = fixtureConfig("two-hosts");
+    const labels = two.clusters.flatMap((c) => clusterNodes(c, two.proxmox).map((n) => [n.name, (n.patches(INSTALLER)[0] as any).machine.nodeLabels]));
+    expect(Object.fromEntries(labels)).toEqual({
+      "red-cp-1": { "topology.kubernetes.io/region": "pve-a", "topology.kubernetes.io/zone": "pve-a" },
+      "red-w-1": { "topology.kubernetes.io/region": "pve-b", "topology.kubernetes.io/zone": "pve-b" },
+      "blue-cp-1": { "topology.kubernetes.io/region": "pve-b", "topology.kubernetes.io/zone": "pve-b" },
+      "blue-w-1": { "topology.kubernetes.io/region": "pve-a", "topology.kubernetes.io/zone": "pve-a" },
+    });
   });
 
   it("serialise as one multi-document YAML patch", () => {

@@ -25,8 +25,8 @@ export const chartSources: MeshRule = (config, { err }) => {
   for (const { c } of clustersOf(config)) {
     for (const component of enabledComponents(c.platform)) {
       // A chart kept in this repository (a LocalChart) needs no source.
-      // The Proxmox API only shapes the CSI plugin's values, never which chart it is.
-      for (const r of component.releases(componentContext(c, undefined))) if (typeof r.chart === "string") want(CHARTS[r.chart]);
+      // The Proxmox APIs only shape the CSI plugin's values, never which chart it is.
+      for (const r of component.releases(componentContext(c, []))) if (typeof r.chart === "string") want(CHARTS[r.chart]);
     }
     for (const r of c.platform.extraReleases) want(r);
   }
