@@ -8,9 +8,12 @@
 // repository's objects chart) checked against the CRDs they need, the Proxmox
 // CSI plugin, Rook's filesystem and object store, OLM v1 (its vendored chart
 // compared with its release source); one default StorageClass per cluster; and
-// every pod within its namespace's Pod Security level. Both the default mesh
-// and examples/three-clusters.yaml (which turns on what the default leaves off)
-// are rendered. A chart with a values.schema.json (Cilium) validates the values as it renders.
+// every pod within its namespace's Pod Security level. The default mesh,
+// examples/three-clusters.yaml (which turns on what the default leaves off)
+// and examples/two-hosts.yaml (the CSI plugin on two Proxmox APIs) are
+// rendered. Write-only values reach helm merged as the helm provider merges
+// them (a values file of their own: lists replaced whole). A chart with a
+// values.schema.json (Cilium) validates the values as it renders.
 //
 // The charts come from $AGGRIK8S_CHART_SRC (release sources, as in
 // ../shared/data/charts-src): versions.json charts.*.source names the archive.
@@ -26,6 +29,7 @@ import { everyComponentOn, memoryRequests } from "../lib/platform/capacity";
 import { ROOK_DAEMON_MEMORY_MIB } from "../lib/platform/rook-ceph";
 import { cli } from "../scripts/lib/cli";
 import { helm, prepareChart as sharedPrepareChart } from "./lib/charts";
+import { writeOnlyValues } from "./lib/helm-values";
 import { engine, goTool, proof, repoRoot, run, synthesizeMesh, offline, engineEnv, versions as pins } from "./lib/proof";
 
 /**
@@ -39,7 +43,7 @@ type Json = any;
 const { values: flags } = cli({
   name: "proof:chart",
   summary:
-    "Renders every Helm release of the default mesh and examples/three-clusters.yaml with its pinned chart (helm template) and checks what the cluster would receive; the charts from $AGGRIK8S_CHART_SRC.",
+    "Renders every Helm release of the default mesh, examples/three-clusters.yaml and examples/two-hosts.yaml with its pinned chart (helm template) and checks what the cluster would receive; the charts from $AGGRIK8S_CHART_SRC.",
   options: { keep: { type: "boolean", description: "keep the scratch directory (printed) for inspection" } },
 });
 const p = proof("chart-proof", flags.keep ? ["--keep"] : []);
@@ -247,20 +251,24 @@ function clustermeshProblems(clusterName: string, objects: readonly Json[], peer
   return problems;
 }
 
-/** A release's values as Helm would receive them, with Terraform references replaced by placeholders. */
-function releaseValues(release: Json, namespaces: Record<string, string>): { values: Json; namespace: string; sets: string[] } {
+/**
+ * A release's values as Helm would receive them, with Terraform references replaced by placeholders.
+ * The write-only values (`set_wo`) are merged as the helm provider merges them: parsed into a map of their own
+ * and merged into the values map by map, a list replaced whole (terraform-provider-helm v3.1.1
+ * resource_helm_release.go, getWriteOnlyValues and mergeMaps). Helm's own `-f` merge of a second values file is
+ * that same merge (helm pkg/cli/values/options.go mergeMaps), so they go to helm as `writeOnly`, a values file of
+ * their own; `set_sensitive` goes through `--set`, which the provider applies as Helm does.
+ */
+function releaseValues(release: Json, namespaces: Record<string, string>): { values: Json; namespace: string; sets: string[]; writeOnly: Json } {
   const PLACEHOLDER = "cGxhY2Vob2xkZXI="; // base64 of "placeholder": fits fields that want base64 too
   // Terraform's escape $${ stands for a literal ${ (the collector's own ${env:...}); every other ${...} is a reference.
   const text = (release.values ?? ["{}"])[0].replace(/\$?\$\{[^}]*\}/g, (m: string) => (m.startsWith("$$") ? m.slice(1) : PLACEHOLDER));
   const ns = release.namespace.replace(/^\$\{kubernetes_namespace_v1\.([^.]+)\.metadata\[0\]\.name\}$/, (_: string, id: string) => namespaces[id]);
   const values = JSON.parse(text);
-  // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each,
-  // each CSI token its own, so the rendering shows which entry got which.
-  const csiToken = /^config\.clusters\[(\d+)\]\.token_secret$/;
-  const placeholder = (name: string) =>
-    release.chart === "proxmox-csi-plugin" && csiToken.test(name) ? `placeholder-${csiToken.exec(name)![1]}` : "placeholder";
-  const sets = [...(release.set_sensitive ?? []), ...(release.set_wo ?? [])].flatMap((s: Json) => ["--set", `${s.name}=${placeholder(s.name)}`]);
-  return { values, namespace: ns, sets };
+  // Write-only and sensitive values are not in the JSON: Helm gets a placeholder for each.
+  const sets = (release.set_sensitive ?? []).flatMap((s: Json) => ["--set", `${s.name}=placeholder`]);
+  const writeOnly = writeOnlyValues((release.set_wo ?? []).map((s: Json) => s.name));
+  return { values, namespace: ns, sets, writeOnly };
 }
 
 const docsOf = (yamlText: string): Json[] =>
@@ -269,8 +277,14 @@ const docsOf = (yamlText: string): Json[] =>
     .filter(Boolean);
 const find = (docs: readonly Json[], kind: string, name?: string): Json => docs.find((d) => d.kind === kind && (!name || d.metadata?.name === name));
 
-/** A chart's check: the problems of its rendering, given the values and its cluster's worker count. */
-type Check = (docs: readonly Json[], values: Json, cluster: { readonly workers: number }) => string[];
+/** A Secret a stack writes: its name and the keys of its (write-only) data. */
+interface WrittenSecret {
+  readonly name: string;
+  readonly keys: readonly string[];
+}
+
+/** A chart's check: the problems of its rendering, given the values, its cluster's worker count and the Secrets its stack writes. */
+type Check = (docs: readonly Json[], values: Json, cluster: { readonly workers: number; readonly secrets: readonly WrittenSecret[] }) => string[];
 
 /** What each chart's rendering must show; returns the problems. */
 const CHECKS: Record<string, Check> = {
@@ -406,21 +420,62 @@ const CHECKS: Record<string, Check> = {
       problems.push(`certificate issuer ${JSON.stringify(cert?.spec.issuerRef)}`);
     return problems;
   },
-  "proxmox-csi-plugin": (docs, values) => {
+  robusta: (docs, _values, { secrets }) => {
+    const problems: string[] = [];
+    // The runner's config as the chart renders it, after the provider's merge of the write-only values.
+    const config = YAML.parse(
+      Buffer.from(find(docs, "Secret", "robusta-playbooks-config-secret")?.data?.["active_playbooks.yaml"] ?? "", "base64").toString() || "{}",
+    );
+    const sinks: Json[] = config.sinks_config ?? [];
+    const ui = sinks.find((x) => x.robusta_sink)?.robusta_sink;
+    if (sinks.length !== 1 || ui?.name !== "robusta_ui_sink") problems.push(`sinks_config ${JSON.stringify(sinks)}: not the one named UI sink`);
+    // Its token: Robusta's {{ env.NAME }}, that variable of the runner from a Secret key the platform stack writes.
+    const env = /^\{\{ env\.([A-Z0-9_]+) \}\}$/.exec(ui?.token ?? "")?.[1];
+    const runner = docs
+      .filter((d) => d.kind === "Deployment")
+      .flatMap((d): Json[] => d.spec.template.spec.containers)
+      .find((c) => c.name === "runner");
+    const ref = (runner?.env ?? []).find((e: Json) => e.name === env)?.valueFrom?.secretKeyRef;
+    if (!env) problems.push(`the UI sink's token ${JSON.stringify(ui?.token)} is not read from the runner's environment`);
+    else if (!ref || !secrets.some((x) => x.name === ref.name && x.keys.includes(ref.key)))
+      problems.push(
+        `the runner's ${env} ${ref ? `is Secret ${ref.name} key ${ref.key}, which the platform stack does not write` : "does not come from a Secret"}`,
+      );
+    return problems;
+  },
+  "proxmox-csi-plugin": (docs, values, { secrets }) => {
     const problems: string[] = [];
     const config = YAML.parse(Buffer.from(find(docs, "Secret")?.data?.["config.yaml"] ?? "", "base64").toString() || "{}");
-    // One entry per Proxmox API, each with its own token.
+    // One entry per Proxmox API, each reading its own token from a file of a Secret the platform stack writes (write-only).
     const rendered: Json[] = config.clusters ?? [];
     if (rendered.length !== values.config.clusters.length || rendered.length === 0)
       problems.push(`the config secret has ${rendered.length} clusters, the values ${values.config.clusters.length}`);
+    const controller = docs.find((d) => d.kind === "Deployment" && d.metadata.name.endsWith("-controller"))?.spec.template.spec;
+    const plugin = controller?.containers.find((c: Json) => (c.args ?? []).some((a: string) => a.startsWith("--cloud-config=")));
+    // File path -> the Secret and key behind it, through the plugin container's mounts of projected or secret volumes.
+    const files: Record<string, { secret: string; key: string }> = {};
+    for (const m of plugin?.volumeMounts ?? []) {
+      const v = controller.volumes.find((x: Json) => x.name === m.name);
+      const sources: Json[] = v?.projected?.sources ?? (v?.secret ? [{ secret: { name: v.secret.secretName, items: v.secret.items } }] : []);
+      for (const src of sources)
+        for (const item of src.secret?.items ?? []) files[path.posix.join(m.mountPath, item.path)] = { secret: src.secret.name, key: item.key };
+    }
     values.config.clusters.forEach((want: Json, i: number) => {
       const cluster = rendered[i] ?? {};
-      if (cluster.token_secret !== `placeholder-${i}` || cluster.token_id !== want.token_id)
-        problems.push(`clusters[${i}] of the config secret does not carry its own token`);
+      if (cluster.token_secret !== undefined) problems.push(`clusters[${i}] of the config secret holds a token itself`);
+      const file = files[cluster.token_secret_file];
+      const written = file && secrets.find((s) => s.name === file.secret && s.keys.includes(file.key));
+      if (cluster.token_id !== want.token_id || !written)
+        problems.push(
+          `clusters[${i}] reads its token from ${cluster.token_secret_file}, ${file ? `Secret ${file.secret} key ${file.key}, which the platform stack does not write` : "which no volume of the plugin container mounts"}`,
+        );
       if (cluster.region !== want.region || cluster.url !== want.url || !/\/api2\/json$/.test(cluster.url ?? ""))
         problems.push(`clusters[${i}]: region ${cluster.region} url ${cluster.url}`);
     });
+    const tokenFiles: string[] = rendered.map((c) => c.token_secret_file);
     if (new Set(rendered.map((c) => c.region)).size !== rendered.length) problems.push(`regions not distinct: ${rendered.map((c) => c.region)}`);
+    if (new Set(tokenFiles.map((f) => files[f]?.secret)).size !== rendered.length)
+      problems.push(`the APIs do not each have a token of their own: ${tokenFiles}`);
     const sc = find(docs, "StorageClass", values.storageClass[0].name);
     if (
       sc?.provisioner !== "csi.proxmox.sinextra.dev" ||
@@ -642,6 +697,7 @@ function main(): void {
   ];
   let meshChecked = 0;
   let meshClusters = 0;
+  let lastCsi: { values: Json; namespace: string; dir: string; secrets: readonly WrittenSecret[] } | undefined;
   let lastCilium: { values: Json; namespace: string; json: Json; stack: Stack; dir: string; cluster: string; peers: string[]; meshCa: MeshCa } | undefined;
   let failures = 0;
   let rendered = 0;
@@ -723,9 +779,11 @@ function main(): void {
             if (dep.status !== 0) die(`${key}: helm dependency build failed: ${dep.stderr}`);
           }
         }
-        const { values, namespace, sets } = releaseValues(release, namespaces);
+        const { values, namespace, sets, writeOnly } = releaseValues(release, namespaces);
         const valuesFile = path.join(scratch, `${mesh.label}-${stack.name}-${release.name}.json`);
         fs.writeFileSync(valuesFile, JSON.stringify(values));
+        const writeOnlyFile = path.join(scratch, `${mesh.label}-${stack.name}-${release.name}.write-only.json`);
+        fs.writeFileSync(writeOnlyFile, JSON.stringify(writeOnly));
         const r = helm(bin, [
           "template",
           release.name,
@@ -736,6 +794,8 @@ function main(): void {
           versions.platform.kubernetes,
           "-f",
           valuesFile,
+          "-f",
+          writeOnlyFile,
           ...sets,
         ]);
         rendered++;
@@ -769,7 +829,13 @@ function main(): void {
         const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
         sum.cluster += got.cluster;
         sum.perNode += got.perNode;
-        const problems = (CHECKS[release.name] ?? (() => []))(docs, values, { workers: workersOf[cluster] });
+        // The Secrets the stack writes (write-only data: their keys only), for the charts that read them.
+        const secrets: WrittenSecret[] = Object.values<Json>(json.resource?.kubernetes_secret_v1 ?? {}).map((x) => ({
+          name: x.metadata.name,
+          keys: Object.keys(x.data_wo ?? x.data ?? {}),
+        }));
+        const problems = (CHECKS[release.name] ?? (() => []))(docs, values, { workers: workersOf[cluster], secrets });
+        if (release.chart === "proxmox-csi-plugin") lastCsi = { values, namespace, dir: chartDir(pinKey), secrets };
         if (release.chart === "cilium") {
           // The cluster's objects: what the chart renders plus the secrets the stack writes.
           const peers = clusterNames.filter((c) => c !== values.cluster.name);
@@ -881,11 +947,48 @@ function main(): void {
     );
     if (!caught.length) failures++;
   }
+  // The write-only merge is the provider's: the CSI token as it was before (a write-only config.clusters[i].token_secret, no
+  // file), merged as the helm provider merges it, leaves entries with a token only, and the check must say so.
+  {
+    if (!lastCsi) return die("no Proxmox CSI plugin release was rendered");
+    const { values, namespace, dir, secrets } = lastCsi;
+    const old = { ...values, config: { clusters: values.config.clusters.map(({ token_secret_file: _file, ...entry }: Json) => entry) } };
+    delete old.extraVolumes;
+    delete old.extraVolumeMounts;
+    const file = path.join(scratch, "canary-csi-token-in-list.json");
+    const woFile = path.join(scratch, "canary-csi-token-in-list.write-only.json");
+    fs.writeFileSync(file, JSON.stringify(old));
+    fs.writeFileSync(woFile, JSON.stringify(writeOnlyValues(values.config.clusters.map((_: Json, i: number) => `config.clusters[${i}].token_secret`))));
+    const r = helm(bin, [
+      "template",
+      "proxmox-csi-plugin",
+      dir,
+      "--namespace",
+      namespace,
+      "--kube-version",
+      versions.platform.kubernetes,
+      "-f",
+      file,
+      "-f",
+      woFile,
+    ]);
+    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
+    const problems = CHECKS["proxmox-csi-plugin"](docsOf(r.stdout), values, { workers: 0, secrets });
+    const caught = problems.some((x) => x.includes("url undefined"));
+    log(
+      `${caught ? "PASS" : "FAIL"} canary: the CSI token as a write-only value inside config.clusters ${caught ? `is refused (the provider's merge drops the entries' other fields: ${problems.find((x) => x.includes("url undefined"))})` : "was not refused"}`,
+    );
+    if (!caught) failures++;
+  }
   // The checks can fail: Cilium with the chart's own capability list (SYS_MODULE in it) must be refused.
   const ciliumKey = `cilium@${versions.charts.cilium.version}`;
   const defaults = YAML.parse(fs.readFileSync(path.join(chartDir(ciliumKey), "values.yaml"), "utf8"));
   const canary = helm(bin, ["template", "cilium", chartDir(ciliumKey), "--namespace", "kube-system", "--kube-version", versions.platform.kubernetes]);
-  const canaryProblems = CHECKS.cilium(docsOf(canary.stdout), { ...defaults, securityContext: { capabilities: { ciliumAgent: [] } } }, { workers: 0 });
+  const canaryProblems = CHECKS.cilium(
+    docsOf(canary.stdout),
+    { ...defaults, securityContext: { capabilities: { ciliumAgent: [] } } },
+    { workers: 0, secrets: [] },
+  );
   const refused = canaryProblems.some((p) => p.includes("SYS_MODULE"));
   log(`${refused ? "PASS" : "FAIL"} canary: the chart's default values ${refused ? "are refused (SYS_MODULE)" : "were not refused"}`);
   if (!refused) failures++;
@@ -895,7 +998,7 @@ function main(): void {
   if (!onceOnly) failures++;
   // And the approver's: its upstream manifest as published (no overlay) must be refused.
   const upstreamApprover = docsOf(fs.readFileSync(path.join(repoRoot, versions.manifests.kubeletServingCertApprover.path), "utf8"));
-  const approverProblems = CHECKS["kubelet-serving-cert-approver"](upstreamApprover, {}, { workers: 0 });
+  const approverProblems = CHECKS["kubelet-serving-cert-approver"](upstreamApprover, {}, { workers: 0, secrets: [] });
   const approverRefused = approverProblems.some((p) => p.includes("host network")) && approverProblems.some((p) => p.includes("not-Ready"));
   log(
     `${approverRefused ? "PASS" : "FAIL"} canary: the approver's upstream manifest without the overlay ${approverRefused ? "is refused (no host network, no not-Ready toleration)" : "was not refused"}`,

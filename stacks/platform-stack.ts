@@ -80,7 +80,7 @@ export class PlatformStack extends Aggrik8sStack {
           if (!by) throw new Error(`${component.key} needs ${need}, which no component before it provides`);
           return by;
         }),
-        ...component.kubernetesSecrets().map((s) => {
+        ...component.kubernetesSecrets(ctx).map((s) => {
           const value = secrets.value(s.ref, s.description);
           // Write-only: the value never enters state. The revision, a 48-bit prefix of its SHA-256, rewrites the secret when the value changes.
           return new SecretV1(this, s.id, {

@@ -145,14 +145,35 @@ describe("platform stack", () => {
     expect([offValues.cephFileSystems, offValues.cephObjectStores]).toEqual([[], []]);
   });
 
-  it("puts the Proxmox CSI plugin where Rook is off: the default StorageClass, its own token as a sensitive value, Kubescape after it", () => {
-    const edge = releases(platformOf("three-clusters", 2).json);
+  it("puts the Proxmox CSI plugin where Rook is off: the default StorageClass, its own token in a write-only Secret it reads as a file, Kubescape after it", () => {
+    const { json: edgeJson } = platformOf("three-clusters", 2);
+    const edge = releases(edgeJson);
     const csi = edge["proxmox-csi-plugin"];
     expect(csi).toMatchObject({ repository: "oci://ghcr.io/sergelogvinov/charts", chart: "proxmox-csi-plugin", version: "0.5.9" });
     const values = JSON.parse(csi.values[0]);
     expect(values.config.clusters).toEqual([
-      { url: "https://pve1.example.internal:8006/api2/json", insecure: false, token_id: "aggrik8s-csi@pve!csi", region: "proxmox" },
+      {
+        url: "https://pve1.example.internal:8006/api2/json",
+        insecure: false,
+        token_id: "aggrik8s-csi@pve!csi",
+        token_secret_file: "/etc/proxmox-csi-tokens/default",
+        region: "proxmox",
+      },
     ]);
+    expect([values.extraVolumes, values.extraVolumeMounts]).toEqual([
+      [
+        {
+          name: "proxmox-csi-tokens",
+          projected: { sources: [{ secret: { name: "proxmox-csi-token-default", items: [{ key: "token_secret", path: "default" }] } }] },
+        },
+      ],
+      [{ name: "proxmox-csi-tokens", mountPath: "/etc/proxmox-csi-tokens", readOnly: true }],
+    ]);
+    // No token in the release at all: the helm provider would replace config.clusters whole with a write-only list index.
+    expect([csi.set_wo, csi.set_sensitive]).toEqual([undefined, undefined]);
+    const [secret] = Object.values<any>(edgeJson.resource.kubernetes_secret_v1).filter((x) => x.metadata.name === "proxmox-csi-token-default");
+    expect(secret).toMatchObject({ metadata: { namespace: expect.any(String) }, data_wo: { token_secret: "${var.PROXMOX_CSI_TOKEN_SECRET}" } });
+    expect(csi.depends_on).toContainEqual(expect.stringMatching(/^kubernetes_secret_v1\.proxmox-csi-token-default/));
     expect(values.storageClass).toEqual([
       {
         name: "proxmox",
@@ -164,7 +185,6 @@ describe("platform stack", () => {
         annotations: { "storageclass.kubernetes.io/is-default-class": "true" },
       },
     ]);
-    expect(csi.set_wo).toEqual([{ name: "config.clusters[0].token_secret", value: "${var.PROXMOX_CSI_TOKEN_SECRET}" }]);
     expect(edge.kubescape.depends_on).toEqual([expect.stringMatching(/^helm_release\.proxmox-csi_release_/)]);
     expect(edge["rook-ceph"]).toBeUndefined();
     // Switched on beside Rook, its class is not the default.
@@ -174,17 +194,30 @@ describe("platform stack", () => {
 
   it("gives the Proxmox CSI plugin one cluster entry per Proxmox API of the cluster, each with its own token (examples/two-hosts.yaml)", () => {
     for (const [i, c] of fixtureConfig("two-hosts").clusters.entries()) {
-      const csi = releases(platformOf("two-hosts", i).json)["proxmox-csi-plugin"];
+      const { json } = platformOf("two-hosts", i);
+      const csi = releases(json)["proxmox-csi-plugin"];
       const values = JSON.parse(csi.values[0]);
       // The order follows the cluster's nodes (control planes first): red on pve-a then pve-b, blue the other way round.
       const hosts = i === 0 ? ["pve-a", "pve-b"] : ["pve-b", "pve-a"];
-      expect({ cluster: c.name, clusters: values.config.clusters, writeOnly: csi.set_wo }).toEqual({
+      const tokens = Object.values<any>(json.resource.kubernetes_secret_v1).filter((x) => x.metadata.name.startsWith("proxmox-csi-token-"));
+      expect({
         cluster: c.name,
-        clusters: hosts.map((h) => ({ url: `https://${h}.home.internal:8006/api2/json`, insecure: false, token_id: "aggrik8s-csi@pve!csi", region: h })),
-        writeOnly: hosts.map((h, j) => ({
-          name: `config.clusters[${j}].token_secret`,
-          value: `\${var.${h.replace("-", "_").toUpperCase()}_CSI_TOKEN_SECRET}`,
+        clusters: values.config.clusters,
+        sources: values.extraVolumes[0].projected.sources,
+        secrets: Object.fromEntries(tokens.map((t) => [t.metadata.name, t.data_wo])),
+      }).toEqual({
+        cluster: c.name,
+        clusters: hosts.map((h) => ({
+          url: `https://${h}.home.internal:8006/api2/json`,
+          insecure: false,
+          token_id: "aggrik8s-csi@pve!csi",
+          token_secret_file: `/etc/proxmox-csi-tokens/${h}`,
+          region: h,
         })),
+        sources: hosts.map((h) => ({ secret: { name: `proxmox-csi-token-${h}`, items: [{ key: "token_secret", path: h }] } })),
+        secrets: Object.fromEntries(
+          hosts.map((h) => [`proxmox-csi-token-${h}`, { token_secret: `\${var.${h.replace("-", "_").toUpperCase()}_CSI_TOKEN_SECRET}` }]),
+        ),
       });
       expect(JSON.parse(csi.values[0]).storageClass[0]).toMatchObject({ volumeBindingMode: "WaitForFirstConsumer", storage: "local-lvm" });
     }
@@ -271,13 +304,26 @@ describe("platform stack", () => {
     expect(r.robusta.set_wo).toEqual([
       { name: "globalConfig.signing_key", value: "${var.ROBUSTA_SIGNING_KEY}" },
       { name: "globalConfig.account_id", value: "${var.ROBUSTA_ACCOUNT_ID}" },
-      { name: "sinksConfig[0].robusta_sink.token", value: "${var.ROBUSTA_UI_SINK_TOKEN}" },
     ]);
-    const secret = Object.values(json.resource.kubernetes_secret_v1)[0] as any;
+    const [secret, sinkToken] = Object.values(json.resource.kubernetes_secret_v1) as any[];
     // Write-only: the key never enters state; its hash prefix as the revision rewrites the secret when it changes.
     expect(secret.data_wo).toEqual({ "api-key": "${var.HONEYCOMB_API_KEY}" });
     expect(secret.data_wo_revision).toBe("${parseint(substr(sha256(var.HONEYCOMB_API_KEY), 0, 12), 16)}");
     expect(secret).not.toHaveProperty("data");
+    expect(sinkToken).toMatchObject({ metadata: { name: "robusta-ui-sink-token" }, data_wo: { token: "${var.ROBUSTA_UI_SINK_TOKEN}" } });
+  });
+
+  it("gives Robusta's UI sink its token through a write-only Secret the runner reads as a variable, not a write-only value inside sinksConfig", () => {
+    const { json } = synthOn();
+    const robusta = releases(json).robusta;
+    const values = JSON.parse(robusta.values[0]);
+    // The sink keeps its name: the helm provider would have replaced sinksConfig whole with a write-only sinksConfig[0].robusta_sink.token.
+    expect(values.sinksConfig).toEqual([{ robusta_sink: { name: "robusta_ui_sink", token: "{{ env.ROBUSTA_UI_SINK_TOKEN }}" } }]);
+    expect(values.runner.additional_env_vars).toEqual([
+      { name: "ROBUSTA_UI_SINK_TOKEN", valueFrom: { secretKeyRef: { name: "robusta-ui-sink-token", key: "token" } } },
+    ]);
+    const [id] = Object.entries<any>(json.resource.kubernetes_secret_v1).find(([, x]) => x.metadata.name === "robusta-ui-sink-token")!;
+    expect(robusta.depends_on).toContain(`kubernetes_secret_v1.${id}`);
   });
 
   it("gives the collector its API key through the secret, escaping the collector's own ${env:...}", () => {

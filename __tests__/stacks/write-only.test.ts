@@ -191,3 +191,26 @@ describe("sensitive attributes in every synthesized stack", () => {
     expect(findings.length).toBeGreaterThan(0);
   });
 });
+
+// The helm provider parses set_wo into a map of its own and merges it into the release's values map by map, and a
+// list is replaced whole (terraform-provider-helm v3.1.1 resource_helm_release.go: getWriteOnlyValues, mergeMaps).
+// A write-only `config.clusters[0].token_secret` would leave the Proxmox CSI plugin one entry with its token only (no
+// url, token id, region), and `sinksConfig[0].robusta_sink.token` Robusta a sink without its name.
+describe("write-only Helm values", () => {
+  const inAList = (name: string) => /\[\d*\]/.test(name);
+  const meshes: [string, MeshConfig | FixtureName][] = [
+    ["default mesh", "default"],
+    ["three-clusters.yaml (OTel, Robusta, OLM, the Proxmox CSI plugin on)", "three-clusters"],
+    ["two-hosts.yaml (the Proxmox CSI plugin on two APIs)", "two-hosts"],
+  ];
+
+  it.each(meshes)("none sits inside a list, where the helm provider would replace the list whole: %s", (_label, config) => {
+    const releases = synthAll(config).flatMap(([stack, json]) =>
+      Object.values<any>(json.resource?.helm_release ?? {}).map((r) => ({ stack, release: r.name, sets: [...(r.set_wo ?? []), ...(r.set_sensitive ?? [])] })),
+    );
+    expect(releases.length).toBeGreaterThan(0);
+    expect(
+      releases.flatMap((r) => r.sets.filter((s: { name: string }) => inAList(s.name)).map((s: { name: string }) => `${r.stack} ${r.release}: ${s.name}`)),
+    ).toEqual([]);
+  });
+});

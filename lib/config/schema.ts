@@ -223,7 +223,21 @@ const ExtraReleaseSchema = z
       .describe(
         "Helm values. No secrets: a string under a key named like a secret (password, token, secret, credential, apiKey, ... in any case style) and any high-entropy string are refused; put those in secretValues.",
       ),
-    secretValues: z.record(z.string(), SecretRefSchema).default({}).describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`)."),
+    secretValues: z
+      .record(z.string(), SecretRefSchema)
+      .superRefine((secrets, ctx) => {
+        for (const key of Object.keys(secrets).filter((k) => /[[\]]/.test(k)))
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: fix(
+              `secret value ${key} sits inside a list: the helm provider merges write-only values map by map and replaces a list whole, so the list would keep only this value`,
+              "give the secret through a Kubernetes Secret the chart reads (most charts take an existing Secret's name), or a key of a map",
+            ),
+          });
+      })
+      .default({})
+      .describe("Helm values that are secrets, by dotted path (e.g. `auth.apiKey`), passed write-only; a key inside a list (`a[0].b`) is refused."),
   })
   .describe("A Helm release the config adds with no code (e.g. Groundcover).");
 

@@ -1,6 +1,7 @@
 import { Release } from "@cdktf/provider-helm/lib/release";
 import { Fn, ITerraformDependable, Precondition, Token } from "cdktf";
 import { Construct } from "constructs";
+import { PropsError } from "../errors";
 import { fromStackDir } from "../project-path";
 import { ChartPin } from "../versions";
 import { ChartSource, REGISTRY_CHARTS, chartLocation } from "./chart-source";
@@ -26,7 +27,11 @@ export interface ChartReleaseProps {
   /**
    * Secret values by dotted chart key, passed write-only (`set_wo`): masked in
    * plans and logs and never stored in state; a 48-bit prefix of their SHA-256
-   * is the revision, so a changed secret upgrades the release. @default - none
+   * is the revision, so a changed secret upgrades the release. A key inside
+   * a list (`a[0].b`) is refused: the helm provider merges write-only values
+   * into the release's values map by map and replaces a list whole, so the
+   * list's other entries and fields would be lost (give such a secret through
+   * a Kubernetes Secret the chart reads). @default - none
    */
   readonly sensitiveValues?: Readonly<Record<string, string>>;
   /** Seconds Helm waits for the release to be ready. @default - 600 */
@@ -62,7 +67,7 @@ export class ChartRelease extends Construct {
       namespace: props.namespace,
       createNamespace: false,
       values: props.values ? [JSON.stringify(props.values)] : undefined,
-      ...writeOnlySets(props.sensitiveValues),
+      ...writeOnlySets(this, props.sensitiveValues),
       wait: true,
       atomic: true,
       cleanupOnFail: true,
@@ -86,9 +91,22 @@ function releaseChart(scope: Construct, chart: ChartReleaseProps["chart"], sourc
   };
 }
 
+/** A chart key that indexes a list (`sinksConfig[0].token`), where a write-only value would replace the whole list. */
+export const LIST_INDEX_KEY = /\[[^\]]*\]/;
+
 /** `set_wo` and its revision for `values` (by chart key); nothing when there are none. */
-function writeOnlySets(values: Readonly<Record<string, string>> | undefined): { setWo?: { name: string; value: string }[]; setWoRevision?: number } {
+function writeOnlySets(
+  scope: Construct,
+  values: Readonly<Record<string, string>> | undefined,
+): { setWo?: { name: string; value: string }[]; setWoRevision?: number } {
   const entries = Object.entries(values ?? {});
+  // terraform-provider-helm v3.1.1 resource_helm_release.go: getWriteOnlyValues parses set_wo into a map of its own, mergeMaps merges it map by map.
+  for (const [name] of entries.filter(([key]) => LIST_INDEX_KEY.test(key)))
+    throw new PropsError({
+      path: `${scope.node.path}.sensitiveValues.${name}`,
+      message: `the write-only value ${name} sits inside a list: the helm provider merges write-only values map by map and replaces a list whole, so the list would keep only this value`,
+      fix: "give the secret through a Kubernetes Secret the chart reads (a file or an environment variable from secretKeyRef), or a key of a map",
+    });
   if (entries.length === 0) return {};
   // Keys and values joined (a value with the separator cannot fake another key: the key list is fixed at synth).
   const digest = Fn.sha256(

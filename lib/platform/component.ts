@@ -123,8 +123,8 @@ export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabl
   /** What it must be installed after; a config rule refuses a cluster where no component provides it. @default - nothing */
   readonly needs?: readonly Capability[];
   releases(config: z.output<S>, ctx: ComponentContext): ComponentRelease[];
-  /** @default - none */
-  kubernetesSecrets?(config: z.output<S>): ComponentSecret[];
+  /** Secrets it reads from Kubernetes, created (write-only) before its releases. @default - none */
+  kubernetesSecrets?(config: z.output<S>, ctx: ComponentContext): ComponentSecret[];
   /** Memory its pods request (lib/platform/capacity.ts), given the cluster's storage nodes. */
   memoryRequests(config: z.output<S>, storageNodes: number): MemoryRequest[];
 }

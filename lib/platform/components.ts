@@ -39,7 +39,7 @@ export interface EnabledComponent {
   /** @default - kube-system */
   readonly namespace?: { readonly name: string; readonly level: PodSecurityLevel };
   releases(ctx: ComponentContext): ComponentRelease[];
-  kubernetesSecrets(): ComponentSecret[];
+  kubernetesSecrets(ctx: ComponentContext): ComponentSecret[];
   memoryRequests(storageNodes: number): MemoryRequest[];
 }
 
@@ -49,7 +49,7 @@ export function enabledComponents(platform: PlatformComponentsConfig): EnabledCo
     // The list is heterogeneous: TypeScript cannot pair c with platform[c.key], which the mapped type above guarantees.
     const component = c as unknown as Omit<Component, "releases" | "kubernetesSecrets" | "memoryRequests"> & {
       releases(config: unknown, ctx: ComponentContext): ComponentRelease[];
-      kubernetesSecrets?(config: unknown): ComponentSecret[];
+      kubernetesSecrets?(config: unknown, ctx: ComponentContext): ComponentSecret[];
       memoryRequests(config: unknown, storageNodes: number): MemoryRequest[];
     };
     const config = platform[c.key];
@@ -61,7 +61,7 @@ export function enabledComponents(platform: PlatformComponentsConfig): EnabledCo
         needs: component.needs ?? [],
         namespace: component.namespace,
         releases: (ctx) => component.releases(config, ctx),
-        kubernetesSecrets: () => component.kubernetesSecrets?.(config) ?? [],
+        kubernetesSecrets: (ctx) => component.kubernetesSecrets?.(config, ctx) ?? [],
         memoryRequests: (storageNodes) => component.memoryRequests(config, storageNodes),
       },
     ];

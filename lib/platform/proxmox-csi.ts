@@ -4,8 +4,15 @@
  * cluster's default where Rook is off. It talks to every Proxmox API that
  * serves a node of the cluster (a PVE cluster's `proxmox.endpoint`, each
  * standalone host under `proxmox.hosts`), each with its own least-privilege
- * token (docs/operations.md: storage), never the deploy token; the secrets
- * reach the chart as write-only values (`set_wo`).
+ * token (docs/operations.md: storage), never the deploy token. Each token's
+ * secret is a Kubernetes Secret of its own (written write-only, before the
+ * release), mounted into the controller and named by the entry's
+ * `token_secret_file`: a write-only Helm value cannot carry it, because the
+ * helm provider merges `set_wo` values into the release's values map by map
+ * and a list (`config.clusters`) is replaced whole, so
+ * `config.clusters[0].token_secret` would drop every other field of the entry
+ * (terraform-provider-helm v3.1.1 resource_helm_release.go,
+ * getWriteOnlyValues and mergeMaps).
  *
  * The plugin's config lists one `clusters` entry per API, each with a
  * `region`; it places a volume by the consuming node's
@@ -26,8 +33,12 @@ import { defineComponent } from "./component";
 
 export const PROXMOX_CSI_NAMESPACE = "csi-proxmox";
 export const PROXMOX_CSI_STORAGE_CLASS = "proxmox";
-/** The chart key of the `i`-th API's token secret: set write-only (set_wo), never in values. */
-export const proxmoxCsiTokenKey = (i: number) => `config.clusters[${i}].token_secret`;
+/** Where the controller finds the token secrets: one file per API, named by its connection key. */
+export const PROXMOX_CSI_TOKEN_DIR = "/etc/proxmox-csi-tokens";
+/** The key of the token in each token Secret. */
+export const PROXMOX_CSI_TOKEN_KEY = "token_secret";
+/** The Secret holding the token of the API `connectionKey` (a DNS label). */
+export const proxmoxCsiTokenSecret = (connectionKey: string) => `proxmox-csi-token-${connectionKey.toLowerCase().replace(/[^a-z0-9-]+/g, "-")}`;
 /** The Proxmox role the plugin's token needs (docs/operations.md: storage). */
 export const PROXMOX_CSI_ROLE = {
   name: "AggriK8sCSI",
@@ -110,7 +121,7 @@ export function proxmoxCsiTopology(c: Pick<ProxmoxCsiSettings, "region" | "hosts
 
 export interface ProxmoxCsiValuesProps {
   /** Every API serving the cluster's nodes, one `clusters` entry each (their tokens' secrets are set apart). */
-  readonly apis: readonly Pick<ProxmoxCsiApi, "endpoint" | "insecure" | "tokenId" | "region">[];
+  readonly apis: readonly Pick<ProxmoxCsiApi, "key" | "endpoint" | "insecure" | "tokenId" | "region">[];
   /** Proxmox datastore the volumes are created on. */
   readonly storage: string;
   /** Marks its StorageClass as the cluster's default. */
@@ -120,8 +131,25 @@ export interface ProxmoxCsiValuesProps {
 export function proxmoxCsiValues(props: ProxmoxCsiValuesProps) {
   return {
     config: {
-      clusters: props.apis.map((a) => ({ url: new URL("api2/json", a.endpoint).toString(), insecure: a.insecure, token_id: a.tokenId, region: a.region })),
+      clusters: props.apis.map((a) => ({
+        url: new URL("api2/json", a.endpoint).toString(),
+        insecure: a.insecure,
+        token_id: a.tokenId,
+        // Read by the plugin at start (pkg/proxmoxpool/pool.go, readValueFromFile).
+        token_secret_file: `${PROXMOX_CSI_TOKEN_DIR}/${a.key}`,
+        region: a.region,
+      })),
     },
+    // The token Secrets, one file per API, in the controller's plugin container (the only one that talks to Proxmox).
+    extraVolumes: [
+      {
+        name: "proxmox-csi-tokens",
+        projected: {
+          sources: props.apis.map((a) => ({ secret: { name: proxmoxCsiTokenSecret(a.key), items: [{ key: PROXMOX_CSI_TOKEN_KEY, path: a.key }] } })),
+        },
+      },
+    ],
+    extraVolumeMounts: [{ name: "proxmox-csi-tokens", mountPath: PROXMOX_CSI_TOKEN_DIR, readOnly: true }],
     storageClass: [
       {
         name: PROXMOX_CSI_STORAGE_CLASS,
@@ -185,15 +213,18 @@ export const proxmoxCsi = defineComponent({
         name: "proxmox-csi-plugin",
         chart: "proxmoxCsi",
         values: proxmoxCsiValues({ apis, storage: c.storage, isDefault: !enabled.has("rookCeph") }),
-        secretValues: Object.fromEntries(
-          apis.map((a, i) => [
-            proxmoxCsiTokenKey(i),
-            { ref: a.tokenSecret, description: `Proxmox CSI token secret${a.key === DEFAULT_CONNECTION ? "" : ` (proxmox.hosts.${a.key})`}` },
-          ]),
-        ),
       },
     ];
   },
+  // One Secret per API the plugin talks to, its token's secret under PROXMOX_CSI_TOKEN_KEY.
+  kubernetesSecrets: (c, { proxmox }) =>
+    proxmoxCsiApis(c, proxmox).apis.map((a) => ({
+      id: `proxmox-csi-token-${a.key}`,
+      name: proxmoxCsiTokenSecret(a.key),
+      key: PROXMOX_CSI_TOKEN_KEY,
+      ref: a.tokenSecret,
+      description: `Proxmox CSI token secret${a.key === DEFAULT_CONNECTION ? "" : ` (proxmox.hosts.${a.key})`}`,
+    })),
   memoryRequests: () => [
     { component: "proxmox-csi", workload: "controller", memoryMiB: PROXMOX_CSI_MEMORY_MIB.controller, placement: "cluster" },
     { component: "proxmox-csi", workload: "node", memoryMiB: PROXMOX_CSI_MEMORY_MIB.node, placement: "every-node" },

@@ -528,6 +528,26 @@ const CASES: [string, Edit, string[]][] = [
     ],
   ],
   [
+    "an extra release's secret value inside a list",
+    (c) => {
+      east(c).platform = {
+        extraReleases: [
+          {
+            name: "x",
+            repository: "https://charts.example.com/",
+            chart: "x",
+            version: "1.0.0",
+            namespace: "x",
+            secretValues: { "auth.apiKey": { env: "X_KEY" }, "sinks[0].token": { env: "X_TOKEN" } },
+          },
+        ],
+      };
+    },
+    [
+      "clusters[0].platform.extraReleases[0].secretValues.sinks[0].token: secret value sinks[0].token sits inside a list: the helm provider merges write-only values map by map and replaces a list whole, so the list would keep only this value. Fix: give the secret through a Kubernetes Secret the chart reads (most charts take an existing Secret's name), or a key of a map",
+    ],
+  ],
+  [
     "extra release into kube-system",
     (c) => {
       east(c).platform = { extraReleases: [{ name: "x", repository: "https://charts.example.com/", chart: "x", version: "1.0.0", namespace: "kube-system" }] };

@@ -33,3 +33,19 @@ it("takes a packaged chart from a local directory, as the engine's working direc
 it("keeps an absolute chart directory as it is", () => {
   expect(release({ kind: "dir", dir: "/srv/charts" })).toMatchObject({ chart: "/srv/charts/rook-ceph-v1.19.10.tgz" });
 });
+
+it("refuses a write-only value inside a list, which the helm provider would merge by replacing the whole list", () => {
+  expect(() =>
+    Testing.synthScope((scope) => {
+      new ChartRelease(scope, "robusta", {
+        name: "robusta",
+        chart: CHARTS.robusta,
+        namespace: "robusta",
+        values: { sinksConfig: [{ robusta_sink: { name: "robusta_ui_sink" } }] },
+        sensitiveValues: { "globalConfig.account_id": "a", "sinksConfig[0].robusta_sink.token": "t" },
+      });
+    }),
+  ).toThrow(
+    "robusta.sensitiveValues.sinksConfig[0].robusta_sink.token: the write-only value sinksConfig[0].robusta_sink.token sits inside a list: the helm provider merges write-only values map by map and replaces a list whole, so the list would keep only this value. Fix: give the secret through a Kubernetes Secret the chart reads (a file or an environment variable from secretKeyRef), or a key of a map",
+  );
+});
