@@ -29,6 +29,7 @@
 // must be reported.
 //
 //   npm run proof:talos -- [--keep] [CONFIG ...]   (default: the embedded mesh, examples/three-clusters.yaml and examples/two-hosts.yaml)
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
 import { cli } from "../scripts/lib/cli";
@@ -117,12 +118,17 @@ function labelsOf(stdout: string): Record<string, Record<string, string>> {
   );
 }
 
-/** Builds the machinery checker once per source change, into the cache. */
+/**
+ * Builds the machinery checker once per source, into the cache: the binary is
+ * named by a hash of its sources, so checkouts with different checkers sharing
+ * one cache never run each other's (an mtime comparison would).
+ */
 function checker(): string {
   const src = path.join(repoRoot, "proofs", "talos-check");
-  const bin = path.join(cacheDir(), "bin", "talos-check");
-  const newest = Math.max(...fs.readdirSync(src).map((f) => fs.statSync(path.join(src, f)).mtimeMs));
-  if (!fs.existsSync(bin) || fs.statSync(bin).mtimeMs < newest) {
+  const hash = createHash("sha256");
+  for (const f of fs.readdirSync(src).sort()) hash.update(f).update(fs.readFileSync(path.join(src, f)));
+  const bin = path.join(cacheDir(), "bin", `talos-check-${hash.digest("hex").slice(0, 16)}`);
+  if (!fs.existsSync(bin)) {
     log("building proofs/talos-check (Talos machinery from the Go module proxy) ...");
     fs.mkdirSync(path.dirname(bin), { recursive: true });
     const r = run("go", ["build", "-o", `${bin}.partial`, "."], {
@@ -227,7 +233,10 @@ function main(): void {
           .map((l) => `[talos-proof] ${t.label} ${stack.name}: ${l.replace(dir + "/", "")}\n`)
           .join(""),
       );
-      if (result.status !== 0) failures++;
+      if (result.status !== 0) {
+        failures++;
+        if (result.stderr.trim()) log(`${t.label} ${stack.name}: talos-check: ${result.stderr.trim()}`);
+      }
       nodes += nodeFiles.length;
       const canary = run(check, ["-strict", files["canary-hostname-without-auto-off"]]);
       const refused = canary.status === 1 && canary.stdout.includes("'auto' and 'hostname' cannot be set at the same time");
