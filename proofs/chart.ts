@@ -14,6 +14,9 @@
 // rendered. Write-only values reach helm merged as the helm provider merges
 // them (a values file of their own: lists replaced whole). A chart with a
 // values.schema.json (Cilium) validates the values as it renders.
+// Cilium's agent config (cilium-config) must carry every setting of ours, the
+// default mesh with WireGuard on is rendered too, and each LB-IPAM pool must be
+// usable, the config's, and clear of the mesh's addresses (proofs/lib/cilium-checks.ts).
 //
 // The charts come from $AGGRIK8S_CHART_SRC (release sources, as in
 // ../shared/data/charts-src): versions.json charts.*.source names the archive.
@@ -24,11 +27,16 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import YAML from "yaml";
+import { lbIpam, poolRange } from "../lib/cilium/lb-ipam";
+import { DEFAULT_MESH } from "../lib/config/default-mesh";
+import { loadConfig } from "../lib/config/load";
+import { MeshConfig } from "../lib/config/schema";
 import { CLUSTER_ISSUER } from "../lib/platform/cert-manager";
 import { everyComponentOn, memoryRequests } from "../lib/platform/capacity";
 import { ROOK_DAEMON_MEMORY_MIB } from "../lib/platform/rook-ceph";
 import { cli } from "../scripts/lib/cli";
 import { helm, prepareChart as sharedPrepareChart } from "./lib/charts";
+import { PoolExpectation, ciliumConfigProblems, lbPoolProblems } from "./lib/cilium-checks";
 import { writeOnlyValues } from "./lib/helm-values";
 import { engine, goTool, proof, repoRoot, run, synthesizeMesh, offline, engineEnv, versions as pins } from "./lib/proof";
 
@@ -316,6 +324,8 @@ const CHECKS: Record<string, Check> = {
     if (find(docs, "CronJob", "hubble-generate-certs")?.spec.schedule !== values.hubble.tls.auto.schedule)
       problems.push("the Hubble certificate CronJob does not run on the configured schedule");
     if (find(docs, "Secret", "cilium-ca")) problems.push("the chart renders cilium-ca itself (a CA handed to it in values)");
+    // Every setting of ours reaches the agent's config (cilium-config) with its value.
+    problems.push(...ciliumConfigProblems(docs, values));
     return problems;
   },
   // Runs before any CNI: host network, the API through KubePrism, not-Ready nodes tolerated; otherwise the upstream objects.
@@ -681,9 +691,31 @@ function tableRequests(platform: Parameters<typeof memoryRequests>[0], component
   return total;
 }
 
+/**
+ * What a cluster's config says of its LB-IPAM pool: its range, and the
+ * addresses of the mesh it must not hold (every node IP, VIP and gateway:
+ * clusters may share a LAN). Undefined when the cluster has no pool.
+ */
+function poolExpectation(config: MeshConfig, clusterName: string): PoolExpectation | undefined {
+  const c = config.clusters.find((x) => x.name === clusterName);
+  const lb = c && lbIpam(c);
+  if (!lb) return undefined;
+  const r = poolRange(lb.pool);
+  const taken: Record<string, string> = {};
+  for (const o of config.clusters) {
+    taken[o.network.gateway] = `${o.name}'s gateway`;
+    if (o.network.vip) taken[o.network.vip] = `${o.name}'s VIP`;
+    for (const n of [...o.controlPlane.nodes, ...o.workers.nodes]) taken[n.ip] = `node ${n.name}'s IP`;
+  }
+  return { first: r.first, last: r.last, taken };
+}
+
 function main(): void {
   const bin = helmBin();
   const scratch = p.scratch;
+  // The default mesh with WireGuard on (encryption.type, the one switch): only its Cilium stacks are rendered.
+  const wireguardFile = path.join(scratch, "wireguard.yaml");
+  fs.writeFileSync(wireguardFile, YAML.stringify({ ...DEFAULT_MESH, encryption: { type: "wireguard" } }));
   const chartDirs: Record<string, string | null> = {};
   const chartDir = (k: string): string => chartDirs[k] ?? die(`no chart folder for ${k}`);
   const chartKey = (release: Json) =>
@@ -694,7 +726,14 @@ function main(): void {
     { label: "example", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "three-clusters.yaml") } },
     // Two standalone Proxmox hosts: the CSI plugin with one API (and token) per host.
     { label: "two-hosts", env: { AGGRIK8S_CONFIG: path.join(repoRoot, "examples", "two-hosts.yaml") } },
+    { label: "wireguard", env: { AGGRIK8S_CONFIG: wireguardFile }, only: "cilium" },
   ];
+  // Each Cilium rendering's WireGuard switch in cilium-config, the last Cilium and LB-IPAM renderings (for the canaries), pools checked.
+  const wireguardSeen: { mesh: string; cluster: string; on: boolean }[] = [];
+  let lastCiliumRender: { values: Json; namespace: string; dir: string; writeOnlyFile: string; sets: string[]; what: string } | undefined;
+  let lastLbIpam: { values: Json; namespace: string; dir: string; want: PoolExpectation; what: string } | undefined;
+  let poolsChecked = 0;
+  let poolClusters = 0;
   let meshChecked = 0;
   let meshClusters = 0;
   let lastCsi: { values: Json; namespace: string; dir: string; secrets: readonly WrittenSecret[] } | undefined;
@@ -709,8 +748,11 @@ function main(): void {
   crds.push(...ciliumCrds(versions.platform.cilium));
   const objectChecks: { what: string; docs: Json[] }[] = [];
   const vendored = new Set<string>();
-  for (const mesh of meshes) {
+  for (const mesh of meshes as { label: string; env: Record<string, string>; only?: string }[]) {
     const stacks = synthesizeMesh(path.join(scratch, `out-${mesh.label}`), mesh.env);
+    // The config the mesh was synthesized from, for what the renderings must agree with (the LB-IPAM pools).
+    const meshConfig = loadConfig({ env: mesh.env, cwd: repoRoot }).config;
+    poolClusters += meshConfig.clusters.filter((c) => lbIpam(c)).length;
     const meshCa = applyMeshCa(stacks.find((s) => s.name === "mesh-ca") ?? die(`${mesh.label}: no mesh-ca stack synthesized`), scratch, mesh.label);
     const clusterNames = stacks.filter((s) => s.kind === "cilium").map((s) => s.cluster!);
     meshClusters += clusterNames.length;
@@ -723,6 +765,7 @@ function main(): void {
         }),
     );
     for (const stack of stacks) {
+      if (mesh.only && stack.kind !== mesh.only) continue;
       const json: Json = JSON.parse(fs.readFileSync(path.join(stack.dir, "cdk.tf.json"), "utf8"));
       const nsResources = Object.entries((json.resource?.kubernetes_namespace_v1 ?? {}) as Record<string, Json>);
       const namespaces: Record<string, string> = Object.fromEntries(nsResources.map(([id, n]) => [id, n.metadata.name]));
@@ -836,6 +879,21 @@ function main(): void {
         }));
         const problems = (CHECKS[release.name] ?? (() => []))(docs, values, { workers: workersOf[cluster], secrets });
         if (release.chart === "proxmox-csi-plugin") lastCsi = { values, namespace, dir: chartDir(pinKey), secrets };
+        if (release.name === "cilium-lb-ipam") {
+          // The pool Cilium's operator gets: usable, the config's, clear of the mesh's addresses.
+          const want = poolExpectation(meshConfig, values.cluster);
+          problems.push(...(want ? lbPoolProblems(docs, want) : [`the LB-IPAM chart is installed, but ${values.cluster} has no pool in the config`]));
+          poolsChecked++;
+          if (want) lastLbIpam = { values, namespace, dir: chartDir(pinKey), want, what };
+        }
+        if (release.chart === "cilium") {
+          wireguardSeen.push({
+            mesh: mesh.label,
+            cluster: values.cluster.name,
+            on: find(docs, "ConfigMap", "cilium-config")?.data?.["enable-wireguard"] === "true",
+          });
+          lastCiliumRender = { values, namespace, dir: chartDir(pinKey), writeOnlyFile, sets, what };
+        }
         if (release.chart === "cilium") {
           // The cluster's objects: what the chart renders plus the secrets the stack writes.
           const peers = clusterNames.filter((c) => c !== values.cluster.name);
@@ -911,6 +969,73 @@ function main(): void {
     );
   }
 
+  // The WireGuard variant: encryption.type wireguard turns it on in every cluster's agent config; without it, in none.
+  {
+    const wg = wireguardSeen.filter((w) => w.mesh === "wireguard");
+    const others = wireguardSeen.filter((w) => w.mesh !== "wireguard");
+    const ok = wg.length > 0 && wg.every((w) => w.on) && others.every((w) => !w.on);
+    if (!ok) failures++;
+    log(
+      `${ok ? "PASS" : "FAIL"} WireGuard variant: enable-wireguard ${JSON.stringify(Object.fromEntries(wireguardSeen.map((w) => [`${w.mesh} ${w.cluster}`, w.on])))}${ok ? ": on in every cluster of the wireguard mesh, off elsewhere" : ""}`,
+    );
+  }
+  // The cilium-config check can fail: Cilium rendered with another cluster id and Gateway API and WireGuard flipped must be reported, key by key.
+  {
+    if (!lastCiliumRender) return die("no Cilium release was rendered");
+    const { values, namespace, dir, writeOnlyFile, sets, what } = lastCiliumRender;
+    const flipped = {
+      ...values,
+      cluster: { ...values.cluster, id: (values.cluster.id % 255) + 1 },
+      gatewayAPI: { enabled: !values.gatewayAPI.enabled },
+      encryption: values.encryption.enabled ? { enabled: false } : { enabled: true, type: "wireguard" },
+    };
+    const file = path.join(scratch, "canary-cilium-config.json");
+    fs.writeFileSync(file, JSON.stringify(flipped));
+    const r = helm(bin, [
+      "template",
+      "cilium",
+      dir,
+      "--namespace",
+      namespace,
+      "--kube-version",
+      versions.platform.kubernetes,
+      "-f",
+      file,
+      "-f",
+      writeOnlyFile,
+      ...sets,
+    ]);
+    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
+    const reported = ciliumConfigProblems(docsOf(r.stdout), values);
+    const caught = ["cluster-id", "enable-gateway-api", "enable-wireguard"].every((k) => reported.some((x) => x.startsWith(`cilium-config ${k} `)));
+    if (!caught) failures++;
+    log(
+      `${caught ? "PASS" : "FAIL"} canary: ${what} rendered with cluster id, Gateway API and WireGuard changed ${caught ? `is reported: ${reported.join("; ")}` : `was not reported (${reported.join("; ") || "nothing"})`}`,
+    );
+  }
+  // The pool check can fail: the LB-IPAM chart rendered with a pool written backwards, and with one holding an address in use, must be refused.
+  if (poolsChecked !== poolClusters || poolsChecked === 0 || !lastLbIpam) {
+    failures++;
+    log(`FAIL LB-IPAM pools checked for ${poolsChecked} of ${poolClusters} clusters with a pool`);
+  } else {
+    const { values, namespace, dir, want, what } = lastLbIpam;
+    const [block] = values.pool.blocks;
+    const usedIp = Object.keys(want.taken)[0];
+    const canaries: [string, Json[], string][] = [
+      ["a pool written backwards", [{ start: block.stop, stop: block.start }], "ends before it starts"],
+      [`a pool holding ${usedIp} (${want.taken[usedIp]})`, [{ start: usedIp, stop: usedIp }], `holds ${usedIp}`],
+    ];
+    for (const [name, blocks, expected] of canaries) {
+      const file = path.join(scratch, "canary-pool.json");
+      fs.writeFileSync(file, JSON.stringify({ ...values, pool: { blocks } }));
+      const r = helm(bin, ["template", "cilium-lb-ipam", dir, "--namespace", namespace, "--kube-version", versions.platform.kubernetes, "-f", file]);
+      if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
+      const reported = lbPoolProblems(docsOf(r.stdout), want);
+      const caught = reported.some((x) => x.includes(expected));
+      if (!caught) failures++;
+      log(`${caught ? "PASS" : "FAIL"} canary: ${what} with ${name} ${caught ? `is refused: ${reported.join("; ")}` : "was accepted"}`);
+    }
+  }
   if (meshChecked !== meshClusters) {
     failures++;
     log(`FAIL ClusterMesh TLS checked for ${meshChecked} of ${meshClusters} clusters`);
