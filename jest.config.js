@@ -1,6 +1,9 @@
 /** Type-checking is `tsc -b` in `npm test` (scripts/test.js, and jest's global setup); jest only transpiles. */
 module.exports = {
   testEnvironment: "node",
+  // Many tests spawn a script or an app; on a loaded 2-core machine one took longer than jest's 5 s default.
+  // A hanging test still fails, after 30 s. (A worker per core was measured and not taken: docs/benchmark.md, round 8.)
+  testTimeout: 30_000,
   roots: ["<rootDir>/__tests__"],
   testMatch: ["**/*.test.ts"],
   transform: { "^.+\\.ts$": ["ts-jest", { diagnostics: false }] },

@@ -1,14 +1,16 @@
 #!/usr/bin/env node
 // A health gate, run by Terraform at apply (local-exec of lib/gates/apply-gate.ts).
 // Polls the Kubernetes API with the cluster's CA and admin certificate (TLS
-// verified) every 10 s until the check passes or GATE_TIMEOUT_SECONDS pass.
+// verified) every 10 s (GATE_INTERVAL_SECONDS) until the check passes or
+// GATE_TIMEOUT_SECONDS pass.
 //
 //   node scripts/gate.js readyz       /readyz answers 200 (API server up, etcd reachable): needs no pod network
 //   node scripts/gate.js nodes-dns    every node in GATE_NODES is Ready, and kube-dns has a ready endpoint (CoreDNS serves)
 //   node scripts/gate.js delete-nodes deletes the Node objects in GATE_NODES (leaving nodes the Talos stack has reset); gone already is fine
 //   node scripts/gate.js crds-established   every CRD in GATE_CRDS exists with Established=True (registered by an operator at start)
 //
-// Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_CRDS, GATE_TIMEOUT_SECONDS.
+// Environment: GATE_HOST (https://host:6443), GATE_CA_PEM, GATE_CERT_PEM, GATE_KEY_PEM, GATE_NODES, GATE_CRDS, GATE_TIMEOUT_SECONDS,
+// GATE_INTERVAL_SECONDS (between attempts; default 10, which the gate resources keep; the tests poll faster).
 "use strict";
 const https = require("https");
 const { setTimeout: sleep } = require("timers/promises");
@@ -82,6 +84,13 @@ async function main() {
     }
   }
   const deadline = Date.now() + Number(env.GATE_TIMEOUT_SECONDS || 900) * 1000;
+  const interval = Number(env.GATE_INTERVAL_SECONDS || 10) * 1000;
+  if (!(interval > 0)) {
+    console.error(
+      `gate: GATE_INTERVAL_SECONDS ${JSON.stringify(env.GATE_INTERVAL_SECONDS)} is not a positive number of seconds. Fix: unset it (10 s) or give one, e.g. 5`,
+    );
+    process.exit(2);
+  }
   let why;
   for (;;) {
     why = await attempt(check, env);
@@ -90,7 +99,7 @@ async function main() {
       return;
     }
     if (Date.now() > deadline) break;
-    await sleep(10000);
+    await sleep(interval);
   }
   const fix =
     check === "crds-established"

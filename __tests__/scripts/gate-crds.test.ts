@@ -1,6 +1,8 @@
 // scripts/gate.js crds-established against a stand-in Kubernetes API (TLS,
 // client certificate): it waits while a CRD is missing or not Established,
-// passes once every one is, and fails with the fix when time runs out.
+// passes once every one is, and fails with the fix when time runs out. The
+// tests poll every 0.2 s (GATE_INTERVAL_SECONDS) instead of the gate's 10 s,
+// so no test waits for an interval to pass.
 import { spawn } from "child_process";
 import * as path from "path";
 import { Pki, StandIn, StandInApi, makePki, startStandIn } from "../tools/kube-stand-in";
@@ -24,7 +26,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function gate(crds: string[], timeoutSeconds: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function gate(crds: string[], timeoutSeconds: number, interval = "0.2"): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [path.join(root, "scripts", "gate.js"), "crds-established"], {
       env: {
@@ -35,6 +37,7 @@ function gate(crds: string[], timeoutSeconds: number): Promise<{ code: number | 
         GATE_KEY_PEM: pki.clientKey,
         GATE_CRDS: crds.join(","),
         GATE_TIMEOUT_SECONDS: String(timeoutSeconds),
+        GATE_INTERVAL_SECONDS: interval,
       },
     });
     let stdout = "";
@@ -58,7 +61,7 @@ it("passes at once when every CRD is Established", async () => {
 it("waits while a CRD is not yet registered, and passes once the operator has registered it", async () => {
   delete api.routes[CRD_PATH + L2];
   const run = gate([POOLS, L2], 60);
-  setTimeout(() => (api.routes[CRD_PATH + L2] = crd(L2, true)), 3000);
+  setTimeout(() => (api.routes[CRD_PATH + L2] = crd(L2, true)), 1000);
   const r = await run;
   expect(r.code).toBe(0);
   expect(server.requests.filter((q) => q.path === CRD_PATH + L2).length).toBeGreaterThanOrEqual(2);
@@ -71,3 +74,11 @@ it("fails with what is missing and the fix when a CRD never becomes Established"
   expect(r.code).toBe(1);
   expect(r.stderr).toContain(`${POOLS} not registered; ${L2} not Established. Fix: the operator that registers them (cilium-operator for cilium.io)`);
 }, 40000);
+
+it("refuses an interval that is not a positive number of seconds, before asking the API", async () => {
+  const before = server.requests.length;
+  const r = await gate([POOLS], 1, "soon");
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('gate: GATE_INTERVAL_SECONDS "soon" is not a positive number of seconds. Fix: unset it (10 s) or give one, e.g. 5\n');
+  expect(server.requests.length).toBe(before);
+});
