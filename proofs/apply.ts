@@ -26,7 +26,8 @@ import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { CLUSTERMESH_TLS_SECRETS } from "../lib/cilium/clustermesh-tls";
 import { validateConfig } from "../lib/config/load";
 import { MeshConfigInput } from "../lib/config/schema";
-import { componentContext, enabledComponents } from "../lib/platform/components";
+import { PLATFORM_COMPONENTS, componentContext, enabledComponents, isEnabled } from "../lib/platform/components";
+import { expectedReleases } from "../tools/status";
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
 import { cli } from "../scripts/lib/cli";
 import { CLUSTER_STACK_KINDS, clusterStackName, meshStackNames, needsMachines, parseStackName } from "../stacks/naming";
@@ -63,6 +64,17 @@ function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: str
     .flatMap((s) => Object.entries((s.json as StackJson).resource?.[type] ?? {}).map(([key, r]) => ({ key, ...(r as object) }) as T));
 }
 const CLUSTERS = ["talos-east", "talos-west"] as const;
+/**
+ * The proof's app: a Service annotated as global across the mesh, from the tiny chart in
+ * proofs/apply/global-echo (no shared chart fits), installed in both clusters through `platform.extraReleases`.
+ */
+const GLOBAL_APP = {
+  name: "global-echo",
+  chart: "global-echo",
+  version: "0.1.0",
+  namespace: "global-echo",
+  annotations: { "service.cilium.io/global": "true", "service.cilium.io/affinity": "local" },
+} as const;
 /** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
 const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
 /** The stacks it deploys, in registry order. */
@@ -93,6 +105,9 @@ function outside(): void {
   p.log(`engine ${engine()}; kit ${kit.stdout.trim()}; helm ${helmBin}`);
   const missing = packageCharts(helmBin, chartSrc, p.scratch, path.join(p.scratch, "charts"));
   if (missing.length) p.die(`no release source in ${chartSrc} for: ${missing.join(", ")}`);
+  // The proof's own app (a global Service), packaged beside the pinned charts as `helm pull` would leave it.
+  const app = helm(helmBin, ["package", path.join(repoRoot, "proofs", "apply", GLOBAL_APP.chart), "-d", path.join(p.scratch, "charts")]);
+  if (app.status !== 0) p.die(`helm package of proofs/apply/${GLOBAL_APP.chart} failed: ${app.stderr}`);
   fs.writeFileSync(path.join(p.scratch, "prepared.json"), JSON.stringify({ kit: kit.stdout.trim(), helm: helmBin, ciliumSrc }));
   // The proof re-runs itself inside the namespace; its exit handlers there clean up the scratch folder.
   const r = run("unshare", ["--net", "--", process.execPath, __filename, ...process.argv.slice(2)], {
@@ -217,16 +232,31 @@ async function inside(): Promise<void> {
       );
   } else applied = deployed.length;
 
-  // What the clusters received.
+  // What the clusters received: every release the registry expects (tools/status.ts expectedReleases: the Cilium
+  // stack's, each enabled component's, the extra ones), which is exactly what the stacks synthesized, each deployed.
+  const resolved = validateConfig(config, "apply proof").config;
   const synthesizedReleases = (cluster: string) => resourcesOf<HelmReleaseJson>(stacks, [`${cluster}-cilium`, `${cluster}-platform`], "helm_release");
+  const offComponents = PLATFORM_COMPONENTS.filter((k) => !resolved.clusters.some((c) => isEnabled(c.platform, k.key))).map((k) => k.key);
+  check(
+    offComponents.length === 0,
+    `every platform component is on in at least one cluster${offComponents.length ? ` (off: ${offComponents.join(", ")})` : ""}`,
+  );
   for (const c of clusters) {
+    const cluster = resolved.clusters.find((x) => x.name === c.name)!;
+    const want = expectedReleases(cluster, resolved.proxmox)
+      .map((r) => r.name)
+      .sort();
+    const synthesized = synthesizedReleases(c.name)
+      .map((r) => r.name)
+      .sort();
+    check(
+      JSON.stringify(synthesized) === JSON.stringify(want),
+      `${c.name}: the stacks synthesize the releases the registry expects (${want.length}${JSON.stringify(synthesized) === JSON.stringify(want) ? "" : `; synthesized ${synthesized.join(", ")}`})`,
+    );
     const releases = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as {
       name: string;
       status: string;
     }[];
-    const want = synthesizedReleases(c.name)
-      .map((r) => r.name)
-      .sort();
     check(
       JSON.stringify(
         releases
@@ -237,6 +267,7 @@ async function inside(): Promise<void> {
       `${c.name}: every release deployed (${want.join(", ")}); helm says ${releases.map((r) => `${r.name}=${r.status}`).join(", ") || "none"}`,
     );
   }
+  checkGlobalService(clusters, check);
   checkClusterMesh(clusters, config, out, check);
   checkPodSecurity(clusters, stacks, check);
   checkCredentials(clusters, config, prepared, check);
@@ -327,12 +358,36 @@ function secs(since: number): number {
   return Math.round((Date.now() - since) / 100) / 10;
 }
 
-/** The demo mesh's clusters with the kit's three nodes each, local state, credentials and charts, gates off, PKI destroyable. */
+/**
+ * The demo mesh's clusters with the kit's three nodes each, local state, credentials and charts, gates off, PKI
+ * destroyable; every component the default mesh leaves off turned on in both (their secrets are the stacks' secret
+ * refs, given throwaway values in the engine's environment only), and the global-Service app.
+ */
 function meshConfig(): MeshConfigInput & { clusters: NonNullable<MeshConfigInput["clusters"]> } {
   const mesh = structuredClone(DEFAULT_MESH) as MeshConfigInput & { clusters: NonNullable<MeshConfigInput["clusters"]> };
   for (const c of mesh.clusters) {
     c.controlPlane.nodes = c.controlPlane.nodes.slice(0, 1);
     c.workers = { ...c.workers, nodes: (c.workers?.nodes ?? []).slice(0, 2) };
+    c.platform = {
+      ...c.platform,
+      olm: { enabled: true },
+      proxmoxCsi: { enabled: true },
+      robusta: { enabled: true },
+      // The collector never runs here (kwok); its endpoint is loopback all the same.
+      openTelemetry: { enabled: true, otlpEndpoint: "127.0.0.1:4317" },
+      extraReleases: [
+        {
+          name: GLOBAL_APP.name,
+          // Never contacted: charts.source dir takes <chart>-<version>.tgz from charts.dir.
+          repository: "https://charts.invalid/",
+          chart: GLOBAL_APP.chart,
+          version: GLOBAL_APP.version,
+          namespace: GLOBAL_APP.namespace,
+          podSecurity: "restricted",
+          values: { service: { annotations: { ...GLOBAL_APP.annotations } } },
+        },
+      ],
+    } as never;
   }
   return {
     ...mesh,
@@ -342,6 +397,19 @@ function meshConfig(): MeshConfigInput & { clusters: NonNullable<MeshConfigInput
     healthGates: false,
     allowPkiDestroy: true,
   } as never;
+}
+
+/** The app's Service on each live cluster carries the release values' annotations, the global one intact (key whole, value the string "true"). */
+function checkGlobalService(clusters: readonly LocalCluster[], check: (ok: boolean, what: string) => boolean): void {
+  for (const c of clusters) {
+    const r = c.kubectl(["-n", GLOBAL_APP.namespace, "get", "svc", GLOBAL_APP.name, "-o", "json"], undefined, false);
+    const annotations = (JSON.parse(r.stdout || "{}").metadata?.annotations ?? {}) as Record<string, unknown>;
+    const ours = Object.fromEntries(Object.keys(GLOBAL_APP.annotations).map((k) => [k, annotations[k]]));
+    check(
+      r.status === 0 && annotations["service.cilium.io/global"] === "true" && JSON.stringify(ours) === JSON.stringify(GLOBAL_APP.annotations),
+      `${c.name}: Service ${GLOBAL_APP.namespace}/${GLOBAL_APP.name} carries service.cilium.io/global: "true" from the release values (live: ${r.status === 0 ? JSON.stringify(annotations) : r.stderr.trim()})`,
+    );
+  }
 }
 
 function projectEnv(configFile: string): NodeJS.ProcessEnv {
