@@ -60,10 +60,16 @@ it("sees the Gateway API CRD version, in the platform group", () => {
   expect(renovate.packageRules.find((r: { groupName?: string }) => r.groupName === "platform versions").matchDepNames).toContain("kubernetes-sigs/gateway-api");
 });
 
+it("sees every container image pin, with its repository and tag", () => {
+  expect(matches("Container images")).toEqual(
+    Object.values(pins.images).flatMap((i) => (typeof i === "object" ? [{ depName: i.repository, currentValue: i.tag }] : [])),
+  );
+});
+
 it("covers every section of versions.json that pins something", () => {
   expect(
     Object.keys(pins)
       .filter((k) => !k.startsWith("$"))
       .sort(),
-  ).toEqual(["charts", "crds", "engine", "kit", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
+  ).toEqual(["charts", "crds", "engine", "images", "kit", "manifests", "platform", "providers", "tools", "vendoredCharts"]);
 });

@@ -63,6 +63,13 @@ export interface VendoredChart {
 }
 export type VendoredChartName = Exclude<keyof typeof pins.vendoredCharts, "$comment">;
 export const VENDORED_CHARTS = pins.vendoredCharts as unknown as Readonly<Record<VendoredChartName, VendoredChart>>;
+/** A container image aggrik8s runs itself (not a chart's default): its repository and exact tag. */
+export interface ImagePin {
+  readonly repository: string;
+  readonly tag: string;
+}
+export type ImageName = Exclude<keyof typeof pins.images, "$comment">;
+export const IMAGES = pins.images as unknown as Readonly<Record<ImageName, ImagePin>>;
 /** CRD bundles vendored as local charts (charts/): the version, the Cilium minor it belongs to, the chart folder and its release source. */
 export const CRDS: Readonly<Record<keyof typeof pins.crds, { readonly version: string; readonly ciliumMinor: string; readonly chart: string }>> = pins.crds;
 

@@ -68,6 +68,7 @@ const versions = pins as typeof pins & {
     { readonly version: string; readonly path: string; readonly github: string; readonly source: { readonly archive: string; readonly path: string } }
   >;
   readonly manifests: Record<string, { readonly version: string; readonly path: string }>;
+  readonly images: { readonly talosBackup: { readonly repository: string; readonly tag: string } };
   readonly crds?: { readonly gatewayApi?: { readonly version: string; readonly source: { readonly archive: string; readonly path: string } } };
 };
 
@@ -283,6 +284,8 @@ const docsOf = (yamlText: string): Json[] =>
   YAML.parseAllDocuments(yamlText)
     .map((d) => d.toJS())
     .filter(Boolean);
+/** The pod template's spec of a workload (a CronJob's is inside its Job template). */
+const podSpecOf = (d: Json): Json => (d.kind === "CronJob" ? d.spec.jobTemplate.spec.template.spec : d.spec.template.spec);
 const find = (docs: readonly Json[], kind: string, name?: string): Json => docs.find((d) => d.kind === kind && (!name || d.metadata?.name === name));
 
 /** A Secret a stack writes: its name and the keys of its (write-only) data. */
@@ -296,6 +299,29 @@ type Check = (docs: readonly Json[], values: Json, cluster: { readonly workers: 
 
 /** What each chart's rendering must show; returns the problems. */
 const CHECKS: Record<string, Check> = {
+  // Talos writes the talosconfig into a Secret named after its ServiceAccount (key `config`) and owns it; talos-backup reads TALOSCONFIG.
+  "etcd-backup": (docs) => {
+    const problems: string[] = [];
+    const sa = docs.find((d) => d.apiVersion === "talos.dev/v1alpha1" && d.kind === "ServiceAccount");
+    if (JSON.stringify(sa?.spec?.roles) !== JSON.stringify(["os:etcd:backup"]))
+      problems.push(`the Talos ServiceAccount asks for ${JSON.stringify(sa?.spec?.roles)}`);
+    if (docs.some((d) => d.kind === "Secret")) problems.push("a Secret is rendered: Talos refuses to write the talosconfig into a Secret it does not own");
+    const job = find(docs, "CronJob", "talos-backup");
+    const pod = job ? podSpecOf(job) : undefined;
+    const c = pod?.containers?.[0];
+    const env = Object.fromEntries((c?.env ?? []).map((e: Json) => [e.name, e]));
+    const volume = (pod?.volumes ?? []).find((v: Json) => v.secret?.secretName === sa?.metadata?.name);
+    const mount = (c?.volumeMounts ?? []).find((m: Json) => m.name === volume?.name);
+    if (!mount || env.TALOSCONFIG?.value !== `${mount.mountPath}/config`)
+      problems.push(`TALOSCONFIG ${env.TALOSCONFIG?.value} is not the config key of the Secret ${sa?.metadata?.name} as mounted`);
+    const image = `${versions.images.talosBackup.repository}:${versions.images.talosBackup.tag}`;
+    if (c?.image !== image) problems.push(`image ${c?.image}, not the pinned ${image}`);
+    for (const name of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"])
+      if (!env[name]?.valueFrom?.secretKeyRef || env[name]?.value !== undefined) problems.push(`${name} is not read from a Secret`);
+    for (const name of ["BUCKET", "AWS_REGION", "CLUSTER_NAME", "AGE_X25519_PUBLIC_KEY"]) if (!env[name]?.value) problems.push(`${name} is empty`);
+    if (job?.spec?.concurrencyPolicy !== "Forbid") problems.push("two backup Jobs may run at once");
+    return problems;
+  },
   cilium: (docs, values) => {
     const problems: string[] = [];
     const ds = find(docs, "DaemonSet", "cilium");
@@ -587,6 +613,49 @@ function crdValidator(crds: readonly Json[]): (obj: Json) => string[] {
   };
 }
 
+/**
+ * The CRDs Talos `version` applies itself when a control plane turns on
+ * Kubernetes Talos API access (`serviceaccounts.talos.dev`), as Talos builds
+ * them: its own template (internal/app/machined/pkg/controllers/k8s/internal/k8stemplates/crds.go,
+ * `TalosServiceAccountCRDTemplate`), printed as JSON by a small Go program
+ * placed inside a copy of Talos' module from the Go module proxy (an internal
+ * package can be imported only from within its parent), built without the
+ * module's local replace of pkg/machinery (the module zip lacks that path).
+ */
+function talosCrds(version: string, scratch: string): Json[] {
+  const r = run("go", ["mod", "download", "-json", `github.com/siderolabs/talos@${version}`], { cwd: os.tmpdir() });
+  if (r.status !== 0) die(`go mod download github.com/siderolabs/talos@${version} failed: ${r.stderr || r.stdout}`);
+  const src = path.join(scratch, "talos-src");
+  fs.cpSync(JSON.parse(r.stdout).Dir, src, { recursive: true });
+  // The module cache is read-only.
+  run("chmod", ["-R", "u+w", src]);
+  const env = { ...process.env, GOWORK: "off", GOFLAGS: "-mod=mod" };
+  const edit = run("go", ["mod", "edit", "-dropreplace=github.com/siderolabs/talos/pkg/machinery"], { cwd: src, env });
+  if (edit.status !== 0) die(`go mod edit in Talos ${version} failed: ${edit.stderr}`);
+  const pkg = path.join(src, "internal", "app", "machined", "pkg", "controllers", "k8s", "aggrik8s-crds");
+  fs.mkdirSync(pkg);
+  fs.writeFileSync(
+    path.join(pkg, "main.go"),
+    [
+      "package main",
+      "",
+      'import (\n\t"encoding/json"\n\t"os"\n\n\t"github.com/siderolabs/talos/internal/app/machined/pkg/controllers/k8s/internal/k8stemplates"\n)',
+      "",
+      "func main() {",
+      "\tif err := json.NewEncoder(os.Stdout).Encode(k8stemplates.TalosServiceAccountCRDTemplate()); err != nil {",
+      "\t\tos.Exit(1)",
+      "\t}",
+      "}",
+      "",
+    ].join("\n"),
+  );
+  const out = run("go", ["run", "./internal/app/machined/pkg/controllers/k8s/aggrik8s-crds"], { cwd: src, env });
+  if (out.status !== 0) die(`printing Talos ${version}'s ServiceAccount CRD failed: ${out.stderr.slice(-3000)}`);
+  const crd = JSON.parse(out.stdout);
+  log(`Talos ${version}'s own CRD ${crd.metadata.name} (its k8stemplates, built from its Go module): talos.dev objects are checked against it`);
+  return [crd];
+}
+
 /** The CRDs of Cilium `version`, from its Go module (`go mod download`; pkg/k8s/apis/cilium.io/client/crds). */
 function ciliumCrds(version: string): Json[] {
   const r = run("go", ["mod", "download", "-json", `github.com/cilium/cilium@v${version}`], { cwd: os.tmpdir() });
@@ -638,8 +707,9 @@ interface Requests {
 function renderedRequests(docs: readonly Json[]): Requests {
   const total = { cluster: 0, perNode: 0 };
   for (const d of docs) {
-    if (!["Deployment", "StatefulSet", "DaemonSet"].includes(d.kind)) continue;
-    const mib: number = d.spec.template.spec.containers.reduce((a: number, c: Json) => a + mebibytes(c.resources?.requests?.memory), 0);
+    if (!["Deployment", "StatefulSet", "DaemonSet", "CronJob"].includes(d.kind)) continue;
+    // A CronJob runs one Job at a time here (concurrencyPolicy: Forbid): its pod counts once.
+    const mib: number = podSpecOf(d).containers.reduce((a: number, c: Json) => a + mebibytes(c.resources?.requests?.memory), 0);
     if (d.kind === "DaemonSet") total.perNode += mib;
     else total.cluster += mib * (d.spec.replicas ?? 1);
   }
@@ -677,6 +747,7 @@ const COMPONENT_OF: Record<string, string> = {
   gateway: "gateway",
   "proxmox-csi-plugin": "proxmox-csi",
   olmv1: "olm",
+  "etcd-backup": "etcd-backup",
 };
 
 /** The capacity table's chart-rendered requests of a component (Rook's operator-made daemons excluded). */
@@ -746,6 +817,8 @@ function main(): void {
   const gatewayApi = [...crds];
   // Cilium's own CRDs (its operator registers them at runtime), from the pinned Cilium's Go module: the LB-IPAM objects are checked against them.
   crds.push(...ciliumCrds(versions.platform.cilium));
+  // The CRDs Talos installs itself (the talos.dev ServiceAccount of its Kubernetes API access), as the pinned Talos builds them.
+  crds.push(...talosCrds(versions.platform.talos, scratch));
   const objectChecks: { what: string; docs: Json[] }[] = [];
   const vendored = new Set<string>();
   for (const mesh of meshes as { label: string; env: Record<string, string>; only?: string }[]) {
@@ -911,13 +984,12 @@ function main(): void {
         const ownLevels: Record<string, string | undefined> = Object.fromEntries(
           docs.filter((d) => d.kind === "Namespace").map((d) => [d.metadata.name, d.metadata.labels?.["pod-security.kubernetes.io/enforce"]]),
         );
-        for (const d of docs.filter((x) => ["Deployment", "StatefulSet", "DaemonSet", "Job"].includes(x.kind))) {
+        for (const d of docs.filter((x) => ["Deployment", "StatefulSet", "DaemonSet", "Job", "CronJob"].includes(x.kind))) {
           const ns = d.metadata.namespace ?? namespace;
           const level = ownLevels[ns] ?? levels[ns];
           if (!level) problems.push(`${d.kind} ${d.metadata.name} lands in ${ns}, a namespace with no Pod Security level here`);
           else
-            for (const p of podSecurityProblems(d.spec.template.spec, level))
-              problems.push(`${d.kind} ${d.metadata.name} breaks Pod Security ${level} in ${ns}: ${p}`);
+            for (const p of podSecurityProblems(podSpecOf(d), level)) problems.push(`${d.kind} ${d.metadata.name} breaks Pod Security ${level} in ${ns}: ${p}`);
         }
         if (problems.length) failures++;
         log(

@@ -169,13 +169,26 @@ function renderConfig(stack: { name: string; dir: string }) {
     : {};
   if (csiCanary.canary_region)
     output["canary-csi-region"] = { value: "${data.talos_machine_configuration.canary_region.machine_configuration}", sensitive: true };
+  // Where a control plane has Kubernetes Talos API access (etcd backups on), a second canary: a worker with the
+  // same feature, which Talos refuses (the patches put it on control planes only).
+  const access = /^ {4}kubernetesTalosAPIAccess:\n(?: {6}.*\n)+/m;
+  const withAccess = Object.values(configs).find((c) => c.machine_type === "controlplane" && access.test(c.config_patches.join()));
+  const worker = Object.values(configs).find((c) => c.machine_type === "worker");
+  const extra: Record<string, MachineConfiguration> = {};
+  if (withAccess && worker) {
+    const block = access.exec(withAccess.config_patches.join())![0];
+    const patched = worker.config_patches.map((patch, i) => (i === 0 ? patch.replace(/^ {2}features:\n/m, (m) => m + block) : patch));
+    if (patched.join() === worker.config_patches.join()) die(`${stack.name}: the worker's patch has no machine.features to add the canary's feature to`);
+    extra["canary-worker-api-access"] = { ...worker, config_patches: patched };
+    output["canary-worker-talos-api-access"] = { value: "${data.talos_machine_configuration.canary-worker-api-access.machine_configuration}", sensitive: true };
+  }
   return {
     terraform: { required_providers: { talos: json.terraform.required_providers.talos } },
     provider: { talos: json.provider.talos },
     resource: { talos_machine_secrets: json.resource.talos_machine_secrets },
     data: {
       talos_image_factory_urls: json.data.talos_image_factory_urls,
-      talos_machine_configuration: { ...configs, canary: { ...first, config_patches: oldShape }, ...csiCanary },
+      talos_machine_configuration: { ...configs, canary: { ...first, config_patches: oldShape }, ...csiCanary, ...extra },
     },
     output,
     firstId,
@@ -198,6 +211,7 @@ function main(): void {
   let nodes = 0;
   let failures = 0;
   let labelled = 0;
+  let accessCanaries = 0;
   for (const [i, t] of targets.entries()) {
     const all = synthesizeMesh(path.join(scratch, `synth-${i}`), t.env);
     const stacks = all.filter((s) => s.kind === "talos");
@@ -245,6 +259,16 @@ function main(): void {
       );
       if (!refused) failures++;
 
+      if (files["canary-worker-talos-api-access"]) {
+        const worker = run(check, ["-strict", files["canary-worker-talos-api-access"]]);
+        const no = worker.status === 1 && worker.stdout.includes("feature Kubernetes Talos API Access can only be enabled on control plane machines");
+        log(
+          `${t.label} ${stack.name}: canary (a worker with the control planes' Kubernetes Talos API access) ${no ? "refused by Talos, as it must be" : `NOT refused: ${worker.stdout.trim()}`}`,
+        );
+        if (!no) failures++;
+        accessCanaries++;
+      }
+
       // The CSI plugin's topology, as Talos reads it from each rendered config.
       const cluster = stack.cluster ?? die(`${stack.name}: a talos stack of no cluster`);
       const csi = csiOf(all, cluster);
@@ -273,6 +297,10 @@ function main(): void {
         if (!caught) failures++;
       }
     }
+  }
+  if (accessCanaries === 0 && !configs.length) {
+    failures++;
+    log("no rendered mesh has a control plane with Kubernetes Talos API access (etcd backups on in examples/three-clusters.yaml): its canary did not run");
   }
   if (labelled === 0) {
     log("no cluster with the Proxmox CSI plugin was rendered: its topology was never checked");

@@ -16,6 +16,7 @@ import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
 import { isEnabled } from "../lib/platform/components";
 import { proxmoxCsiTopology } from "../lib/platform/proxmox-csi";
 import { DEFAULT_CONNECTION, ProxmoxApis, proxmoxConnection } from "../lib/proxmox/connections";
+import { ETCD_BACKUP_NAMESPACE, ETCD_BACKUP_ROLE } from "../lib/platform/etcd-backup";
 import { ClusterNode, apiServerUrl } from "../lib/talos/cluster";
 import { nodePatchDocuments } from "../lib/talos/patches";
 import { Aggrik8sStackProps } from "./base";
@@ -141,6 +142,8 @@ export function clusterNodes(cluster: ClusterConfig, proxmox: ProxmoxApis): Clus
     vip: n.vip,
     apiServerSans: [...new Set([...(n.vip ? [n.vip] : []), ...cpIps])],
     scheduleOnControlPlanes: cluster.workers.nodes.length === 0,
+    // The etcd backup CronJob takes its snapshots through the Talos API (lib/platform/etcd-backup.ts).
+    talosApiAccess: isEnabled(cluster.platform, "etcdBackup") ? { roles: [ETCD_BACKUP_ROLE], namespaces: [ETCD_BACKUP_NAMESPACE] } : undefined,
   };
   // The Proxmox CSI plugin places volumes by region (the Proxmox API serving the node) and zone (the Proxmox node).
   const csiTopology = isEnabled(cluster.platform, "proxmoxCsi")

@@ -1,4 +1,6 @@
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { NullProvider } from "@cdktf/provider-null/lib/provider";
+import { ApplyGate } from "../lib/gates/apply-gate";
 import { Construct } from "constructs";
 import { DopplerSettings } from "../lib/doppler/access";
 import { ClusterCredentials, KubernetesAccess } from "../lib/kubernetes/credentials";
@@ -67,6 +69,8 @@ export class PlatformStack extends Aggrik8sStack {
       props.proxmox ?? [],
     );
     const providers = new Map<Capability, ITerraformDependable[]>();
+    // The gates (null_resource) need the null provider; only a stack with a gate has it.
+    if (components.some((c) => c.externalCrds.length)) new NullProvider(this, "null");
     // Every namespace first (components' in install order, then the extra releases'), so reading one below creates nothing.
     for (const c of components) if (c.namespace) namespaces.add(c.namespace.name, c.namespace.level);
     for (const r of props.platform.extraReleases) namespaces.add(r.namespace, r.podSecurity);
@@ -80,6 +84,19 @@ export class PlatformStack extends Aggrik8sStack {
           if (!by) throw new Error(`${component.key} needs ${need}, which no component before it provides`);
           return by;
         }),
+        // CRDs another party installs (Talos): served as Established before any release creates their objects.
+        ...(component.externalCrds.length
+          ? [
+              new ApplyGate(this, `${component.key}-crds`, {
+                check: "crds-established",
+                credentials: props.credentials,
+                crds: component.externalCrds,
+                triggers: {},
+                dependsOn: [],
+                timeoutSeconds: 600,
+              }).gate,
+            ]
+          : []),
         ...component.kubernetesSecrets(ctx).map((s) => {
           const value = secrets.value(s.ref, s.description);
           // Write-only: the value never enters state. The revision, a 48-bit prefix of its SHA-256, rewrites the secret when the value changes.

@@ -99,7 +99,7 @@ describe("which config a command uses", () => {
         .slice(0, 2),
     ).toEqual([
       `config: ${path.join(dir, "aggrik8s.yaml")} (./aggrik8s.yaml; AGGRIK8S_CONFIG is unset)`,
-      "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN, CLOUDFLARE_API_TOKEN, GROUNDCOVER_TOKEN, HONEYCOMB_API_KEY, PROXMOX_CSI_TOKEN_SECRET, ROBUSTA_ACCOUNT_ID, ROBUSTA_SIGNING_KEY, ROBUSTA_UI_SINK_TOKEN. Fix: export them before deploy.",
+      "error: secrets the stacks need are not set: PROXMOX_VE_API_TOKEN, CLOUDFLARE_API_TOKEN, ETCD_BACKUP_S3_ACCESS_KEY_ID, ETCD_BACKUP_S3_SECRET_ACCESS_KEY, GROUNDCOVER_TOKEN, HONEYCOMB_API_KEY, PROXMOX_CSI_TOKEN_SECRET, ROBUSTA_ACCOUNT_ID, ROBUSTA_SIGNING_KEY, ROBUSTA_UI_SINK_TOKEN. Fix: export them before deploy.",
     ]);
     expect(deploy.status).toBe(1);
   });
@@ -158,9 +158,11 @@ it("npm run config lists only the secrets the stacks read, with the stacks that 
   });
   expect(r.status).toBe(0);
   const listed = r.stdout.split("\n").filter((l) => l.startsWith("#   "));
-  // OpenTelemetry and Robusta are on in talos-east only, the ACME issuer in talos-west, the Proxmox CSI plugin where Rook is off (talos-edge).
+  // OpenTelemetry, Robusta and etcd backups are on in talos-east only, the ACME issuer in talos-west, the Proxmox CSI plugin where Rook is off (talos-edge).
   expect(listed).toEqual([
     "#   CLOUDFLARE_API_TOKEN: NOT SET (talos-west-platform)",
+    "#   ETCD_BACKUP_S3_ACCESS_KEY_ID: NOT SET (talos-east-platform)",
+    "#   ETCD_BACKUP_S3_SECRET_ACCESS_KEY: NOT SET (talos-east-platform)",
     "#   GROUNDCOVER_TOKEN: NOT SET (talos-edge-platform)",
     "#   HONEYCOMB_API_KEY: set (value hidden) (talos-east-platform)",
     "#   PROXMOX_CSI_TOKEN_SECRET: NOT SET (talos-edge-platform)",

@@ -62,7 +62,8 @@ export function isSecretKeyName(key: string): boolean {
   if (words.length === 0) return false;
   if (REFERENCE_LAST_WORDS.includes(words[words.length - 1]) || REFERENCE_FIRST_WORDS.includes(words[0])) return false;
   if (words.some((w) => SECRET_WORDS.some((s) => w.includes(s)))) return true;
-  return words.length > 1 && words.slice(1).includes(KEY_WORD);
+  // `key` after another word, unless that word is `public` (`sshPublicKey`, `agePublicKey`: a public key is no secret).
+  return words.slice(1).some((w, i) => w === KEY_WORD && words[i] !== "public");
 }
 
 /** Shannon entropy of a string, in bits per character. */
@@ -84,19 +85,21 @@ const DIGEST = /\bsha(1|256|384|512):[0-9a-f]+/gi;
 const HASH_KEY_WORDS = ["tag", "digest", "sha", "commit", "revision", "checksum", "hash", "version"];
 /** UUIDs: identifiers (a UUID that is a secret is caught by its key's name). */
 const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi;
+/** age X25519 recipients: public keys (`age1` and 58 bech32 characters), what an etcd backup is encrypted to. */
+const AGE_RECIPIENT = /\bage1[02-9ac-hj-np-z]{58}\b/g;
 
 /**
  * Whether `text` holds a string shaped like a generated secret: a PEM
  * private key, or a run of at least 20 token characters (letters, digits,
  * `+/=_-`) mixing letters and digits with the entropy of random text:
  * API keys, tokens, base64 keys. Words, names, paths, hostnames, versions,
- * UUIDs and digests are not.
+ * UUIDs, digests and age recipients (public keys) are not.
  */
 export function isHighEntropy(text: string, key?: string): boolean {
   if (PEM_PRIVATE_KEY.test(text)) return true;
   // A commit id or checksum as an image tag or revision: hex, under a key that says so.
   if (key !== undefined && keyWords(key).some((w) => HASH_KEY_WORDS.includes(w)) && /^[0-9a-f]+$/i.test(text)) return false;
-  const rest = text.replace(DIGEST, " ").replace(UUID, " ");
+  const rest = text.replace(DIGEST, " ").replace(UUID, " ").replace(AGE_RECIPIENT, " ");
   return (rest.match(/[A-Za-z0-9+/=_-]{20,}/g) ?? []).some(looksRandom);
 }
 

@@ -122,6 +122,14 @@ export interface PlatformComponent<K extends string, S extends z.ZodType<{ enabl
   readonly provides?: readonly Capability[];
   /** What it must be installed after; a config rule refuses a cluster where no component provides it. @default - nothing */
   readonly needs?: readonly Capability[];
+  /**
+   * CRDs something outside the platform installs (Talos, from the machine
+   * config) whose objects its releases create, `<plural>.<group>`: the
+   * platform stack waits at apply until the API server serves each as
+   * Established, then installs the releases.
+   * @default - none
+   */
+  readonly externalCrds?: readonly string[];
   releases(config: z.output<S>, ctx: ComponentContext): ComponentRelease[];
   /** Secrets it reads from Kubernetes, created (write-only) before its releases. @default - none */
   kubernetesSecrets?(config: z.output<S>, ctx: ComponentContext): ComponentSecret[];

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { Capability, ComponentContext, ComponentRelease, ComponentSecret, MemoryRequest, ProxmoxApi } from "./component";
 import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { certManager } from "./cert-manager";
+import { etcdBackup } from "./etcd-backup";
 import { gateway } from "./gateway";
 import { kubescape } from "./kubescape";
 import { olm } from "./olm";
@@ -17,7 +18,19 @@ import { robusta } from "./robusta";
 import { rookCeph } from "./rook-ceph";
 import { tetragon } from "./tetragon";
 
-export const PLATFORM_COMPONENTS = [tetragon, certManager, rookCeph, proxmoxCsi, gateway, openTelemetry, robusta, kubescape, metricsServer, olm] as const;
+export const PLATFORM_COMPONENTS = [
+  tetragon,
+  certManager,
+  rookCeph,
+  proxmoxCsi,
+  gateway,
+  openTelemetry,
+  robusta,
+  kubescape,
+  metricsServer,
+  olm,
+  etcdBackup,
+] as const;
 
 type Component = (typeof PLATFORM_COMPONENTS)[number];
 
@@ -38,6 +51,8 @@ export interface EnabledComponent {
   readonly needs: readonly Capability[];
   /** @default - kube-system */
   readonly namespace?: { readonly name: string; readonly level: PodSecurityLevel };
+  /** CRDs installed outside the platform that its releases need Established first. */
+  readonly externalCrds: readonly string[];
   releases(ctx: ComponentContext): ComponentRelease[];
   kubernetesSecrets(ctx: ComponentContext): ComponentSecret[];
   memoryRequests(storageNodes: number): MemoryRequest[];
@@ -60,6 +75,7 @@ export function enabledComponents(platform: PlatformComponentsConfig): EnabledCo
         provides: component.provides ?? [],
         needs: component.needs ?? [],
         namespace: component.namespace,
+        externalCrds: component.externalCrds ?? [],
         releases: (ctx) => component.releases(config, ctx),
         kubernetesSecrets: (ctx) => component.kubernetesSecrets?.(config, ctx) ?? [],
         memoryRequests: (storageNodes) => component.memoryRequests(config, storageNodes),

@@ -24,5 +24,7 @@ export const kubescape = defineComponent({
     { component: "kubescape", workload: "kubevuln", memoryMiB: 1000, placement: "cluster" },
     { component: "kubescape", workload: "operator", memoryMiB: 100, placement: "cluster" },
     { component: "kubescape", workload: "storage", memoryMiB: 400, placement: "cluster" },
+    // The chart's scan schedules (CronJobs kubescape-scheduler and kubevuln-scheduler), 10 MiB each while one runs.
+    { component: "kubescape", workload: "scan schedulers (CronJobs)", memoryMiB: 20, placement: "cluster" },
   ],
 });

@@ -23,7 +23,14 @@ export interface V1Alpha1Patch {
   readonly machine: {
     readonly install: { readonly disk: string; readonly image: string };
     readonly kubelet: { readonly nodeIP: { readonly validSubnets: readonly string[] }; readonly extraArgs: Readonly<Record<string, string>> };
-    readonly features: { readonly kubePrism: { readonly enabled: boolean; readonly port: number } };
+    readonly features: {
+      readonly kubePrism: { readonly enabled: boolean; readonly port: number };
+      readonly kubernetesTalosAPIAccess?: {
+        readonly enabled: boolean;
+        readonly allowedRoles: readonly string[];
+        readonly allowedKubernetesNamespaces: readonly string[];
+      };
+    };
     readonly nodeLabels?: Readonly<Record<string, string>>;
   };
   readonly cluster: {
@@ -76,6 +83,15 @@ export interface NodePatchProps {
   readonly scheduleOnControlPlanes: boolean;
   /** Labels Talos keeps on the node (the Proxmox CSI plugin's topology). @default - none */
   readonly nodeLabels?: Readonly<Record<string, string>>;
+  /**
+   * Talos API access from Kubernetes pods (`machine.features.kubernetesTalosAPIAccess`):
+   * the Talos roles pods may be granted, and the namespaces they may ask from
+   * (the etcd backup CronJob). Patched on control planes only: Talos'
+   * `Validate` refuses the feature on a worker (talos v1.13.9
+   * pkg/machinery/config/types/v1alpha1/v1alpha1_validation.go).
+   * @default - off
+   */
+  readonly talosApiAccess?: { readonly roles: readonly string[]; readonly namespaces: readonly string[] };
 }
 
 /** The cluster's one NIC, by driver: Proxmox gives each VM a single virtio NIC. */
@@ -91,7 +107,18 @@ export function nodePatchDocuments(props: NodePatchProps): PatchDocument[] {
       // Serving certificates signed by the cluster CA, so clients (metrics, the
       // OTel collector) verify kubelets instead of skipping TLS verification.
       kubelet: { nodeIP: { validSubnets: [props.nodeSubnet] }, extraArgs: { "rotate-server-certificates": "true" } },
-      features: { kubePrism: { enabled: true, port: KUBEPRISM_PORT } },
+      features: {
+        kubePrism: { enabled: true, port: KUBEPRISM_PORT },
+        ...(cp && props.talosApiAccess
+          ? {
+              kubernetesTalosAPIAccess: {
+                enabled: true,
+                allowedRoles: [...props.talosApiAccess.roles],
+                allowedKubernetesNamespaces: [...props.talosApiAccess.namespaces],
+              },
+            }
+          : {}),
+      },
       ...(props.nodeLabels ? { nodeLabels: props.nodeLabels } : {}),
     },
     cluster: {

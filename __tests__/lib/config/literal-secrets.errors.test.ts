@@ -128,8 +128,34 @@ describe("what is not taken for a secret", () => {
   });
 
   it("key names: camelCase, snake_case, kebab-case and one-word forms mean secrets; names of secrets do not", () => {
-    const secret = ["adminPassword", "DB_PASSWORD", "api-key", "apiKey", "client_secret", "accessToken", "signing_key", "sshKey", "AUTH_TOKEN", "credentials"];
-    const notSecret = ["key", "secretName", "existingSecret", "secretKeyRef", "tokenFile", "keyFile", "clientId", "tokenUrl", "monkey", "keyboard"];
+    const secret = [
+      "adminPassword",
+      "DB_PASSWORD",
+      "api-key",
+      "apiKey",
+      "client_secret",
+      "accessToken",
+      "signing_key",
+      "sshKey",
+      "AUTH_TOKEN",
+      "credentials",
+      "sshPrivateKey",
+      "publicKeySecret",
+    ];
+    const notSecret = [
+      "key",
+      "secretName",
+      "existingSecret",
+      "secretKeyRef",
+      "tokenFile",
+      "keyFile",
+      "clientId",
+      "tokenUrl",
+      "monkey",
+      "keyboard",
+      "agePublicKey",
+      "ssh_public_key",
+    ];
     expect(secret.filter((k) => !isSecretKeyName(k))).toEqual([]);
     expect(notSecret.filter((k) => isSecretKeyName(k))).toEqual([]);
   });
@@ -151,6 +177,8 @@ describe("what is not taken for a secret", () => {
       "prometheus-operated.monitoring.svc.cluster.local:9090",
       "123e4567-e89b-12d3-a456-426614174000",
       "2026-01-01T00:00:00Z",
+      // An age recipient (a public key: an etcd backup is encrypted to it).
+      "age1eudfewpz730t3jhra2pmqqnfscd9rpr8s9rsrzhgg3dvsku2rzaqe90sjh",
     ];
     expect(tokens.filter((t) => !isHighEntropy(t))).toEqual([]);
     expect(plain.filter((t) => isHighEntropy(t))).toEqual([]);

@@ -13,6 +13,7 @@ const OFF_BY_DEFAULT: Partial<Record<(typeof PLATFORM_COMPONENTS)[number]["key"]
   openTelemetry: "needs an outside account (Honeycomb)",
   robusta: "needs an outside account",
   olm: "opt-in",
+  etcdBackup: "needs an outside S3-compatible bucket",
 };
 
 describe("the embedded default mesh", () => {

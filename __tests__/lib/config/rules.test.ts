@@ -6,6 +6,9 @@ import { Problem } from "../../../lib/errors";
 import { defaultInput } from "../../helpers";
 
 type Edit = (c: MeshConfigInput & Record<string, any>) => void;
+/** An age X25519 recipient (public key) shaped as age-keygen prints one. */
+const AGE_KEY = "age1eudfewpz730t3jhra2pmqqnfscd9rpr8s9rsrzhgg3dvsku2rzaqe90sjh";
+
 const FAILING: Record<keyof typeof RULES, Edit> = {
   namesAndIds: (c) => {
     c.clusters[1].id = 1;
@@ -88,6 +91,12 @@ const FAILING: Record<keyof typeof RULES, Edit> = {
   },
   gatewayAddress: (c) => {
     c.clusters[0].platform = { gateway: { address: "10.10.0.250" } };
+  },
+  etcdBackupTarget: (c) => {
+    c.clusters[0].platform = { etcdBackup: { enabled: true, agePublicKey: AGE_KEY } };
+  },
+  etcdBackupPathStyle: (c) => {
+    c.clusters[0].platform = { etcdBackup: { enabled: true, agePublicKey: AGE_KEY, s3: { bucket: "talos-backups", pathStyle: true } } };
   },
 };
 
@@ -195,6 +204,26 @@ const PASSING: Partial<Record<keyof typeof RULES, [string, Edit][]>> = {
         c.clusters[0].platform = { rookCeph: { enabled: false }, proxmoxCsi: { hosts: { pve2: { tokenSecret: { env: "PVE2_CSI" } } } } };
       },
     ],
+  ],
+  etcdBackupTarget: [
+    [
+      "backups on with a bucket and an age key",
+      (c) => {
+        c.clusters[0].platform = { etcdBackup: { enabled: true, agePublicKey: AGE_KEY, s3: { bucket: "talos-backups" } } };
+      },
+    ],
+    ["backups off with neither", (c) => void (c.clusters[0].platform = { etcdBackup: { enabled: false } })],
+  ],
+  etcdBackupPathStyle: [
+    [
+      "pathStyle with an endpoint",
+      (c) => {
+        c.clusters[0].platform = {
+          etcdBackup: { enabled: true, agePublicKey: AGE_KEY, s3: { bucket: "talos-backups", endpoint: "https://minio.lab.internal:9000", pathStyle: true } },
+        };
+      },
+    ],
+    ["pathStyle without an endpoint on a cluster whose backups are off", (c) => void (c.clusters[0].platform = { etcdBackup: { s3: { pathStyle: true } } })],
   ],
   rookMons: [
     [

@@ -30,6 +30,8 @@ import { lbPoolReach } from "./lb-pool-reach";
 import { clustermeshLoadBalancer } from "./clustermesh-load-balancer";
 import { gatewayApi } from "./gateway-api";
 import { gatewayAddress } from "./gateway-address";
+import { etcdBackupTarget } from "./etcd-backup-target";
+import { etcdBackupPathStyle } from "./etcd-backup-path-style";
 import { CheckableMesh } from "./rule";
 
 export { RESOURCE_LIMITS, type CheckableMesh } from "./rule";
@@ -65,6 +67,8 @@ export const RULES = {
   clustermeshLoadBalancer,
   gatewayApi,
   gatewayAddress,
+  etcdBackupTarget,
+  etcdBackupPathStyle,
 };
 
 export function checkMesh(config: CheckableMesh): RuleFindings {
