@@ -137,7 +137,7 @@ const bytesUnder = (dir: string): number =>
     .reduce((a, e) => a + (e.isDirectory() ? bytesUnder(path.join(dir, e.name)) : fs.statSync(path.join(dir, e.name)).size), 0);
 
 // The floor: plain cdktf declaring exactly the JSON main.ts writes for the default mesh.
-const floorFrom = synthOnce("main.ts", defaultMesh, "floor-from");
+const floorFrom = mustRun("the floor's input (main.ts on the default mesh, once)", () => synthOnce("main.ts", defaultMesh, "floor-from"));
 
 interface Case {
   /** What the ratios and targets below refer to it by. */
@@ -254,8 +254,8 @@ if (countInstructions) {
 }
 
 // Growth per cluster, between 32 and 255 clusters.
-const size32 = bytesUnder(synthOnce("bench/all-stacks-app.ts", { AGGRIK8S_CONFIG: meshFile(32) }, "size-32"));
-const size255 = bytesUnder(synthOnce("bench/all-stacks-app.ts", { AGGRIK8S_CONFIG: mesh255 }, "size-255"));
+const size32 = mustRun("cdktf.out size, 32 clusters", () => bytesUnder(synthOnce("bench/all-stacks-app.ts", { AGGRIK8S_CONFIG: meshFile(32) }, "size-32")));
+const size255 = mustRun("cdktf.out size, 255 clusters", () => bytesUnder(synthOnce("bench/all-stacks-app.ts", { AGGRIK8S_CONFIG: mesh255 }, "size-255")));
 const growth = {
   secondsPerCluster: (by("all255").seconds - by("all32").seconds) / (255 - 32),
   kibPerCluster: (size255 - size32) / 1024 / (255 - 32),
