@@ -26,6 +26,7 @@ import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { CLUSTERMESH_TLS_SECRETS } from "../lib/cilium/clustermesh-tls";
 import { validateConfig } from "../lib/config/load";
 import { MeshConfigInput } from "../lib/config/schema";
+import { OLM_NAMESPACE } from "../lib/platform/olm";
 import { PLATFORM_COMPONENTS, componentContext, enabledComponents, isEnabled } from "../lib/platform/components";
 import { expectedReleases } from "../tools/status";
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
@@ -77,6 +78,8 @@ const GLOBAL_APP = {
 } as const;
 /** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
 const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
+/** Namespaces a chart creates itself (no kubernetes_namespace_v1 of ours), with the level lib/platform/olm.ts says it gets. */
+const CHART_NAMESPACES = [{ name: OLM_NAMESPACE, level: "restricted" }] as const;
 /** The stacks it deploys, in registry order. */
 const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !needsMachines(parseStackName(name, CLUSTERS)!.kind));
 
@@ -326,7 +329,9 @@ async function inside(): Promise<void> {
       stacks,
       DEPLOYED_KINDS.map((k) => clusterStackName(c.name, k)),
       "kubernetes_namespace_v1",
-    ).map((n) => n.metadata.name);
+    )
+      .map((n) => n.metadata.name)
+      .concat(CHART_NAMESPACES.map((n) => n.name));
     const ns = c.kubectl(["get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}"]).stdout.split(" ");
     check(
       projectNamespaces.every((n) => !ns.includes(n)),
@@ -544,6 +549,10 @@ function checkPodSecurity(clusters: readonly LocalCluster[], stacks: Synthesized
       const labels = JSON.parse(c.kubectl(["get", "namespace", ns.metadata.name, "-o", "jsonpath={.metadata.labels}"]).stdout || "{}");
       const level = ns.metadata.labels["pod-security.kubernetes.io/enforce"];
       check(labels["pod-security.kubernetes.io/enforce"] === level, `${c.name}: namespace ${ns.metadata.name} enforces ${level}`);
+    }
+    for (const ns of CHART_NAMESPACES) {
+      const labels = JSON.parse(c.kubectl(["get", "namespace", ns.name, "-o", "jsonpath={.metadata.labels}"], undefined, false).stdout || "{}");
+      check(labels["pod-security.kubernetes.io/enforce"] === ns.level, `${c.name}: namespace ${ns.name} (its chart's own) enforces ${ns.level}`);
     }
     const refused = c
       .kubectl([
