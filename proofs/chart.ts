@@ -789,6 +789,12 @@ function main(): void {
   fs.writeFileSync(wireguardFile, YAML.stringify({ ...DEFAULT_MESH, encryption: { type: "wireguard" } }));
   const chartDirs: Record<string, string | null> = {};
   const chartDir = (k: string): string => chartDirs[k] ?? die(`no chart folder for ${k}`);
+  // A canary's render: the chart with other values, the way the checks render it; a failed render ends the proof.
+  const renderCanary = (release: string, dir: string, namespace: string, args: string[]): Json[] => {
+    const r = helm(bin, ["template", release, dir, "--namespace", namespace, "--kube-version", versions.platform.kubernetes, ...args]);
+    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
+    return docsOf(r.stdout);
+  };
   const chartKey = (release: Json) =>
     Object.keys(versions.charts).find((k) => versions.charts[k].chart === release.chart && versions.charts[k].repository === release.repository);
   // The default mesh, and the example, which turns on what the default leaves off (OTel, Robusta, OLM, the Proxmox CSI plugin).
@@ -1063,22 +1069,8 @@ function main(): void {
     };
     const file = path.join(scratch, "canary-cilium-config.json");
     fs.writeFileSync(file, JSON.stringify(flipped));
-    const r = helm(bin, [
-      "template",
-      "cilium",
-      dir,
-      "--namespace",
-      namespace,
-      "--kube-version",
-      versions.platform.kubernetes,
-      "-f",
-      file,
-      "-f",
-      writeOnlyFile,
-      ...sets,
-    ]);
-    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
-    const reported = ciliumConfigProblems(docsOf(r.stdout), values);
+    const docs = renderCanary("cilium", dir, namespace, ["-f", file, "-f", writeOnlyFile, ...sets]);
+    const reported = ciliumConfigProblems(docs, values);
     const caught = ["cluster-id", "enable-gateway-api", "enable-wireguard"].every((k) => reported.some((x) => x.startsWith(`cilium-config ${k} `)));
     if (!caught) failures++;
     log(
@@ -1100,9 +1092,8 @@ function main(): void {
     for (const [name, blocks, expected] of canaries) {
       const file = path.join(scratch, "canary-pool.json");
       fs.writeFileSync(file, JSON.stringify({ ...values, pool: { blocks } }));
-      const r = helm(bin, ["template", "cilium-lb-ipam", dir, "--namespace", namespace, "--kube-version", versions.platform.kubernetes, "-f", file]);
-      if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
-      const reported = lbPoolProblems(docsOf(r.stdout), want);
+      const docs = renderCanary("cilium-lb-ipam", dir, namespace, ["-f", file]);
+      const reported = lbPoolProblems(docs, want);
       const caught = reported.some((x) => x.includes(expected));
       if (!caught) failures++;
       log(`${caught ? "PASS" : "FAIL"} canary: ${what} with ${name} ${caught ? `is refused: ${reported.join("; ")}` : "was accepted"}`);
@@ -1123,21 +1114,8 @@ function main(): void {
     };
     const file = path.join(scratch, "canary-shared-ca.json");
     fs.writeFileSync(file, JSON.stringify(old));
-    const r = helm(bin, [
-      "template",
-      "cilium",
-      dir,
-      "--namespace",
-      namespace,
-      "--kube-version",
-      versions.platform.kubernetes,
-      "-f",
-      file,
-      "--set",
-      `tls.ca.key=${Buffer.from(meshCa.caKeyPem).toString("base64")}`,
-    ]);
-    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
-    const objects = [...docsOf(r.stdout), ...stackSecrets(json, meshCa, stack.name)];
+    const docs = renderCanary("cilium", dir, namespace, ["-f", file, "--set", `tls.ca.key=${Buffer.from(meshCa.caKeyPem).toString("base64")}`]);
+    const objects = [...docs, ...stackSecrets(json, meshCa, stack.name)];
     const caught = clustermeshProblems(cluster, objects, peers, meshCa, scratch).filter((p) => p.includes("holds the mesh CA key"));
     log(
       `${caught.length ? "PASS" : "FAIL"} canary: the shared-CA shape (tls.ca.key in the release) ${caught.length ? `is refused: ${caught.join("; ")}` : "was not refused"}`,
@@ -1156,21 +1134,8 @@ function main(): void {
     const woFile = path.join(scratch, "canary-csi-token-in-list.write-only.json");
     fs.writeFileSync(file, JSON.stringify(old));
     fs.writeFileSync(woFile, JSON.stringify(writeOnlyValues(values.config.clusters.map((_: Json, i: number) => `config.clusters[${i}].token_secret`))));
-    const r = helm(bin, [
-      "template",
-      "proxmox-csi-plugin",
-      dir,
-      "--namespace",
-      namespace,
-      "--kube-version",
-      versions.platform.kubernetes,
-      "-f",
-      file,
-      "-f",
-      woFile,
-    ]);
-    if (r.status !== 0) die(`canary render failed: ${r.stderr}`);
-    const problems = CHECKS["proxmox-csi-plugin"](docsOf(r.stdout), values, { workers: 0, secrets });
+    const docs = renderCanary("proxmox-csi-plugin", dir, namespace, ["-f", file, "-f", woFile]);
+    const problems = CHECKS["proxmox-csi-plugin"](docs, values, { workers: 0, secrets });
     const caught = problems.some((x) => x.includes("url undefined"));
     log(
       `${caught ? "PASS" : "FAIL"} canary: the CSI token as a write-only value inside config.clusters ${caught ? `is refused (the provider's merge drops the entries' other fields: ${problems.find((x) => x.includes("url undefined"))})` : "was not refused"}`,

@@ -15,7 +15,7 @@ import * as fs from "fs";
 import * as https from "https";
 import * as path from "path";
 import YAML from "yaml";
-import { run } from "../lib/proof";
+import { alive, run } from "../lib/proof";
 
 export interface LocalClusterProps {
   readonly name: string;
@@ -309,21 +309,6 @@ export class LocalCluster {
       await new Promise((r) => setTimeout(r, 500));
     }
     throw new Error(`${this.name}: ${what} not within ${seconds}s; kube-apiserver log:\n${this.logTail("kube-apiserver")}\nkwok log:\n${this.logTail("kwok")}`);
-  }
-}
-
-/** Whether a child still runs: an exited child stays a zombie until Node reaps it, which a synchronous wait never lets it do. */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    // /proc/PID/stat: "pid (comm) STATE ..."; Z is a zombie (exited).
-    return !/^\d+ \(.*\) Z/.test(fs.readFileSync(`/proc/${pid}/stat`, "utf8"));
-  } catch {
-    return false;
   }
 }
 
