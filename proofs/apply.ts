@@ -26,7 +26,7 @@ import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { CLUSTERMESH_TLS_SECRETS } from "../lib/cilium/clustermesh-tls";
 import { validateConfig } from "../lib/config/load";
 import { MeshConfigInput } from "../lib/config/schema";
-import { OLM_NAMESPACE } from "../lib/platform/olm";
+import { OLM_NAMESPACE, OLM_NAMESPACE_LEVEL } from "../lib/platform/olm";
 import { PLATFORM_COMPONENTS, componentContext, enabledComponents, isEnabled } from "../lib/platform/components";
 import { expectedReleases } from "../tools/status";
 import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secrets";
@@ -78,8 +78,8 @@ const GLOBAL_APP = {
 } as const;
 /** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
 const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
-/** Namespaces a chart creates itself (no kubernetes_namespace_v1 of ours), with the level lib/platform/olm.ts says it gets. */
-const CHART_NAMESPACES = [{ name: OLM_NAMESPACE, level: "restricted" }] as const;
+/** Namespaces a chart creates itself (no kubernetes_namespace_v1 of ours), with the level its component says the chart gives it. */
+const CHART_NAMESPACES = [{ name: OLM_NAMESPACE, level: OLM_NAMESPACE_LEVEL }] as const;
 /** The stacks it deploys, in registry order. */
 const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !needsMachines(parseStackName(name, CLUSTERS)!.kind));
 

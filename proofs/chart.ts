@@ -32,6 +32,7 @@ import { DEFAULT_MESH } from "../lib/config/default-mesh";
 import { loadConfig } from "../lib/config/load";
 import { MeshConfig } from "../lib/config/schema";
 import { CLUSTER_ISSUER } from "../lib/platform/cert-manager";
+import { OLM_NAMESPACE, OLM_NAMESPACE_LEVEL } from "../lib/platform/olm";
 import { everyComponentOn, memoryRequests } from "../lib/platform/capacity";
 import { ROOK_DAEMON_MEMORY_MIB } from "../lib/platform/rook-ceph";
 import { cli } from "../scripts/lib/cli";
@@ -529,6 +530,10 @@ const CHECKS: Record<string, Check> = {
         if (!c.image.endsWith(`:${tag}`)) problems.push(`${d.metadata.name} runs ${c.image}, not the release tag ${tag}`);
     if (!docs.some((d) => d.kind === "Deployment")) problems.push("no Deployment");
     if (!find(docs, "Certificate")) problems.push("no cert-manager Certificate (WebhookProviderCertManager)");
+    // The chart makes its own namespace; the level lib/platform/olm.ts states (and the apply proof enforces) must be the one it renders.
+    const enforce = find(docs, "Namespace", OLM_NAMESPACE)?.metadata?.labels?.["pod-security.kubernetes.io/enforce"];
+    if (enforce !== OLM_NAMESPACE_LEVEL)
+      problems.push(`namespace ${OLM_NAMESPACE} enforces ${enforce ?? "nothing"}, not ${OLM_NAMESPACE_LEVEL} (OLM_NAMESPACE_LEVEL)`);
     return problems;
   },
 };
@@ -734,6 +739,9 @@ const BUILT_IN_GROUPS = new Set([
 /** Which capacity-table component a release belongs to. */
 const COMPONENT_OF: Record<string, string> = {
   cilium: "cilium",
+  // The Cilium stack's CRD and pool releases run no pods: counted with Cilium (0 MiB).
+  "gateway-api-crds": "cilium",
+  "cilium-lb-ipam": "cilium",
   "kubelet-serving-cert-approver": "kubelet-serving-cert-approver",
   tetragon: "tetragon",
   "rook-ceph": "rook-ceph",
@@ -947,6 +955,10 @@ function main(): void {
           );
         }
         const component = COMPONENT_OF[release.name];
+        if (component === undefined) {
+          failures++;
+          log(`FAIL ${what}: release ${release.name} belongs to no capacity-table component (COMPONENT_OF): its requests would be compared with nothing`);
+        }
         const got = renderedRequests(docs);
         const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
         sum.cluster += got.cluster;

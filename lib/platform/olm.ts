@@ -16,9 +16,12 @@
  */
 import { z } from "zod";
 import { VENDORED_CHARTS } from "../versions";
+import { PodSecurityLevel } from "../kubernetes/pod-security-namespace";
 import { defineComponent } from "./component";
 
 export const OLM_NAMESPACE = "olmv1-system";
+/** The Pod Security level the chart labels its namespace with (the chart proof checks the render, the apply proof that it is enforced). */
+export const OLM_NAMESPACE_LEVEL: PodSecurityLevel = "restricted";
 const IMAGES = { operatorController: "quay.io/operator-framework/operator-controller", catalogd: "quay.io/operator-framework/catalogd" } as const;
 
 /** Memory its two controllers request, as the chart sets it. */
