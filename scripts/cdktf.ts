@@ -17,7 +17,8 @@ import { CONFIG_ENV, LOCAL_CONFIG_FILE, configFingerprint, describeConfig, loadC
 import { CliSpec, cli as parseCli } from "./lib/cli";
 import * as toolchainModule from "./lib/toolchain";
 import { StackSecretNames, stackSecretNames, synthesizedStacks } from "./lib/stack-secrets";
-import { ManifestStack, diffPlan, remoteStateReads, waves } from "../tools/diff-plan";
+import { ManifestStack, diffPlan, remoteStateReads } from "../tools/diff-plan";
+import { runWhenReady } from "../tools/when-ready";
 import { PlanJson, ROLLOUT_KINDS, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
@@ -291,17 +292,23 @@ function deployOrDestroy(): void {
   // Independent stacks (every cluster's chain) deploy at once; dependencies still order them.
   const extra = command === "deploy" && parsed.values.parallelism === undefined ? ["--parallelism", "-1"] : [];
   // The engine must be able to get every provider: said here with what to do, rather than as cdktf's first init error.
-  if (command === "deploy" || subset) exitOnInitFailures(initStacks(named));
+  if (command === "deploy" || subset) {
+    const t = Date.now();
+    exitOnInitFailures(initStacks(named));
+    process.stderr.write(`${command}: engine init of ${named.length} stack${named.length === 1 ? "" : "s"} in ${((Date.now() - t) / 1000).toFixed(1)}s\n`);
+  }
   if (command === "deploy") refuseOneStepNodeRemoval(order);
   // A subset whose dependencies (deploy) or dependents (destroy) are left out: one cluster's stacks
   // (mesh-credentials reads every cluster's Talos stack), or stacks whose upstream is deployed already.
   // cdktf-cli 0.21 cannot run it: with --ignore-missing-stack-dependencies it starts every pending
   // stack without waiting on its dependencies (deploy), and re-spawns a running destroy until the state
-  // lock stops it. The engine runs it here instead, in waves of independent stacks, dependencies first
-  // (destroy: dependents first).
+  // lock stops it. The engine runs it here instead: each stack as soon as the stacks it waits on are
+  // done (deploy: its dependencies; destroy: its dependents), so each cluster's chain moves at its own pace.
   if (subset) {
-    const inWaves = waves(stacks, order);
-    runWaves(command === "destroy" ? [...inWaves].reverse() : inWaves).then((code) => process.exit(code));
+    const inSubset = new Set(order);
+    const dependencies = new Map(stacks.map((s) => [s.name, s.dependencies.filter((d) => inSubset.has(d))]));
+    const waitsOn = command === "destroy" ? (n: string) => order.filter((m) => dependencies.get(m)?.includes(n)) : (n: string) => dependencies.get(n) ?? [];
+    runStacks(listed, waitsOn).then((code) => process.exit(code));
     return;
   }
   // Every stack, or what was named with its dependencies: cdktf orders them.
@@ -419,7 +426,9 @@ interface EngineResult {
 
 /**
  * Runs the engine's init in each stack, one after another (the shared plugin
- * cache is not safe for concurrent writers), only where providers or backend
+ * cache is not safe for concurrent writers, and a stack with no lock file yet
+ * writes to it even when it holds the provider: the engine takes a cache
+ * entry only against a checksum the lock file has), only where providers or backend
  * changed since the last one (its stamp is a digest of the terraform block).
  * Returns the stacks whose init failed, with its output.
  */
@@ -427,12 +436,8 @@ function initStacks(names: readonly string[]): Record<string, EngineResult> {
   const bin = toolchain().engine();
   const failed: Record<string, EngineResult> = {};
   for (const n of names) {
-    const json = JSON.parse(fs.readFileSync(path.join(dirOf(n), "cdk.tf.json"), "utf8"));
-    const digest = createHash("sha256")
-      .update(JSON.stringify(json.terraform ?? {}))
-      .digest("hex");
-    const stamp = path.join(dirOf(n), ".terraform", "aggrik8s-init.sha256");
-    if (fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(path.join(dirOf(n), ".terraform.lock.hcl"))) continue;
+    const { digest, stamp, current } = initStamp(n);
+    if (current) continue;
     const init = spawnSync(bin, ["init", "-input=false", ...color], { cwd: dirOf(n), env: stackEnv(), encoding: "utf8" });
     if (init.status !== 0) failed[n] = { code: init.status ?? 1, out: `${init.stdout}${init.stderr}` };
     else fs.writeFileSync(stamp, digest);
@@ -440,46 +445,56 @@ function initStacks(names: readonly string[]): Record<string, EngineResult> {
   return failed;
 }
 
+/** A stack's init stamp (a digest of its terraform block) and whether it is current (nothing to init). */
+function initStamp(n: string): { digest: string; stamp: string; current: boolean } {
+  const json = JSON.parse(fs.readFileSync(path.join(dirOf(n), "cdk.tf.json"), "utf8"));
+  const digest = createHash("sha256")
+    .update(JSON.stringify(json.terraform ?? {}))
+    .digest("hex");
+  const stamp = path.join(dirOf(n), ".terraform", "aggrik8s-init.sha256");
+  const current = fs.existsSync(stamp) && fs.readFileSync(stamp, "utf8") === digest && fs.existsSync(path.join(dirOf(n), ".terraform.lock.hcl"));
+  return { digest, stamp, current };
+}
+
 /**
  * Runs `apply` (deploy) or `destroy` with the engine in each stack directory
- * (inited already), one wave after another, a wave's stacks at once (each
- * line prefixed with its stack, as cdktf does) with --auto-approve, else one
- * by one so the engine can ask. Stops after the first wave with a failure;
- * names each wave's time. Returns the exit code.
+ * (inited already), each stack as soon as the stacks it waits on are done
+ * (tools/when-ready.ts): with --auto-approve every ready stack at once (each
+ * line prefixed with its stack, as cdktf does), else one by one in `ordered`
+ * order so the engine can ask. After a failure nothing new starts. Names each
+ * stack's time. Returns the exit code.
  */
-async function runWaves(ordered: readonly (readonly string[])[]): Promise<number> {
+async function runStacks(ordered: readonly string[], waitsOn: (name: string) => readonly string[]): Promise<number> {
   const bin = toolchain().engine();
-  const total = ordered.reduce((n, w) => n + w.length, 0);
   const approve = Boolean(parsed.values["auto-approve"]);
   const stepArgs = [command === "destroy" ? "destroy" : "apply", "-input=false", ...(approve ? ["-auto-approve"] : []), ...color];
-  let done = 0;
-  for (const [w, wave] of ordered.entries()) {
-    const t0 = Date.now();
-    const run = (n: string) =>
-      new Promise<number>((resolve) => {
-        const child = spawn(bin, stepArgs, { cwd: dirOf(n), env: stackEnv(), stdio: [approve ? "ignore" : "inherit", "pipe", "pipe"] });
-        const out = prefixedLines(n, process.stdout);
-        const err = prefixedLines(n, process.stderr);
-        child.stdout.on("data", out.data);
-        child.stderr.on("data", err.data);
-        child.on("close", (code) => {
-          out.end();
-          err.end();
-          resolve(code ?? 1);
-        });
+  const t0 = Date.now();
+  const since = (t: number) => ((Date.now() - t) / 1000).toFixed(1);
+  const run = (n: string) =>
+    new Promise<boolean>((resolve) => {
+      const start = Date.now();
+      const child = spawn(bin, stepArgs, { cwd: dirOf(n), env: stackEnv(), stdio: [approve ? "ignore" : "inherit", "pipe", "pipe"] });
+      const out = prefixedLines(n, process.stdout);
+      const err = prefixedLines(n, process.stderr);
+      child.stdout.on("data", out.data);
+      child.stderr.on("data", err.data);
+      child.on("close", (code) => {
+        out.end();
+        err.end();
+        process.stderr.write(`${command}: ${n} ${code === 0 ? "done" : "FAILED"} in ${since(start)}s (started at ${((start - t0) / 1000).toFixed(1)}s)\n`);
+        resolve(code === 0);
       });
-    const codes = approve
-      ? await Promise.all(wave.map(run))
-      : await wave.reduce(async (acc, n) => [...(await acc), await run(n)], Promise.resolve([] as number[]));
-    const failed = wave.filter((_, i) => codes[i] !== 0);
-    done += wave.length - failed.length;
-    process.stderr.write(`${command}: wave ${w + 1} of ${ordered.length} (${wave.join(", ")}) in ${((Date.now() - t0) / 1000).toFixed(1)}s\n`);
-    if (failed.length) {
-      process.stderr.write(`${command}: ${failed.join(", ")} failed; ${done} of ${total} stacks done\n`);
-      return 1;
-    }
+    });
+  const result = await runWhenReady(ordered, waitsOn, run, { concurrent: approve });
+  const total = ordered.length;
+  if (result.failed.length || result.notStarted.length) {
+    const failed = result.failed.length ? `${result.failed.join(", ")} failed; ` : "";
+    process.stderr.write(
+      `${command}: ${failed}${result.done.length} of ${total} stacks done${result.notStarted.length ? `, not started: ${result.notStarted.join(", ")}` : ""}\n`,
+    );
+    return 1;
   }
-  process.stderr.write(`${command}: ${total} of ${total} stacks done, in ${ordered.length} wave${ordered.length === 1 ? "" : "s"}\n`);
+  process.stderr.write(`${command}: ${total} of ${total} stacks done, in ${since(t0)}s\n`);
   return 0;
 }
 

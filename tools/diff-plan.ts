@@ -60,28 +60,3 @@ export function diffPlan(stacks: readonly ManifestStack[], selected: readonly st
   }
   return { ready, waiting };
 }
-
-/**
- * The stacks of `selected` in waves: each wave's stacks depend only on stacks
- * of earlier waves (or on stacks outside the selection, taken as deployed),
- * so a wave's stacks can run at once. `cdktf deploy|destroy
- * --ignore-missing-stack-dependencies` drops every ordering among the stacks
- * it runs (cdktf-cli 0.21: it starts the next pending stack without waiting
- * on its dependencies), so a subset of the mesh is run one wave at a time.
- */
-export function waves(stacks: readonly ManifestStack[], selected: readonly string[]): string[][] {
-  const byName = new Map(stacks.map((s) => [s.name, s]));
-  const level = new Map<string, number>();
-  const levelOf = (name: string, path: readonly string[] = []): number => {
-    const known = level.get(name);
-    if (known !== undefined) return known;
-    if (path.includes(name)) throw new Error(`stack dependency cycle: ${[...path, name].join(" -> ")}`);
-    const deps = (byName.get(name)?.dependencies ?? []).filter((d) => selected.includes(d));
-    const l = deps.length ? 1 + Math.max(...deps.map((d) => levelOf(d, [...path, name]))) : 0;
-    level.set(name, l);
-    return l;
-  };
-  const out: string[][] = [];
-  for (const name of selected) (out[levelOf(name)] ??= []).push(name);
-  return out.filter(Boolean);
-}

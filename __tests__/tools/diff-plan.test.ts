@@ -1,4 +1,4 @@
-import { diffPlan, remoteStateReads, waves } from "../../tools/diff-plan";
+import { diffPlan, remoteStateReads } from "../../tools/diff-plan";
 
 const STACKS = [
   { name: "talos-east-cilium", dependencies: ["mesh-ca", "talos-east-talos"] },
@@ -40,36 +40,5 @@ describe("diff plan", () => {
 
   it("assumes deployed when the backend cannot tell, and honours a selection", () => {
     expect(diffPlan(STACKS, ["talos-east-cilium"], () => undefined)).toEqual({ ready: ["talos-east-cilium"], waiting: [] });
-  });
-});
-
-describe("waves", () => {
-  const stacks = [
-    { name: "mesh-ca", dependencies: [] },
-    { name: "east-talos", dependencies: ["east-vms"] },
-    { name: "east-cilium", dependencies: ["east-talos", "mesh-ca"] },
-    { name: "east-platform", dependencies: ["east-talos", "east-cilium"] },
-    { name: "east-credentials", dependencies: ["east-talos"] },
-    { name: "mesh-credentials", dependencies: ["east-talos"] },
-  ];
-
-  it("orders a subset by its own dependencies, taking stacks outside it as deployed", () => {
-    expect(waves(stacks, ["mesh-ca", "east-cilium", "east-platform", "east-credentials", "mesh-credentials"])).toEqual([
-      ["mesh-ca", "east-credentials", "mesh-credentials"],
-      ["east-cilium"],
-      ["east-platform"],
-    ]);
-  });
-
-  it("names a cycle", () => {
-    expect(() =>
-      waves(
-        [
-          { name: "a", dependencies: ["b"] },
-          { name: "b", dependencies: ["a"] },
-        ],
-        ["a", "b"],
-      ),
-    ).toThrow("stack dependency cycle: a -> b -> a");
   });
 });
