@@ -33,7 +33,7 @@ import { stackSecretNames, synthesizedStacks } from "../scripts/lib/stack-secret
 import { cli } from "../scripts/lib/cli";
 import { CLUSTER_STACK_KINDS, clusterStackName, meshStackNames, needsMachines, parseStackName } from "../stacks/naming";
 import { helm, packageCharts } from "./lib/charts";
-import { compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
+import { alive, cacheDir, compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
 import { LocalCluster } from "./apply/control-plane";
 import { TalosClientPem, writeTalosFixtureState } from "./apply/fixture-state";
 
@@ -125,12 +125,18 @@ function outside(): void {
   process.exit(process.exitCode);
 }
 
-/** Kills every process the control planes recorded that is still running (SIGKILL: the proof is over). */
+/**
+ * Kills every process the control planes recorded that is still running
+ * (SIGKILL: the proof is over): only one that is not a zombie (alive) and
+ * whose command line names this proof's scratch folder, so a PID the system
+ * has since given to another process is left alone.
+ */
 function stopRecorded(pidFile: string): void {
   if (!fs.existsSync(pidFile)) return;
   for (const line of fs.readFileSync(pidFile, "utf8").split("\n").filter(Boolean)) {
     const [pid, name] = line.split(" ");
     try {
+      if (!alive(Number(pid)) || !fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes(p.scratch)) continue;
       process.kill(Number(pid), "SIGKILL");
       p.log(`stopped ${name} (pid ${pid}), left running by the proof inside`);
     } catch {
@@ -221,11 +227,13 @@ async function inside(): Promise<void> {
   const deployed = [...DEPLOYED_STACKS];
   const volumes = standInProvisioner(clusters, prepared);
   t = Date.now();
-  const deploy = npm(
+  const deploy = await npmTimed(
     ["run", "deploy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", "--output", out, ...deployed],
     env,
   );
   const deploySeconds = secs(t);
+  const deployTimeline = timeline(deploy.lines, deployed);
+  fs.writeFileSync(path.join(p.scratch, "deploy.log"), deploy.lines.map((l) => `${(l.t / 1000).toFixed(2)} ${l.text}`).join("\n"));
   volumes.stop();
   let applied = 0;
   if (!check(deploy.status === 0, `npm run deploy of ${deployed.length} stacks (${deploySeconds}s)`)) {
@@ -297,6 +305,9 @@ async function inside(): Promise<void> {
     )
       noChange++;
   }
+  // Where a stack's plan spends its time: the slowest re-plan once more, with the engine's log (provider processes).
+  const slowest = Object.entries(replanSeconds).sort((a, b) => b[1] - a[1])[0][0];
+  const replanTrace = tracedPlan(path.join(out, "stacks", slowest), tfEnv(env));
 
   // Day 2: one value of one component changes; only that release is planned, and applied.
   day2(config, configFile, out, env, clusters, prepared, check);
@@ -342,11 +353,31 @@ async function inside(): Promise<void> {
   const after = status();
   check(after.status === 1, `npm run status after destroy reports the missing releases (exit ${after.status})\n${after.stdout.trim()}`);
 
-  // Performance: the same releases installed with plain helm --wait on the same kit, one chain (east) after the other.
-  const helmSeconds = plainHelmBaseline(clusters[0], stacks, prepared, env);
-  const chain = helmSeconds.reduce((a, b) => a + b.seconds, 0);
+  // Performance: the same releases installed with plain helm --wait on the same kit: each chain's releases one
+  // after another, first one chain alone (talos-east), then both chains at once, as the deploy runs them.
+  const sum = (rs: readonly { seconds: number }[]) => Math.round(rs.reduce((a, b) => a + b.seconds, 0) * 10) / 10;
+  const alone = await plainHelmBaseline([clusters[0]], stacks, prepared, env);
+  await uninstallAll(clusters, prepared);
+  const together = await plainHelmBaseline(clusters, stacks, prepared, env);
+  const helmSeconds = alone[clusters[0].name];
+  const chain = sum(helmSeconds);
+  const togetherChains = Object.fromEntries(Object.entries(together).map(([c, rs]) => [c, sum(rs)]));
+  const slowestTogether = Math.max(...Object.values(togetherChains));
   p.log(
     `performance: deploy ${deploySeconds}s for ${deployed.length} stacks; plain helm install --wait of the slowest chain ${chain.toFixed(1)}s (${helmSeconds.map((h) => `${h.name} ${h.seconds}s`).join(", ")}); ratio ${(deploySeconds / chain).toFixed(2)}x`,
+  );
+  p.log(
+    `performance: both chains installed at once with plain helm, as the deploy runs them: ${Object.entries(togetherChains)
+      .map(([c, s]) => `${c} ${s}s`)
+      .join(
+        ", ",
+      )} (wall ${Math.max(...Object.values(together).map((rs) => rs.at(-1)?.end ?? 0))}s); deploy against the slowest of them ${(deploySeconds / slowestTogether).toFixed(2)}x`,
+  );
+  p.log(`performance: deploy timeline: ${timelineSummary(deployTimeline)}`);
+  p.log(
+    `performance: ${slowest} re-planned with the engine's log: ${replanTrace.seconds}s, ${replanTrace.providers.length} provider processes (${replanTrace.providers
+      .map((x) => `${x.name} started in ${x.handshake}s, ran ${x.ran}s`)
+      .join("; ")})`,
   );
   p.log(
     `performance: no-op re-plan per stack ${Object.entries(replanSeconds)
@@ -356,7 +387,20 @@ async function inside(): Promise<void> {
   fs.mkdirSync(path.join(repoRoot, "bench", "results"), { recursive: true });
   fs.writeFileSync(
     path.join(repoRoot, "bench", "results", "apply-proof.json"),
-    JSON.stringify({ deploySeconds, chainHelmSeconds: chain, helmSeconds, replanSeconds, destroySeconds }, null, 2),
+    JSON.stringify(
+      {
+        deploySeconds,
+        chainHelmSeconds: chain,
+        helmSeconds,
+        bothChainsAtOnce: { chainSeconds: togetherChains, releases: together },
+        deployTimeline,
+        replanSeconds,
+        replanTrace: { stack: slowest, ...replanTrace },
+        destroySeconds,
+      },
+      null,
+      2,
+    ),
   );
 
   const line = `apply proof: ${applied} stacks applied, ${noChange} no-change re-plans, ${destroyed} destroyed, ${failed} failed`;
@@ -698,57 +742,221 @@ function watchReleases(clusters: readonly LocalCluster[], prepared: Prepared): {
 
 /**
  * The physical work a deploy does, measured without cdktf and the engine:
- * each release of one cluster's chain installed with plain `helm install
+ * each release of a cluster's chain installed with plain `helm install
  * --wait`, in chain order, with the values the stacks synthesize (sensitive
- * ones given stand-in values), into namespaces labelled as the stacks label them.
+ * ones given stand-in values), into namespaces labelled as the stacks label
+ * them; the clusters given run their chains at once. Per cluster, each
+ * release's seconds and when it ended (seconds since the baseline began).
  */
-function plainHelmBaseline(c: LocalCluster, stacks: Synthesized, prepared: Prepared, env: NodeJS.ProcessEnv): { name: string; seconds: number }[] {
-  const results: { name: string; seconds: number }[] = [];
+async function plainHelmBaseline(
+  cs: readonly LocalCluster[],
+  stacks: Synthesized,
+  prepared: Prepared,
+  env: NodeJS.ProcessEnv,
+): Promise<Record<string, { name: string; seconds: number; end: number }[]>> {
   const ca = throwawayCa();
-  const volumes = standInProvisioner([c], prepared);
+  const volumes = standInProvisioner(cs, prepared);
+  const t0 = Date.now();
   try {
-    for (const kind of ["cilium", "platform"]) {
-      const stack = [`${c.name}-${kind}`];
-      for (const ns of resourcesOf<NamespaceJson>(stacks, stack, "kubernetes_namespace_v1")) {
-        c.kubectl(["create", "namespace", ns.metadata.name], undefined, false);
-        c.kubectl(["label", "--overwrite", "namespace", ns.metadata.name, ...Object.entries(ns.metadata.labels).map(([k, v]) => `${k}=${v}`)]);
-      }
-      for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data?: Record<string, string>; data_wo?: Record<string, string> }>(
-        stacks,
-        stack,
-        "kubernetes_secret_v1",
-      )) {
-        const ns = s.metadata.namespace.includes("${") ? String(s.metadata.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : s.metadata.namespace;
-        c.kubectl(
-          ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data ?? s.data_wo ?? {}).map((k) => `--from-literal=${k}=stand-in`)],
-          undefined,
-          false,
-        );
-      }
-      for (const r of inInstallOrder(resourcesOf<HelmReleaseJson>(stacks, stack, "helm_release"), c.name)) {
-        const namespace = String(r.namespace).includes("${") ? String(r.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : r.namespace;
-        const chart = path.resolve(path.join(p.scratch, "cdktf.out", "stacks", `${c.name}-${kind}`), r.chart);
-        const valuesFile = path.join(p.scratch, `baseline-${r.name}.json`);
-        // Terraform references in values are the mesh CA's certificates (base64 PEM); sensitive values a key or a token.
-        fs.writeFileSync(valuesFile, (r.values?.[0] ?? "{}").replace(/\$\{[^}]*\}/g, ca.certBase64));
-        const sets = [...(r.set_sensitive ?? []), ...(r.set_wo ?? [])].flatMap((s: { name: string }) => [
-          "--set",
-          `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`,
-        ]);
-        const t = Date.now();
-        const h = helm(
-          prepared.helm,
-          ["install", r.name, chart, "-n", namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "10m", "-f", valuesFile, ...sets],
-          { env },
-        );
-        results.push({ name: r.name, seconds: secs(t) });
-        if (h.status !== 0) p.log(`baseline: helm install ${r.name} failed: ${h.stderr.trim().split("\n").slice(-2).join(" ")}`);
-      }
-    }
+    const chains = await Promise.all(cs.map((c) => chainWithHelm(c, stacks, prepared, env, ca, t0)));
+    return Object.fromEntries(cs.map((c, i) => [c.name, chains[i]]));
   } finally {
     volumes.stop();
   }
+}
+
+async function chainWithHelm(
+  c: LocalCluster,
+  stacks: Synthesized,
+  prepared: Prepared,
+  env: NodeJS.ProcessEnv,
+  ca: { certBase64: string; keyBase64: string },
+  t0: number,
+): Promise<{ name: string; seconds: number; end: number }[]> {
+  const results: { name: string; seconds: number; end: number }[] = [];
+  for (const kind of ["cilium", "platform"] as const) {
+    const stack = [clusterStackName(c.name, kind)];
+    for (const ns of resourcesOf<NamespaceJson>(stacks, stack, "kubernetes_namespace_v1")) {
+      c.kubectl(["create", "namespace", ns.metadata.name], undefined, false);
+      c.kubectl(["label", "--overwrite", "namespace", ns.metadata.name, ...Object.entries(ns.metadata.labels).map(([k, v]) => `${k}=${v}`)]);
+    }
+    for (const s of resourcesOf<{ metadata: { name: string; namespace: string }; data?: Record<string, string>; data_wo?: Record<string, string> }>(
+      stacks,
+      stack,
+      "kubernetes_secret_v1",
+    )) {
+      const ns = s.metadata.namespace.includes("${") ? String(s.metadata.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : s.metadata.namespace;
+      c.kubectl(
+        ["-n", ns, "create", "secret", "generic", s.metadata.name, ...Object.keys(s.data ?? s.data_wo ?? {}).map((k) => `--from-literal=${k}=stand-in`)],
+        undefined,
+        false,
+      );
+    }
+    for (const r of inInstallOrder(resourcesOf<HelmReleaseJson>(stacks, stack, "helm_release"), c.name)) {
+      const namespace = String(r.namespace).includes("${") ? String(r.namespace).replace(/.*namespaces_([a-z-]+)_ns_.*/, "$1") : r.namespace;
+      const chart = path.resolve(path.join(p.scratch, "cdktf.out", "stacks", clusterStackName(c.name, kind)), r.chart);
+      const valuesFile = path.join(p.scratch, `baseline-${c.name}-${r.name}.json`);
+      // Terraform references in values are the mesh CA's certificates (base64 PEM); sensitive values a key or a token.
+      fs.writeFileSync(valuesFile, (r.values?.[0] ?? "{}").replace(/\$\{[^}]*\}/g, ca.certBase64));
+      const sets = [...(r.set_sensitive ?? []), ...(r.set_wo ?? [])].flatMap((s: { name: string }) => [
+        "--set",
+        `${s.name}=${/\.key$/.test(s.name) ? ca.keyBase64 : "stand-in"}`,
+      ]);
+      const t = Date.now();
+      const h = await helmAsync(
+        prepared.helm,
+        ["install", r.name, chart, "-n", namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "10m", "-f", valuesFile, ...sets],
+        env,
+      );
+      results.push({ name: r.name, seconds: secs(t), end: secs(t0) });
+      if (h.status !== 0) p.log(`baseline: ${c.name}: helm install ${r.name} failed: ${h.stderr.trim().split("\n").slice(-2).join(" ")}`);
+    }
+  }
   return results;
+}
+
+/** helm, as proofs/lib/charts.ts runs it, without blocking the event loop (chains run at once). */
+function helmAsync(bin: string, args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stderr: string }> {
+  const home = (d: string) => path.join(cacheDir(), "helm", d);
+  const child = spawn(bin, args, {
+    env: { ...env, HELM_CACHE_HOME: home("cache"), HELM_CONFIG_HOME: home("config"), HELM_DATA_HOME: home("data") },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  let stderr = "";
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, stderr })));
+}
+
+/** Uninstalls every release of the clusters (last installed first), waiting, so a baseline starts from what the first found. */
+async function uninstallAll(cs: readonly LocalCluster[], prepared: Prepared): Promise<void> {
+  for (const c of cs) {
+    const releases = JSON.parse(helm(prepared.helm, ["list", "-A", "-a", "-o", "json", "--kubeconfig", c.kubeconfig]).stdout || "[]") as {
+      name: string;
+      namespace: string;
+      updated: string;
+    }[];
+    for (const r of [...releases].sort((a, b) => b.updated.localeCompare(a.updated))) {
+      const u = helm(prepared.helm, ["uninstall", r.name, "-n", r.namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "5m"]);
+      if (u.status !== 0) p.log(`baseline: ${c.name}: helm uninstall ${r.name} failed: ${u.stderr.trim()}`);
+    }
+  }
+}
+
+// eslint-disable-next-line no-control-regex -- the escape sequence is the point
+const ANSI_COLOUR = /\x1b\[[0-9;]*m/g;
+
+/** npm with each output line time-stamped (ms since its start), echoed as it comes. */
+function npmTimed(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; lines: { t: number; text: string }[] }> {
+  p.log(`npm ${args.join(" ")}`);
+  const t0 = Date.now();
+  const lines: { t: number; text: string }[] = [];
+  const child = spawn("npm", args, { cwd: repoRoot, env, stdio: ["ignore", "pipe", "pipe"] });
+  const reader = (to: NodeJS.WriteStream) => {
+    let partial = "";
+    return (d: Buffer) => {
+      to.write(d);
+      const text = partial + d.toString();
+      const cut = text.lastIndexOf("\n") + 1;
+      partial = text.slice(cut);
+      // Without the engine's colours (it colours into pipes too).
+      for (const line of text.slice(0, cut).split("\n").slice(0, -1)) lines.push({ t: Date.now() - t0, text: line.replace(ANSI_COLOUR, "") });
+    };
+  };
+  child.stdout.on("data", reader(process.stdout));
+  child.stderr.on("data", reader(process.stderr));
+  return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? 1, lines })));
+}
+
+/** Where a deploy's time went, per stack, from its time-stamped output (each stack's lines are prefixed with its name). */
+interface StackTimeline {
+  /** Seconds since the deploy began: its engine started, its plan printed, its apply complete, its engine ended. */
+  readonly start: number;
+  readonly planned?: number;
+  readonly applied?: number;
+  readonly end: number;
+  /** Each resource's seconds as the engine reports them (`Creation complete after`). */
+  readonly resources: Record<string, number>;
+}
+interface DeployTimeline {
+  /** Before the first stack's engine: npm, tsc -b, synth, the inits. */
+  readonly beforeFirstStack: number;
+  readonly total: number;
+  readonly stacks: Record<string, StackTimeline>;
+}
+function timeline(lines: readonly { t: number; text: string }[], stackNames: readonly string[]): DeployTimeline {
+  const s = (ms: number) => Math.round(ms / 100) / 10;
+  const stacks: Record<string, StackTimeline> = {};
+  for (const name of stackNames) {
+    const own = lines.filter((l) => l.text.startsWith(`${name}  `)).map((l) => ({ t: l.t, text: l.text.slice(name.length + 2) }));
+    // The deploy names each stack's time when it ends: its engine started that long before.
+    const ended = lines.map((l) => ({ t: l.t, m: new RegExp(`^deploy: ${name} (?:done|FAILED) in ([\\d.]+)s`).exec(l.text) })).find((x) => x.m);
+    if (!own.length || !ended) continue;
+    const at = (re: RegExp) => own.find((l) => re.test(l.text))?.t;
+    const resources: Record<string, number> = {};
+    for (const l of own) {
+      const m = /^(\S+): Creation complete after (?:(\d+)m)?(\d+)s/.exec(l.text);
+      if (m) resources[m[1].replace(/_[0-9A-F]{8}$/, "")] = Number(m[2] ?? 0) * 60 + Number(m[3]);
+    }
+    const planned = at(/^Plan: /);
+    const applied = at(/^Apply complete!/);
+    stacks[name] = {
+      start: s(ended.t - Number(ended.m![1]) * 1000),
+      ...(planned !== undefined ? { planned: s(planned) } : {}),
+      ...(applied !== undefined ? { applied: s(applied) } : {}),
+      end: s(ended.t),
+      resources,
+    };
+  }
+  const firsts = Object.values(stacks).map((x) => x.start);
+  return { beforeFirstStack: firsts.length ? Math.min(...firsts) : 0, total: s(lines.at(-1)?.t ?? 0), stacks };
+}
+/**
+ * One plan with the engine's debug log (TF_LOG=debug): its wall time and each
+ * provider process the engine started, how long its start took (`starting
+ * plugin` to `plugin started`) and how long it ran.
+ */
+function tracedPlan(dir: string, env: NodeJS.ProcessEnv): { seconds: number; providers: { name: string; handshake: number; ran: number }[] } {
+  const logFile = path.join(p.scratch, `trace-${path.basename(dir)}.log`);
+  const t = Date.now();
+  run(engine(), ["plan", "-input=false", "-lock=false", "-no-color"], { cwd: dir, env: { ...env, TF_LOG: "debug", TF_LOG_PATH: logFile } });
+  const seconds = secs(t);
+  const at = (line: string) => Date.parse(line.slice(0, line.indexOf(" ")));
+  const starting: Record<string, number[]> = {};
+  const started: Record<string, { name: string; at: number; startedIn: number }> = {};
+  const providers: { name: string; handshake: number; ran: number }[] = [];
+  const round = (ms: number) => Math.round(ms / 100) / 10;
+  for (const line of fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8").split("\n") : []) {
+    const name = /terraform-provider-([a-z0-9-]+)_v/.exec(line)?.[1];
+    if (!name) continue;
+    if (line.includes("provider: starting plugin:")) (starting[name] ??= []).push(at(line));
+    // `plugin started: ... pid=N`, then `plugin process exited: ... id=N`.
+    const pid = /\bp?id=(\d+)/.exec(line)?.[1];
+    if (pid && line.includes("provider: plugin started:")) {
+      const from = starting[name]?.shift() ?? at(line);
+      started[pid] = { name, at: at(line), startedIn: at(line) - from };
+    }
+    if (pid && line.includes("provider: plugin process exited:") && started[pid])
+      providers.push({ name, handshake: round(started[pid].startedIn), ran: round(at(line) - started[pid].at) });
+  }
+  return { seconds, providers };
+}
+
+/** A stack's Helm releases with the seconds the engine reports for each. */
+const releasesOf = (x: StackTimeline) =>
+  Object.entries(x.resources)
+    .filter(([r]) => r.startsWith("helm_release."))
+    .map(([r, v]) => `${r.replace(/^helm_release\.(.*)_release$/, "$1")} ${v}s`);
+
+function timelineSummary(tl: DeployTimeline): string {
+  return [
+    `${tl.beforeFirstStack}s before the first stack's engine (npm, tsc -b, synth, inits)`,
+    ...Object.entries(tl.stacks).map(
+      ([n, x]) =>
+        `${n} ${x.start}-${x.end}s (plan after ${x.planned !== undefined ? (x.planned - x.start).toFixed(1) : "?"}s, applied ${x.applied !== undefined ? (x.applied - x.start).toFixed(1) : "?"}s${
+          releasesOf(x).length ? `; ${releasesOf(x).join(", ")}` : ""
+        })`,
+    ),
+  ].join("; ");
 }
 
 /** Releases in the order the platform installs them (lib/platform/components.ts; synthesized JSON sorts them by id). */
