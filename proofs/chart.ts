@@ -39,6 +39,7 @@ import { cli } from "../scripts/lib/cli";
 import { helm, prepareChart as sharedPrepareChart } from "./lib/charts";
 import { PoolExpectation, ciliumConfigProblems, lbPoolProblems } from "./lib/cilium-checks";
 import { writeOnlyValues } from "./lib/helm-values";
+import { releaseComponents } from "./lib/release-components";
 import { engine, goTool, proof, repoRoot, run, synthesizeMesh, offline, engineEnv, versions as pins } from "./lib/proof";
 
 /**
@@ -736,28 +737,6 @@ const BUILT_IN_GROUPS = new Set([
   "policy",
 ]);
 
-/** Which capacity-table component a release belongs to. */
-const COMPONENT_OF: Record<string, string> = {
-  cilium: "cilium",
-  // The Cilium stack's CRD and pool releases run no pods: counted with Cilium (0 MiB).
-  "gateway-api-crds": "cilium",
-  "cilium-lb-ipam": "cilium",
-  "kubelet-serving-cert-approver": "kubelet-serving-cert-approver",
-  tetragon: "tetragon",
-  "rook-ceph": "rook-ceph",
-  "rook-ceph-cluster": "rook-ceph",
-  "opentelemetry-collector": "opentelemetry-collector",
-  robusta: "robusta",
-  kubescape: "kubescape",
-  "metrics-server": "metrics-server",
-  "cert-manager": "cert-manager",
-  "cluster-issuer": "cert-manager",
-  gateway: "gateway",
-  "proxmox-csi-plugin": "proxmox-csi",
-  olmv1: "olm",
-  "etcd-backup": "etcd-backup",
-};
-
 /** The capacity table's chart-rendered requests of a component (Rook's operator-made daemons excluded). */
 function tableRequests(platform: Parameters<typeof memoryRequests>[0], component: string): Requests {
   const total = { cluster: 0, perNode: 0 };
@@ -864,6 +843,15 @@ function main(): void {
       const cluster = stack.cluster ?? "";
       const stackDocs: Json[] = [];
       const byComponent: Record<string, Requests> = {};
+      // Which capacity-table component each release of this stack counts under, from the registries that make them.
+      const clusterConfig = meshConfig.clusters.find((c) => c.name === cluster);
+      const componentOf = new Map<string, string>();
+      try {
+        for (const r of clusterConfig ? releaseComponents(clusterConfig, meshConfig.proxmox) : [])
+          if (r.stack === stack.kind) componentOf.set(r.release, r.component);
+      } catch (e) {
+        die(`${mesh.label} ${stack.name}: ${e instanceof Error ? e.message : String(e)}`);
+      }
       for (const release of Object.values((json.resource?.helm_release ?? {}) as Record<string, Json>)) {
         const local = release.repository === undefined;
         const key = local ? `local:${path.relative(repoRoot, path.resolve(stack.dir, release.chart))}` : chartKey(release);
@@ -954,15 +942,18 @@ function main(): void {
             `${same ? "PASS" : "FAIL"} ${what}: the ${got.length} CRDs ${same ? "equal" : "differ from"} the release source (${versions.crds?.gatewayApi?.version})`,
           );
         }
-        const component = COMPONENT_OF[release.name];
+        const component = componentOf.get(release.name);
         if (component === undefined) {
           failures++;
-          log(`FAIL ${what}: release ${release.name} belongs to no capacity-table component (COMPONENT_OF): its requests would be compared with nothing`);
+          log(
+            `FAIL ${what}: release ${release.name} belongs to no capacity-table component (neither a Cilium stack release of lib/cilium/releases.ts nor a release of an enabled component of lib/platform/components.ts): its requests would be compared with nothing`,
+          );
+        } else {
+          const got = renderedRequests(docs);
+          const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
+          sum.cluster += got.cluster;
+          sum.perNode += got.perNode;
         }
-        const got = renderedRequests(docs);
-        const sum = (byComponent[component] ??= { cluster: 0, perNode: 0 });
-        sum.cluster += got.cluster;
-        sum.perNode += got.perNode;
         // The Secrets the stack writes (write-only data: their keys only), for the charts that read them.
         const secrets: WrittenSecret[] = Object.values<Json>(json.resource?.kubernetes_secret_v1 ?? {}).map((x) => ({
           name: x.metadata.name,

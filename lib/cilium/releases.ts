@@ -24,6 +24,19 @@ export const CILIUM_STACK_RELEASES = {
   lbIpam: { name: "cilium-lb-ipam", namespace: "kube-system" },
 } as const satisfies Record<string, CiliumStackRelease>;
 
+/**
+ * The capacity-table component (lib/platform/capacity.ts) each release's pods
+ * count under: the chart proof compares what each renders with that row. Keyed
+ * like CILIUM_STACK_RELEASES, so a release added there without one does not compile.
+ */
+export const CILIUM_STACK_CAPACITY: { readonly [R in keyof typeof CILIUM_STACK_RELEASES]: string } = {
+  servingCertApprover: "kubelet-serving-cert-approver",
+  // The CRD and pool releases run no pods: counted with Cilium (0 MiB).
+  gatewayApiCrds: "cilium",
+  cilium: "cilium",
+  lbIpam: "cilium",
+};
+
 /** What decides which of them a cluster gets (the Cilium stack's props `gatewayApi` and `lbIpam`). */
 export interface CiliumStackSwitches {
   /** Gateway API on (`platform.gatewayApi.enabled`). */

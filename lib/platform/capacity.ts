@@ -14,6 +14,7 @@
  *
  * Kept free of cdktf: the config rules use it.
  */
+import { CILIUM_STACK_CAPACITY } from "../cilium/releases";
 import type { MemoryRequest, Placement } from "./component";
 import { PLATFORM_COMPONENTS, PlatformComponentsConfig, enabledComponents } from "./components";
 import { ROOK_DAEMON_MEMORY_MIB } from "./rook-ceph";
@@ -50,13 +51,13 @@ export function memoryRequests(platform: Platform, storageNodes: number): Memory
     { component: "talos", workload: "kube-scheduler", memoryMiB: 64, placement: "control-plane" },
     { component: "talos", workload: "coredns", memoryMiB: 70, placement: "cluster", replicas: 2 },
     {
-      component: "cilium",
+      component: CILIUM_STACK_CAPACITY.cilium,
       workload: "agent, envoy (Gateway API), operator, clustermesh-apiserver, hubble, its certificate CronJob (chart requests none)",
       memoryMiB: 0,
       placement: "every-node",
     },
     // charts/kubelet-serving-cert-approver (the Cilium stack installs it on every cluster).
-    { component: "kubelet-serving-cert-approver", workload: "approver", memoryMiB: 16, placement: "cluster", replicas: 1 },
+    { component: CILIUM_STACK_CAPACITY.servingCertApprover, workload: "approver", memoryMiB: 16, placement: "cluster", replicas: 1 },
     // Each enabled component's own requests (lib/platform/<component>.ts).
     ...enabledComponents(platform).flatMap((c) => c.memoryRequests(storageNodes)),
   ];
