@@ -36,6 +36,7 @@ import { helm, packageCharts } from "./lib/charts";
 import { alive, cacheDir, compiled, engine, engineEnv, goTool, proof, repoRoot, run, versions } from "./lib/proof";
 import { LocalCluster } from "./apply/control-plane";
 import { TalosClientPem, writeTalosFixtureState } from "./apply/fixture-state";
+import { GLOBAL_APP, globalServiceVerdict } from "./apply/global-service";
 
 const INNER = "AGGRIK8S_APPLY_PROOF_SCRATCH";
 
@@ -65,17 +66,6 @@ function resourcesOf<T>(stacks: Synthesized, names: readonly string[], type: str
     .flatMap((s) => Object.entries((s.json as StackJson).resource?.[type] ?? {}).map(([key, r]) => ({ key, ...(r as object) }) as T));
 }
 const CLUSTERS = ["talos-east", "talos-west"] as const;
-/**
- * The proof's app: a Service annotated as global across the mesh, from the tiny chart in
- * proofs/apply/global-echo (no shared chart fits), installed in both clusters through `platform.extraReleases`.
- */
-const GLOBAL_APP = {
-  name: "global-echo",
-  chart: "global-echo",
-  version: "0.1.0",
-  namespace: "global-echo",
-  annotations: { "service.cilium.io/global": "true", "service.cilium.io/affinity": "local" },
-} as const;
 /** The per-cluster kinds this proof deploys: every kind but those that need machines (Proxmox VMs, Talos nodes). */
 const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
 /** Namespaces a chart creates itself (no kubernetes_namespace_v1 of ours), with the level its component says the chart gives it. */
@@ -453,16 +443,11 @@ function meshConfig(): MeshConfigInput & { clusters: NonNullable<MeshConfigInput
   } as never;
 }
 
-/** The app's Service on each live cluster carries the release values' annotations, the global one intact (key whole, value the string "true"). */
+/** The app's Service on each live cluster carries the release values' annotations (proofs/apply/global-service.ts judges). */
 function checkGlobalService(clusters: readonly LocalCluster[], check: (ok: boolean, what: string) => boolean): void {
   for (const c of clusters) {
-    const r = c.kubectl(["-n", GLOBAL_APP.namespace, "get", "svc", GLOBAL_APP.name, "-o", "json"], undefined, false);
-    const annotations = (JSON.parse(r.stdout || "{}").metadata?.annotations ?? {}) as Record<string, unknown>;
-    const ours = Object.fromEntries(Object.keys(GLOBAL_APP.annotations).map((k) => [k, annotations[k]]));
-    check(
-      r.status === 0 && annotations["service.cilium.io/global"] === "true" && JSON.stringify(ours) === JSON.stringify(GLOBAL_APP.annotations),
-      `${c.name}: Service ${GLOBAL_APP.namespace}/${GLOBAL_APP.name} carries service.cilium.io/global: "true" from the release values (live: ${r.status === 0 ? JSON.stringify(annotations) : r.stderr.trim()})`,
-    );
+    const v = globalServiceVerdict(c.name, c.kubectl(["-n", GLOBAL_APP.namespace, "get", "svc", GLOBAL_APP.name, "-o", "json"], undefined, false));
+    check(v.ok, v.what);
   }
 }
 
