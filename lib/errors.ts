@@ -77,3 +77,10 @@ export class AcknowledgementError extends Aggrik8sError {
     super(formatProblem(problem));
   }
 }
+
+/** A stack's state cannot be read: the engine failed on it for a reason other than there being none yet. */
+export class StateError extends Aggrik8sError {
+  constructor(problem: Problem) {
+    super(formatProblem(problem));
+  }
+}

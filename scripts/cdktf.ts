@@ -23,7 +23,7 @@ import { PlanJson, ROLLOUT_KINDS, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
 import { listedNodeNames, pkiDestroyAllowed } from "../stacks/bindings";
-import { nodeRemovalCheck, talosStacksToRead } from "../tools/node-removal";
+import { nodeRemovalCheck, stateListAddresses, talosStacksToRead } from "../tools/node-removal";
 import { clusterStackNames, kindOf, parseStackName } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";
 import { encryptionEnv } from "../tools/tofu-encryption";
@@ -327,7 +327,8 @@ function deployOrDestroy(): void {
  * `talos_machine` (a node deleted from the config in one step): the same
  * refusal and fix as `npm run diff`'s (tools/node-removal.ts). Reads each
  * affected Talos stack's state with the engine (`state list`, after init);
- * a stack with no state yet passes.
+ * a stack with no state yet passes, one whose state cannot be read stops the
+ * deploy (tools/node-removal.ts stateListAddresses).
  */
 function refuseOneStepNodeRemoval(deploying: readonly string[]): void {
   const clusters = loaded.config.clusters.map((c) => ({ name: c.name, nodes: listedNodeNames(c) }));
@@ -338,13 +339,11 @@ function refuseOneStepNodeRemoval(deploying: readonly string[]): void {
   const states: Record<string, string[] | undefined> = {};
   for (const n of toRead) {
     const r = spawnSync(bin, ["state", "list"], { cwd: dirOf(n), env: stackEnv(), encoding: "utf8" });
-    if (r.status === 0) states[n] = r.stdout.split("\n").filter(Boolean);
-    // The local backend without a state file (a stack never deployed); other backends list nothing.
-    else if (/No state file was found/.test(`${r.stdout}${r.stderr}`)) states[n] = undefined;
-    else {
-      process.stderr.write(
-        `error: deploy: could not read the state of ${n} to check for nodes removed in one step (${bin} state list, exit ${r.status}):\n${r.stderr}${r.stdout}Fix: make the state backend reachable (its credentials in the environment), then deploy again\n`,
-      );
+    try {
+      states[n] = stateListAddresses({ stack: n, engine: bin, dir: dirOf(n), backend: state.backend }, r);
+    } catch (e) {
+      if (!(e instanceof Aggrik8sError)) throw e;
+      process.stderr.write(`error: deploy: ${e.message}\n`);
       process.exit(1);
     }
   }

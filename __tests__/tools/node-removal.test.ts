@@ -1,5 +1,10 @@
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
 import { FIXTURE_NAMES, fixture } from "../fixtures";
-import { nodeOfMachineAddress, nodeRemovalCheck, talosStacksToRead } from "../../tools/node-removal";
+import { scratchDir } from "../helpers";
+import { StateError } from "../../lib/errors";
+import { StateListOf, nodeOfMachineAddress, nodeRemovalCheck, stateListAddresses, talosStacksToRead } from "../../tools/node-removal";
 import { TalosStack } from "../../stacks/talos-stack";
 
 const machine = (node: string) => TalosStack.machineAddress("talos-east-talos", node);
@@ -72,5 +77,55 @@ describe("npm run deploy: a node removed in one step, refused from the Talos sta
       }
     }
     expect(nodes).toBeGreaterThan(10);
+  });
+});
+
+describe("npm run deploy: each Talos stack's state as the engine lists it", () => {
+  const of = (backend: StateListOf["backend"]): StateListOf => ({ stack: "talos-east-talos", engine: "tofu", dir: "/x", backend });
+  const ESC = "\u001b";
+  // What the engines print when the backend holds no state (tools/node-removal.ts NO_STATE cites where, for each backend kind).
+  const NO_STATE_OUTPUT = {
+    "OpenTofu 1.12": `${ESC}[31m╷${ESC}[0m${ESC}[0m\n${ESC}[31m│${ESC}[0m ${ESC}[0m${ESC}[1m${ESC}[31mError: ${ESC}[0m${ESC}[0m${ESC}[1mNo state file was found${ESC}[0m\n${ESC}[31m╵${ESC}[0m${ESC}[0m\n`,
+    "Terraform 1.11": `${ESC}[31mNo state file was found!\n\nState management commands require a state file.${ESC}[0m${ESC}[0m\n`,
+  };
+
+  it.each(["local", "pg", "s3", "http"] as const)("a %s backend with no state yet (a first deploy): no state, nothing refused", (backend) => {
+    for (const stderr of Object.values(NO_STATE_OUTPUT)) {
+      const addresses = stateListAddresses(of(backend), { status: 1, stdout: "", stderr });
+      expect(addresses).toBeUndefined();
+      expect(nodeRemovalCheck({ clusters: [EAST], deploying: ALL_STACKS, states: { "talos-east-talos": addresses } })).toEqual({ refusals: [], unmapped: [] });
+    }
+  });
+
+  it("a state that lists nothing, or the removed node's machine, is read as listed", () => {
+    expect(stateListAddresses(of("pg"), { status: 0, stdout: "", stderr: "" })).toEqual([]);
+    const addresses = stateListAddresses(of("s3"), { status: 0, stdout: `${STATE_WITH_W2.join("\n")}\n`, stderr: "" });
+    expect(addresses).toEqual(STATE_WITH_W2);
+    expect(nodeRemovalCheck({ clusters: [EAST], deploying: ALL_STACKS, states: { "talos-east-talos": addresses } }).refusals).toHaveLength(1);
+  });
+
+  // The real engine on a local backend: its no-state answer must read as no state, a broken state file as an error.
+  // Needs an engine (terraform or tofu); CI has one, so there it must run.
+  const engine = (() => {
+    try {
+      return (require("../../scripts/lib/toolchain") as { engine(): string }).engine();
+    } catch {
+      return undefined;
+    }
+  })();
+  (engine || process.env.CI === "true" ? it : it.skip)("the engine's own answers on a local backend: no state file, then a broken one", () => {
+    const dir = scratchDir();
+    fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "state/talos-east-talos.tfstate" } } } }));
+    // Plain state: no OpenTofu encryption config from the environment.
+    const env: NodeJS.ProcessEnv = { ...process.env, CHECKPOINT_DISABLE: "1", TF_IN_AUTOMATION: "1", TF_INPUT: "0" };
+    delete env.TF_ENCRYPTION;
+    const engineRun = (args: string[]) => spawnSync(engine!, args, { cwd: dir, env, encoding: "utf8" });
+    expect(engineRun(["init", "-input=false"]).status).toBe(0);
+    const local = { ...of("local"), engine: engine!, dir };
+    expect(stateListAddresses(local, engineRun(["state", "list"]))).toBeUndefined();
+    fs.mkdirSync(path.join(dir, "state"));
+    fs.writeFileSync(path.join(dir, "state", "talos-east-talos.tfstate"), "not a state");
+    expect(() => stateListAddresses(local, engineRun(["state", "list"]))).toThrow(StateError);
+    expect(() => stateListAddresses(local, engineRun(["state", "list"]))).toThrow(/Failed to load state/);
   });
 });
