@@ -2,9 +2,20 @@
  * The binding layer: what the stacks take, derived from the loaded config.
  * With the composition root (index.ts) it is the only code under stacks/
  * that reads `lib/config`; the stacks and the constructs below take flat,
- * typed props and never see the config (a layout test checks). Every
- * derivation from the config that more than one place needs lives here once:
- * the API endpoint, the ClusterMesh peers, the PKI-destroy flag, the nodes.
+ * typed props and never see the config (checks/layout.test.ts). Every
+ * derivation from the config lives here once, under a name: the API
+ * endpoint, the ClusterMesh peers, the PKI-destroy flag, the health gates,
+ * the nodes, the clustermesh-apiserver replicas.
+ *
+ * One function per stack kind (`vmsProps`, `talosProps`, ...) returns that
+ * stack's props as far as the config decides them (`ConfigProps`). Two kinds
+ * of props are left to the composition root, so a binding never needs a
+ * stack object and reads as a pure function of the config:
+ * - what every stack shares: the state backend and the Doppler settings
+ *   (`Aggrik8sStackProps`, `doppler`), made once per mesh;
+ * - cross-stack values: another stack's outputs (the Talos stack's
+ *   credentials and talosconfig, the mesh CA's certificates), named per
+ *   binding in its return type.
  */
 import { lbIpam, lbIpamChartValues, poolRange } from "../lib/cilium/lb-ipam";
 import { CLUSTERMESH_APISERVER_PORT } from "../lib/cilium/mesh";
@@ -15,12 +26,24 @@ import { DopplerSettings } from "../lib/doppler/access";
 import { ChartSource, REGISTRY_CHARTS } from "../lib/helm/chart-source";
 import { isEnabled } from "../lib/platform/components";
 import { proxmoxCsiTopology } from "../lib/platform/proxmox-csi";
-import { DEFAULT_CONNECTION, ProxmoxApis, proxmoxConnection } from "../lib/proxmox/connections";
+import { DEFAULT_CONNECTION, ProxmoxApis, clusterConnections, proxmoxConnection } from "../lib/proxmox/connections";
 import { ETCD_BACKUP_NAMESPACE, ETCD_BACKUP_ROLE } from "../lib/platform/etcd-backup";
 import { ClusterNode, apiServerUrl } from "../lib/talos/cluster";
 import { nodePatchDocuments } from "../lib/talos/patches";
 import { Aggrik8sStackProps } from "./base";
+import { CiliumStackProps } from "./cilium-stack";
+import { CredentialsStackProps, MeshCredentialsStackProps } from "./credentials-stack";
+import { MeshCaStackProps } from "./mesh-ca-stack";
+import { PlatformStackProps } from "./platform-stack";
+import { TalosStackProps } from "./talos-stack";
 import { VmPool, VmsStackProps } from "./vms-stack";
+
+/**
+ * A stack's props as the config decides them: all but what the composition
+ * root adds to every stack (state, Doppler) and `CrossStack`, the props that
+ * are other stacks' outputs.
+ */
+export type ConfigProps<P, CrossStack extends keyof P = never> = Omit<P, keyof Aggrik8sStackProps | "doppler" | CrossStack>;
 
 /** The Kubernetes API URL of a cluster: the VIP, or the first control plane without one. */
 export function clusterEndpoint(cluster: ClusterConfig): string {
@@ -37,6 +60,24 @@ export function clusterEndpoint(cluster: ClusterConfig): string {
  */
 export function pkiDestroyAllowed(config: Pick<MeshConfig, "allowPkiDestroy">, cluster: Pick<ClusterConfig, "allowPkiDestroy">): boolean {
   return cluster.allowPkiDestroy ?? config.allowPkiDestroy;
+}
+
+/**
+ * Whether the cluster's health gates are synthesized (its own `healthGates`,
+ * else the mesh's): the Talos and Cilium stacks of a cluster under repair
+ * must both skip them, so both read this.
+ */
+export function healthGatesOn(config: Pick<MeshConfig, "healthGates">, cluster: Pick<ClusterConfig, "healthGates">): boolean {
+  return cluster.healthGates ?? config.healthGates;
+}
+
+/**
+ * clustermesh-apiserver replicas: two once the cluster has two workers to
+ * spread them over, so peers keep a connection through a node drain; one
+ * otherwise (a second replica on the same node buys nothing).
+ */
+export function clustermeshApiserverReplicas(cluster: Pick<ClusterConfig, "workers">): 1 | 2 {
+  return cluster.workers.nodes.length >= 2 ? 2 : 1;
 }
 
 /** How peers reach `cluster`'s clustermesh-apiserver. */
@@ -66,7 +107,7 @@ export function lbIpamOf(cluster: ClusterConfig) {
 }
 
 /** A cluster's VMs stack props, less what every stack shares: each node with its pool's defaults resolved. */
-export function vmsProps(config: MeshConfig, cluster: ClusterConfig): Omit<VmsStackProps, keyof Aggrik8sStackProps | "doppler"> {
+export function vmsProps(config: MeshConfig, cluster: ClusterConfig): ConfigProps<VmsStackProps> {
   const pool = (p: ClusterConfig["controlPlane"] | ClusterConfig["workers"], extraDisksGiB: readonly number[]): VmPool => ({
     cpuType: p.cpuType,
     datastore: p.datastore,
@@ -162,7 +203,73 @@ export function clusterNodes(cluster: ClusterConfig, proxmox: ProxmoxApis): Clus
   }));
 }
 
-/** The switches of a cluster as the config sets them (stacks/index.ts passes the Cilium stack these; npm run status expects their releases). */
+/** The switches of a cluster as the config sets them (ciliumProps passes the Cilium stack these; npm run status expects their releases). */
 export function ciliumStackSwitches(cluster: Pick<ClusterConfig, "network" | "platform">): CiliumStackSwitches {
   return { gatewayApi: cluster.platform.gatewayApi.enabled, lbIpam: lbIpam(cluster) !== undefined };
+}
+
+/** A cluster's Talos stack props: the endpoint, its staying nodes with their patches, the secrets' destroy guard and the health gate switch. */
+export function talosProps(config: MeshConfig, cluster: ClusterConfig): ConfigProps<TalosStackProps> {
+  return {
+    clusterName: cluster.name,
+    endpoint: clusterEndpoint(cluster),
+    talosVersion: config.versions.talos,
+    kubernetesVersion: config.versions.kubernetes,
+    imageFactoryUrl: cluster.talos.imageFactoryUrl,
+    extensions: cluster.talos.extensions,
+    nodes: clusterNodes(cluster, config.proxmox),
+    preventSecretsDestroy: !pkiDestroyAllowed(config, cluster),
+    healthGates: healthGatesOn(config, cluster),
+  };
+}
+
+/** A cluster's Cilium stack props, less its Talos stack's credentials and outputs and its ClusterMesh certificates from the mesh CA. */
+export function ciliumProps(config: MeshConfig, cluster: ClusterConfig): ConfigProps<CiliumStackProps, "credentials" | "clustermeshTls" | "talos"> {
+  return {
+    clusterName: cluster.name,
+    clusterId: cluster.id,
+    ciliumVersion: config.versions.cilium,
+    hubble: cluster.platform.hubble.enabled,
+    apiserverNodePort: cluster.clustermesh.nodePort,
+    apiserverReplicas: clustermeshApiserverReplicas(cluster),
+    chartSource: chartSourceOf(config.charts),
+    apiserverServiceType: cluster.clustermesh.serviceType,
+    encryption: config.encryption.type,
+    gatewayApi: ciliumStackSwitches(cluster).gatewayApi,
+    lbIpam: lbIpamOf(cluster),
+    peers: meshPeers(config, cluster.name),
+    kubernetesVersion: config.versions.kubernetes,
+    leavingNodes: leavingNodes(cluster),
+    healthGates: healthGatesOn(config, cluster),
+  };
+}
+
+/** A cluster's platform stack props, less its Talos stack's credentials: its components, workers, chart source and the Proxmox APIs serving its nodes. */
+export function platformProps(config: MeshConfig, cluster: ClusterConfig): ConfigProps<PlatformStackProps, "credentials"> {
+  return {
+    clusterName: cluster.name,
+    workerCount: cluster.workers.nodes.length,
+    platform: cluster.platform,
+    proxmox: clusterConnections(config.proxmox, cluster),
+    chartSource: chartSourceOf(config.charts),
+  };
+}
+
+/**
+ * A cluster's credentials stack props, less its Talos stack's credentials and
+ * talosconfig (the kubeconfig entry pairs the cluster's name with them, so the
+ * composition root writes it).
+ */
+export function credentialsProps(config: Pick<MeshConfig, "credentials">): ConfigProps<CredentialsStackProps, "cluster" | "talosconfig"> {
+  return { dir: config.credentials.dir };
+}
+
+/** The mesh-ca stack props: every cluster gets ClusterMesh certificates; the CA may be destroyed only when the mesh allows PKI destroy. */
+export function meshCaProps(config: Pick<MeshConfig, "allowPkiDestroy" | "clusters">): ConfigProps<MeshCaStackProps> {
+  return { allowDestroy: config.allowPkiDestroy, clusters: config.clusters.map((c) => c.name) };
+}
+
+/** The mesh-credentials stack props, less every cluster's credentials (their Talos stacks' outputs). */
+export function meshCredentialsProps(config: Pick<MeshConfig, "credentials">): ConfigProps<MeshCredentialsStackProps, "clusters"> {
+  return { dir: config.credentials.dir };
 }

@@ -5,23 +5,13 @@
  * then mesh-credentials over every cluster. Cross-stack references order most
  * of it; every ordering they do not imply (VMs before Talos, Cilium before
  * the day-2 releases) is an explicit stack dependency, because cdktf deploys
- * independent stacks concurrently. Stack names: naming.ts.
+ * independent stacks concurrently. Stack names: naming.ts. What each stack
+ * takes from the config comes from bindings.ts; this file only adds the
+ * shared state and Doppler settings and the cross-stack values.
  */
 import { App } from "cdktf";
 import { MeshConfig } from "../lib/config/schema";
-import { clusterConnections } from "../lib/proxmox/connections";
-import {
-  chartSourceOf,
-  ciliumStackSwitches,
-  clusterEndpoint,
-  clusterNodes,
-  dopplerOf,
-  lbIpamOf,
-  leavingNodes,
-  meshPeers,
-  pkiDestroyAllowed,
-  vmsProps,
-} from "./bindings";
+import { ciliumProps, credentialsProps, dopplerOf, meshCaProps, meshCredentialsProps, platformProps, talosProps, vmsProps } from "./bindings";
 import { CiliumStack } from "./cilium-stack";
 import { CredentialsStack, MeshCredentialsStack } from "./credentials-stack";
 import { MeshCaStack } from "./mesh-ca-stack";
@@ -56,56 +46,25 @@ export interface MeshStacks {
 export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   const state = config.state;
   const doppler = dopplerOf(config);
-  const chartSource = chartSourceOf(config.charts);
-  const meshCa = new MeshCaStack(app, MESH_CA_STACK, { state, allowDestroy: config.allowPkiDestroy, clusters: config.clusters.map((c) => c.name) });
+  const meshCa = new MeshCaStack(app, MESH_CA_STACK, { ...meshCaProps(config), state });
 
   const clusters = config.clusters.map((cluster): ClusterStacks => {
-    const healthGates = cluster.healthGates ?? config.healthGates;
     const vms = new VmsStack(app, clusterStackName(cluster.name, "vms"), { ...vmsProps(config, cluster), doppler, state });
 
-    const talos = new TalosStack(app, clusterStackName(cluster.name, "talos"), {
-      clusterName: cluster.name,
-      endpoint: clusterEndpoint(cluster),
-      talosVersion: config.versions.talos,
-      kubernetesVersion: config.versions.kubernetes,
-      imageFactoryUrl: cluster.talos.imageFactoryUrl,
-      extensions: cluster.talos.extensions,
-      nodes: clusterNodes(cluster, config.proxmox),
-      preventSecretsDestroy: !pkiDestroyAllowed(config, cluster),
-      healthGates,
-      state,
-    });
+    const talos = new TalosStack(app, clusterStackName(cluster.name, "talos"), { ...talosProps(config, cluster), state });
     // Node IPs are plain config values, so nothing else orders Talos after its VMs.
     talos.addDependency(vms);
 
     const cilium = new CiliumStack(app, clusterStackName(cluster.name, "cilium"), {
-      clusterName: cluster.name,
-      clusterId: cluster.id,
-      ciliumVersion: config.versions.cilium,
-      hubble: cluster.platform.hubble.enabled,
-      apiserverNodePort: cluster.clustermesh.nodePort,
-      apiserverReplicas: cluster.workers.nodes.length >= 2 ? 2 : 1,
-      chartSource,
-      apiserverServiceType: cluster.clustermesh.serviceType,
-      encryption: config.encryption.type,
-      gatewayApi: ciliumStackSwitches(cluster).gatewayApi,
-      lbIpam: lbIpamOf(cluster),
-      peers: meshPeers(config, cluster.name),
+      ...ciliumProps(config, cluster),
       credentials: talos.outputs.credentials,
       clustermeshTls: meshCa.outputs.clusterTls(cluster.name),
       talos: talos.outputs,
-      kubernetesVersion: config.versions.kubernetes,
-      leavingNodes: leavingNodes(cluster),
-      healthGates,
       state,
     });
 
     const platform = new PlatformStack(app, clusterStackName(cluster.name, "platform"), {
-      clusterName: cluster.name,
-      workerCount: cluster.workers.nodes.length,
-      platform: cluster.platform,
-      proxmox: clusterConnections(config.proxmox, cluster),
-      chartSource,
+      ...platformProps(config, cluster),
       credentials: talos.outputs.credentials,
       doppler,
       state,
@@ -114,9 +73,9 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
     platform.addDependency(cilium);
 
     const credentials = new CredentialsStack(app, clusterStackName(cluster.name, "credentials"), {
+      ...credentialsProps(config),
       cluster: { name: cluster.name, credentials: talos.outputs.credentials },
       talosconfig: talos.outputs.talosconfig,
-      dir: config.credentials.dir,
       doppler,
       state,
     });
@@ -124,8 +83,8 @@ export function buildMesh(app: App, config: MeshConfig): MeshStacks {
   });
 
   const meshCredentials = new MeshCredentialsStack(app, MESH_CREDENTIALS_STACK, {
+    ...meshCredentialsProps(config),
     clusters: clusters.map((c) => ({ name: c.name, credentials: c.talos.outputs.credentials })),
-    dir: config.credentials.dir,
     state,
   });
   return { meshCa, clusters, meshCredentials };
