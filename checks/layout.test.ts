@@ -1,5 +1,6 @@
 // Which way imports may point: policies read constructs, never the reverse;
-// constructs never read the config (the binding layer maps it to their props);
+// constructs never read the config (the binding layer maps it to their props),
+// and the composition root takes nothing from lib/ but the config's type;
 // the house (lib, stacks, tools, scripts, proofs) has no import circle;
 // nothing outside the tests (and these checks) imports test code. A check of
 // the files, run by npm run lint.
@@ -73,6 +74,34 @@ function configReaders(files: readonly string[], importsOf: (f: string) => reado
   return below.filter((f) => importsOf(f).some((i) => i === path.join("lib", "config") || i.startsWith(path.join("lib", "config") + path.sep)));
 }
 
+/** The composition root: it builds the stacks from the bindings' props, so from lib/ it needs the type of its one parameter and nothing else. */
+const COMPOSITION_ROOT = "stacks/index.ts";
+const ROOT_LIB_IMPORTS = [{ from: path.join("lib", "config", "schema"), names: ["MeshConfig"] }];
+/**
+ * What a file imports from lib/: per import, the module and the names it
+ * takes; an import that names nothing (a namespace or default import,
+ * `require`, dynamic `import()`) takes `*`, everything.
+ */
+function libImportsIn(file: string, text: string): { from: string; names: string[] }[] {
+  return [...text.matchAll(/(?:import\s+(?:type\s+)?\{([^}]*)\}\s*from\s*|from |require\(|import\()["'](\.[^"']*)["']/g)]
+    .map((m) => ({
+      from: path.normalize(path.join(path.dirname(file), m[2])),
+      names:
+        m[1] === undefined
+          ? ["*"]
+          : m[1]
+              .split(",")
+              .map((n) =>
+                n
+                  .trim()
+                  .replace(/^type\s+/, "")
+                  .replace(/\s+as\s+\S+$/, ""),
+              )
+              .filter(Boolean),
+    }))
+    .filter((i) => i.from.startsWith(`lib${path.sep}`));
+}
+
 const house = tracked.filter((f) => /^(lib|stacks|tools|scripts|proofs)\//.test(f) || f === "main.ts");
 
 describe("import circles", () => {
@@ -122,14 +151,45 @@ describe("constructs never import the config", () => {
       "lib/config/rules/x.ts": 'import { lbIpam } from "../../cilium/lb-ipam";',
       "stacks/vms-stack.ts": 'import type { MeshConfig } from "../lib/config/schema";',
       "stacks/bindings.ts": 'import { MeshConfig } from "../lib/config/schema";',
+      "stacks/index.ts": 'import { MeshConfig } from "../lib/config/schema";',
+      "stacks/naming.ts": 'const load = () => require("../lib/config/load");',
+      "stacks/extra/helper.ts": 'export const rules = () => import("../../lib/config/rules");',
       "lib/configure.ts": 'import { a } from "./config-like";',
     };
-    expect(configReaders(Object.keys(texts), (f) => importsIn(f, texts[f]))).toEqual(["lib/talos/cluster.ts", "stacks/vms-stack.ts"]);
+    expect(configReaders(Object.keys(texts), (f) => importsIn(f, texts[f]))).toEqual([
+      "lib/talos/cluster.ts",
+      "stacks/vms-stack.ts",
+      "stacks/naming.ts",
+      "stacks/extra/helper.ts",
+    ]);
   });
 
   it("holds for every file of lib/ and stacks/", () => {
     expect(BINDING_LAYER.every((f) => tracked.includes(f))).toBe(true);
     expect(configReaders(tracked, imports)).toEqual([]);
+  });
+});
+
+describe("the composition root takes only MeshConfig from lib/", () => {
+  it("a second config type, a construct's helper or a whole module is named", () => {
+    const root = (text: string) => libImportsIn(COMPOSITION_ROOT, text);
+    expect(root('import { App } from "cdktf";\nimport { MeshConfig } from "../lib/config/schema";\nimport { vmsProps } from "./bindings";')).toEqual(
+      ROOT_LIB_IMPORTS,
+    );
+    expect(root('import type { ClusterConfig, MeshConfig } from "../lib/config/schema";')).toEqual([
+      { from: path.join("lib", "config", "schema"), names: ["ClusterConfig", "MeshConfig"] },
+    ]);
+    expect(root('import { clusterConnections as c } from "../lib/proxmox/connections";')).toEqual([
+      { from: path.join("lib", "proxmox", "connections"), names: ["clusterConnections"] },
+    ]);
+    expect(root('import * as schema from "../lib/config/schema";\nconst l = require("../lib/config/load");')).toEqual([
+      { from: path.join("lib", "config", "schema"), names: ["*"] },
+      { from: path.join("lib", "config", "load"), names: ["*"] },
+    ]);
+  });
+
+  it(`holds for ${COMPOSITION_ROOT}`, () => {
+    expect(libImportsIn(COMPOSITION_ROOT, source(COMPOSITION_ROOT))).toEqual(ROOT_LIB_IMPORTS);
   });
 });
 
