@@ -63,6 +63,11 @@ const SPECS: Record<string, CliSpec> = {
       "auto-approve": { type: "boolean", description: "apply without asking" },
       "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" },
       parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" },
+      "terraform-parallelism": {
+        type: "string",
+        description:
+          "resources each stack's engine changes at once (its -parallelism; default: the engine's 10). Lower it when small control planes take many releases at once (measured: docs/benchmark.md)",
+      },
       "from-plans": { type: "boolean", description: "apply exactly the plans npm run diff saved in the output directory, in dependency order (no new plan)" },
       "skip-preflight": { type: "boolean", description: "do not run the read-only Proxmox check (npm run preflight) first" },
       "ignore-missing-stack-dependencies": {
@@ -88,6 +93,11 @@ const SPECS: Record<string, CliSpec> = {
       ...COMMON,
       "auto-approve": { type: "boolean", description: "destroy without asking" },
       cluster: { type: "string", description: "destroy one cluster's stacks (platform, cilium, credentials, talos, vms); refused while its PKI is protected" },
+      "terraform-parallelism": {
+        type: "string",
+        description:
+          "resources each stack's engine changes at once (its -parallelism; default: the engine's 10). Lower it when small control planes take many releases at once (measured: docs/benchmark.md)",
+      },
       "ignore-missing-stack-dependencies": {
         type: "boolean",
         description: "destroy the named stacks even when stacks that depend on them are not named",
@@ -120,6 +130,15 @@ if (!Number.isInteger(parallel) || parallel < 1) {
   );
   process.exit(2);
 }
+// The engine's own -parallelism (resources at once within a stack), as cdktf's --terraform-parallelism forwards it.
+const terraformParallelism = parsed.values["terraform-parallelism"] as string | undefined;
+if (terraformParallelism !== undefined && !(Number.isInteger(Number(terraformParallelism)) && Number(terraformParallelism) >= 1)) {
+  process.stderr.write(
+    `error: --terraform-parallelism ${terraformParallelism} is not a positive whole number. Fix: give the number of resources each stack's engine changes at once, e.g. --terraform-parallelism 2\n`,
+  );
+  process.exit(2);
+}
+const engineParallelism = terraformParallelism !== undefined ? [`-parallelism=${Number(terraformParallelism)}`] : [];
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)
@@ -466,7 +485,7 @@ function initStamp(n: string): { digest: string; stamp: string; current: boolean
 async function runStacks(ordered: readonly string[], waitsOn: (name: string) => readonly string[]): Promise<number> {
   const bin = toolchain().engine();
   const approve = Boolean(parsed.values["auto-approve"]);
-  const stepArgs = [command === "destroy" ? "destroy" : "apply", "-input=false", ...(approve ? ["-auto-approve"] : []), ...color];
+  const stepArgs = [command === "destroy" ? "destroy" : "apply", "-input=false", ...(approve ? ["-auto-approve"] : []), ...engineParallelism, ...color];
   const t0 = Date.now();
   const since = (t: number) => ((Date.now() - t) / 1000).toFixed(1);
   const run = (n: string) =>
@@ -667,7 +686,7 @@ function applySavedPlans(order: readonly string[], reviewedFile?: string): numbe
         );
         return 1;
       }
-      if (!step(n, ["apply", "-input=false", "plan"])) return 1;
+      if (!step(n, ["apply", "-input=false", ...engineParallelism, "plan"])) return 1;
       applied++;
       continue;
     }
@@ -675,7 +694,7 @@ function applySavedPlans(order: readonly string[], reviewedFile?: string): numbe
       skipped.push(n);
       continue;
     }
-    if (!step(n, ["init", "-input=false"]) || !step(n, ["apply", "-input=false", "plan"])) return 1;
+    if (!step(n, ["init", "-input=false"]) || !step(n, ["apply", "-input=false", ...engineParallelism, "plan"])) return 1;
     applied++;
   }
   process.stderr.write(
