@@ -224,7 +224,18 @@ async function inside(): Promise<void> {
   const volumes = standInProvisioner(clusters, prepared);
   t = Date.now();
   const deploy = await npmTimed(
-    ["run", "deploy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", ...ENGINE_PARALLELISM, "--output", out, ...deployed],
+    [
+      "run",
+      "deploy",
+      "--",
+      "--auto-approve",
+      "--ignore-missing-stack-dependencies",
+      "--skip-provider-lock",
+      ...ENGINE_PARALLELISM,
+      "--output",
+      out,
+      ...deployed,
+    ],
     env,
   );
   const deploySeconds = secs(t);
@@ -312,7 +323,18 @@ async function inside(): Promise<void> {
   const gone = watchReleases(clusters, prepared);
   t = Date.now();
   const destroy = npm(
-    ["run", "destroy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", ...ENGINE_PARALLELISM, "--output", out, ...deployed],
+    [
+      "run",
+      "destroy",
+      "--",
+      "--auto-approve",
+      "--ignore-missing-stack-dependencies",
+      "--skip-provider-lock",
+      ...ENGINE_PARALLELISM,
+      "--output",
+      out,
+      ...deployed,
+    ],
     env,
   );
   const destroySeconds = secs(t);
@@ -674,7 +696,18 @@ function day2(
   check(want, `day 2: exactly talos-east's rook-ceph-cluster release changes (${touched.join("; ") || "nothing"})`);
   const before = revisions(clusters, prepared);
   const r = npm(
-    ["run", "deploy", "--", "--auto-approve", "--ignore-missing-stack-dependencies", "--skip-provider-lock", ...ENGINE_PARALLELISM, "--output", out, "talos-east-platform"],
+    [
+      "run",
+      "deploy",
+      "--",
+      "--auto-approve",
+      "--ignore-missing-stack-dependencies",
+      "--skip-provider-lock",
+      ...ENGINE_PARALLELISM,
+      "--output",
+      out,
+      "talos-east-platform",
+    ],
     env,
   );
   const after = revisions(clusters, prepared);

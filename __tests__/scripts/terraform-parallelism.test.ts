@@ -27,7 +27,17 @@ function recordingEngine(dir: string): { bin: string; calls: () => string[][] } 
     ].join("\n"),
     { mode: 0o755 },
   );
-  return { bin, calls: () => (fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").map((l) => l.split(" ")) : []) };
+  return {
+    bin,
+    calls: () =>
+      fs.existsSync(log)
+        ? fs
+            .readFileSync(log, "utf8")
+            .trim()
+            .split("\n")
+            .map((l) => l.split(" "))
+        : [],
+  };
 }
 
 function run(dir: string, engine: string, args: string[]) {
