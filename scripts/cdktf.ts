@@ -22,7 +22,7 @@ import { runWhenReady } from "../tools/when-ready";
 import { PlanJson, ROLLOUT_KINDS, Rollout, rollout } from "../tools/rollout";
 import { orphanWarning, orphanedStates, storedStates } from "../tools/state-inventory";
 import { buildMesh } from "../stacks";
-import { listedNodeNames, pkiDestroyAllowed } from "../stacks/bindings";
+import { listedNodeNames, pkiDestroyAllowed } from "../stacks";
 import { nodeRemovalCheck, stateListAddresses, talosStacksToRead } from "../tools/node-removal";
 import { clusterStackNames, kindOf, parseStackName } from "../stacks/naming";
 import { runPreflight } from "../tools/preflight";

@@ -5,7 +5,7 @@
  * one is a breaking change. The commands (`destroy --cluster`, the
  * preflight), the stack graph, the proofs and the tests read the kinds from
  * here; a new kind is one entry below, its stack file, its props from the
- * config in `bindings.ts`, and its wiring in `index.ts`.
+ * config and its wiring in `index.ts`.
  */
 
 /** What the tooling knows about a kind of stack. */

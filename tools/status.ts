@@ -27,7 +27,7 @@
  * @see https://github.com/cilium/cilium/blob/v1.19.0/api/v1/openapi.yaml (StatusResponse.cluster-mesh, RemoteCluster)
  */
 import { ciliumStackReleases } from "../lib/cilium/releases";
-import { ciliumStackSwitches } from "../stacks/bindings";
+import { ciliumStackSwitches } from "../stacks";
 import { ClusterConfig, MeshConfig } from "../lib/config/schema";
 import { componentContext, enabledComponents } from "../lib/platform/components";
 import { clusterConnections } from "../lib/proxmox/connections";

@@ -2,7 +2,7 @@
 // through a release's values intact (dotted key, string value), and the
 // Cilium values keep what global services need. (That docs/operations.md
 // shows a valid global Service: checks/docs.test.ts, npm run lint.)
-import { meshPeers } from "../../stacks/bindings";
+import { meshPeers } from "../../stacks";
 import { ciliumValues } from "../../lib/cilium/values";
 import { parse, resolvedConfig, synthMeshStack } from "../helpers";
 

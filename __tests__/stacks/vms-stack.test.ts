@@ -3,7 +3,7 @@ import { MeshConfig } from "../../lib/config/schema";
 import { VirtualEnvironmentVm } from "../../.gen/providers/proxmox/virtual-environment-vm";
 import { VmsStack } from "../../stacks/vms-stack";
 import { fixture } from "../fixtures";
-import { vmsProps } from "../../stacks/bindings";
+import { vmsProps } from "../../stacks";
 import { parse, resolvedConfig } from "../helpers";
 
 function synthVms(config: MeshConfig, cephDisks = true, cluster = 0) {

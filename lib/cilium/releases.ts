@@ -2,7 +2,7 @@
  * The Helm releases of a cluster's Cilium stack (stacks/cilium-stack.ts),
  * named once here: the stack creates exactly these, and `npm run status`
  * (tools/status.ts) expects exactly these, from the same switches
- * (stacks/bindings.ts ciliumStackSwitches reads them from the config).
+ * (stacks/index.ts ciliumStackSwitches reads them from the config).
  */
 
 /** A Helm release of the Cilium stack. */

@@ -11,7 +11,7 @@ import { PropsError } from "../../lib/errors";
 import { ComponentContext, ComponentRelease, MemoryRequest } from "../../lib/platform/component";
 import { componentContext, enabledComponents } from "../../lib/platform/components";
 import { clusterConnections } from "../../lib/proxmox/connections";
-import { ciliumStackSwitches } from "../../stacks/bindings";
+import { ciliumStackSwitches } from "../../stacks";
 
 /** One release a cluster's stacks install, and the capacity-table component its pods count under. */
 export interface ReleaseComponent {

@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv from "ajv";
 import YAML from "yaml";
-import { meshPeers } from "../../../stacks/bindings";
+import { meshPeers } from "../../../stacks";
 import { ciliumValues } from "../../../lib/cilium/values";
 import { CHARTS } from "../../../lib/versions";
 import { resolvedConfig, threeClusterConfig } from "../../helpers";

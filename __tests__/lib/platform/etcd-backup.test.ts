@@ -1,5 +1,5 @@
 import YAML from "yaml";
-import { clusterNodes } from "../../../stacks/bindings";
+import { clusterNodes } from "../../../stacks";
 import { ETCD_BACKUP_NAMESPACE, etcdBackup, etcdBackupObjects } from "../../../lib/platform/etcd-backup";
 import { toPatchYaml } from "../../../lib/talos/patches";
 import { IMAGES } from "../../../lib/versions";

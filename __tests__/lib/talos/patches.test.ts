@@ -2,7 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import Ajv2020 from "ajv/dist/2020";
 import YAML from "yaml";
-import { clusterEndpoint, clusterNodes } from "../../../stacks/bindings";
+import { clusterEndpoint, clusterNodes } from "../../../stacks";
 import { toPatchYaml } from "../../../lib/talos/patches";
 import { PLATFORM } from "../../../lib/versions";
 import { fixtureConfig } from "../../fixtures";

@@ -13,7 +13,7 @@ import {
   platformProps,
   talosProps,
   vmsProps,
-} from "../../stacks/bindings";
+} from "../../stacks";
 import { FIXTURE_NAMES, fixtureConfig } from "../fixtures";
 import { resolvedConfig, threeClusterConfig } from "../helpers";
 
