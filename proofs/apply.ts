@@ -861,7 +861,9 @@ async function uninstallAll(cs: readonly LocalCluster[], prepared: Prepared): Pr
       updated: string;
     }[];
     for (const r of [...releases].sort((a, b) => b.updated.localeCompare(a.updated))) {
-      const u = helm(prepared.helm, ["uninstall", r.name, "-n", r.namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "5m"]);
+      // One minute: olmv1's uninstall never finishes its wait on this kit (it waited the whole 5 minutes in every run
+      // of 2026-12-03, and the next baseline installed it again in under 2 s), and the rest finish in seconds.
+      const u = helm(prepared.helm, ["uninstall", r.name, "-n", r.namespace, "--kubeconfig", c.kubeconfig, "--wait", "--timeout", "60s"]);
       if (u.status !== 0) p.log(`baseline: ${c.name}: helm uninstall ${r.name} failed: ${u.stderr.trim()}`);
     }
   }
