@@ -70,13 +70,26 @@ const CLUSTERS = ["talos-east", "talos-west"] as const;
 const DEPLOYED_KINDS = CLUSTER_STACK_KINDS.filter((k) => !needsMachines(k));
 /** Namespaces a chart creates itself (no kubernetes_namespace_v1 of ours), with the level its component says the chart gives it. */
 const CHART_NAMESPACES = [{ name: OLM_NAMESPACE, level: OLM_NAMESPACE_LEVEL }] as const;
-/** The stacks it deploys, in registry order. */
 // The engine's -parallelism for every deploy and destroy here (npm run deploy --terraform-parallelism):
 // this machine's two cores host both clusters' control planes, and the engine's default of ten
 // releases at once per stack stretched each install (rook-ceph 26 s inside the deploy, 8 s installed
 // alone while the other cluster installed too): docs/benchmark.md has both runs.
 const TERRAFORM_PARALLELISM = 2;
-const ENGINE_PARALLELISM = ["--terraform-parallelism", String(TERRAFORM_PARALLELISM)];
+/** `npm run deploy|destroy` of `stacks`, as the README says to run a subset, with the proof's output folder and parallelism. */
+const projectRun = (command: "deploy" | "destroy", out: string, stacks: readonly string[]) => [
+  "run",
+  command,
+  "--",
+  "--auto-approve",
+  "--ignore-missing-stack-dependencies",
+  "--skip-provider-lock",
+  "--terraform-parallelism",
+  String(TERRAFORM_PARALLELISM),
+  "--output",
+  out,
+  ...stacks,
+];
+/** The stacks it deploys, in registry order. */
 const DEPLOYED_STACKS = meshStackNames(CLUSTERS).filter((name) => !needsMachines(parseStackName(name, CLUSTERS)!.kind));
 
 cli({
@@ -223,21 +236,7 @@ async function inside(): Promise<void> {
   const deployed = [...DEPLOYED_STACKS];
   const volumes = standInProvisioner(clusters, prepared);
   t = Date.now();
-  const deploy = await npmTimed(
-    [
-      "run",
-      "deploy",
-      "--",
-      "--auto-approve",
-      "--ignore-missing-stack-dependencies",
-      "--skip-provider-lock",
-      ...ENGINE_PARALLELISM,
-      "--output",
-      out,
-      ...deployed,
-    ],
-    env,
-  );
+  const deploy = await npmTimed(projectRun("deploy", out, deployed), env);
   const deploySeconds = secs(t);
   const deployTimeline = timeline(deploy.lines, deployed);
   fs.writeFileSync(path.join(p.scratch, "deploy.log"), deploy.lines.map((l) => `${(l.t / 1000).toFixed(2)} ${l.text}`).join("\n"));
@@ -322,21 +321,7 @@ async function inside(): Promise<void> {
   // Destroy: platform before Cilium, no release and no project namespace left.
   const gone = watchReleases(clusters, prepared);
   t = Date.now();
-  const destroy = npm(
-    [
-      "run",
-      "destroy",
-      "--",
-      "--auto-approve",
-      "--ignore-missing-stack-dependencies",
-      "--skip-provider-lock",
-      ...ENGINE_PARALLELISM,
-      "--output",
-      out,
-      ...deployed,
-    ],
-    env,
-  );
+  const destroy = npm(projectRun("destroy", out, deployed), env);
   const destroySeconds = secs(t);
   const order = gone.stop();
   const destroyed = check(destroy.status === 0, `npm run destroy of ${deployed.length} stacks (${destroySeconds}s)`) ? deployed.length : 0;
@@ -695,21 +680,7 @@ function day2(
   const want = touched.length === 1 && /^talos-east-platform: helm_release\.rook-ceph-cluster[^ ]* update$/.test(touched[0]);
   check(want, `day 2: exactly talos-east's rook-ceph-cluster release changes (${touched.join("; ") || "nothing"})`);
   const before = revisions(clusters, prepared);
-  const r = npm(
-    [
-      "run",
-      "deploy",
-      "--",
-      "--auto-approve",
-      "--ignore-missing-stack-dependencies",
-      "--skip-provider-lock",
-      ...ENGINE_PARALLELISM,
-      "--output",
-      out,
-      "talos-east-platform",
-    ],
-    env,
-  );
+  const r = npm(projectRun("deploy", out, ["talos-east-platform"]), env);
   const after = revisions(clusters, prepared);
   const bumped = Object.keys(after).filter((k) => after[k] !== before[k]);
   check(
