@@ -44,6 +44,20 @@ export function scratchDir(prefix = "aggrik8s-test-"): string {
   return dir;
 }
 
+/** The engine (terraform or tofu) the toolchain finds here, or undefined when there is none. */
+export function localEngine(): string | undefined {
+  try {
+    return (require("../scripts/lib/toolchain") as { engine(): string }).engine();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a test that needs an engine runs: where one is found, and always in CI, which has one (there a missing engine fails, not skips). */
+export function engineTestsRun(engine: string | undefined): boolean {
+  return engine !== undefined || process.env.CI === "true";
+}
+
 export function removeScratchDirs(): void {
   for (const dir of scratchDirs.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -39,6 +39,12 @@ const COMMON = {
   output: { type: "string", short: "o", description: "the synth output directory (default cdktf.out)" },
   "no-color": { type: "boolean", description: "plain output" },
 } as const;
+/** deploy and destroy: the engine's own -parallelism, as cdktf's --terraform-parallelism forwards it. */
+const TERRAFORM_PARALLELISM = {
+  type: "string",
+  description:
+    "resources each stack's engine changes at once (its -parallelism; default: the engine's 10). Lower it when small control planes take many releases at once (measured: docs/benchmark.md)",
+} as const;
 const SPECS: Record<string, CliSpec> = {
   diff: {
     name: "diff",
@@ -63,11 +69,7 @@ const SPECS: Record<string, CliSpec> = {
       "auto-approve": { type: "boolean", description: "apply without asking" },
       "skip-synth": { type: "boolean", description: "deploy what cdktf.out/ holds" },
       parallelism: { type: "string", description: "stacks deployed at once (default: unbounded, -1)" },
-      "terraform-parallelism": {
-        type: "string",
-        description:
-          "resources each stack's engine changes at once (its -parallelism; default: the engine's 10). Lower it when small control planes take many releases at once (measured: docs/benchmark.md)",
-      },
+      "terraform-parallelism": TERRAFORM_PARALLELISM,
       "from-plans": { type: "boolean", description: "apply exactly the plans npm run diff saved in the output directory, in dependency order (no new plan)" },
       "skip-preflight": { type: "boolean", description: "do not run the read-only Proxmox check (npm run preflight) first" },
       "ignore-missing-stack-dependencies": {
@@ -93,11 +95,7 @@ const SPECS: Record<string, CliSpec> = {
       ...COMMON,
       "auto-approve": { type: "boolean", description: "destroy without asking" },
       cluster: { type: "string", description: "destroy one cluster's stacks (platform, cilium, credentials, talos, vms); refused while its PKI is protected" },
-      "terraform-parallelism": {
-        type: "string",
-        description:
-          "resources each stack's engine changes at once (its -parallelism; default: the engine's 10). Lower it when small control planes take many releases at once (measured: docs/benchmark.md)",
-      },
+      "terraform-parallelism": TERRAFORM_PARALLELISM,
       "ignore-missing-stack-dependencies": {
         type: "boolean",
         description: "destroy the named stacks even when stacks that depend on them are not named",
@@ -122,23 +120,20 @@ if (reviewedFile !== undefined && !parsed.values["from-plans"]) {
   process.exit(2);
 }
 const fromPlans = Boolean(parsed.values["from-plans"]);
+/** A count option's value (a positive whole number), undefined when not given; anything else exits 2 naming the option and what it counts. */
+function countOption(name: string, counts: string): number | undefined {
+  const raw = parsed.values[name] as string | undefined;
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (Number.isInteger(n) && n >= 1) return n;
+  process.stderr.write(`error: --${name} ${raw} is not a positive whole number. Fix: give ${counts}, e.g. --${name} 2\n`);
+  process.exit(2);
+}
 // Twice the cores: a plan waits on provider start-up and gRPC as much as it computes (measured: docs/benchmark.md).
-const parallel = Number(parsed.values.parallel ?? os.cpus().length * 2);
-if (!Number.isInteger(parallel) || parallel < 1) {
-  process.stderr.write(
-    `error: --parallel ${parsed.values.parallel} is not a positive whole number. Fix: give the number of stacks to plan at once, e.g. --parallel 2\n`,
-  );
-  process.exit(2);
-}
-// The engine's own -parallelism (resources at once within a stack), as cdktf's --terraform-parallelism forwards it.
-const terraformParallelism = parsed.values["terraform-parallelism"] as string | undefined;
-if (terraformParallelism !== undefined && !(Number.isInteger(Number(terraformParallelism)) && Number(terraformParallelism) >= 1)) {
-  process.stderr.write(
-    `error: --terraform-parallelism ${terraformParallelism} is not a positive whole number. Fix: give the number of resources each stack's engine changes at once, e.g. --terraform-parallelism 2\n`,
-  );
-  process.exit(2);
-}
-const engineParallelism = terraformParallelism !== undefined ? [`-parallelism=${Number(terraformParallelism)}`] : [];
+const parallel = countOption("parallel", "the number of stacks to plan at once") ?? os.cpus().length * 2;
+// The engine's own -parallelism (resources at once within a stack).
+const terraformParallelism = countOption("terraform-parallelism", "the number of resources each stack's engine changes at once");
+const engineParallelism = terraformParallelism !== undefined ? [`-parallelism=${terraformParallelism}`] : [];
 const args = [
   ...parsed.positionals,
   ...Object.entries(parsed.values)

@@ -91,13 +91,20 @@ export function clustermeshApiserverReplicas(cluster: Pick<ClusterConfig, "worke
   return cluster.workers.nodes.length >= 2 ? 2 : 1;
 }
 
+/** Every node the config lists for the cluster, leaving or not, control planes first. */
+function everyNode(cluster: Pick<ClusterConfig, "controlPlane" | "workers">) {
+  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes];
+}
+
 /** How peers reach `cluster`'s clustermesh-apiserver. */
 export function peerEndpoint(cluster: ClusterConfig): ClusterMeshPeer {
   // A LoadBalancer address from the cluster's pool (the config rule requires one).
   if (cluster.clustermesh.serviceType === "LoadBalancer" && cluster.clustermesh.loadBalancerIP !== undefined)
     return { name: cluster.name, ips: [cluster.clustermesh.loadBalancerIP], port: CLUSTERMESH_APISERVER_PORT };
   // A NodePort answers on every node; listing all of them survives any one node being down.
-  const ips = [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => !n.leaving).map((n) => n.ip);
+  const ips = everyNode(cluster)
+    .filter((n) => !n.leaving)
+    .map((n) => n.ip);
   return { name: cluster.name, ips, port: cluster.clustermesh.nodePort };
 }
 
@@ -172,12 +179,14 @@ export function dopplerOf(config: MeshConfig): DopplerSettings | undefined {
 
 /** Nodes of a cluster that are leaving (`leaving: true`): out of the Talos layer, their VMs kept until removed from the config. */
 export function leavingNodes(cluster: ClusterConfig): string[] {
-  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].filter((n) => n.leaving).map((n) => n.name);
+  return everyNode(cluster)
+    .filter((n) => n.leaving)
+    .map((n) => n.name);
 }
 
 /** Every node the config lists for the cluster, leaving or not, control planes first (the deploy's node-removal check). */
 export function listedNodeNames(cluster: ClusterConfig): string[] {
-  return [...cluster.controlPlane.nodes, ...cluster.workers.nodes].map((n) => n.name);
+  return everyNode(cluster).map((n) => n.name);
 }
 
 /** Every node of the cluster that is not leaving, control planes first; `proxmox` tells which API serves each (its CSI region). */

@@ -5,7 +5,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import YAML from "yaml";
-import { THREE_CLUSTER_FILE, defaultInput, scratchDir } from "../helpers";
+import { THREE_CLUSTER_FILE, defaultInput, engineTestsRun, localEngine, scratchDir } from "../helpers";
 import { npmRun, scratchClone } from "../scratch-clone";
 import pins from "../../versions.json";
 
@@ -143,15 +143,8 @@ describe("failures are not reported as success", () => {
     expect(r.stderr).not.toMatch(/ready in/);
   });
 
-  // Needs an engine (terraform or tofu); CI has one, so there it must run.
-  const engine = (() => {
-    try {
-      return (require("../../scripts/lib/toolchain") as { engine(): string }).engine();
-    } catch {
-      return undefined;
-    }
-  })();
-  (engine || process.env.CI === "true" ? describe : describe.skip)("when the engine cannot get its providers", () => {
+  const engine = localEngine();
+  (engineTestsRun(engine) ? describe : describe.skip)("when the engine cannot get its providers", () => {
     // A CLI config whose only source of providers is an empty folder: init fails as it does with no registry access, and nothing leaves the machine.
     const offline = () => {
       const d = scratchDir("aggrik8s-offline-");

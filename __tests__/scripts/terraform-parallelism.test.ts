@@ -1,7 +1,9 @@
 // deploy/destroy --terraform-parallelism: refused before anything is synthesized
-// when it is not a positive whole number, and handed to every engine apply
-// and destroy as its -parallelism (the engine run here is a recording stand-in:
-// what is checked is the command line npm run deploy gives the engine).
+// when it is not a positive whole number, and handed as -parallelism to the
+// apply and destroy the script runs through the engine itself (a subset of
+// stacks; the engine here is a recording stand-in: what is checked is the
+// command line npm run deploy gives it). The whole mesh goes through cdktf,
+// which is handed the flag as is; --from-plans is not covered here.
 import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";

@@ -50,6 +50,19 @@ describe("binding layer", () => {
     expect(meshPeers(three, "talos-west").map((p) => p.name)).toEqual(["talos-east", "talos-edge"]);
   });
 
+  it("a NodePort peer: every node of the other cluster but a leaving one, at its node port", () => {
+    const config = resolvedConfig((c) => (c.clusters[0].workers!.nodes![0].leaving = true));
+    const east = config.clusters[0];
+    const [leaving, ...stayingWorkers] = east.workers.nodes;
+    const [peer] = meshPeers(config, config.clusters[1].name);
+    expect(peer).toEqual({
+      name: east.name,
+      ips: [...east.controlPlane.nodes, ...stayingWorkers].map((n) => n.ip),
+      port: east.clustermesh.nodePort,
+    });
+    expect(peer.ips).not.toContain(leaving.ip);
+  });
+
   it("VMs: each node's cores and memory resolved from its pool, a Ceph disk on workers only with Rook on", () => {
     const config = resolvedConfig((c) => {
       c.clusters[0].workers!.nodes![0].cores = 7;

@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { FIXTURE_NAMES, fixture } from "../fixtures";
-import { scratchDir } from "../helpers";
+import { engineTestsRun, localEngine, scratchDir } from "../helpers";
 import { StateError } from "../../lib/errors";
 import { StateListOf, nodeOfMachineAddress, nodeRemovalCheck, stateListAddresses, talosStacksToRead } from "../../tools/node-removal";
 import { TalosStack } from "../../stacks/talos-stack";
@@ -105,15 +105,8 @@ describe("npm run deploy: each Talos stack's state as the engine lists it", () =
   });
 
   // The real engine on a local backend: its no-state answer must read as no state, a broken state file as an error.
-  // Needs an engine (terraform or tofu); CI has one, so there it must run.
-  const engine = (() => {
-    try {
-      return (require("../../scripts/lib/toolchain") as { engine(): string }).engine();
-    } catch {
-      return undefined;
-    }
-  })();
-  (engine || process.env.CI === "true" ? it : it.skip)("the engine's own answers on a local backend: no state file, then a broken one", () => {
+  const engine = localEngine();
+  (engineTestsRun(engine) ? it : it.skip)("the engine's own answers on a local backend: no state file, then a broken one", () => {
     const dir = scratchDir();
     fs.writeFileSync(path.join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "state/talos-east-talos.tfstate" } } } }));
     // Plain state: no OpenTofu encryption config from the environment.

@@ -12,11 +12,12 @@ import { ComponentContext, ComponentRelease, MemoryRequest } from "../../lib/pla
 import { componentContext, enabledComponents } from "../../lib/platform/components";
 import { clusterConnections } from "../../lib/proxmox/connections";
 import { ciliumStackSwitches } from "../../stacks";
+import { ClusterStackKind } from "../../stacks/naming";
 
 /** One release a cluster's stacks install, and the capacity-table component its pods count under. */
 export interface ReleaseComponent {
-  /** The cluster's stack that installs it (`<cluster>-<stack>`). */
-  readonly stack: "cilium" | "platform";
+  /** The kind of the cluster's stack that installs it (`<cluster>-<stack>`). */
+  readonly stack: Extract<ClusterStackKind, "cilium" | "platform">;
   /** Helm release name. */
   readonly release: string;
   /** The `component` of its rows in the capacity table. */
